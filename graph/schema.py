@@ -296,6 +296,7 @@ TABLES: dict[str, Table] = {
             + (
                 Column("kind", "enum", required=True, allowed=PROGRAM_KINDS),
                 _ref("issuer", AGENTS + ("places",)),
+                Column("chains", "refs", targets=("chains",), doc="chains it concerns, `|`"),
                 Column("date", doc="date as printed"),
                 Column("year", "int"),
                 Column("description_en"),
@@ -312,6 +313,7 @@ TABLES: dict[str, Table] = {
                 Column("year", "int"),
                 _ref("place", ("places",)),
                 _ref("organizer", AGENTS + ("places",)),
+                Column("chains", "refs", targets=("chains",), doc="chains it concerns, `|`"),
                 Column("description_en"),
             ),
             doc="Fairs, forums, conferences, meetings and other dated events.",

@@ -1,0 +1,50 @@
+"""Data-set configuration (`seeds/dataset.toml`) and the project's resource folders."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from chainkg.errors import SeedError, SeedProblem
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
+DEFAULT_OUT = Path("out")
+DATASET_FILE = "dataset.toml"
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """What a seeds folder says about itself."""
+
+    id: str
+    title: str
+    base_iri: str
+    focal_zone: str
+    language: str = "zh"
+
+
+def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
+    """Read `dataset.toml`; `base_iri` overrides the file's base IRI."""
+    path = seeds_dir / DATASET_FILE
+    if not path.is_file():
+        raise SeedError([SeedProblem(str(path), None, None, "file not found",
+                                     "Create it with id, title, base_iri and focal_zone "
+                                     "(see docs/seed-tables.md)")])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SeedError([SeedProblem(str(path), None, None, f"cannot be read: {exc}",
+                                     "Fix the TOML syntax and save as UTF-8")]) from exc
+    missing = [k for k in ("id", "title", "base_iri", "focal_zone") if not raw.get(k)]
+    if missing:
+        raise SeedError([SeedProblem(str(path), None, k, "missing", "Add this key")
+                         for k in missing])
+    iri = base_iri or raw["base_iri"]
+    if not iri.endswith(("/", "#")):
+        raise SeedError([SeedProblem(str(path), None, "base_iri", f"'{iri}' must end in / or #",
+                                     "Add a trailing slash")])
+    return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))

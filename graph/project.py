@@ -1,0 +1,79 @@
+"""The networkx projection: `to_networkx(store) -> nx.MultiDiGraph`.
+
+Nodes are the entities (places, organizations, enterprises, chains, segments, frameworks,
+projects, programs, events, statistics), keyed by IRI, with attributes `id`, `type` (top
+class), `kind` (most specific class), `label` (Chinese), `label_en`, `aliases` and `local`
+(in the focal zone). Edges are the object properties between two entities, with `predicate`
+(local name) and `label` (the property's Chinese label).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pyoxigraph as ox
+
+from chainkg.queries import run_query
+from chainkg.vocab import CKG_IRI
+
+ENTITY_TYPES = (
+    "Place", "Organization", "Enterprise", "IndustrialChain", "ChainSegment",
+    "ClusterFramework", "InvestmentProject", "GovernmentProgram", "Event", "Statistic",
+)
+
+_NODES = """
+SELECT ?node ?top ?kind ?zh ?en
+       (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="|") AS ?aliases) (SAMPLE(?isLocal) AS ?local)
+WHERE {
+  VALUES ?top { %s }
+  ?node a ?top .
+  OPTIONAL { ?node a ?kind . ?kind rdfs:subClassOf ?top . FILTER(?kind != ?top) }
+  OPTIONAL { ?node rdfs:label ?zh . FILTER(LANG(?zh) = "zh") }
+  OPTIONAL { ?node rdfs:label ?en . FILTER(LANG(?en) = "en") }
+  OPTIONAL { ?node skos:altLabel ?alias }
+  OPTIONAL {
+    ?ds ckg:focalZone ?zone .
+    { ?node (ckg:locatedIn|ckg:partOf)/ckg:partOf* ?zone } UNION { FILTER(?node = ?zone) }
+    BIND(true AS ?isLocal)
+  }
+}
+GROUP BY ?node ?top ?kind ?zh ?en
+ORDER BY ?node
+"""
+
+_EDGES = """
+SELECT DISTINCT ?s ?p ?o ?plabel WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?o) && ?p != rdf:type && ?p != ckg:evidence && ?p != ckg:supports)
+  OPTIONAL { ?p rdfs:label ?plabel . FILTER(LANG(?plabel) = "zh") }
+}
+ORDER BY ?s ?p ?o
+"""
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
+    """Project the graph's entities and their relations into a networkx multigraph."""
+    graph = nx.MultiDiGraph()
+    values = " ".join(f"<{CKG_IRI}{t}>" for t in ENTITY_TYPES)
+    for row in run_query(store, _NODES % values).records():
+        iri = row["node"]
+        top = local_name(row["top"])
+        if iri in graph:  # a node typed with two top classes keeps the first
+            continue
+        graph.add_node(
+            iri, id=local_name(iri), type=top,
+            kind=local_name(row["kind"]) if row["kind"] else top,
+            label=row["zh"] or row["en"] or local_name(iri), label_en=row["en"],
+            aliases=[a for a in row["aliases"].split("|") if a],
+            local=row["local"] == "true",
+        )
+    for row in run_query(store, _EDGES).records():
+        s, o = row["s"], row["o"]
+        if s in graph and o in graph and s != o:
+            predicate = local_name(row["p"])
+            graph.add_edge(s, o, key=predicate, predicate=predicate,
+                           label=row["plabel"] or predicate)
+    return graph

@@ -1,0 +1,138 @@
+"""Named SPARQL queries (`queries/*.rq`) and running any query against a store.
+
+A named query file starts with comment lines:
+    # Summary: one line saying what question it answers
+    # Param: name — what the parameter means (optional, repeatable)
+Parameters are bound at run time as SPARQL substitutions (never pasted into the text); a value
+that looks like an IRI is bound as an IRI, anything else as a plain literal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from chainkg.config import QUERIES_DIR
+from chainkg.vocab import PREFIXES
+
+_SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
+_PARAM = re.compile(r"^#\s*Param:\s*\??(\w+)\s*(?:[—:-]+\s*(.*))?$", re.IGNORECASE)
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file from queries/: its name (file stem), summary, parameters and text."""
+
+    name: str
+    summary: str
+    text: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class QueryResult:
+    """A SELECT result as columns and rows of strings (or a boolean for ASK)."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    boolean: bool | None = None
+
+    def records(self) -> list[dict[str, str]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    summary, params = "", {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if m := _SUMMARY.match(line):
+            summary = m.group(1).strip()
+        elif m := _PARAM.match(line):
+            params[m.group(1)] = (m.group(2) or "").strip()
+    if not summary:
+        raise ValueError(f"{path}: a named query needs a '# Summary: ...' first line")
+    return NamedQuery(path.stem, summary, text, params)
+
+
+def list_queries(queries_dir: Path = QUERIES_DIR) -> list[NamedQuery]:
+    """Every named query, sorted by name."""
+    return [parse_named_query(p) for p in sorted(Path(queries_dir).glob("*.rq"))]
+
+
+def get_query(name: str, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
+    path = Path(queries_dir) / f"{name.removesuffix('.rq')}.rq"
+    if not path.is_file():
+        known = ", ".join(q.name for q in list_queries(queries_dir))
+        raise KeyError(f"no named query '{name}'. Known: {known}")
+    return parse_named_query(path)
+
+
+def bind_value(value: str) -> ox.NamedNode | ox.Literal:
+    """A parameter value as an RDF term: IRIs as IRIs, everything else as a plain literal."""
+    stripped = value.strip()
+    if stripped.startswith("<") and stripped.endswith(">"):
+        return ox.NamedNode(stripped[1:-1])
+    if re.match(r"^https?://\S+$", stripped):
+        return ox.NamedNode(stripped)
+    return ox.Literal(stripped)
+
+
+def term_text(term: object) -> str:
+    """The lexical value of a result term; '' for unbound."""
+    if term is None:
+        return ""
+    return str(getattr(term, "value", term))
+
+
+def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) -> QueryResult:
+    """Run SELECT or ASK over the union of all named graphs."""
+    substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
+    result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True,
+                         substitutions=substitutions or None)
+    if isinstance(result, bool):
+        return QueryResult(["result"], [[str(result).lower()]], boolean=result)
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [[term_text(solution[c]) for c in columns] for solution in result]
+        return QueryResult(columns, rows)
+    raise ValueError("only SELECT and ASK queries can be shown as a table")
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Render a result as csv, tsv, json, or a plain-text table."""
+    if fmt == "json":
+        if result.boolean is not None:
+            return json.dumps({"boolean": result.boolean})
+        return json.dumps(result.records(), ensure_ascii=False, indent=2)
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t",
+                            lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+        return buffer.getvalue()
+    if fmt == "table":
+        return _rich_table(result)
+    raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(OUTPUT_FORMATS)}")
+
+
+def _rich_table(result: QueryResult) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*result.columns, show_lines=False)
+    for row in result.rows:
+        table.add_row(*row)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(table)
+    console.print(f"{len(result.rows)} row(s)")
+    return console.export_text()

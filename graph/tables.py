@@ -1,0 +1,262 @@
+"""Stage 1 — load and validate the seed tables: `load_seeds(seeds_dir) -> Seeds`.
+
+Reads `dataset.toml`, `sources.csv`, the articles and every curated CSV (pandas, all cells as
+strings), and checks them against `schema.TABLES`: columns, required cells, ids, enums,
+numbers, references. Every problem is collected, then raised together as one `SeedError`
+naming file, line and field. Quotes are checked in the next stage (`evidence`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from chainkg.config import DatasetConfig, load_config
+from chainkg.errors import SeedError, SeedProblem
+from chainkg.schema import ID_PATTERN, MEMBER_ROLES, MULTI_SEPARATOR, TABLES, Column, Table
+
+ARTICLES_DIR = "articles"
+_ID_RE = re.compile(ID_PATTERN)
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+FIRST_DATA_LINE = 2  # line 1 is the header
+
+
+@dataclass
+class Seeds:
+    """Validated seed tables, ready to assemble."""
+
+    root: Path
+    config: DatasetConfig
+    tables: dict[str, pd.DataFrame]
+    articles: dict[str, str]  # source id -> article text
+    table_of: dict[str, str] = field(default_factory=dict)  # entity id -> table name
+
+    def rows(self, table: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, row) pairs of a table, in file order."""
+        frame = self.tables.get(table)
+        if frame is None:
+            return
+        for i, record in enumerate(frame.to_dict("records")):
+            yield i + FIRST_DATA_LINE, record
+
+    def kind_of(self, entity_id: str) -> str:
+        """IRI path segment of an id, e.g. 'enterprise'."""
+        return TABLES[self.table_of[entity_id]].rdf_kind
+
+
+def split_multi(cell: str) -> list[str]:
+    """Split a `|`-separated cell; empty cell -> []."""
+    if not cell:
+        return []
+    return [part.strip() for part in cell.split(MULTI_SEPARATOR)]
+
+
+def parse_number(text: str) -> Decimal:
+    """A plain decimal number (no thousands separators, no units)."""
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation(text)
+    return value
+
+
+def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
+    """Read and validate every table of a seeds folder; raise SeedError listing all problems."""
+    root = Path(seeds_dir)
+    if not root.is_dir():
+        raise SeedError([SeedProblem(str(root), None, None, "seeds folder not found",
+                                     "Pass an existing folder with --seeds")])
+    config = load_config(root, base_iri)
+    problems: list[SeedProblem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for table in TABLES.values():
+        path = root / f"{table.name}.csv"
+        if not path.exists():
+            if table.name == "sources":
+                problems.append(SeedProblem(str(path), None, None, "file not found",
+                                            "Register the source articles in sources.csv"))
+            continue
+        frame = _read_csv(path, problems)
+        if frame is not None and _check_header(path, table, frame, problems):
+            tables[table.name] = frame
+    if problems:
+        raise SeedError(problems)
+
+    table_of = _index_ids(root, tables, problems)
+    for name, frame in tables.items():
+        _check_cells(root / f"{name}.csv", TABLES[name], frame, table_of, problems)
+    articles = _read_articles(root, tables.get("sources"), problems)
+    if config.focal_zone not in table_of:
+        problems.append(SeedProblem(str(root / "dataset.toml"), None, "focal_zone",
+                                    f"'{config.focal_zone}' is not an id in any table",
+                                    "Name the id of the zone in places.csv"))
+    if problems:
+        raise SeedError(problems)
+    return Seeds(root, config, tables, articles, table_of)
+
+
+def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(SeedProblem(str(path), line, None,
+                                    f"is not UTF-8 (byte {exc.start})",
+                                    "Re-save the file as UTF-8"))
+        return None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        problems.append(SeedProblem(str(path), None, None, f"is not valid CSV: {exc}",
+                                    "Quote cells that contain commas or line breaks"))
+        return None
+
+
+def _check_header(path: Path, table: Table, frame: pd.DataFrame,
+                  problems: list[SeedProblem]) -> bool:
+    expected = table.column_names
+    got = [str(c) for c in frame.columns]
+    ok = True
+    for name in expected:
+        col = table.column(name)
+        if name not in got and (col.required or name in ("id", "source", "quote")):
+            problems.append(SeedProblem(str(path), 1, name, "required column is missing",
+                                        f"Add the column; the header should be: "
+                                        f"{','.join(expected)}"))
+            ok = False
+    for name in got:
+        if name not in expected:
+            problems.append(SeedProblem(str(path), 1, name, "unknown column",
+                                        f"Remove or rename it; allowed columns: "
+                                        f"{','.join(expected)}"))
+            ok = False
+    if ok:
+        for name in expected:
+            if name not in frame.columns:
+                frame[name] = ""
+        for name in expected:
+            frame[name] = frame[name].str.strip()
+    return ok
+
+
+def _index_ids(root: Path, tables: dict[str, pd.DataFrame],
+               problems: list[SeedProblem]) -> dict[str, str]:
+    """id -> table, checking that ids are well-formed and unique across all tables."""
+    table_of: dict[str, str] = {}
+    first_seen: dict[str, tuple[str, int]] = {}
+    for name, frame in tables.items():
+        path = root / f"{name}.csv"
+        for i, value in enumerate(frame["id"].tolist()):
+            line = i + FIRST_DATA_LINE
+            if not value:
+                problems.append(SeedProblem(str(path), line, "id", "is empty",
+                                            "Give the row a unique id"))
+                continue
+            if not _ID_RE.match(value):
+                problems.append(SeedProblem(str(path), line, "id",
+                                            f"'{value}' is not a valid id",
+                                            "Use lower-case ASCII letters, digits and '-'"))
+            if value in first_seen:
+                other_table, other_line = first_seen[value]
+                problems.append(SeedProblem(str(path), line, "id", f"duplicate id '{value}'",
+                                            f"It is already used in {other_table}.csv line "
+                                            f"{other_line}; choose another id or merge the rows"))
+                continue
+            first_seen[value] = (name, line)
+            table_of[value] = name
+    return table_of
+
+
+def _check_cells(path: Path, table: Table, frame: pd.DataFrame, table_of: dict[str, str],
+                 problems: list[SeedProblem]) -> None:
+    columns = [table.column(n) for n in table.column_names]
+    for i, record in enumerate(frame.to_dict("records")):
+        line = i + FIRST_DATA_LINE
+        for col in columns:
+            value = record.get(col.name, "")
+            problem = _check_value(col, value, table_of)
+            if problem:
+                message, hint = problem
+                problems.append(SeedProblem(str(path), line, col.name, message, hint))
+        if table.evidence:
+            sources, quotes = split_multi(record["source"]), split_multi(record["quote"])
+            if sources and quotes and len(sources) != len(quotes):
+                problems.append(SeedProblem(
+                    str(path), line, "quote",
+                    f"{len(sources)} source(s) but {len(quotes)} quote(s)",
+                    "Give one quote per source, both separated by '|'"))
+            if record.get("assertion") == "curator" and not record.get("note"):
+                problems.append(SeedProblem(str(path), line, "note",
+                                            "a curator's assertion needs a note",
+                                            "Say what was judged and why"))
+        if table.name == "sources" and record.get("date") and not _ISO_DATE.match(record["date"]):
+            problems.append(SeedProblem(str(path), line, "date",
+                                        f"'{record['date']}' is not an ISO date",
+                                        "Write YYYY, YYYY-MM or YYYY-MM-DD"))
+
+
+def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str, str] | None:
+    if not value:
+        if col.required:
+            return "is empty", "Fill in this required cell"
+        return None
+    if col.type == "enum" and value not in col.allowed:
+        return f"'{value}' is not allowed", f"Use one of: {', '.join(col.allowed)}"
+    if col.type == "int":
+        if not re.fullmatch(r"-?\d+", value):
+            return f"'{value}' is not a whole number", "Write digits only, e.g. 2019"
+    if col.type == "number":
+        try:
+            parse_number(value)
+        except InvalidOperation:
+            return (f"'{value}' is not a number",
+                    "Write a plain number without units or separators, e.g. 1000000000 or 30.5")
+    if col.type in ("ref", "refs"):
+        refs = split_multi(value) if col.type == "refs" else [value]
+        for ref in refs:
+            target = table_of.get(ref)
+            if target is None:
+                return (f"'{ref}' is not an id in any table",
+                        f"Use an id from {', '.join(t + '.csv' for t in col.targets)} "
+                        "or add that row first")
+            if target not in col.targets:
+                return (f"'{ref}' is in {target}.csv",
+                        f"This column takes ids from {', '.join(t + '.csv' for t in col.targets)}")
+    if col.name == "declared_parts":
+        for part in split_multi(value):
+            role, _, count = part.partition(":")
+            if role not in MEMBER_ROLES or not count.isdigit():
+                return (f"'{part}' is not role:count",
+                        f"Write e.g. chain:8|group:2 with a role from {', '.join(MEMBER_ROLES)}")
+    return None
+
+
+def _read_articles(root: Path, sources: pd.DataFrame | None,
+                   problems: list[SeedProblem]) -> dict[str, str]:
+    articles: dict[str, str] = {}
+    if sources is None:
+        return articles
+    path = root / "sources.csv"
+    for i, record in enumerate(sources.to_dict("records")):
+        line = i + FIRST_DATA_LINE
+        article = root / ARTICLES_DIR / record["file"]
+        if not record["file"]:
+            continue
+        if not article.is_file():
+            problems.append(SeedProblem(str(path), line, "file",
+                                        f"article '{article}' not found",
+                                        f"Put the article in {root / ARTICLES_DIR} "
+                                        "or correct the file name"))
+            continue
+        try:
+            articles[record["id"]] = article.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(SeedProblem(str(article), None, None,
+                                        f"is not UTF-8 (byte {exc.start})",
+                                        "Re-save the article as UTF-8"))
+    return articles

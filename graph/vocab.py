@@ -1,0 +1,191 @@
+"""The chainkg vocabulary as a closed namespace: a typo raises instead of minting a new IRI.
+
+`tests/test_vocab.py` checks that these terms and `ontology/chainkg.ttl` define the same set.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+CKG_IRI = "https://w3id.org/chainkg/def#"
+ONTOLOGY_IRI = "https://w3id.org/chainkg/def"
+
+
+class CKG(DefinedNamespace):
+    """Terms of the chainkg ontology (classes, individuals, properties)."""
+
+    _NS = Namespace(CKG_IRI)
+    _fail = True
+
+    # Classes and individuals
+    About: URIRef
+    ActionPlan: URIRef
+    Agreement: URIRef
+    AssertionMode: URIRef
+    Association: URIRef
+    Campaign: URIRef
+    Ceremony: URIRef
+    ChainRole: URIRef
+    ChainSegment: URIRef
+    City: URIRef
+    ClusterFramework: URIRef
+    Competition: URIRef
+    Completed: URIRef
+    Conference: URIRef
+    Country: URIRef
+    County: URIRef
+    CuratorAssertion: URIRef
+    DataFlag: URIRef
+    Dataset: URIRef
+    DeclaredPart: URIRef
+    Designation: URIRef
+    District: URIRef
+    Downstream: URIRef
+    Enterprise: URIRef
+    Event: URIRef
+    Evidence: URIRef
+    Exact: URIRef
+    Failed: URIRef
+    Fair: URIRef
+    FeaturedRole: URIRef
+    Forum: URIRef
+    FrameworkMembership: URIRef
+    Fund: URIRef
+    GovernmentBody: URIRef
+    GovernmentProgram: URIRef
+    GroupRole: URIRef
+    Implausible: URIRef
+    InProduction: URIRef
+    Inconsistent: URIRef
+    IndustrialChain: URIRef
+    InnovationCentre: URIRef
+    InvestmentProject: URIRef
+    LeadingRole: URIRef
+    MainChainRole: URIRef
+    Mechanism: URIRef
+    MediaOrganization: URIRef
+    Meeting: URIRef
+    MemberRole: URIRef
+    Midstream: URIRef
+    Milestone: URIRef
+    NationalProgram: URIRef
+    OfficeRole: URIRef
+    Organization: URIRef
+    Over: URIRef
+    Park: URIRef
+    PartyCommittee: URIRef
+    Place: URIRef
+    Plan: URIRef
+    Planned: URIRef
+    Platform: URIRef
+    PolicyDocument: URIRef
+    ProjectStatus: URIRef
+    Province: URIRef
+    Reform: URIRef
+    Region: URIRef
+    Relation: URIRef
+    ResearchInstitute: URIRef
+    Role: URIRef
+    Signed: URIRef
+    SourceArticle: URIRef
+    Stage: URIRef
+    StageScheme: URIRef
+    Started: URIRef
+    StatedInText: URIRef
+    Statistic: URIRef
+    Strategy: URIRef
+    Summit: URIRef
+    Training: URIRef
+    Under: URIRef
+    UnderConstruction: URIRef
+    University: URIRef
+    Upstream: URIRef
+    ValueQualifier: URIRef
+    WorkingGroup: URIRef
+    Zone: URIRef
+
+    # Properties
+    about: URIRef
+    adoptedIn: URIRef
+    amountText: URIRef
+    amountYuan: URIRef
+    assertionMode: URIRef
+    benchmarkFor: URIRef
+    capacityText: URIRef
+    concerns: URIRef
+    count: URIRef
+    curatorNote: URIRef
+    customerOf: URIRef
+    dateBasis: URIRef
+    dateEvidence: URIRef
+    dateText: URIRef
+    declaredPart: URIRef
+    evidence: URIRef
+    fileName: URIRef
+    flag: URIRef
+    flagNote: URIRef
+    focalZone: URIRef
+    framework: URIRef
+    fullText: URIRef
+    hasMember: URIRef
+    headedBy: URIRef
+    inChain: URIRef
+    indicator: URIRef
+    investor: URIRef
+    investsIn: URIRef
+    isBenchmark: URIRef
+    issuedBy: URIRef
+    landAreaMu: URIRef
+    leadsChain: URIRef
+    locatedIn: URIRef
+    member: URIRef
+    memberOf: URIRef
+    operates: URIRef
+    operatesInSegment: URIRef
+    order: URIRef
+    organizedBy: URIRef
+    partOf: URIRef
+    participatesIn: URIRef
+    partnerOf: URIRef
+    period: URIRef
+    quote: URIRef
+    relocatedTo: URIRef
+    role: URIRef
+    roleText: URIRef
+    signedWith: URIRef
+    source: URIRef
+    spunOffFrom: URIRef
+    stage: URIRef
+    status: URIRef
+    statusDate: URIRef
+    subsidiaryOf: URIRef
+    supplierOf: URIRef
+    supports: URIRef
+    territory: URIRef
+    unit: URIRef
+    value: URIRef
+    valueQualifier: URIRef
+    valueText: URIRef
+    year: URIRef
+
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SCHEMA = Namespace("https://schema.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+PREFIXES: dict[str, str] = {
+    "ckg": CKG_IRI,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "org": str(ORG),
+    "prov": str(PROV),
+    "qb": str(QB),
+    "schema": str(SCHEMA),
+    "void": str(VOID),
+    "sh": "http://www.w3.org/ns/shacl#",
+}

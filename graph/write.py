@@ -1,0 +1,67 @@
+"""Stage 5 — write the outputs atomically: `write_outputs(quads, out_dir) -> dict[str, Path]`.
+
+`graph.nq` keeps one named graph per source article; `graph.ttl` and `graph.jsonld` hold the
+same facts. Each file is written to a temporary file in the same folder, then renamed, so a
+failed build never leaves a half-written or missing output behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from chainkg.schema import TABLES
+from chainkg.vocab import PREFIXES
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+OUTPUT_FILES = {"nquads": "graph.nq", "turtle": "graph.ttl", "jsonld": "graph.jsonld"}
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write bytes to path via a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def unique_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """Triples of the quads without repeats, in first-seen order."""
+    return list(dict.fromkeys(q.triple for q in quads))
+
+
+def data_prefixes(base_iri: str) -> dict[str, str]:
+    """Vocabulary prefixes plus one prefix per kind of minted IRI (place:, enterprise:, ...)."""
+    kinds = [t.rdf_kind for t in TABLES.values()] + ["evidence", "declared-part", "graph"]
+    return dict(PREFIXES, data=base_iri, **{k: f"{base_iri}{k}/" for k in kinds})
+
+
+def serialize_outputs(quads: Sequence[ox.Quad], base_iri: str) -> dict[str, bytes]:
+    """The three serializations, in memory (deterministic: quads come in a fixed order)."""
+    prefixes = data_prefixes(base_iri)
+    triples = unique_triples(quads)
+    return {
+        OUTPUT_FILES["nquads"]: ox.serialize(dict.fromkeys(quads), format=ox.RdfFormat.N_QUADS),
+        OUTPUT_FILES["turtle"]: ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                                             prefixes=prefixes),
+        OUTPUT_FILES["jsonld"]: ox.serialize(triples, format=ox.RdfFormat.JSON_LD,
+                                             prefixes=prefixes),
+    }
+
+
+def write_outputs(quads: Sequence[ox.Quad], out_dir: Path, base_iri: str) -> dict[str, Path]:
+    """Serialize and write every output file; returns name -> path."""
+    files = serialize_outputs(quads, base_iri)
+    return {name: atomic_write(Path(out_dir) / name, data) for name, data in files.items()}
