@@ -33,12 +33,12 @@ from chainkg.write import write_outputs
 
 log = logging.getLogger(__name__)
 
-_CLASS_COUNTS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?class }
-  FILTER(?g != <%s> && STRSTARTS(STR(?class), "%s"))
-} GROUP BY ?class ORDER BY ?class
-""" % (ONTOLOGY_IRI, CKG_IRI)
+_CLASS_COUNTS = f"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s a ?class }}
+  FILTER(?g != <{ONTOLOGY_IRI}> && STRSTARTS(STR(?class), "{CKG_IRI}"))
+}} GROUP BY ?class ORDER BY ?class
+"""
 
 
 @dataclass

@@ -207,9 +207,8 @@ def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str
         return None
     if col.type == "enum" and value not in col.allowed:
         return f"'{value}' is not allowed", f"Use one of: {', '.join(col.allowed)}"
-    if col.type == "int":
-        if not re.fullmatch(r"-?\d+", value):
-            return f"'{value}' is not a whole number", "Write digits only, e.g. 2019"
+    if col.type == "int" and not re.fullmatch(r"-?\d+", value):
+        return f"'{value}' is not a whole number", "Write digits only, e.g. 2019"
     if col.type == "number":
         try:
             parse_number(value)
