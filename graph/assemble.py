@@ -46,34 +46,67 @@ XSD_GYEAR = _n(_XSD + "gYear")
 XSD_BOOLEAN = _n(_XSD + "boolean")
 ONTOLOGY_FILE = ONTOLOGY_DIR / "chainkg.ttl"
 
-PLACE_CLASSES = {k: CKG[k.capitalize()] for k in
-                 ("country", "region", "province", "city", "county", "district", "zone", "park")}
+PLACE_CLASSES = {
+    k: CKG[k.capitalize()]
+    for k in ("country", "region", "province", "city", "county", "district", "zone", "park")
+}
 ORGANIZATION_CLASSES = {
-    "government": CKG.GovernmentBody, "party": CKG.PartyCommittee,
-    "institute": CKG.ResearchInstitute, "university": CKG.University,
-    "innovation_centre": CKG.InnovationCentre, "platform": CKG.Platform,
-    "association": CKG.Association, "fund": CKG.Fund, "working_group": CKG.WorkingGroup,
-    "media": CKG.MediaOrganization, "other": CKG.Organization,
+    "government": CKG.GovernmentBody,
+    "party": CKG.PartyCommittee,
+    "institute": CKG.ResearchInstitute,
+    "university": CKG.University,
+    "innovation_centre": CKG.InnovationCentre,
+    "platform": CKG.Platform,
+    "association": CKG.Association,
+    "fund": CKG.Fund,
+    "working_group": CKG.WorkingGroup,
+    "media": CKG.MediaOrganization,
+    "other": CKG.Organization,
 }
 PROGRAM_CLASSES = {
-    "policy_document": CKG.PolicyDocument, "mechanism": CKG.Mechanism,
-    "campaign": CKG.Campaign, "action_plan": CKG.ActionPlan, "plan": CKG.Plan,
-    "strategy": CKG.Strategy, "reform": CKG.Reform, "agreement": CKG.Agreement,
-    "designation": CKG.Designation, "national_program": CKG.NationalProgram,
+    "policy_document": CKG.PolicyDocument,
+    "mechanism": CKG.Mechanism,
+    "campaign": CKG.Campaign,
+    "action_plan": CKG.ActionPlan,
+    "plan": CKG.Plan,
+    "strategy": CKG.Strategy,
+    "reform": CKG.Reform,
+    "agreement": CKG.Agreement,
+    "designation": CKG.Designation,
+    "national_program": CKG.NationalProgram,
 }
-EVENT_CLASSES = {k: CKG[k.capitalize()] for k in
-                 ("fair", "forum", "summit", "conference", "meeting", "competition", "ceremony",
-                  "training", "milestone")}
+EVENT_CLASSES = {
+    k: CKG[k.capitalize()]
+    for k in (
+        "fair",
+        "forum",
+        "summit",
+        "conference",
+        "meeting",
+        "competition",
+        "ceremony",
+        "training",
+        "milestone",
+    )
+}
 ROLES = {
-    "leading": CKG.LeadingRole, "featured": CKG.FeaturedRole, "main_chain": CKG.MainChainRole,
-    "chain": CKG.ChainRole, "group": CKG.GroupRole, "office": CKG.OfficeRole,
+    "leading": CKG.LeadingRole,
+    "featured": CKG.FeaturedRole,
+    "main_chain": CKG.MainChainRole,
+    "chain": CKG.ChainRole,
+    "group": CKG.GroupRole,
+    "office": CKG.OfficeRole,
     "member": CKG.MemberRole,
 }
 STAGES = {"upstream": CKG.Upstream, "midstream": CKG.Midstream, "downstream": CKG.Downstream}
 STATUSES = {
-    "planned": CKG.Planned, "signed": CKG.Signed, "started": CKG.Started,
-    "under_construction": CKG.UnderConstruction, "in_production": CKG.InProduction,
-    "completed": CKG.Completed, "failed": CKG.Failed,
+    "planned": CKG.Planned,
+    "signed": CKG.Signed,
+    "started": CKG.Started,
+    "under_construction": CKG.UnderConstruction,
+    "in_production": CKG.InProduction,
+    "completed": CKG.Completed,
+    "failed": CKG.Failed,
 }
 QUALIFIERS = {"exact": CKG.Exact, "about": CKG.About, "over": CKG.Over, "under": CKG.Under}
 FLAGS = {"implausible": CKG.Implausible, "inconsistent": CKG.Inconsistent}
@@ -177,8 +210,10 @@ class _RowBuilder:
             (s, PREF_LABEL, ox.Literal(row["label_zh"], language="zh")),
         ]
         if row.get("label_en"):
-            out += [(s, LABEL, ox.Literal(row["label_en"], language="en")),
-                    (s, PREF_LABEL, ox.Literal(row["label_en"], language="en"))]
+            out += [
+                (s, LABEL, ox.Literal(row["label_en"], language="en")),
+                (s, PREF_LABEL, ox.Literal(row["label_en"], language="en")),
+            ]
         out += [(s, ALT_LABEL, ox.Literal(a, language="zh")) for a in split_multi(row["aliases"])]
         if row.get("description_en"):
             out.append((s, DESCRIPTION, ox.Literal(row["description_en"], language="en")))
@@ -190,16 +225,17 @@ class _RowBuilder:
     def text(self, s: ox.NamedNode, prop: str, value: str) -> list[Triple]:
         return [(s, _n(prop), ox.Literal(value))] if value else []
 
-    def typed(self, s: ox.NamedNode, prop: str, value: str, datatype: ox.NamedNode
-              ) -> list[Triple]:
+    def typed(self, s: ox.NamedNode, prop: str, value: str, datatype: ox.NamedNode) -> list[Triple]:
         return [(s, _n(prop), ox.Literal(value, datatype=datatype))] if value else []
 
-    def with_evidence(self, table: str, row: dict[str, str], fact: ox.NamedNode,
-                      triples: list[Triple]) -> Iterator[ox.Quad]:
+    def with_evidence(
+        self, table: str, row: dict[str, str], fact: ox.NamedNode, triples: list[Triple]
+    ) -> Iterator[ox.Quad]:
         kind = TABLES[table].rdf_kind
         mode = _n(ASSERTION_MODES[row.get("assertion") or "stated"])
         for n, (source, quote) in enumerate(
-                zip(split_multi(row["source"]), split_multi(row["quote"]), strict=True), 1):
+            zip(split_multi(row["source"]), split_multi(row["quote"]), strict=True), 1
+        ):
             graph = source_graph(self.base, source)
             for s, p, o in triples:
                 yield ox.Quad(s, p, o, graph)
@@ -245,18 +281,24 @@ def _chain(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Trip
     t = [(s, A, _n(CKG.IndustrialChain)), (s, A, _n(_SKOS + "ConceptScheme"))] + b.labels(s, row)
     t += b.ref(s, CKG.territory, row["place"])
     if row["benchmark"]:
-        t.append((s, _n(CKG.isBenchmark),
-                  ox.Literal("true" if row["benchmark"] == "yes" else "false",
-                             datatype=XSD_BOOLEAN)))
+        t.append(
+            (
+                s,
+                _n(CKG.isBenchmark),
+                ox.Literal("true" if row["benchmark"] == "yes" else "false", datatype=XSD_BOOLEAN),
+            )
+        )
     return s, t
 
 
 def _segment(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Triple]]:
     s = b.node("segments", row["id"])
     t = [(s, A, _n(CKG.ChainSegment)), (s, A, _n(_SKOS + "Concept"))] + b.labels(s, row)
-    t += [(s, IN_SCHEME, b.entity(row["chain"])),
-          (s, _n(CKG.order), ox.Literal(row["order"], datatype=XSD_INTEGER)),
-          (s, _n(CKG.stage), _n(STAGES[row["stage"]]))]
+    t += [
+        (s, IN_SCHEME, b.entity(row["chain"])),
+        (s, _n(CKG.order), ox.Literal(row["order"], datatype=XSD_INTEGER)),
+        (s, _n(CKG.stage), _n(STAGES[row["stage"]])),
+    ]
     return s, t
 
 
@@ -269,18 +311,25 @@ def _framework(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[
     for part in split_multi(row["declared_parts"]):
         role, count = part.split(":")
         p = _n(f"{b.base}declared-part/{row['id']}.{role}")
-        t += [(s, _n(CKG.declaredPart), p), (p, A, _n(CKG.DeclaredPart)),
-              (p, _n(CKG.role), _n(ROLES[role])),
-              (p, _n(CKG.count), ox.Literal(count, datatype=XSD_INTEGER))]
+        t += [
+            (s, _n(CKG.declaredPart), p),
+            (p, A, _n(CKG.DeclaredPart)),
+            (p, _n(CKG.role), _n(ROLES[role])),
+            (p, _n(CKG.count), ox.Literal(count, datatype=XSD_INTEGER)),
+        ]
     return s, t
 
 
 def _membership(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Triple]]:
     s = b.node("framework_members", row["id"])
     fw, member = b.entity(row["framework"]), b.entity(row["member"])
-    return s, [(fw, _n(CKG.hasMember), member), (s, A, _n(CKG.FrameworkMembership)),
-               (s, _n(CKG.framework), fw), (s, _n(CKG.member), member),
-               (s, _n(CKG.role), _n(ROLES[row["role"]]))]
+    return s, [
+        (fw, _n(CKG.hasMember), member),
+        (s, A, _n(CKG.FrameworkMembership)),
+        (s, _n(CKG.framework), fw),
+        (s, _n(CKG.member), member),
+        (s, _n(CKG.role), _n(ROLES[row["role"]])),
+    ]
 
 
 def _project(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Triple]]:
@@ -319,16 +368,18 @@ def _event(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Trip
 def _statistic(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Triple]]:
     s = b.node("statistics", row["id"])
     period = f" ({row['period']})" if row["period"] else ""
-    t = [(s, A, _n(CKG.Statistic)), (s, A, _n(QB.Observation)),
-         (s, LABEL, ox.Literal(f"{row['indicator_zh']} {row['value_text']}{period}",
-                               language="zh")),
-         (s, _n(CKG.about), b.entity(row["subject"])),
-         (s, _n(CKG.indicator), ox.Literal(row["indicator_zh"], language="zh")),
-         (s, _n(CKG.indicator), ox.Literal(row["indicator_en"], language="en")),
-         (s, _n(CKG.value), ox.Literal(row["value"], datatype=XSD_DECIMAL)),
-         (s, _n(CKG.valueQualifier), _n(QUALIFIERS[row["value_qualifier"] or "exact"])),
-         (s, _n(CKG.unit), ox.Literal(row["unit"])),
-         (s, _n(CKG.valueText), ox.Literal(row["value_text"]))]
+    t = [
+        (s, A, _n(CKG.Statistic)),
+        (s, A, _n(QB.Observation)),
+        (s, LABEL, ox.Literal(f"{row['indicator_zh']} {row['value_text']}{period}", language="zh")),
+        (s, _n(CKG.about), b.entity(row["subject"])),
+        (s, _n(CKG.indicator), ox.Literal(row["indicator_zh"], language="zh")),
+        (s, _n(CKG.indicator), ox.Literal(row["indicator_en"], language="en")),
+        (s, _n(CKG.value), ox.Literal(row["value"], datatype=XSD_DECIMAL)),
+        (s, _n(CKG.valueQualifier), _n(QUALIFIERS[row["value_qualifier"] or "exact"])),
+        (s, _n(CKG.unit), ox.Literal(row["unit"])),
+        (s, _n(CKG.valueText), ox.Literal(row["value_text"])),
+    ]
     t += b.text(s, CKG.period, row["period"]) + b.typed(s, CKG.year, row["year"], XSD_GYEAR)
     if row["flag"]:
         t.append((s, _n(CKG.flag), _n(FLAGS[row["flag"]])))
@@ -337,11 +388,19 @@ def _statistic(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[
 
 def _relation(b: _RowBuilder, row: dict[str, str]) -> tuple[ox.NamedNode, list[Triple]]:
     s = b.node("relations", row["id"])
-    subj, pred, obj = b.entity(row["subject"]), predicate_iri(row["predicate"]), b.entity(
-        row["object"])
-    t = [(subj, pred, obj), (s, A, _n(CKG.Relation)), (s, A, _n(_RDF + "Statement")),
-         (s, _n(_RDF + "subject"), subj), (s, _n(_RDF + "predicate"), pred),
-         (s, _n(_RDF + "object"), obj)]
+    subj, pred, obj = (
+        b.entity(row["subject"]),
+        predicate_iri(row["predicate"]),
+        b.entity(row["object"]),
+    )
+    t = [
+        (subj, pred, obj),
+        (s, A, _n(CKG.Relation)),
+        (s, A, _n(_RDF + "Statement")),
+        (s, _n(_RDF + "subject"), subj),
+        (s, _n(_RDF + "predicate"), pred),
+        (s, _n(_RDF + "object"), obj),
+    ]
     return s, t + b.text(s, CKG.roleText, row["role"]) + b.text(s, CKG.dateText, row["date"])
 
 

@@ -31,20 +31,47 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
     """Read `dataset.toml`; `base_iri` overrides the file's base IRI."""
     path = seeds_dir / DATASET_FILE
     if not path.is_file():
-        raise SeedError([SeedProblem(str(path), None, None, "file not found",
-                                     "Create it with id, title, base_iri and focal_zone "
-                                     "(see docs/seed-tables.md)")])
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(path),
+                    None,
+                    None,
+                    "file not found",
+                    "Create it with id, title, base_iri and focal_zone (see docs/seed-tables.md)",
+                )
+            ]
+        )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SeedError([SeedProblem(str(path), None, None, f"cannot be read: {exc}",
-                                     "Fix the TOML syntax and save as UTF-8")]) from exc
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(path),
+                    None,
+                    None,
+                    f"cannot be read: {exc}",
+                    "Fix the TOML syntax and save as UTF-8",
+                )
+            ]
+        ) from exc
     missing = [k for k in ("id", "title", "base_iri", "focal_zone") if not raw.get(k)]
     if missing:
-        raise SeedError([SeedProblem(str(path), None, k, "missing", "Add this key")
-                         for k in missing])
+        raise SeedError(
+            [SeedProblem(str(path), None, k, "missing", "Add this key") for k in missing]
+        )
     iri = base_iri or raw["base_iri"]
     if not iri.endswith(("/", "#")):
-        raise SeedError([SeedProblem(str(path), None, "base_iri", f"'{iri}' must end in / or #",
-                                     "Add a trailing slash")])
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(path),
+                    None,
+                    "base_iri",
+                    f"'{iri}' must end in / or #",
+                    "Add a trailing slash",
+                )
+            ]
+        )
     return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))

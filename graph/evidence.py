@@ -22,22 +22,38 @@ def check_evidence(seeds: Seeds) -> int:
             continue
         path = str(seeds.root / f"{name}.csv")
         for line, row in seeds.rows(name):
-            for source, quote in zip(split_multi(row["source"]), split_multi(row["quote"]),
-                                     strict=False):
+            for source, quote in zip(
+                split_multi(row["source"]), split_multi(row["quote"]), strict=False
+            ):
                 text = seeds.articles.get(source)
                 if text is None:
-                    problems.append(SeedProblem(
-                        path, line, "source", f"unknown source '{source}'",
-                        f"Use an id from sources.csv: {', '.join(sorted(seeds.articles))}"))
+                    problems.append(
+                        SeedProblem(
+                            path,
+                            line,
+                            "source",
+                            f"unknown source '{source}'",
+                            f"Use an id from sources.csv: {', '.join(sorted(seeds.articles))}",
+                        )
+                    )
                 elif not quote:
-                    problems.append(SeedProblem(path, line, "quote", "is empty",
-                                                "Copy the words that prove the row"))
+                    problems.append(
+                        SeedProblem(
+                            path, line, "quote", "is empty", "Copy the words that prove the row"
+                        )
+                    )
                 elif quote not in text:
-                    problems.append(SeedProblem(
-                        path, line, "quote", f"'{quote}' is not in article '{source}'",
-                        "Copy the quote character for character from the article "
-                        f"({seeds.config.id}: seeds/articles/); check punctuation "
-                        "(',' vs '，') and spaces"))
+                    problems.append(
+                        SeedProblem(
+                            path,
+                            line,
+                            "quote",
+                            f"'{quote}' is not in article '{source}'",
+                            "Copy the quote character for character from the article "
+                            f"({seeds.config.id}: seeds/articles/); check punctuation "
+                            "(',' vs '，') and spaces",
+                        )
+                    )
                 checked += 1
     if problems:
         raise SeedError(problems)
@@ -50,4 +66,4 @@ def quote_context(text: str, quote: str, chars: int = CONTEXT_CHARS) -> tuple[st
     if start < 0:
         return "", quote, ""
     end = start + len(quote)
-    return text[max(0, start - chars):start], quote, text[end:end + chars]
+    return text[max(0, start - chars) : start], quote, text[end : end + chars]

@@ -68,8 +68,12 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
     log.info("%s: %.2f s", stage, report.seconds[stage])
 
 
-def build(seeds_dir: Path | str, out_dir: Path | str = "out", base_iri: str | None = None,
-          on_stage: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    seeds_dir: Path | str,
+    out_dir: Path | str = "out",
+    base_iri: str | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the graph from a seeds folder into out_dir; see the module docstring."""
     report = BuildReport(Path(out_dir))
     notify = on_stage or (lambda _stage: None)
@@ -103,4 +107,4 @@ def build(seeds_dir: Path | str, out_dir: Path | str = "out", base_iri: str | No
 def class_counts(store: ox.Store) -> dict[str, int]:
     """Instances per ckg class in the data (ontology graph excluded)."""
     rows = run_query(store, _CLASS_COUNTS).rows
-    return {iri[len(CKG_IRI):]: int(n) for iri, n in rows}
+    return {iri[len(CKG_IRI) :]: int(n) for iri, n in rows}

@@ -16,8 +16,16 @@ from chainkg.queries import run_query
 from chainkg.vocab import CKG_IRI
 
 ENTITY_TYPES = (
-    "Place", "Organization", "Enterprise", "IndustrialChain", "ChainSegment",
-    "ClusterFramework", "InvestmentProject", "GovernmentProgram", "Event", "Statistic",
+    "Place",
+    "Organization",
+    "Enterprise",
+    "IndustrialChain",
+    "ChainSegment",
+    "ClusterFramework",
+    "InvestmentProject",
+    "GovernmentProgram",
+    "Event",
+    "Statistic",
 )
 
 _NODES = """
@@ -64,9 +72,12 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
         if iri in graph:  # a node typed with two top classes keeps the first
             continue
         graph.add_node(
-            iri, id=local_name(iri), type=top,
+            iri,
+            id=local_name(iri),
+            type=top,
             kind=local_name(row["kind"]) if row["kind"] else top,
-            label=row["zh"] or row["en"] or local_name(iri), label_en=row["en"],
+            label=row["zh"] or row["en"] or local_name(iri),
+            label_en=row["en"],
             aliases=[a for a in row["aliases"].split("|") if a],
             local=row["local"] == "true",
         )
@@ -74,6 +85,7 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
         s, o = row["s"], row["o"]
         if s in graph and o in graph and s != o:
             predicate = local_name(row["p"])
-            graph.add_edge(s, o, key=predicate, predicate=predicate,
-                           label=row["plabel"] or predicate)
+            graph.add_edge(
+                s, o, key=predicate, predicate=predicate, label=row["plabel"] or predicate
+            )
     return graph

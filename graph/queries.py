@@ -96,8 +96,12 @@ def term_text(term: object) -> str:
 def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) -> QueryResult:
     """Run SELECT or ASK over the union of all named graphs."""
     substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
-    result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True,
-                         substitutions=substitutions or None)
+    result = store.query(
+        text,
+        prefixes=PREFIXES,
+        use_default_graph_as_union=True,
+        substitutions=substitutions or None,
+    )
     if isinstance(result, bool):
         return QueryResult(["result"], [[str(result).lower()]], boolean=result)
     if isinstance(result, ox.QuerySolutions):
@@ -115,8 +119,7 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return json.dumps(result.records(), ensure_ascii=False, indent=2)
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t",
-                            lineterminator="\n")
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(result.columns)
         writer.writerows(result.rows)
         return buffer.getvalue()

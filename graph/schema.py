@@ -327,8 +327,9 @@ TABLES: dict[str, Table] = {
                 Column("indicator_zh", required=True),
                 Column("indicator_en", required=True),
                 Column("value", "number", required=True, doc="the number as printed"),
-                Column("value_qualifier", "enum", allowed=VALUE_QUALIFIERS,
-                       doc="余=over, 近=about"),
+                Column(
+                    "value_qualifier", "enum", allowed=VALUE_QUALIFIERS, doc="余=over, 近=about"
+                ),
                 Column("unit", required=True, doc="unit as printed: 亿元, %, 家, 个, 亩..."),
                 Column("period", doc="period as printed: 2022, 2019年上半年..."),
                 Column("year", "int", doc="year the value refers to"),

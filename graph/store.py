@@ -33,12 +33,30 @@ def open_store(path: Path | str = DEFAULT_GRAPH_FILE) -> ox.Store:
     if path.is_dir():
         return ox.Store.read_only(str(path))
     if not path.is_file():
-        raise SeedError([SeedProblem(str(path), None, None, "graph not found",
-                                     "Build it first with `chainkg build`, or pass --graph")])
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(path),
+                    None,
+                    None,
+                    "graph not found",
+                    "Build it first with `chainkg build`, or pass --graph",
+                )
+            ]
+        )
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
-        raise SeedError([SeedProblem(str(path), None, None, "unknown RDF file extension",
-                                     f"Use one of {', '.join(FORMATS)}")])
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(path),
+                    None,
+                    None,
+                    "unknown RDF file extension",
+                    f"Use one of {', '.join(FORMATS)}",
+                )
+            ]
+        )
     store = ox.Store()
     store.bulk_load(path=str(path), format=fmt)
     return store

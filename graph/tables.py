@@ -68,8 +68,17 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
     """Read and validate every table of a seeds folder; raise SeedError listing all problems."""
     root = Path(seeds_dir)
     if not root.is_dir():
-        raise SeedError([SeedProblem(str(root), None, None, "seeds folder not found",
-                                     "Pass an existing folder with --seeds")])
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(root),
+                    None,
+                    None,
+                    "seeds folder not found",
+                    "Pass an existing folder with --seeds",
+                )
+            ]
+        )
     config = load_config(root, base_iri)
     problems: list[SeedProblem] = []
     tables: dict[str, pd.DataFrame] = {}
@@ -77,8 +86,15 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         path = root / f"{table.name}.csv"
         if not path.exists():
             if table.name == "sources":
-                problems.append(SeedProblem(str(path), None, None, "file not found",
-                                            "Register the source articles in sources.csv"))
+                problems.append(
+                    SeedProblem(
+                        str(path),
+                        None,
+                        None,
+                        "file not found",
+                        "Register the source articles in sources.csv",
+                    )
+                )
             continue
         frame = _read_csv(path, problems)
         if frame is not None and _check_header(path, table, frame, problems):
@@ -91,9 +107,15 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         _check_cells(root / f"{name}.csv", TABLES[name], frame, table_of, problems)
     articles = _read_articles(root, tables.get("sources"), problems)
     if config.focal_zone not in table_of:
-        problems.append(SeedProblem(str(root / "dataset.toml"), None, "focal_zone",
-                                    f"'{config.focal_zone}' is not an id in any table",
-                                    "Name the id of the zone in places.csv"))
+        problems.append(
+            SeedProblem(
+                str(root / "dataset.toml"),
+                None,
+                "focal_zone",
+                f"'{config.focal_zone}' is not an id in any table",
+                "Name the id of the zone in places.csv",
+            )
+        )
     if problems:
         raise SeedError(problems)
     return Seeds(root, config, tables, articles, table_of)
@@ -105,35 +127,61 @@ def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(SeedProblem(str(path), line, None,
-                                    f"is not UTF-8 (byte {exc.start})",
-                                    "Re-save the file as UTF-8"))
+        problems.append(
+            SeedProblem(
+                str(path),
+                line,
+                None,
+                f"is not UTF-8 (byte {exc.start})",
+                "Re-save the file as UTF-8",
+            )
+        )
         return None
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.append(SeedProblem(str(path), None, None, f"is not valid CSV: {exc}",
-                                    "Quote cells that contain commas or line breaks"))
+        problems.append(
+            SeedProblem(
+                str(path),
+                None,
+                None,
+                f"is not valid CSV: {exc}",
+                "Quote cells that contain commas or line breaks",
+            )
+        )
         return None
 
 
-def _check_header(path: Path, table: Table, frame: pd.DataFrame,
-                  problems: list[SeedProblem]) -> bool:
+def _check_header(
+    path: Path, table: Table, frame: pd.DataFrame, problems: list[SeedProblem]
+) -> bool:
     expected = table.column_names
     got = [str(c) for c in frame.columns]
     ok = True
     for name in expected:
         col = table.column(name)
         if name not in got and (col.required or name in ("id", "source", "quote")):
-            problems.append(SeedProblem(str(path), 1, name, "required column is missing",
-                                        f"Add the column; the header should be: "
-                                        f"{','.join(expected)}"))
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    1,
+                    name,
+                    "required column is missing",
+                    f"Add the column; the header should be: {','.join(expected)}",
+                )
+            )
             ok = False
     for name in got:
         if name not in expected:
-            problems.append(SeedProblem(str(path), 1, name, "unknown column",
-                                        f"Remove or rename it; allowed columns: "
-                                        f"{','.join(expected)}"))
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    1,
+                    name,
+                    "unknown column",
+                    f"Remove or rename it; allowed columns: {','.join(expected)}",
+                )
+            )
             ok = False
     if ok:
         for name in expected:
@@ -144,8 +192,9 @@ def _check_header(path: Path, table: Table, frame: pd.DataFrame,
     return ok
 
 
-def _index_ids(root: Path, tables: dict[str, pd.DataFrame],
-               problems: list[SeedProblem]) -> dict[str, str]:
+def _index_ids(
+    root: Path, tables: dict[str, pd.DataFrame], problems: list[SeedProblem]
+) -> dict[str, str]:
     """id -> table, checking that ids are well-formed and unique across all tables."""
     table_of: dict[str, str] = {}
     first_seen: dict[str, tuple[str, int]] = {}
@@ -154,26 +203,45 @@ def _index_ids(root: Path, tables: dict[str, pd.DataFrame],
         for i, value in enumerate(frame["id"].tolist()):
             line = i + FIRST_DATA_LINE
             if not value:
-                problems.append(SeedProblem(str(path), line, "id", "is empty",
-                                            "Give the row a unique id"))
+                problems.append(
+                    SeedProblem(str(path), line, "id", "is empty", "Give the row a unique id")
+                )
                 continue
             if not _ID_RE.match(value):
-                problems.append(SeedProblem(str(path), line, "id",
-                                            f"'{value}' is not a valid id",
-                                            "Use lower-case ASCII letters, digits and '-'"))
+                problems.append(
+                    SeedProblem(
+                        str(path),
+                        line,
+                        "id",
+                        f"'{value}' is not a valid id",
+                        "Use lower-case ASCII letters, digits and '-'",
+                    )
+                )
             if value in first_seen:
                 other_table, other_line = first_seen[value]
-                problems.append(SeedProblem(str(path), line, "id", f"duplicate id '{value}'",
-                                            f"It is already used in {other_table}.csv line "
-                                            f"{other_line}; choose another id or merge the rows"))
+                problems.append(
+                    SeedProblem(
+                        str(path),
+                        line,
+                        "id",
+                        f"duplicate id '{value}'",
+                        f"It is already used in {other_table}.csv line "
+                        f"{other_line}; choose another id or merge the rows",
+                    )
+                )
                 continue
             first_seen[value] = (name, line)
             table_of[value] = name
     return table_of
 
 
-def _check_cells(path: Path, table: Table, frame: pd.DataFrame, table_of: dict[str, str],
-                 problems: list[SeedProblem]) -> None:
+def _check_cells(
+    path: Path,
+    table: Table,
+    frame: pd.DataFrame,
+    table_of: dict[str, str],
+    problems: list[SeedProblem],
+) -> None:
     columns = [table.column(n) for n in table.column_names]
     for i, record in enumerate(frame.to_dict("records")):
         line = i + FIRST_DATA_LINE
@@ -186,18 +254,35 @@ def _check_cells(path: Path, table: Table, frame: pd.DataFrame, table_of: dict[s
         if table.evidence:
             sources, quotes = split_multi(record["source"]), split_multi(record["quote"])
             if sources and quotes and len(sources) != len(quotes):
-                problems.append(SeedProblem(
-                    str(path), line, "quote",
-                    f"{len(sources)} source(s) but {len(quotes)} quote(s)",
-                    "Give one quote per source, both separated by '|'"))
+                problems.append(
+                    SeedProblem(
+                        str(path),
+                        line,
+                        "quote",
+                        f"{len(sources)} source(s) but {len(quotes)} quote(s)",
+                        "Give one quote per source, both separated by '|'",
+                    )
+                )
             if record.get("assertion") == "curator" and not record.get("note"):
-                problems.append(SeedProblem(str(path), line, "note",
-                                            "a curator's assertion needs a note",
-                                            "Say what was judged and why"))
+                problems.append(
+                    SeedProblem(
+                        str(path),
+                        line,
+                        "note",
+                        "a curator's assertion needs a note",
+                        "Say what was judged and why",
+                    )
+                )
         if table.name == "sources" and record.get("date") and not _ISO_DATE.match(record["date"]):
-            problems.append(SeedProblem(str(path), line, "date",
-                                        f"'{record['date']}' is not an ISO date",
-                                        "Write YYYY, YYYY-MM or YYYY-MM-DD"))
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    line,
+                    "date",
+                    f"'{record['date']}' is not an ISO date",
+                    "Write YYYY, YYYY-MM or YYYY-MM-DD",
+                )
+            )
 
 
 def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str, str] | None:
@@ -213,30 +298,39 @@ def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str
         try:
             parse_number(value)
         except InvalidOperation:
-            return (f"'{value}' is not a number",
-                    "Write a plain number without units or separators, e.g. 1000000000 or 30.5")
+            return (
+                f"'{value}' is not a number",
+                "Write a plain number without units or separators, e.g. 1000000000 or 30.5",
+            )
     if col.type in ("ref", "refs"):
         refs = split_multi(value) if col.type == "refs" else [value]
         for ref in refs:
             target = table_of.get(ref)
             if target is None:
-                return (f"'{ref}' is not an id in any table",
-                        f"Use an id from {', '.join(t + '.csv' for t in col.targets)} "
-                        "or add that row first")
+                return (
+                    f"'{ref}' is not an id in any table",
+                    f"Use an id from {', '.join(t + '.csv' for t in col.targets)} "
+                    "or add that row first",
+                )
             if target not in col.targets:
-                return (f"'{ref}' is in {target}.csv",
-                        f"This column takes ids from {', '.join(t + '.csv' for t in col.targets)}")
+                return (
+                    f"'{ref}' is in {target}.csv",
+                    f"This column takes ids from {', '.join(t + '.csv' for t in col.targets)}",
+                )
     if col.name == "declared_parts":
         for part in split_multi(value):
             role, _, count = part.partition(":")
             if role not in MEMBER_ROLES or not count.isdigit():
-                return (f"'{part}' is not role:count",
-                        f"Write e.g. chain:8|group:2 with a role from {', '.join(MEMBER_ROLES)}")
+                return (
+                    f"'{part}' is not role:count",
+                    f"Write e.g. chain:8|group:2 with a role from {', '.join(MEMBER_ROLES)}",
+                )
     return None
 
 
-def _read_articles(root: Path, sources: pd.DataFrame | None,
-                   problems: list[SeedProblem]) -> dict[str, str]:
+def _read_articles(
+    root: Path, sources: pd.DataFrame | None, problems: list[SeedProblem]
+) -> dict[str, str]:
     articles: dict[str, str] = {}
     if sources is None:
         return articles
@@ -247,15 +341,26 @@ def _read_articles(root: Path, sources: pd.DataFrame | None,
         if not record["file"]:
             continue
         if not article.is_file():
-            problems.append(SeedProblem(str(path), line, "file",
-                                        f"article '{article}' not found",
-                                        f"Put the article in {root / ARTICLES_DIR} "
-                                        "or correct the file name"))
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    line,
+                    "file",
+                    f"article '{article}' not found",
+                    f"Put the article in {root / ARTICLES_DIR} or correct the file name",
+                )
+            )
             continue
         try:
             articles[record["id"]] = article.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(SeedProblem(str(article), None, None,
-                                        f"is not UTF-8 (byte {exc.start})",
-                                        "Re-save the article as UTF-8"))
+            problems.append(
+                SeedProblem(
+                    str(article),
+                    None,
+                    None,
+                    f"is not UTF-8 (byte {exc.start})",
+                    "Re-save the article as UTF-8",
+                )
+            )
     return articles

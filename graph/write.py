@@ -54,10 +54,12 @@ def serialize_outputs(quads: Sequence[ox.Quad], base_iri: str) -> dict[str, byte
     triples = unique_triples(quads)
     return {
         OUTPUT_FILES["nquads"]: ox.serialize(dict.fromkeys(quads), format=ox.RdfFormat.N_QUADS),
-        OUTPUT_FILES["turtle"]: ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                                             prefixes=prefixes),
-        OUTPUT_FILES["jsonld"]: ox.serialize(triples, format=ox.RdfFormat.JSON_LD,
-                                             prefixes=prefixes),
+        OUTPUT_FILES["turtle"]: ox.serialize(
+            triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes
+        ),
+        OUTPUT_FILES["jsonld"]: ox.serialize(
+            triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes
+        ),
     }
 
 

@@ -35,8 +35,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except SeedError as exc:
-            err.print(f"[bold red]Input error[/] ({len(exc.problems)} problem(s)); "
-                      "nothing was written:", highlight=False)
+            err.print(
+                f"[bold red]Input error[/] ({len(exc.problems)} problem(s)); nothing was written:",
+                highlight=False,
+            )
             for problem in exc.problems:
                 err.print(f"  - {problem}", markup=False, highlight=False)
             raise typer.Exit(EXIT_INPUT) from exc
@@ -45,8 +47,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             err.print(exc.report_text, markup=False, highlight=False)
             raise typer.Exit(EXIT_INVALID) from exc
         except (KeyError, ValueError) as exc:
-            err.print(f"[bold red]Error:[/] {exc.args[0] if exc.args else exc}",
-                      markup=False, highlight=False)
+            err.print(
+                f"[bold red]Error:[/] {exc.args[0] if exc.args else exc}",
+                markup=False,
+                highlight=False,
+            )
             raise typer.Exit(EXIT_INPUT) from exc
 
     return wrapper

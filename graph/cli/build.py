@@ -34,11 +34,17 @@ def print_summary(report: BuildReport) -> None:
         counts.add_row(name, str(n))
     out.print(counts)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
-    out.print(f"{report.triples} triples ({report.quads} quads), "
-              f"{report.quotes_checked} quotes checked; {stages}; "
-              f"total {report.total_seconds:.2f} s")
+    out.print(
+        f"{report.triples} triples ({report.quads} quads), "
+        f"{report.quotes_checked} quotes checked; {stages}; "
+        f"total {report.total_seconds:.2f} s"
+    )
     out.print(f"SHACL: {'conforms' if report.conforms else 'FAILS'}")
     for name, path in report.files.items():
-        out.print(f"wrote {path}  ({path.stat().st_size:,} bytes)" if path.is_file()
-                  else f"wrote {path}/", highlight=False)
+        out.print(
+            f"wrote {path}  ({path.stat().st_size:,} bytes)"
+            if path.is_file()
+            else f"wrote {path}/",
+            highlight=False,
+        )
         del name

@@ -30,10 +30,12 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 @handle_errors
 def query_command(
     sparql: str | None = typer.Argument(
-        None, help="SPARQL text, a .rq file, or the name of a query in queries/."),
+        None, help="SPARQL text, a .rq file, or the name of a query in queries/."
+    ),
     graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help=f"Output: {', '.join(OUTPUT_FORMATS)}."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help=f"Output: {', '.join(OUTPUT_FORMATS)}."
+    ),
     param: list[str] = typer.Option([], "--param", "-p", help="Bind a parameter: name=value."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
 ) -> None:
