@@ -4,7 +4,9 @@ A named query file starts with comment lines:
     # Summary: one line saying what question it answers
     # Param: name — what the parameter means (optional, repeatable)
 Parameters are bound at run time as SPARQL substitutions (never pasted into the text); a value
-that looks like an IRI is bound as an IRI, anything else as a plain literal.
+that looks like an IRI is bound as an IRI, anything else as a plain literal. Substituted
+variables must be projected, so a named query lists its parameters first in its SELECT;
+`run_named_query` checks the parameters given and drops those columns from the answer.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ class NamedQuery:
     summary: str
     text: str
     params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def required_params(self) -> list[str]:
+        return [name for name, doc in self.params.items() if "required" in doc.lower()]
 
 
 @dataclass
@@ -94,12 +100,11 @@ def term_text(term: object) -> str:
 
 
 def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) -> QueryResult:
-    """Run SELECT or ASK over the union of all named graphs."""
+    """Run SELECT or ASK against the default graph (the merge of all named graphs)."""
     substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
     result = store.query(
         text,
         prefixes=PREFIXES,
-        use_default_graph_as_union=True,
         substitutions=substitutions or None,
     )
     if isinstance(result, bool):
@@ -109,6 +114,31 @@ def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) 
         rows = [[term_text(solution[c]) for c in columns] for solution in result]
         return QueryResult(columns, rows)
     raise ValueError("only SELECT and ASK queries can be shown as a table")
+
+
+def run_named_query(
+    store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None
+) -> QueryResult:
+    """Run a named query after checking its parameters; parameter columns are dropped."""
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(query.params))
+    if unknown:
+        takes = ", ".join(query.params) or "no parameters"
+        raise ValueError(
+            f"query '{query.name}' has no parameter {', '.join(unknown)}; it takes: {takes}"
+        )
+    missing = [p for p in query.required_params if not params.get(p)]
+    if missing:
+        raise ValueError(
+            f"query '{query.name}' needs --param {missing[0]}=VALUE ({query.params[missing[0]]})"
+        )
+    result = run_query(store, query.text, params)
+    keep = [i for i, c in enumerate(result.columns) if c not in query.params]
+    return QueryResult(
+        [result.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in result.rows],
+        result.boolean,
+    )
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:

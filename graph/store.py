@@ -1,8 +1,14 @@
-"""Open a built graph as a pyoxigraph store for SPARQL: `open_store(path) -> Store`."""
+"""Open a built graph as a pyoxigraph store for SPARQL: `open_store(path) -> Store`.
+
+Query stores hold every quad in its named graph (one per source article) and, in the default
+graph, the merge of all of them. The merge is a set: a fact quoted from two articles is one
+triple there, whereas Oxigraph's union-default-graph mode would match it twice. Queries run
+against the default graph; `GRAPH ?g { ... }` still reaches the per-article graphs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,10 +26,19 @@ FORMATS = {
 DEFAULT_GRAPH_FILE = Path("out") / "graph.nq"
 
 
+def with_merged_default_graph(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, followed by its triple in the default graph."""
+    default = ox.DefaultGraph()
+    for quad in quads:
+        yield quad
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+
+
 def store_from_quads(quads: Iterable[ox.Quad]) -> ox.Store:
-    """An in-memory store holding the quads."""
+    """An in-memory query store: the quads plus their merge in the default graph."""
     store = ox.Store()
-    store.extend(quads)
+    store.extend(with_merged_default_graph(quads))
     return store
 
 
@@ -57,6 +72,4 @@ def open_store(path: Path | str = DEFAULT_GRAPH_FILE) -> ox.Store:
                 )
             ]
         )
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=fmt)
-    return store
+    return store_from_quads(ox.parse(path=str(path), format=fmt))

@@ -47,11 +47,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             err.print(exc.report_text, markup=False, highlight=False)
             raise typer.Exit(EXIT_INVALID) from exc
         except (KeyError, ValueError) as exc:
-            err.print(
-                f"[bold red]Error:[/] {exc.args[0] if exc.args else exc}",
-                markup=False,
-                highlight=False,
-            )
+            err.print("[bold red]Error:[/] ", end="")
+            err.print(str(exc.args[0] if exc.args else exc), markup=False, highlight=False)
             raise typer.Exit(EXIT_INPUT) from exc
 
     return wrapper

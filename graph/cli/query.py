@@ -10,7 +10,16 @@ from rich.table import Table
 
 from chainkg.cli import app, handle_errors
 from chainkg.config import QUERIES_DIR
-from chainkg.queries import OUTPUT_FORMATS, format_result, get_query, list_queries, run_query
+from chainkg.queries import (
+    OUTPUT_FORMATS,
+    NamedQuery,
+    format_result,
+    get_query,
+    list_queries,
+    parse_named_query,
+    run_named_query,
+    run_query,
+)
 from chainkg.store import DEFAULT_GRAPH_FILE, open_store
 
 out = Console()
@@ -50,15 +59,34 @@ def query_command(
         raise ValueError("give a query (text, .rq file or name), or --list")
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"unknown --format '{fmt}'; use one of {', '.join(OUTPUT_FORMATS)}")
-    text = resolve_query_text(sparql)
-    result = run_query(open_store(graph), text, parse_params(param))
+    named = resolve_named_query(sparql)
+    store = open_store(graph)
+    if named is not None:
+        result = run_named_query(store, named, parse_params(param))
+    else:
+        result = run_query(store, resolve_query_text(sparql), parse_params(param))
     typer.echo(format_result(result, fmt), nl=fmt == "table")
 
 
+def is_inline_sparql(sparql: str) -> bool:
+    return any(w in sparql.upper() for w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+
+
+def resolve_named_query(sparql: str) -> NamedQuery | None:
+    """The named query meant by a name or .rq path, or None for inline SPARQL."""
+    if sparql.endswith(".rq") and Path(sparql).is_file():
+        return parse_named_query(Path(sparql)) if sparql_has_summary(Path(sparql)) else None
+    if is_inline_sparql(sparql):
+        return None
+    return get_query(sparql)
+
+
+def sparql_has_summary(path: Path) -> bool:
+    return path.read_text(encoding="utf-8").lstrip().lower().startswith("# summary:")
+
+
 def resolve_query_text(sparql: str) -> str:
-    """Inline SPARQL, a path to a .rq file, or a named query."""
+    """Inline SPARQL or the text of a .rq file."""
     if sparql.endswith(".rq") and Path(sparql).is_file():
         return Path(sparql).read_text(encoding="utf-8")
-    if any(word in sparql.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
-        return sparql
-    return get_query(sparql).text
+    return sparql
