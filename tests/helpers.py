@@ -1,0 +1,36 @@
+"""Small helpers shared by the core tests (not fixtures)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+TINY = Path(__file__).parent / "cases" / "tiny"
+
+
+def copy_tiny(tmp_path: Path) -> Path:
+    """A writable copy of the tiny seeds folder."""
+    target = tmp_path / "seeds"
+    shutil.copytree(TINY / "seeds", target)
+    return target
+
+
+def edit_csv(path: Path, row: int | None = None, **changes: str) -> None:
+    """Change cells of data row `row` (0-based), or append a row when row is None."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    if row is None:
+        rows.append({f: changes.get(f, "") for f in fields})
+    else:
+        rows[row].update(changes)
+    write_csv(path, fields, rows)
+
+
+def write_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

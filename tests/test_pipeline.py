@@ -1,0 +1,80 @@
+"""The orchestrator and the build command: exit codes, and out/ kept intact on failure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from chainkg.pipeline import build
+from tests.helpers import copy_tiny, edit_csv
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_build(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "build_graph.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+
+
+def test_build_reports_counts_and_stages(tmp_path: Path) -> None:
+    report = build(copy_tiny(tmp_path), tmp_path / "out")
+    assert report.class_counts["Enterprise"] == 3
+    assert report.class_counts["Relation"] == 3
+    assert report.class_counts["Evidence"] == 11
+    assert set(report.seconds) >= {"load", "evidence", "assemble", "validate", "write"}
+    assert report.conforms and report.triples > 100
+
+
+def test_build_command_exit_0_and_summary(tmp_path: Path) -> None:
+    result = run_build("--seeds", str(copy_tiny(tmp_path)), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "Enterprise" in result.stdout and "SHACL: conforms" in result.stdout
+    assert (tmp_path / "out" / "graph.ttl").is_file()
+
+
+def test_bad_input_exit_2_and_previous_out_untouched(tmp_path: Path) -> None:
+    seeds, out = copy_tiny(tmp_path), tmp_path / "out"
+    assert run_build("--seeds", str(seeds), "--out", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    edit_csv(seeds / "enterprises.csv", 0, quote="这句话不在文章里")
+    result = run_build("--seeds", str(seeds), "--out", str(out))
+    assert result.returncode == 2
+    assert "enterprises.csv, line 2, field 'quote'" in result.stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_shacl_failure_exit_1_and_nothing_written(tmp_path: Path) -> None:
+    seeds, out = copy_tiny(tmp_path), tmp_path / "out"
+    shapes = tmp_path / "strict.ttl"
+    shapes.write_text(
+        (REPO / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+        + """
+ckgsh:EveryEnterpriseNeedsADescription a sh:NodeShape ; sh:targetClass ckg:Enterprise ;
+    sh:property [ sh:path dct:description ; sh:minCount 1 ] .
+""",
+        encoding="utf-8",
+    )
+    code = f"""
+import sys
+from pathlib import Path
+import chainkg.validate as v
+v.SHAPES_FILE = Path({str(shapes)!r})
+v.validate.__defaults__ = (v.SHAPES_FILE,)
+from chainkg.cli import main
+sys.exit(main(["build", "--seeds", {str(seeds)!r}, "--out", {str(out)!r}]))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1, result.stderr
+    assert "SHACL validation failed" in result.stderr
+    assert not out.exists()
+
+
+def test_unknown_seeds_folder_exit_2(tmp_path: Path) -> None:
+    result = run_build("--seeds", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "seeds folder not found" in result.stderr

@@ -1,0 +1,185 @@
+"""Stage 1: loading and validating the seed tables; every bad input names file, line, field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chainkg.errors import SeedError
+from chainkg.tables import load_seeds
+from tests.helpers import copy_tiny, edit_csv, write_csv
+
+
+def problems_of(seeds: Path) -> list:
+    with pytest.raises(SeedError) as info:
+        load_seeds(seeds)
+    return info.value.problems
+
+
+def test_tiny_seeds_load_with_all_tables(tmp_path: Path) -> None:
+    seeds = load_seeds(copy_tiny(tmp_path))
+    assert set(seeds.tables) >= {"sources", "places", "enterprises", "relations"}
+    assert seeds.table_of["jia"] == "enterprises"
+    assert seeds.kind_of("demo-zone") == "place"
+    assert seeds.articles["a1"].startswith("示例高新区")
+
+
+def test_real_seeds_load(seed_build) -> None:  # the fixture builds; load again to inspect
+    from chainkg.config import DEFAULT_SEEDS
+
+    seeds = load_seeds(DEFAULT_SEEDS)
+    assert len(seeds.articles) == 5
+    for name in (
+        "places",
+        "enterprises",
+        "organizations",
+        "chains",
+        "segments",
+        "projects",
+        "programs",
+        "events",
+        "statistics",
+        "relations",
+        "frameworks",
+    ):
+        assert len(seeds.tables[name]) > 0, name
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    path = seeds / "enterprises.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    keep = [i for i, name in enumerate(header) if name != "label_zh"]
+    path.write_text(
+        "\n".join(",".join(line.split(",")[i] for i in keep) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    [problem] = problems_of(seeds)
+    assert (Path(problem.file).name, problem.line, problem.field) == (
+        "enterprises.csv",
+        1,
+        "label_zh",
+    )
+    assert "missing" in problem.message and "header should be" in problem.hint
+
+
+def test_unknown_column(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    path = seeds / "places.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join([text[0] + ",colour"] + [line + ",red" for line in text[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    [problem] = problems_of(seeds)
+    assert (Path(problem.file).name, problem.field) == ("places.csv", "colour")
+    assert "unknown column" in problem.message
+
+
+def test_duplicate_id_across_tables(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "enterprises.csv", 2, id="demo-zone")
+    problems = problems_of(seeds)
+    [problem] = [p for p in problems if p.field == "id"]
+    assert any(p.field == "object" and "'bing'" in p.message for p in problems)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("enterprises.csv", 4, "id")
+    assert "duplicate id 'demo-zone'" in problem.message and "places.csv line 3" in problem.hint
+
+
+def test_reference_to_missing_id(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "relations.csv", 1, object="no-such-firm")
+    [problem] = problems_of(seeds)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 3, "object")
+    assert "'no-such-firm' is not an id" in problem.message
+
+
+def test_reference_to_wrong_table(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "enterprises.csv", 0, located_in="yi")
+    [problem] = problems_of(seeds)
+    assert problem.field == "located_in" and "enterprises.csv" in problem.message
+
+
+def test_bad_number_and_bad_year(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "statistics.csv", 0, value="25%", year="二〇二四")
+    found = {(p.field, p.line) for p in problems_of(seeds)}
+    assert found == {("value", 2), ("year", 2)}
+
+
+def test_bad_date_and_bad_enum(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "sources.csv", 0, date="2024年5月1日", date_basis="guessed")
+    found = {p.field for p in problems_of(seeds)}
+    assert found == {"date", "date_basis"}
+
+
+def test_curator_assertion_needs_note(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "relations.csv", 2, note="")
+    [problem] = problems_of(seeds)
+    assert (problem.field, problem.line) == ("note", 4)
+
+
+def test_source_and_quote_counts_must_match(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "places.csv", 0, source="a1|a1")
+    [problem] = problems_of(seeds)
+    assert problem.field == "quote" and "2 source(s) but 1 quote(s)" in problem.message
+
+
+def test_file_not_utf8(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    path = seeds / "chains.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    [problem] = problems_of(seeds)
+    assert Path(problem.file).name == "chains.csv" and "not UTF-8" in problem.message
+    assert problem.line == 2  # the first non-ASCII byte is on the first data row
+
+
+def test_article_missing(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    (seeds / "articles" / "a1.txt").unlink()
+    [problem] = problems_of(seeds)
+    assert (Path(problem.file).name, problem.field) == ("sources.csv", "file")
+
+
+def test_focal_zone_must_exist(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    toml = seeds / "dataset.toml"
+    toml.write_text(toml.read_text().replace('"demo-zone"', '"nowhere"'), encoding="utf-8")
+    [problem] = problems_of(seeds)
+    assert problem.field == "focal_zone"
+
+
+def test_all_problems_reported_together(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "relations.csv", 0, predicate="owns")
+    edit_csv(seeds / "enterprises.csv", 1, located_in="nowhere")
+    assert len(problems_of(seeds)) == 2
+
+
+def test_optional_tables_may_be_absent(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    (seeds / "statistics.csv").unlink()
+    write_csv(
+        seeds / "relations.csv",
+        [
+            "id",
+            "subject",
+            "predicate",
+            "object",
+            "role",
+            "date",
+            "source",
+            "quote",
+            "assertion",
+            "note",
+        ],
+        [],
+    )
+    loaded = load_seeds(seeds)
+    assert "statistics" not in loaded.tables and len(loaded.tables["relations"]) == 0

@@ -1,0 +1,67 @@
+"""Stage 4: SHACL. The seed graph conforms; broken graphs are caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from chainkg.assemble import assemble
+from chainkg.config import ONTOLOGY_DIR
+from chainkg.tables import load_seeds
+from chainkg.validate import validate
+from tests.helpers import copy_tiny
+
+CKG = "https://w3id.org/chainkg/def#"
+
+
+def tiny_quads(tmp_path: Path) -> list[ox.Quad]:
+    return list(assemble(load_seeds(copy_tiny(tmp_path))))
+
+
+def test_tiny_graph_conforms(tmp_path: Path) -> None:
+    report = validate(tiny_quads(tmp_path))
+    assert report.conforms, report.text
+
+
+def test_seed_graph_conforms(seed_build) -> None:
+    assert seed_build.conforms and seed_build.violations == 0
+
+
+def test_evidence_without_quote_is_a_violation(tmp_path: Path) -> None:
+    quads = [
+        q
+        for q in tiny_quads(tmp_path)
+        if not (q.predicate.value == CKG + "quote" and "enterprise.jia." in q.subject.value)
+    ]
+    report = validate(quads)
+    assert not report.conforms and report.violations == 1
+    assert "enterprise.jia.1" in report.text
+
+
+def test_curator_assertion_without_note_is_a_violation(tmp_path: Path) -> None:
+    quads = [q for q in tiny_quads(tmp_path) if q.predicate.value != CKG + "curatorNote"]
+    report = validate(quads)
+    assert not report.conforms and "curatorNote" in report.text
+
+
+def test_fact_without_evidence_is_a_violation(tmp_path: Path) -> None:
+    quads = [
+        q
+        for q in tiny_quads(tmp_path)
+        if not (q.predicate.value == CKG + "evidence" and q.subject.value.endswith("/yi"))
+    ]
+    report = validate(quads)
+    assert not report.conforms and "enterprise/yi" in report.text
+
+
+def test_every_class_has_a_shape() -> None:
+    onto = rdflib.Graph().parse(ONTOLOGY_DIR / "chainkg.ttl")
+    shapes = rdflib.Graph().parse(ONTOLOGY_DIR / "shapes.ttl")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    classes = {
+        c for c in onto.subjects(rdflib.RDF.type, rdflib.OWL.Class) if str(c).startswith(CKG)
+    }
+    targeted = set(shapes.objects(None, sh.targetClass))
+    assert classes - targeted == set()
