@@ -1,0 +1,712 @@
+"""Missing and weak links of each chain, and whom to court: `compute_gaps(store) -> [SegmentGap]`.
+
+Every fact comes from the named queries `queries/gap-*.rq` (so the same analysis runs against
+any SPARQL endpoint holding the graph); networkx measures the ties used for ranking and for a
+leader's pull. "Local" always means in the data set's focal zone (`ckg:focalZone`), for
+benchmark chains too: their levels show what the focal zone has of that chain.
+
+Level of a segment: `missing` (no local enterprise operates in it), `weak` (fewer local
+enterprises than the threshold), `covered`. The `basis` says what the level rests on, keeping
+"missing in the zone" apart from "missing in our data" (see BASIS_TEXT).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from chainkg.project import local_name, to_networkx
+from chainkg.queries import get_query, run_query
+
+LEVELS = ("missing", "weak", "covered")
+LEVEL_ZH = {"missing": "缺链", "weak": "弱链", "covered": "已覆盖"}
+BASIS_TEXT = {
+    "local-enterprises": (
+        "有区内企业在该环节(见证据)",
+        "local enterprises are stated to work in this segment (see evidence)",
+    ),
+    "non-local-only": (
+        "图谱中有该环节的区外企业,但无区内企业:据来源,本区缺此环节",
+        "the graph knows enterprises of this segment elsewhere but none in the zone: "
+        "missing locally as far as the sources tell",
+    ),
+    "no-enterprise-in-graph": (
+        "图谱中没有任何该环节的企业:可能是数据缺口,而非本区确实缺失",
+        "no enterprise of this segment anywhere in the graph: possibly a gap in our data "
+        "rather than in the zone",
+    ),
+}
+# Reason kinds for a candidate, with their weight in the ranking (see RANKING_TEXT).
+REASON_WEIGHTS = {
+    "operates-in-segment": 3.0,
+    "supplies-local-enterprise": 2.0,
+    "benchmark-segment": 1.0,
+    "same-named-segment": 0.5,
+}
+RANKING_TEXT = (
+    "候选排序:① 理由强度之和(在本环节经营 3,为本链区内企业供货 2,在对标产业链同名环节经营 1,"
+    "在其他产业链同名环节经营 0.5);② 与本链区内企业的直接关系数(networkx);"
+    "③ 到本链区内龙头的最短图距离(networkx,无路径排最后);④ 证据条数;⑤ 名称。",
+    "Candidates are ranked by (1) the sum of their reason weights (operates in this segment 3, "
+    "supplies a local enterprise of the chain 2, operates in the same-named segment of a "
+    "benchmark chain 1, of another chain 0.5); (2) the number of direct ties to local "
+    "enterprises of the chain (networkx); (3) the shortest graph distance to a local leader of "
+    "the chain (networkx; no path last); (4) the number of evidence quotes; (5) the name.",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """A verbatim quote from a source article, and what it supports."""
+
+    source: str
+    quote: str
+    supports: str = ""
+    curator: bool = False  # a curator's judgement resting on the quote, not stated in text
+
+
+@dataclass
+class Actor:
+    """An enterprise or organization as seen from one segment or chain."""
+
+    iri: str
+    label: str
+    local: bool
+    enterprise: bool
+    kind: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return local_name(self.iri)
+
+
+@dataclass
+class Project:
+    """An investment project of a chain (optionally of one segment)."""
+
+    iri: str
+    label: str
+    status: str
+    status_order: int | None
+    investor: str
+    local: bool
+    amount: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def under_way(self) -> bool:
+        """Not yet producing: planned, signed, started or under construction (or unknown)."""
+        return self.status_order is None or self.status_order < 5
+
+
+@dataclass
+class Candidate:
+    """An enterprise outside the zone that could fill a segment, with why and how sure."""
+
+    iri: str
+    label: str
+    reasons: list[str] = field(default_factory=list)  # graph paths, readable
+    reason_kinds: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    strength: float = 0.0
+    local_ties: int = 0
+    leader_distance: int | None = None
+    rank: int = 0
+
+    @property
+    def id(self) -> str:
+        return local_name(self.iri)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        distance = self.leader_distance if self.leader_distance is not None else math.inf
+        return (-self.strength, -self.local_ties, distance, -len(self.evidence), self.label)
+
+
+@dataclass
+class SegmentGap:
+    """One segment of one chain: who is there, its level and whom to court."""
+
+    chain: str
+    chain_id: str
+    segment: str
+    segment_id: str
+    order: int
+    stage: str  # upstream | midstream | downstream
+    stage_zh: str
+    level: str  # missing | weak | covered
+    basis: str  # a key of BASIS_TEXT
+    basis_note: str
+    local_enterprises: list[str]
+    non_local_enterprises: list[str]
+    other_actors: list[str]
+    projects: list[str]
+    candidates: list[str]
+    evidence: list[Evidence]
+    candidate_details: list[Candidate] = field(default_factory=list)
+    segment_en: str = ""
+    chain_iri: str = ""
+    segment_iri: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["level_zh"] = LEVEL_ZH[self.level]
+        return data
+
+
+@dataclass
+class Leader:
+    """A leader (龙头) of a chain and its pull: local enterprises directly tied to it."""
+
+    iri: str
+    label: str
+    local: bool
+    linked_local: list[str]
+
+    @property
+    def pull(self) -> int:
+        return len(self.linked_local)
+
+
+@dataclass
+class Figure:
+    """A figure printed about a chain (e.g. 本地配套率 30%)."""
+
+    chain_id: str
+    chain: str
+    indicator: str
+    value_text: str
+    period: str
+    supply_rate: bool
+    evidence: list[Evidence]
+
+
+@dataclass
+class ChainSummary:
+    """Chain-level figures: segment levels, local enterprises, leaders, supply rates."""
+
+    id: str
+    iri: str
+    label: str
+    label_en: str
+    aliases: list[str]
+    territory: str
+    benchmark: bool
+    local: bool
+    segments: int
+    missing: int
+    weak: int
+    covered: int
+    local_enterprises: list[str]
+    local_enterprises_without_segment: list[str]
+    leaders: list[Leader]
+    supply_rates: list[Figure]
+    benchmark_supply_rates: list[Figure]
+    figures: list[Figure]
+    chain_candidates: list[Candidate]
+    data_gaps: list[str]
+    weak_threshold: int
+
+    @property
+    def local_supply_rate(self) -> str:
+        return "; ".join(f.value_text for f in self.supply_rates)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["local_supply_rate"] = self.local_supply_rate
+        for leader, raw in zip(self.leaders, data["leaders"], strict=True):
+            raw["pull"] = leader.pull
+        return data
+
+
+# ---------------------------------------------------------------- querying
+
+
+def _rows(store: ox.Store, name: str, chain_iri: str | None = None) -> list[dict[str, str]]:
+    """The rows of a named query, restricted to one chain when given."""
+    params = {"chain": chain_iri} if chain_iri else None
+    return run_query(store, get_query(name).text, params).records()
+
+
+def _true(value: str) -> bool:
+    return value in ("true", "1")
+
+
+def _evidence(row: dict[str, str], supports: str = "") -> Evidence | None:
+    if not row.get("quote"):
+        return None
+    mode = row.get("mode", "")
+    return Evidence(row.get("source", ""), row["quote"], supports, mode.endswith("Assertion"))
+
+
+@dataclass
+class _Chain:
+    iri: str
+    label: str
+    label_en: str
+    aliases: list[str]
+    territory: str
+    benchmark: bool
+    local: bool
+    benchmark_for: list[str]
+
+    @property
+    def id(self) -> str:
+        return local_name(self.iri)
+
+
+def _chains(store: ox.Store) -> list[_Chain]:
+    chains = [
+        _Chain(
+            r["chain"],
+            r["label_zh"] or r["label_en"] or local_name(r["chain"]),
+            r["label_en"],
+            sorted(a for a in r["aliases"].split("|") if a),
+            r["territory_label"] or local_name(r["territory"]),
+            _true(r["benchmark"]),
+            _true(r["local"]),
+            sorted(b for b in r["benchmark_for"].split("|") if b),
+        )
+        for r in _rows(store, "gap-chains")
+    ]
+    return sorted(chains, key=lambda c: (c.benchmark, not c.local, c.id))
+
+
+def chain_names(store: ox.Store) -> list[str]:
+    """'id (中文 / English)' for every chain, for messages."""
+    return [f"{c.id} ({c.label} / {c.label_en})" for c in _chains(store)]
+
+
+def resolve_chain(store: ox.Store, name: str) -> str:
+    """The IRI of the chain named by IRI, id, Chinese or English label, or alias.
+
+    When a name fits several chains, the focal zone's own (non-benchmark) chain wins; if that
+    still leaves several, or none fits, a KeyError lists the chains that exist.
+    """
+    wanted = name.strip().casefold()
+    chains = _chains(store)
+    if not wanted:
+        raise KeyError("give a chain name")
+    for chain in chains:
+        if wanted in (chain.iri.casefold(), chain.id.casefold()):
+            return chain.iri
+    matches = [
+        c
+        for c in chains
+        if wanted in {s.casefold() for s in [c.label, c.label_en, *c.aliases] if s}
+    ]
+    if len(matches) > 1:
+        own = [c for c in matches if c.local and not c.benchmark]
+        matches = own if len(own) == 1 else matches
+    if len(matches) == 1:
+        return matches[0].iri
+    if matches:
+        raise KeyError(
+            f"chain name '{name}' is ambiguous; use an id: "
+            + ", ".join(f"{c.id} ({c.label} / {c.label_en})" for c in matches)
+        )
+    raise KeyError(f"unknown chain '{name}'. Chains in the graph: " + "; ".join(chain_names(store)))
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+class _Analysis:
+    """Everything the gap analysis needs, queried once."""
+
+    def __init__(self, store: ox.Store, weak_threshold: int):
+        if weak_threshold < 1:
+            raise ValueError(f"--weak-threshold must be at least 1, not {weak_threshold}")
+        self.threshold = weak_threshold
+        self.chains = {c.iri: c for c in _chains(store)}
+        self.segments = _rows(store, "gap-segments")
+        self.segment_actors = self._actors(_rows(store, "gap-segment-actors"), "segment")
+        self.chain_actors = self._actors(_rows(store, "gap-chain-actors"), "chain")
+        self.leader_iris = {
+            (r["chain"], r["actor"]) for r in _rows(store, "gap-chain-actors") if _true(r["leader"])
+        }
+        self.projects = self._projects(_rows(store, "gap-projects"))
+        self.supply = _rows(store, "gap-supply-links")
+        self.matches = _rows(store, "gap-matching-segments")
+        self.figures = self._figures(_rows(store, "gap-chain-statistics"))
+        self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
+        projection = to_networkx(store)
+        # Ties for ranking: relations between entities, not shared places.
+        self.graph = nx.Graph(
+            projection.subgraph(n for n, d in projection.nodes(data=True) if d["type"] != "Place")
+        )
+        self.enterprise_label = {
+            a.iri: a.label
+            for actors in (*self.segment_actors.values(), *self.chain_actors.values())
+            for a in actors
+        }
+
+    @staticmethod
+    def _actors(rows: list[dict[str, str]], key: str) -> dict[str, list[Actor]]:
+        """Actors per segment (or chain), each once, with all evidence of its link."""
+        found: dict[tuple[str, str], Actor] = {}
+        for r in rows:
+            k = (r[key], r["actor"])
+            actor = found.get(k)
+            if actor is None:
+                actor = found[k] = Actor(
+                    r["actor"],
+                    r["actor_label"] or local_name(r["actor"]),
+                    _true(r["local"]),
+                    _true(r["is_enterprise"]),
+                    local_name(r["kind"]) if r["kind"] else "",
+                )
+            elif r["kind"] and not actor.kind:
+                actor.kind = local_name(r["kind"])
+            ev = _evidence(r, actor.label)
+            if ev and ev not in actor.evidence:
+                actor.evidence.append(ev)
+        out: dict[str, list[Actor]] = defaultdict(list)
+        for (owner, _iri), actor in sorted(found.items()):
+            actor.evidence.sort()
+            out[owner].append(actor)
+        for actors in out.values():
+            actors.sort(key=lambda a: (a.label, a.iri))
+        return out
+
+    @staticmethod
+    def _projects(rows: list[dict[str, str]]) -> dict[tuple[str, str], list[Project]]:
+        """Projects per (chain, segment); segment '' for the chain as a whole."""
+        by_iri: dict[str, Project] = {}
+        keys: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for r in rows:
+            project = by_iri.get(r["project"])
+            if project is None:
+                project = by_iri[r["project"]] = Project(
+                    r["project"],
+                    r["label"] or local_name(r["project"]),
+                    r["status_zh"] or "状态未知",
+                    int(r["status_order"]) if r["status_order"] else None,
+                    r["investor_label"],
+                    _true(r["local"]),
+                    r["amount_text"],
+                )
+            ev = _evidence(r, project.label)
+            if ev and ev not in project.evidence:
+                project.evidence.append(ev)
+            keys[r["project"]].add((r["chain"], r["segment"]))
+        out: dict[tuple[str, str], list[Project]] = defaultdict(list)
+        for iri, where in sorted(keys.items()):
+            for key in sorted(where):
+                out[key].append(by_iri[iri])
+        return out
+
+    @staticmethod
+    def _figures(rows: list[dict[str, str]]) -> dict[str, list[Figure]]:
+        by_stat: dict[str, Figure] = {}
+        for r in rows:
+            fig = by_stat.get(r["stat"])
+            if fig is None:
+                fig = by_stat[r["stat"]] = Figure(
+                    local_name(r["chain"]),
+                    r["chain"],
+                    r["indicator_zh"] or r["indicator_en"],
+                    r["value_text"],
+                    r["period"] or r["year"],
+                    _true(r["is_supply_rate"]),
+                    [],
+                )
+            ev = _evidence(r, f"{fig.indicator} {fig.value_text}")
+            if ev and ev not in fig.evidence:
+                fig.evidence.append(ev)
+        out: dict[str, list[Figure]] = defaultdict(list)
+        for stat in sorted(by_stat):
+            out[by_stat[stat].chain].append(by_stat[stat])
+        return out
+
+    # ---- per chain
+
+    def local_enterprises(self, chain: str) -> list[Actor]:
+        """Local enterprises of the chain: in one of its segments, in it or leading it."""
+        seen: dict[str, Actor] = {}
+        for seg in self.segment_rows(chain):
+            for a in self.segment_actors.get(seg["segment"], []):
+                if a.local and a.enterprise:
+                    seen.setdefault(a.iri, a)
+        for a in self.chain_actors.get(chain, []):
+            if a.local and a.enterprise:
+                seen.setdefault(a.iri, a)
+        return sorted(seen.values(), key=lambda a: (a.label, a.iri))
+
+    def segment_rows(self, chain: str) -> list[dict[str, str]]:
+        rows = [r for r in self.segments if r["chain"] == chain]
+        return sorted(rows, key=lambda r: (int(r["order"] or 0), r["segment"]))
+
+    def leaders(self, chain: str) -> list[Leader]:
+        out = []
+        for c, iri in sorted(self.leader_iris):
+            if c != chain:
+                continue
+            actor = next(a for a in self.chain_actors[chain] if a.iri == iri)
+            linked = sorted(
+                self.graph.nodes[n]["label"]
+                for n in (self.graph.neighbors(iri) if iri in self.graph else [])
+                if self.graph.nodes[n].get("type") == "Enterprise" and self.graph.nodes[n]["local"]
+            )
+            out.append(Leader(iri, actor.label, actor.local, linked))
+        return sorted(out, key=lambda ld: (-ld.pull, ld.label, ld.iri))
+
+    def candidates(self, chain: str, segment: str) -> list[Candidate]:
+        """Enterprises outside the zone that could fill the segment, ranked."""
+        found: dict[str, Candidate] = {}
+        seg_label = self.segment_label.get(segment, local_name(segment))
+        chain_local = {a.iri for a in self.local_enterprises(chain)}
+
+        def add(actor: str, label: str, kind: str, reason: str, evidence: list[Evidence]) -> None:
+            cand = found.setdefault(actor, Candidate(actor, label))
+            if reason not in cand.reasons:
+                cand.reasons.append(reason)
+                cand.reason_kinds.append(kind)
+                cand.strength += REASON_WEIGHTS[kind]
+            cand.evidence.extend(e for e in evidence if e not in cand.evidence)
+
+        in_segment: set[str] = set()
+        for a in self.segment_actors.get(segment, []):
+            if a.enterprise and not a.local:
+                in_segment.add(a.iri)
+                add(
+                    a.iri,
+                    a.label,
+                    "operates-in-segment",
+                    f"{a.label} —所在环节→ {seg_label}",
+                    a.evidence,
+                )
+        for r in self.supply:
+            if r["supplier"] in in_segment and r["customer"] in chain_local:
+                ev = _evidence(r, f"{r['supplier_label']} → {r['customer_label']}")
+                add(
+                    r["supplier"],
+                    r["supplier_label"],
+                    "supplies-local-enterprise",
+                    f"{r['supplier_label']} —供应商→ {r['customer_label']}(区内,本链)",
+                    [ev] if ev else [],
+                )
+        for m in self.matches:
+            if m["segment"] != segment:
+                continue
+            other = self.chains.get(m["other_chain"])
+            other_label = other.label if other else local_name(m["other_chain"])
+            kind = "benchmark-segment" if _true(m["benchmark"]) else "same-named-segment"
+            other_seg = self.segment_label.get(m["other_segment"], local_name(m["other_segment"]))
+            for a in self.segment_actors.get(m["other_segment"], []):
+                if a.enterprise and not a.local:
+                    add(
+                        a.iri,
+                        a.label,
+                        kind,
+                        f"{a.label} —所在环节→ {other_seg}({other_label}) ≙ {seg_label}",
+                        a.evidence,
+                    )
+        return self._rank(chain, found.values())
+
+    def chain_candidates(self, chain: str) -> list[Candidate]:
+        """Suppliers elsewhere of the chain's local enterprises whose segment is not known."""
+        found: dict[str, Candidate] = {}
+        chain_local = {a.iri for a in self.local_enterprises(chain)}
+        placed = {
+            a.iri
+            for seg in self.segment_rows(chain)
+            for a in self.segment_actors.get(seg["segment"], [])
+        }
+        for r in self.supply:
+            if _true(r["supplier_local"]) or r["customer"] not in chain_local:
+                continue
+            if r["supplier"] in placed:
+                continue
+            cand = found.setdefault(r["supplier"], Candidate(r["supplier"], r["supplier_label"]))
+            reason = f"{r['supplier_label']} —供应商→ {r['customer_label']}(区内,本链;环节未知)"
+            if reason not in cand.reasons:
+                cand.reasons.append(reason)
+                cand.reason_kinds.append("supplies-local-enterprise")
+                cand.strength += REASON_WEIGHTS["supplies-local-enterprise"]
+            ev = _evidence(r, f"{r['supplier_label']} → {r['customer_label']}")
+            if ev and ev not in cand.evidence:
+                cand.evidence.append(ev)
+        return self._rank(chain, found.values())
+
+    def _rank(self, chain: str, candidates: Any) -> list[Candidate]:
+        local = {a.iri for a in self.local_enterprises(chain)}
+        leaders = {iri for c, iri in self.leader_iris if c == chain and iri in local}
+        out = []
+        for cand in candidates:
+            if cand.iri in self.graph:
+                cand.local_ties = len(local & set(self.graph.neighbors(cand.iri)))
+                lengths = nx.single_source_shortest_path_length(self.graph, cand.iri)
+                reach = [lengths[ld] for ld in leaders if ld in lengths]
+                cand.leader_distance = min(reach) if reach else None
+            cand.evidence.sort()
+            out.append(cand)
+        out.sort(key=lambda c: (*c.sort_key(), c.iri))
+        for i, cand in enumerate(out, 1):
+            cand.rank = i
+        return out
+
+    def segment_gap(self, chain: _Chain, seg: dict[str, str]) -> SegmentGap:
+        actors = self.segment_actors.get(seg["segment"], [])
+        local = [a for a in actors if a.enterprise and a.local]
+        elsewhere = [a for a in actors if a.enterprise and not a.local]
+        others = [a for a in actors if not a.enterprise]
+        projects = [p for p in self.projects.get((chain.iri, seg["segment"]), []) if p.under_way]
+        if len(local) >= self.threshold:
+            level, basis = "covered", "local-enterprises"
+        elif local:
+            level, basis = "weak", "local-enterprises"
+        else:
+            level = "missing"
+            basis = "non-local-only" if elsewhere else "no-enterprise-in-graph"
+        note = self._note(chain, level, basis, local, elsewhere, projects)
+        evidence = sorted({e for a in (local or elsewhere) for e in a.evidence})
+        candidates = self.candidates(chain.iri, seg["segment"]) if level != "covered" else []
+        return SegmentGap(
+            chain=chain.label,
+            chain_id=chain.id,
+            segment=seg["label_zh"] or seg["label_en"],
+            segment_id=local_name(seg["segment"]),
+            order=int(seg["order"] or 0),
+            stage=seg["stage_en"] or local_name(seg["stage"]).lower(),
+            stage_zh=seg["stage_zh"],
+            level=level,
+            basis=basis,
+            basis_note=note,
+            local_enterprises=[a.label for a in local],
+            non_local_enterprises=[a.label for a in elsewhere],
+            other_actors=[a.label + ("(区内)" if a.local else "") for a in others],
+            projects=[f"{p.label}({p.status})" for p in projects],
+            candidates=[c.label for c in candidates],
+            evidence=evidence,
+            candidate_details=candidates,
+            segment_en=seg["label_en"],
+            chain_iri=chain.iri,
+            segment_iri=seg["segment"],
+        )
+
+    def _note(
+        self,
+        chain: _Chain,
+        level: str,
+        basis: str,
+        local: list[Actor],
+        elsewhere: list[Actor],
+        projects: list[Project],
+    ) -> str:
+        zh, en = BASIS_TEXT[basis]
+        parts = [f"{zh} ({en})"]
+        if level == "weak":
+            parts.append(f"区内企业 {len(local)} 家,低于阈值 {self.threshold}")
+        if level == "covered":
+            parts.append(f"区内企业 {len(local)} 家,不低于阈值 {self.threshold}")
+        if elsewhere and level != "covered":
+            parts.append(f"区外企业 {len(elsewhere)} 家")
+        if any(e.curator for a in local for e in a.evidence):
+            parts.append("部分依据为编者判断 (partly a curator's judgement)")
+        unplaced = self.unplaced_local(chain.iri)
+        if level != "covered" and unplaced:
+            parts.append(
+                f"另有 {len(unplaced)} 家本链区内企业未标环节,可能在此环节 "
+                f"({len(unplaced)} local enterprise(s) of the chain have no segment recorded)"
+            )
+        if projects:
+            parts.append("在建/待建项目: " + "、".join(p.label for p in projects))
+        return ";".join(parts)
+
+    def unplaced_local(self, chain: str) -> list[Actor]:
+        placed = {
+            a.iri
+            for seg in self.segment_rows(chain)
+            for a in self.segment_actors.get(seg["segment"], [])
+        }
+        return [a for a in self.local_enterprises(chain) if a.iri not in placed]
+
+    def summary(self, chain: _Chain, gaps: list[SegmentGap]) -> ChainSummary:
+        figures = self.figures.get(chain.iri, [])
+        models = [
+            c for c in self.chains.values() if chain.iri in c.benchmark_for and c.iri != chain.iri
+        ]
+        if not models and not chain.benchmark:
+            models = [c for c in self.chains.values() if c.benchmark]
+        bench_rates = [
+            f
+            for m in sorted(models, key=lambda c: c.id)
+            for f in self.figures.get(m.iri, [])
+            if f.supply_rate
+        ]
+        data_gaps = []
+        if not gaps:
+            data_gaps.append(
+                "图谱中没有该产业链的环节(全景图缺失) — no segments of this chain in the graph"
+            )
+        if not self.leaders(chain.iri):
+            data_gaps.append("图谱中没有该产业链的龙头企业 — no leader of this chain in the graph")
+        if not any(f.supply_rate for f in figures):
+            data_gaps.append("来源未给出本地配套率 — the sources give no local supply rate")
+        local = self.local_enterprises(chain.iri)
+        return ChainSummary(
+            id=chain.id,
+            iri=chain.iri,
+            label=chain.label,
+            label_en=chain.label_en,
+            aliases=chain.aliases,
+            territory=chain.territory,
+            benchmark=chain.benchmark,
+            local=chain.local,
+            segments=len(gaps),
+            missing=sum(g.level == "missing" for g in gaps),
+            weak=sum(g.level == "weak" for g in gaps),
+            covered=sum(g.level == "covered" for g in gaps),
+            local_enterprises=[a.label for a in local],
+            local_enterprises_without_segment=[a.label for a in self.unplaced_local(chain.iri)],
+            leaders=self.leaders(chain.iri),
+            supply_rates=[f for f in figures if f.supply_rate],
+            benchmark_supply_rates=bench_rates,
+            figures=[f for f in figures if not f.supply_rate],
+            chain_candidates=self.chain_candidates(chain.iri),
+            data_gaps=data_gaps,
+            weak_threshold=self.threshold,
+        )
+
+    def gaps(self, chain: _Chain) -> list[SegmentGap]:
+        return [self.segment_gap(chain, seg) for seg in self.segment_rows(chain.iri)]
+
+
+def _selected(analysis: _Analysis, store: ox.Store, chain: str | None) -> list[_Chain]:
+    if chain is None:
+        return list(analysis.chains.values())
+    return [analysis.chains[resolve_chain(store, chain)]]
+
+
+def compute_gaps(
+    store: ox.Store, chain: str | None = None, weak_threshold: int = 2
+) -> list[SegmentGap]:
+    """Every segment of every chain (or of the named one) with level and candidates."""
+    analysis = _Analysis(store, weak_threshold)
+    return [gap for c in _selected(analysis, store, chain) for gap in analysis.gaps(c)]
+
+
+def chain_summaries(
+    store: ox.Store, weak_threshold: int = 2, chain: str | None = None
+) -> list[ChainSummary]:
+    """Chain-level figures for every chain (or the named one)."""
+    analysis = _Analysis(store, weak_threshold)
+    return [analysis.summary(c, analysis.gaps(c)) for c in _selected(analysis, store, chain)]
+
+
+def gap_report_data(
+    store: ox.Store, weak_threshold: int = 2
+) -> list[tuple[ChainSummary, list[SegmentGap]]]:
+    """(summary, segment gaps) of every chain, from one pass over the graph."""
+    analysis = _Analysis(store, weak_threshold)
+    out = []
+    for c in analysis.chains.values():
+        gaps = analysis.gaps(c)
+        out.append((analysis.summary(c, gaps), gaps))
+    return out

@@ -1,0 +1,103 @@
+"""The seven lists (七清单) of a chain, from `queries/list-*.rq`: `seven_lists(store, chain)`.
+
+The zone's method 一划两图七清单 keeps, per chain: early-stage projects; main upstream /
+midstream / downstream enterprises; leading domestic and foreign enterprises; research
+institutes and universities; industry associations and chambers; important fairs and forums;
+industry experts. An empty list is returned empty and shown as a gap in the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from chainkg.gaps import Evidence, resolve_chain
+from chainkg.project import local_name
+from chainkg.queries import get_query, run_query
+
+# key -> (query, Chinese title, English title), in the zone's order.
+LISTS: dict[str, tuple[str, str, str]] = {
+    "early_stage_projects": ("list-early-stage-projects", "前期项目清单", "Early-stage projects"),
+    "main_enterprises": (
+        "list-main-enterprises",
+        "上中下游主要企业清单",
+        "Main upstream, midstream and downstream enterprises",
+    ),
+    "leading_enterprises": (
+        "list-leading-enterprises",
+        "国内外龙头企业清单",
+        "Leading domestic and foreign enterprises",
+    ),
+    "research_institutes": (
+        "list-research-institutes",
+        "科研院所和高校清单",
+        "Research institutes and universities",
+    ),
+    "associations": (
+        "list-associations",
+        "行业协会和商会清单",
+        "Industry associations and chambers of commerce",
+    ),
+    "fairs_forums": ("list-fairs-forums", "重要展会论坛清单", "Important fairs and forums"),
+    "experts": ("list-experts", "产业专家清单", "Industry experts"),
+}
+EMPTY_NOTE = "数据缺口:图谱中暂无此清单的条目 (data gap: the graph has no entries for this list)"
+
+
+@dataclass
+class ListItem:
+    """One entry of a list, with its evidence."""
+
+    id: str
+    label: str
+    kind: str
+    detail: str
+    local: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def seven_lists(store: ox.Store, chain: str) -> dict[str, list[ListItem]]:
+    """The seven lists of the named chain (name, id, alias or IRI), each sorted."""
+    iri = resolve_chain(store, chain)
+    out: dict[str, list[ListItem]] = {}
+    for key, (query, _zh, _en) in LISTS.items():
+        items: dict[tuple[str, str, str], ListItem] = {}
+        stage: dict[tuple[str, str, str], int] = {}
+        for r in run_query(store, get_query(query).text, {"chain": iri}).records():
+            k = (r["item"], r["kind"], r["detail"])
+            item = items.get(k)
+            if item is None:
+                item = items[k] = ListItem(
+                    local_name(r["item"]),
+                    r["label"] or local_name(r["item"]),
+                    r["kind"],
+                    r["detail"].strip(),
+                    r["local"] == "true",
+                )
+            stage[k] = int(r.get("stage_order") or 9)
+            if r["quote"]:
+                ev = Evidence(r["source"], r["quote"], item.label)
+                if ev not in item.evidence:
+                    item.evidence.append(ev)
+        out[key] = [
+            items[k]
+            for k in sorted(
+                items,
+                key=lambda k: (
+                    stage[k],
+                    items[k].kind,
+                    not items[k].local,
+                    k[2],
+                    items[k].label,
+                    k,
+                ),
+            )
+        ]
+        for item in out[key]:
+            item.evidence.sort()
+    return out
