@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -710,3 +711,10 @@ def gap_report_data(
         gaps = analysis.gaps(c)
         out.append((analysis.summary(c, gaps), gaps))
     return out
+
+
+def write_gap_reports(store: ox.Store, out_dir: Path, weak_threshold: int = 2) -> list[Path]:
+    """Write one report per chain, `<chain-id>.html` and `.md` (Chinese first), and an index."""
+    from chainkg.gap_report import write_reports
+
+    return write_reports(store, out_dir, weak_threshold)

@@ -90,8 +90,8 @@ def seven_lists(store: ox.Store, chain: str) -> dict[str, list[ListItem]]:
                 items,
                 key=lambda k: (
                     stage[k],
-                    items[k].kind,
                     not items[k].local,
+                    items[k].kind,
                     k[2],
                     items[k].label,
                     k,

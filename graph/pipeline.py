@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
+from chainkg.gaps import write_gap_reports
 from chainkg.queries import run_query
 from chainkg.store import store_from_quads
 from chainkg.tables import load_seeds
@@ -98,6 +99,10 @@ def build(
     notify("write")
     with _timed(report, "write"):
         report.files = write_outputs(quads, report.out_dir, seeds.config.base_iri)
+    notify("gaps")
+    with _timed(report, "gaps"):
+        for path in write_gap_reports(store_from_quads(quads), report.out_dir / "site" / "gaps"):
+            report.files[f"site/gaps/{path.name}"] = path
     notify("count")
     with _timed(report, "count"):
         report.class_counts = class_counts(store_from_quads(quads))

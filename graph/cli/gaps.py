@@ -1,0 +1,115 @@
+"""`chainkg gaps` and `chainkg lists`: missing and weak links, whom to court, the seven lists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chainkg.cli import app, handle_errors
+from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
+from chainkg.gaps import chain_summaries, compute_gaps
+from chainkg.lists import seven_lists
+from chainkg.store import DEFAULT_GRAPH_FILE, open_store
+
+FORMATS = ("table", "csv", "json", "xlsx", "md")
+out = Console(width=200)
+
+
+def _check(fmt: str, output: Path | None) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown --format '{fmt}'; use one of {', '.join(FORMATS)}")
+    if fmt == "xlsx" and output is None:
+        raise ValueError("--format xlsx writes a binary file: give --output PATH.xlsx")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _rich(frame: pd.DataFrame, title: str) -> None:
+    table = Table(*[str(c) for c in frame.columns], title=title, show_lines=True)
+    for row in frame.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    out.print(table)
+
+
+def _write_xlsx(sheets: dict[str, pd.DataFrame], output: Path) -> None:
+    with pd.ExcelWriter(output, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    typer.echo(f"wrote {output}", err=True)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@app.command("gaps")
+@handle_errors
+def gaps_command(
+    chain: str | None = typer.Option(
+        None, "--chain", "-c", help="Chain: Chinese or English label, alias or id (default all)."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help=f"Output: {', '.join(FORMATS)}."),
+    weak_threshold: int = typer.Option(
+        2, "--weak-threshold", "-w", help="A segment with fewer local enterprises is weak."
+    ),
+    graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+) -> None:
+    """Missing (缺链) and weak (弱链) segments of each chain, with ranked candidates to court."""
+    _check(fmt, output)
+    store = open_store(graph)
+    gaps = compute_gaps(store, chain, weak_threshold)
+    summaries = chain_summaries(store, weak_threshold, chain)
+    if fmt == "json":
+        _emit(_json([g.to_dict() for g in gaps]), output)
+    elif fmt == "csv":
+        _emit(gaps_frame(gaps).to_csv(index=False, lineterminator="\n"), output)
+    elif fmt == "md":
+        text = markdown_table(summaries_frame(summaries)) + "\n" + markdown_table(gaps_frame(gaps))
+        _emit(text, output)
+    elif fmt == "xlsx":
+        assert output is not None
+        _write_xlsx({"gaps": gaps_frame(gaps), "chains": summaries_frame(summaries)}, output)
+    else:
+        _rich(summaries_frame(summaries), "产业链概况 (chains)")
+        columns = ["chain", "order", "segment", "stage", "level_zh", "local_enterprises"]
+        _rich(gaps_frame(gaps)[[*columns, "candidates"]], "缺链弱链 (segment gaps)")
+
+
+@app.command("lists")
+@handle_errors
+def lists_command(
+    chain: str = typer.Option(
+        ..., "--chain", "-c", help="Chain: Chinese or English label, alias or id."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help=f"Output: {', '.join(FORMATS)}."),
+    graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+) -> None:
+    """The seven lists (七清单) of a chain; an empty list is shown as a data gap."""
+    _check(fmt, output)
+    lists = seven_lists(open_store(graph), chain)
+    frame = lists_frame(lists)
+    if fmt == "json":
+        _emit(_json({k: [i.to_dict() for i in v] for k, v in lists.items()}), output)
+    elif fmt == "csv":
+        _emit(frame.to_csv(index=False, lineterminator="\n"), output)
+    elif fmt == "md":
+        _emit(markdown_table(frame), output)
+    elif fmt == "xlsx":
+        assert output is not None
+        _write_xlsx({key: frame[frame["list"] == key] for key in lists}, output)
+    else:
+        _rich(frame.drop(columns=["list", "list_en"]), f"七清单 (seven lists): {chain}")
