@@ -103,6 +103,12 @@ def build(
     with _timed(report, "gaps"):
         for path in write_gap_reports(store_from_quads(quads), report.out_dir / "site" / "gaps"):
             report.files[f"site/gaps/{path.name}"] = path
+    notify("site")
+    with _timed(report, "site"):
+        from chainkg.viz.site import build_site
+
+        build_site(store_from_quads(quads), report.out_dir / "site")
+        report.files["site"] = report.out_dir / "site"
     notify("count")
     with _timed(report, "count"):
         report.class_counts = class_counts(store_from_quads(quads))

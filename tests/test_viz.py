@@ -1,0 +1,97 @@
+"""The site as files: escaping, determinism, offline links, exports, CLI (no browser)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from chainkg.cli import main
+from chainkg.pipeline import BuildReport, build
+from chainkg.project import to_networkx
+from chainkg.store import open_store
+from chainkg.viz.html import script_json
+from chainkg.viz.site import render_site
+from tests.browser_support import write_demo_seeds
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    root = tmp_path_factory.mktemp("demo")
+    return build(write_demo_seeds(root / "seeds"), root / "out")
+
+
+def test_script_json_cannot_close_the_script() -> None:
+    text = str(script_json({"label": "</script><script>alert(1)</script>&\u2028"}))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+
+
+def test_build_writes_the_site(demo_build: BuildReport) -> None:
+    site = demo_build.out_dir / "site"
+    for rel in [
+        "index.html",
+        "overview.html",
+        "chains/demo-chain.html",
+        "entities/ent-hostile.html",
+        "ego/ent-hostile.html",
+        "articles/demo-article.html",
+        "static/vis-network.min.js",
+        "export/graph.graphml",
+        "export/graph.gexf",
+    ]:
+        assert (site / rel).is_file(), rel
+
+
+def test_hostile_label_is_escaped_everywhere(demo_build: BuildReport) -> None:
+    site = demo_build.out_dir / "site"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        assert "<img src=x" not in text, page
+        assert "<b>标题</b>" not in text and "<i>图谱</i>" not in text, page
+    entity = (site / "entities/ent-hostile.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&#39;" in entity
+
+
+def test_pages_load_nothing_from_the_internet(demo_build: BuildReport) -> None:
+    for page in (demo_build.out_dir / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), page
+        assert "cdn" not in text.lower(), page
+
+
+def test_render_is_deterministic(demo_build: BuildReport) -> None:
+    store = open_store(demo_build.files["graph.nq"])
+    assert render_site(store) == render_site(store)
+
+
+def test_exports_round_trip(demo_build: BuildReport) -> None:
+    graph = to_networkx(open_store(demo_build.files["graph.nq"]))
+    site = demo_build.out_dir / "site"
+    for name, reader in (("graph.graphml", nx.read_graphml), ("graph.gexf", nx.read_gexf)):
+        back = reader(site / "export" / name)
+        assert back.number_of_nodes() == graph.number_of_nodes()
+        assert back.number_of_edges() == graph.number_of_edges()
+
+
+def test_chain_map_marks_missing_and_weak(demo_build: BuildReport) -> None:
+    text = (demo_build.out_dir / "site/chains/demo-chain.html").read_text(encoding="utf-8")
+    assert "整车\\n【缺失】" in text  # no local enterprise in the downstream segment
+    assert "材料\\n【薄弱】" in text  # one local enterprise, below the threshold of 2
+    assert "示例政策" in text  # the program concerning the chain is listed
+
+
+def test_entity_page_shows_evidence_in_context(demo_build: BuildReport) -> None:
+    text = (demo_build.out_dir / "site/entities/ent-a.html").read_text(encoding="utf-8")
+    assert "<mark>示例企业甲在示例园区</mark>从事电池材料" in text
+    assert 'href="../articles/demo-article.html#q=' in text
+
+
+def test_cli_viz(demo_build: BuildReport, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code = main(["viz", "--graph", str(demo_build.files["graph.nq"]), "--out", str(out)])
+    assert code == 0
+    assert (out / "index.html").is_file()
+    assert (out / "static/vis-network.min.js").is_file()

@@ -1,0 +1,148 @@
+"""A view graph as a vis-network page: `network_html(view, ...) -> str`, a pure conversion.
+
+The page loads vis-network from the site's own `static/` folder (never a CDN), draws the
+positions computed in Python with physics off, and exposes `window.chainkgView` (network,
+nodes, edges, ready) for tests and the timing bench.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+from chainkg.viz.html import render
+from chainkg.viz.views import LEVELS, TYPES
+
+FONT_FACE = (
+    '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '
+    '"Source Han Sans SC", "SimHei", sans-serif'
+)
+LARGE = 1000  # above this many nodes: no edge labels, lighter drawing
+LEVEL_STYLE = {
+    "missing": {"background": "#ffffff", "border": "#d62728"},
+    "weak": {"background": "#fff3cd", "border": "#ff9800"},
+    "covered": {"background": "#e3f2e1", "border": "#2ca02c"},
+}
+
+
+def vis_options(n_nodes: int) -> dict:
+    """vis-network options: no physics (positions are given), hover tooltips."""
+    large = n_nodes > LARGE
+    return {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+        "nodes": {
+            "size": 12,
+            "borderWidth": 1,
+            "font": {"face": FONT_FACE, "size": 14, "color": "#222"},
+            "scaling": {"label": {"drawThreshold": 6}},
+        },
+        "edges": {
+            "smooth": False,
+            "width": 1,
+            "color": {"color": "#b8b8b8", "highlight": "#444", "hover": "#444"},
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+            "font": {"face": FONT_FACE, "size": 11, "color": "#666", "strokeWidth": 3},
+        },
+        "groups": {
+            name: {"color": {"background": color, "border": color}, "shape": shape}
+            for name, (_zh, color, shape) in TYPES.items()
+        },
+    }
+
+
+def vis_node(node: str, attrs: dict) -> dict:
+    """One vis-network node from a view node."""
+    out = {
+        "id": attrs["key"],
+        "label": attrs["label"],
+        "group": attrs["type"],
+        "title": attrs["title"],
+        "x": attrs["x"],
+        "y": attrs["y"],
+    }
+    if attrs.get("center"):
+        out["size"] = 22
+        out["font"] = {"size": 18, "bold": True}
+    level = attrs.get("level")
+    if level:
+        out["color"] = LEVEL_STYLE[level]
+        out["borderWidth"] = 3
+        out["font"] = {"color": "#222"}
+        if level != "covered":
+            out["label"] = f"{attrs['label']}\n【{LEVELS[level]}】"
+            out["shapeProperties"] = {"borderDashes": [6, 4]} if level == "missing" else {}
+    if attrs.get("muted"):
+        out["opacity"] = 0.45
+    return out
+
+
+def vis_data(view: nx.MultiDiGraph, edge_labels: bool | None = None) -> dict:
+    """Nodes, edges, legend and options of a view, sorted for deterministic output."""
+    n = view.number_of_nodes()
+    show_labels = n <= 150 if edge_labels is None else edge_labels
+    key = {node: attrs["key"] for node, attrs in view.nodes(data=True)}
+    nodes = [vis_node(node, view.nodes[node]) for node in sorted(view.nodes, key=key.get)]
+    edges = []
+    for i, (s, o, k, attrs) in enumerate(sorted(view.edges(keys=True, data=True), key=_edge_key)):
+        edge = {"id": f"e{i}", "from": key[s], "to": key[o], "title": attrs["label"]}
+        if k == "next":
+            edge.update({"dashes": True, "width": 3, "color": {"color": "#9467bd"}})
+        elif show_labels:
+            edge["label"] = attrs["label"]
+        edges.append(edge)
+    counts = Counter(attrs["type"] for _n, attrs in view.nodes(data=True))
+    legend = [
+        {"type": t, "label": zh, "color": color, "count": counts[t]}
+        for t, (zh, color, _shape) in TYPES.items()
+        if counts[t]
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend,
+        "options": vis_options(n),
+        "bands": view.graph.get("bands", []),
+    }
+
+
+def _edge_key(edge: tuple) -> tuple[str, str, str]:
+    s, o, k, _attrs = edge
+    return (s, o, k)
+
+
+def network_html(
+    view: nx.MultiDiGraph,
+    *,
+    title: str,
+    site_title: str,
+    root: str = "",
+    subtitle: str = "",
+    template: str = "network.html",
+    **context: object,
+) -> str:
+    """The HTML page drawing a view graph; `root` is the relative path to the site root."""
+    data = vis_data(view)
+    data["root"] = root
+    return render(
+        template,
+        page_title=title,
+        site_title=site_title,
+        root=root,
+        subtitle=subtitle,
+        view=data,
+        node_count=view.number_of_nodes(),
+        edge_count=len(data["edges"]),
+        level_legend=context.pop("level_legend", None),
+        **context,
+    )

@@ -1,0 +1,191 @@
+"""The offline site: `build_site(store, out_dir) -> list[Path]`.
+
+`render_site` turns a store into {relative path: content} (pure, deterministic); `build_site`
+writes it, with vis-network and the site's CSS/JS copied into `static/` so that every page
+works with no network. Layout of the site folder:
+
+    index.html  overview.html  chains/<id>.html  ego/<id>.html  entities/<id>.html
+    articles/<source>.html  static/  export/graph.graphml  export/graph.gexf
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from chainkg.viz import views
+from chainkg.viz.data import SiteData, collect
+from chainkg.viz.html import STATIC
+from chainkg.viz.network import network_html
+from chainkg.viz.pages import ChainRow, article_html, chain_row, entity_html, index_html
+from chainkg.viz.views import LEVELS, SegmentStatus, type_name
+
+log = logging.getLogger(__name__)
+
+WEAK_THRESHOLD = 2
+OWN_DIRS = ("chains", "ego", "entities", "articles", "static", "export")
+VIS_FILES = {"vis-network.min.js": "vis-network.min.js", "vis-network.css": "vis-network.min.css"}
+
+
+def vis_network_dir() -> Path:
+    """The vis-network files shipped inside the installed pyvis package."""
+    import pyvis
+
+    candidates = sorted((Path(pyvis.__file__).parent / "lib").glob("vis-*/vis-network.min.js"))
+    if not candidates:
+        raise FileNotFoundError("vis-network.min.js not found in the installed pyvis package")
+    return candidates[-1].parent
+
+
+def segment_statuses(store: ox.Store, data: SiteData) -> tuple[dict[str, SegmentStatus], bool]:
+    """Gap level per segment IRI from `chainkg.gaps` when it exists, else from the projection.
+    The flag says whether the gaps module was used (then gaps/<chain>.html reports exist)."""
+    g = data.graph
+    try:
+        from chainkg import gaps  # type: ignore[attr-defined]
+    except ImportError:
+        gaps = None
+    if gaps is not None and hasattr(gaps, "compute_gaps"):
+        by_id = {a["id"]: n for n, a in g.nodes(data=True)}
+        out: dict[str, SegmentStatus] = {}
+        for gap in gaps.compute_gaps(store, weak_threshold=WEAK_THRESHOLD):
+            seg = getattr(gap, "segment_iri", "") or str(getattr(gap, "segment", ""))
+            node = seg if seg in g else by_id.get(str(gap.segment_id))
+            if node is not None:
+                local = getattr(gap, "local_enterprises", ())
+                n = local if isinstance(local, int) else len(local)
+                out[node] = SegmentStatus(str(gap.level), n)
+        return out, True
+    out = {
+        n: views.default_status(g, n, WEAK_THRESHOLD)
+        for n, a in g.nodes(data=True)
+        if a["type"] == "ChainSegment"
+    }
+    return out, False
+
+
+def _chain_of(data: SiteData, segment: str) -> str | None:
+    for _s, o, k in data.graph.out_edges(segment, keys=True):
+        if k == "inScheme":
+            return o
+    return None
+
+
+def render_site(store: ox.Store) -> dict[str, str]:
+    """Every page of the site as {relative path: HTML}; nothing is written."""
+    data = collect(store)
+    g = data.graph
+    status, have_gaps = segment_statuses(store, data)
+    pages: dict[str, str] = {}
+    overview = views.overview(g)
+    pages["overview.html"] = network_html(
+        overview,
+        title="全景网络",
+        subtitle="全部实体按类型着色；点击图例筛选。",
+        site_title=data.title,
+    )
+    rows: list[ChainRow] = []
+    chains = sorted(n for n, a in g.nodes(data=True) if a["type"] == "IndustrialChain")
+    for chain in chains:
+        key = data.key(chain)
+        segs = views.segments_of(g, data, chain)
+        chain_status = {s: status.get(s) or views.default_status(g, s) for s in segs}
+        rows.append(chain_row(data, chain, chain_status))
+        view = views.chain_map(g, data, chain, chain_status)
+        related = [
+            {
+                "key": data.key(v),
+                "label": g.nodes[v]["label"],
+                "type": g.nodes[v]["type"],
+                "type_name": type_name(g.nodes[v]["type"]),
+            }
+            for v in views.concerning(g, chain, segs)
+        ]
+        pages[f"chains/{key}.html"] = network_html(
+            view,
+            title=f"{g.nodes[chain]['label']} · 产业链图谱",
+            subtitle="上游 → 下游；环节下方为所在企业（园区外企业淡化显示）。",
+            site_title=data.title,
+            root="../",
+            template="chain.html",
+            level_legend=list(LEVELS.items()),
+            related=related,
+            chain_key=key,
+            gap_href=f"../gaps/{key}.html" if have_gaps else "",
+        )
+    for node in sorted(g.nodes):
+        key = data.key(node)
+        ego = views.ego(g, node)
+        pages[f"ego/{key}.html"] = network_html(
+            ego,
+            title=f"{g.nodes[node]['label']} · 关系网络",
+            subtitle=f"{ego.graph['radius']} 跳以内的实体。",
+            site_title=data.title,
+            root="../",
+        )
+        links = []
+        if g.nodes[node]["type"] == "IndustrialChain":
+            links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
+        elif g.nodes[node]["type"] == "ChainSegment" and (chain := _chain_of(data, node)):
+            links.append({"href": f"../chains/{data.key(chain)}.html", "text": "所属产业链图谱"})
+        pages[f"entities/{key}.html"] = entity_html(data, node, links)
+    for source in data.sources.values():
+        pages[f"articles/{source.key}.html"] = article_html(data, source)
+    pages["index.html"] = index_html(data, rows, have_gaps)
+    pages["export/graph.graphml"] = export_graph(g, "graphml")
+    pages["export/graph.gexf"] = export_graph(g, "gexf")
+    return pages
+
+
+def export_graph(graph: nx.MultiDiGraph, fmt: str = "graphml") -> str:
+    """The networkx projection as GraphML or GEXF for Gephi (lists joined with '|')."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in sorted(graph.nodes(data=True)):
+        flat.add_node(
+            node,
+            **{
+                k: "|".join(v) if isinstance(v, list) else ("" if v is None else v)
+                for k, v in attrs.items()
+            },
+        )
+    for s, o, k, attrs in sorted(graph.edges(keys=True, data=True)):
+        flat.add_edge(s, o, key=k, **attrs)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(flat, buffer, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(flat, buffer, encoding="utf-8")
+    else:
+        raise ValueError(f"unknown export format '{fmt}'; use graphml or gexf")
+    return buffer.getvalue().decode("utf-8")
+
+
+def build_site(store: ox.Store, out_dir: Path | str) -> list[Path]:
+    """Render the site and write it into out_dir (replacing its own sub-folders)."""
+    out = Path(out_dir)
+    pages = render_site(store)
+    for sub in OWN_DIRS:
+        shutil.rmtree(out / sub, ignore_errors=True)
+    written: list[Path] = []
+    for rel, text in sorted(pages.items()):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    static = out / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    for src in sorted(STATIC.iterdir()):
+        if src.is_file():
+            shutil.copyfile(src, static / src.name)
+            written.append(static / src.name)
+    vis = vis_network_dir()
+    for name, target in VIS_FILES.items():
+        shutil.copyfile(vis / name, static / target)
+        written.append(static / target)
+    log.info("site: %d files in %s", len(written), out)
+    return written

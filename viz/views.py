@@ -1,0 +1,235 @@
+"""The views as graphs: each function turns the projection into the graph one page draws.
+
+A view graph is an `nx.MultiDiGraph` whose nodes carry what a drawing needs: `key` (file-name
+id), `label`, `type`, `title` (tooltip text), `x`, `y`, and optionally `level` (a segment's
+gap level) or `muted`. Positions are computed here, in Python, so that no page runs physics.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import networkx as nx
+
+from chainkg.viz.data import SiteData, slug
+from chainkg.viz.layout import component_layout
+
+# type -> (Chinese name, colour, vis-network shape); names as in ontology/chainkg.ttl.
+TYPES: dict[str, tuple[str, str, str]] = {
+    "Enterprise": ("企业", "#1f77b4", "dot"),
+    "Organization": ("机构", "#ff7f0e", "square"),
+    "Place": ("地点", "#2ca02c", "triangle"),
+    "IndustrialChain": ("产业链", "#d62728", "star"),
+    "ChainSegment": ("产业链环节", "#9467bd", "box"),
+    "ClusterFramework": ("产业集群框架", "#8c564b", "hexagon"),
+    "InvestmentProject": ("投资项目", "#e377c2", "diamond"),
+    "GovernmentProgram": ("政府举措", "#17becf", "triangleDown"),
+    "Event": ("活动", "#bcbd22", "dot"),
+    "Statistic": ("统计数据", "#7f7f7f", "dot"),
+}
+LEVELS = {"missing": "缺失", "weak": "薄弱", "covered": "已覆盖"}
+EGO_MAX_NODES = 400
+
+
+@dataclass(frozen=True)
+class SegmentStatus:
+    """A segment's gap level and how many local actors operate in it."""
+
+    level: str  # missing | weak | covered
+    local_actors: int
+
+
+def type_name(node_type: str) -> str:
+    return TYPES.get(node_type, (node_type, "", ""))[0]
+
+
+def tooltip(attrs: dict, extra: list[str] | None = None) -> str:
+    """Plain-text tooltip with the key attributes of an entity."""
+    lines = [attrs["label"], f"{type_name(attrs['type'])} · {attrs['kind']}"]
+    if attrs.get("label_en"):
+        lines.append(attrs["label_en"])
+    if attrs.get("aliases"):
+        lines.append("别名: " + "、".join(attrs["aliases"]))
+    if attrs.get("local"):
+        lines.append("园区内")
+    return "\n".join(lines + (extra or []))
+
+
+def _add(view: nx.MultiDiGraph, graph: nx.MultiDiGraph, node: str, x: float, y: float, **kw):
+    attrs = graph.nodes[node]
+    view.add_node(
+        node,
+        key=slug(attrs["id"]),
+        label=attrs["label"],
+        type=attrs["type"],
+        title=tooltip(attrs, kw.pop("extra", None)),
+        x=round(x, 1),
+        y=round(y, 1),
+        **kw,
+    )
+
+
+def _copy_edges(view: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> None:
+    for s, o, k, attrs in graph.out_edges(list(view.nodes), keys=True, data=True):
+        if o in view:
+            view.add_edge(s, o, key=k, label=attrs["label"], predicate=attrs["predicate"])
+
+
+def overview(graph: nx.MultiDiGraph, seed: int = 7) -> nx.MultiDiGraph:
+    """Every entity, at positions computed once in Python (see `layout`)."""
+    pos = component_layout(graph, seed=seed)
+    view = nx.MultiDiGraph()
+    for node in sorted(graph.nodes):
+        x, y = pos[node]
+        _add(view, graph, node, x, y)
+    _copy_edges(view, graph)
+    return view
+
+
+def ego(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> nx.MultiDiGraph:
+    """The entity and its neighbours up to `radius` hops (1 if 2 would be too many), in rings."""
+    undirected = graph.to_undirected(as_view=True)
+    hops = nx.single_source_shortest_path_length(undirected, center, cutoff=radius)
+    if radius > 1 and len(hops) > EGO_MAX_NODES:
+        hops = nx.single_source_shortest_path_length(undirected, center, cutoff=1)
+    rings: dict[int, list[str]] = {}
+    for node, d in hops.items():
+        rings.setdefault(d, []).append(node)
+    view = nx.MultiDiGraph(radius=max(rings))
+    _add(view, graph, center, 0.0, 0.0, center=True)
+    angle: dict[str, float] = {center: 0.0}
+    for d in sorted(rings):
+        if d == 0:
+            continue
+
+        def parent_angle(node: str, d: int = d) -> float:
+            parents = [angle[p] for p in undirected[node] if hops.get(p) == d - 1 and p in angle]
+            return min(parents) if parents else 0.0
+
+        ring = sorted(
+            rings[d],
+            key=lambda v: (parent_angle(v), graph.nodes[v]["type"], graph.nodes[v]["label"], v),
+        )
+        r = 220.0 * d + 12.0 * len(ring) / (2 * math.pi) * (d - 0.5)
+        for i, node in enumerate(ring):
+            a = 2 * math.pi * i / len(ring)
+            angle[node] = a
+            _add(view, graph, node, r * math.cos(a), r * math.sin(a))
+    _copy_edges(view, graph)
+    return view
+
+
+def segments_of(graph: nx.MultiDiGraph, data: SiteData, chain: str) -> list[str]:
+    """The chain's segments, upstream first (by ckg:order, then id)."""
+    segs = [
+        s
+        for s, _o, k in graph.in_edges(chain, keys=True)
+        if k == "inScheme" and graph.nodes[s]["type"] == "ChainSegment"
+    ]
+
+    def order(seg: str) -> tuple[int, str]:
+        value = data.attr(seg, "order")
+        return (int(value) if value.lstrip("-").isdigit() else 10**6, graph.nodes[seg]["id"])
+
+    return sorted(set(segs), key=order)
+
+
+def actors_in(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+    """Who operates in a segment, local first, then by label."""
+    actors = {s for s, _o, k in graph.in_edges(segment, keys=True) if k == "operatesInSegment"}
+    return sorted(actors, key=lambda a: (not graph.nodes[a]["local"], graph.nodes[a]["label"], a))
+
+
+def default_status(graph: nx.MultiDiGraph, segment: str, weak_threshold: int = 2) -> SegmentStatus:
+    """Gap level from the projection alone: no local actor = missing, fewer than the
+    threshold = weak (used when the gaps module is not available)."""
+    n = sum(1 for a in actors_in(graph, segment) if graph.nodes[a]["local"])
+    level = "missing" if n == 0 else "weak" if n < weak_threshold else "covered"
+    return SegmentStatus(level, n)
+
+
+def concerning(graph: nx.MultiDiGraph, chain: str, segments: list[str]) -> list[str]:
+    """Projects, programs and events about the chain or one of its segments."""
+    targets = {chain, *segments}
+    found = {
+        s
+        for t in targets
+        for s, _o, k in graph.in_edges(t, keys=True)
+        if k in ("concerns", "inChain")
+        and graph.nodes[s]["type"] in ("InvestmentProject", "GovernmentProgram", "Event")
+    }
+    return sorted(found, key=lambda v: (graph.nodes[v]["type"], graph.nodes[v]["label"], v))
+
+
+def chain_map(
+    graph: nx.MultiDiGraph,
+    data: SiteData,
+    chain: str,
+    status: dict[str, SegmentStatus] | None = None,
+) -> nx.MultiDiGraph:
+    """Segments left (upstream) to right (downstream), their actors stacked below, the chain
+    and what concerns it above. Segment nodes carry `level` (missing | weak | covered)."""
+    col, row = 240.0, 46.0
+    segs = segments_of(graph, data, chain)
+    status = status or {}
+    view = nx.MultiDiGraph(bands=[])
+    width = col * max(len(segs) - 1, 0)
+    _add(view, graph, chain, width / 2, -300.0)
+    placed: set[str] = {chain}
+    for i, seg in enumerate(segs):
+        st = status.get(seg) or default_status(graph, seg)
+        _add(
+            view,
+            graph,
+            seg,
+            i * col,
+            0.0,
+            level=st.level,
+            extra=[f"状态: {LEVELS.get(st.level, st.level)} (园区内 {st.local_actors} 家)"],
+        )
+        placed.add(seg)
+        for j, actor in enumerate(a for a in actors_in(graph, seg) if a not in placed):
+            _add(view, graph, actor, i * col, 90.0 + j * row, muted=not graph.nodes[actor]["local"])
+            placed.add(actor)
+    unassigned = sorted(
+        (
+            s
+            for s, _o, k in graph.in_edges(chain, keys=True)
+            if k in ("inChain", "leadsChain")
+            and graph.nodes[s]["type"] in ("Enterprise", "Organization")
+            and s not in placed
+        ),
+        key=lambda a: (not graph.nodes[a]["local"], graph.nodes[a]["label"], a),
+    )
+    for j, actor in enumerate(dict.fromkeys(unassigned)):
+        _add(view, graph, actor, -col, 90.0 + j * row, muted=not graph.nodes[actor]["local"])
+        placed.add(actor)
+    items = [v for v in concerning(graph, chain, segs) if v not in placed]
+    per_row = max(len(segs), 5)
+    for j, item in enumerate(items):
+        r, c = divmod(j, per_row)
+        in_row = min(per_row, len(items) - r * per_row)
+        x = width / 2 + (c - (in_row - 1) / 2) * col
+        _add(view, graph, item, x, -170.0 - r * 70.0 - (c % 2) * 25.0)
+    view.nodes[chain]["y"] = -170.0 - (math.ceil(len(items) / per_row) + 0.5) * 70.0
+    depth = max((view.nodes[v]["y"] for v in view), default=0.0)
+    _copy_edges(view, graph)
+    for a, b in zip(segs, segs[1:], strict=False):
+        view.add_edge(a, b, key="next", label="", predicate="next")
+    stages: dict[str, list[int]] = {}
+    for i, seg in enumerate(segs):
+        stages.setdefault(data.attr(seg, "stage") or "", []).append(i)
+    view.graph["bands"] = [
+        {
+            "label": name,
+            "x0": min(ix) * col - col / 2,
+            "x1": max(ix) * col + col / 2,
+            "y1": depth + 60.0,
+        }
+        for name, ix in stages.items()
+        if name
+    ]
+    view.graph["unassigned"] = bool(unassigned)
+    view.graph["unassigned_x"] = -col
+    return view
