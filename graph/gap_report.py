@@ -108,7 +108,7 @@ def lists_frame(lists: dict[str, list[ListItem]]) -> pd.DataFrame:
                 }
             )
     columns = ["list", "list_zh", "list_en", "label", "kind", "detail", "local", "evidence", "note"]
-    return pd.DataFrame(rows).reindex(columns=columns).fillna("")
+    return pd.DataFrame(rows).reindex(columns=columns).astype(object).fillna("")
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

@@ -12,10 +12,17 @@ from rich.console import Console
 from rich.table import Table
 
 from chainkg.cli import app, handle_errors
+from chainkg.cli.serve import (
+    AUTH_HELP,
+    DEFAULT_GRAPH_HELP,
+    ENDPOINT_HELP,
+    USER_HELP,
+    open_target,
+)
 from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
 from chainkg.gaps import chain_summaries, compute_gaps
 from chainkg.lists import seven_lists
-from chainkg.store import DEFAULT_GRAPH_FILE, open_store
+from chainkg.store import DEFAULT_GRAPH_FILE
 
 FORMATS = ("table", "csv", "json", "xlsx", "md")
 out = Console(width=200)
@@ -66,10 +73,14 @@ def gaps_command(
     ),
     graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    user: str | None = typer.Option(None, "--user", help=USER_HELP),
+    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
+    default_graph: list[str] = typer.Option([], "--default-graph", help=DEFAULT_GRAPH_HELP),
 ) -> None:
     """Missing (缺链) and weak (弱链) segments of each chain, with ranked candidates to court."""
     _check(fmt, output)
-    store = open_store(graph)
+    store = open_target(graph, endpoint, user, auth, default_graph)
     gaps = compute_gaps(store, chain, weak_threshold)
     summaries = chain_summaries(store, weak_threshold, chain)
     if fmt == "json":
@@ -97,10 +108,14 @@ def lists_command(
     fmt: str = typer.Option("table", "--format", "-f", help=f"Output: {', '.join(FORMATS)}."),
     graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    user: str | None = typer.Option(None, "--user", help=USER_HELP),
+    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
+    default_graph: list[str] = typer.Option([], "--default-graph", help=DEFAULT_GRAPH_HELP),
 ) -> None:
     """The seven lists (七清单) of a chain; an empty list is shown as a data gap."""
     _check(fmt, output)
-    lists = seven_lists(open_store(graph), chain)
+    lists = seven_lists(open_target(graph, endpoint, user, auth, default_graph), chain)
     frame = lists_frame(lists)
     if fmt == "json":
         _emit(_json({k: [i.to_dict() for i in v] for k, v in lists.items()}), output)

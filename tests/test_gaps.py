@@ -1,0 +1,201 @@
+"""Gap analysis: on a hand-made graph whose answers are known by construction
+(tests/cases/gaps/basic), then on the seed graph for what the articles support."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from chainkg.cli import app
+from chainkg.gaps import (
+    chain_summaries,
+    compute_gaps,
+    resolve_chain,
+    write_gap_reports,
+)
+from chainkg.pipeline import BuildReport, build
+from chainkg.store import open_store
+
+CASE = Path(__file__).parent / "cases" / "gaps" / "basic"
+EXPECTED = json.loads((CASE / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def basic_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    """The hand-made case built through the real pipeline."""
+    return build(CASE / "seeds", tmp_path_factory.mktemp("gaps-basic"))
+
+
+@pytest.fixture(scope="module")
+def basic_store(basic_build: BuildReport) -> ox.Store:
+    return open_store(basic_build.files["graph.nq"])
+
+
+def _by_segment(store: ox.Store, **kwargs: object) -> dict[str, object]:
+    return {g.segment_id: g for g in compute_gaps(store, **kwargs)}  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- hand-made case
+
+
+def test_levels_and_candidates_known_by_construction(basic_store: ox.Store) -> None:
+    got = [g.to_dict() for g in compute_gaps(basic_store)]
+    keys = EXPECTED["gaps"][0].keys()
+    assert [{k: g[k] for k in keys} for g in got] == EXPECTED["gaps"]
+
+
+def test_weak_threshold_moves_levels(basic_store: ox.Store) -> None:
+    three = _by_segment(basic_store, weak_threshold=3)
+    assert three["bat-cells"].level == "weak"  # two local firms < 3
+    one = _by_segment(basic_store, weak_threshold=1)
+    assert one["bat-cathode"].level == "covered" and one["bat-cathode"].candidates == []
+    with pytest.raises(ValueError, match="at least 1"):
+        compute_gaps(basic_store, weak_threshold=0)
+
+
+def test_candidate_reasons_paths_and_evidence(basic_store: ox.Store) -> None:
+    packs = _by_segment(basic_store)["bat-packs"]
+    first, second = packs.candidate_details
+    assert (first.label, first.rank, second.label, second.rank) == ("丙包装公司", 1, "丁包公司", 2)
+    assert first.reason_kinds == ["operates-in-segment", "supplies-local-enterprise"]
+    assert any("—供应商→ 甲龙头公司" in r for r in first.reasons)
+    assert {e.quote for e in first.evidence} == {"丙包装公司生产电池包", "是甲龙头公司的供应商"}
+    assert first.local_ties == 1 and second.local_ties == 0
+    recycling = _by_segment(basic_store)["bat-recycling"]
+    [bench] = recycling.candidate_details
+    assert bench.reason_kinds == ["benchmark-segment"] and "乙市电池" in bench.reasons[0]
+
+
+def test_basis_separates_missing_in_zone_from_missing_in_data(basic_store: ox.Store) -> None:
+    gaps = _by_segment(basic_store)
+    assert "none in the zone" in gaps["bat-packs"].basis_note
+    assert "gap in our data" in gaps["bat-recycling"].basis_note
+    assert "乙回收公司甲市项目" in gaps["bat-recycling"].basis_note  # a project under way
+    assert [e.quote for e in gaps["bat-cathode"].evidence] == ["甲材料公司生产正极材料"]
+
+
+def test_chain_summaries(basic_store: ox.Store) -> None:
+    got = {s.id: s for s in chain_summaries(basic_store)}
+    assert sorted(got) == sorted(EXPECTED["chains"])
+    for chain_id, want in EXPECTED["chains"].items():
+        s = got[chain_id]
+        assert (s.segments, s.missing, s.weak, s.covered) == (
+            want["segments"],
+            want["missing"],
+            want["weak"],
+            want["covered"],
+        )
+        assert s.local_supply_rate == want["local_supply_rate"]
+        assert [f.value_text for f in s.benchmark_supply_rates] == want["benchmark_supply_rates"]
+        assert {ld.label: ld.linked_local for ld in s.leaders} == want["leaders"]
+        assert s.local_enterprises == want["local_enterprises"]
+    assert any("no segments" in note for note in got["empty-chain"].data_gaps)
+    assert got["battery"].local_enterprises_without_segment == ["甲配套公司"]
+
+
+@pytest.mark.parametrize("name", ["电池", "电池产业链", "BATTERIES", "battery"])
+def test_resolve_chain_by_label_alias_or_id(basic_store: ox.Store, name: str) -> None:
+    assert resolve_chain(basic_store, name).endswith("/chain/battery")
+
+
+def test_unknown_chain_lists_the_chains(basic_store: ox.Store) -> None:
+    with pytest.raises(KeyError) as info:
+        compute_gaps(basic_store, chain="不存在")
+    message = info.value.args[0]
+    assert "不存在" in message and "battery (电池 / Batteries)" in message
+    assert "yi-battery" in message
+
+
+def test_cli_json_and_errors(basic_build: BuildReport, tmp_path: Path) -> None:
+    graph = str(basic_build.files["graph.nq"])
+    runner = CliRunner()
+    result = runner.invoke(app, ["gaps", "--graph", graph, "--chain", "电池", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["segment"] for r in rows] == ["正极材料", "电芯", "电池包", "电池回收"]
+    for key in ("chain", "order", "stage", "level", "local_enterprises", "candidates", "evidence"):
+        assert key in rows[0]
+    bad = runner.invoke(app, ["gaps", "--graph", graph, "--chain", "nope"])
+    assert bad.exit_code == 2 and "empty-chain" in bad.stderr
+    no_out = runner.invoke(app, ["gaps", "--graph", graph, "-f", "xlsx"])
+    assert no_out.exit_code == 2 and "--output" in no_out.stderr
+    xlsx = tmp_path / "gaps.xlsx"
+    ok = runner.invoke(app, ["gaps", "--graph", graph, "-f", "xlsx", "-o", str(xlsx)])
+    assert ok.exit_code == 0
+    sheet = pd.read_excel(xlsx, sheet_name="gaps")
+    assert list(sheet["level"]) == [g["level"] for g in EXPECTED["gaps"]]
+    csv = runner.invoke(app, ["gaps", "--graph", graph, "-f", "csv", "-w", "3"])
+    assert "bat-cells" not in csv.stdout and ",电芯,midstream,weak," in csv.stdout
+    table = runner.invoke(app, ["gaps", "--graph", graph])
+    assert table.exit_code == 0 and "丙包装公司" in table.stdout
+
+
+def test_build_writes_gap_reports(basic_build: BuildReport) -> None:
+    html = basic_build.out_dir / "site" / "gaps" / "battery.html"
+    assert basic_build.files["site/gaps/battery.html"] == html
+    text = html.read_text(encoding="utf-8")
+    assert text.index("缺链") < text.index("missing")  # Chinese first
+    assert "丙包装公司" in text and "是甲龙头公司的供应商" in text
+    assert "<script" not in text and 'href="http' not in text and "<link" not in text
+    md = (basic_build.out_dir / "site" / "gaps" / "empty-chain.md").read_text(encoding="utf-8")
+    assert "数据缺口" in md
+
+
+def test_report_escapes_data(basic_build: BuildReport, tmp_path: Path) -> None:
+    store = open_store(basic_build.files["graph.nq"])  # a private copy to tamper with
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    old = list(store.quads_for_pattern(None, label, ox.Literal("甲龙头公司", language="zh")))
+    assert old
+    for quad in old:
+        store.remove(quad)
+        evil = ox.Literal("<script>alert(1)</script>", language="zh")
+        store.add(ox.Quad(quad.subject, label, evil, quad.graph_name))
+    write_gap_reports(store, tmp_path)
+    text = (tmp_path / "battery.html").read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# ---------------------------------------------------------------- the seed graph
+
+
+def test_seed_every_chain_is_reported(seed_store: ox.Store) -> None:
+    summaries = chain_summaries(seed_store)
+    gaps = compute_gaps(seed_store)
+    assert len(summaries) >= 20 and len({s.id for s in summaries}) == len(summaries)
+    assert {g.chain_id for g in gaps} <= {s.id for s in summaries}
+    assert all(g.level in ("missing", "weak", "covered") for g in gaps)
+    for s in summaries:
+        assert s.segments == s.missing + s.weak + s.covered
+
+
+def test_seed_local_supply_rates_next_to_benchmarks(seed_store: ox.Store) -> None:
+    by_id = {s.id: s for s in chain_summaries(seed_store)}
+    # 200余家链上企业的本地配套率才30% ; 上下游本地配套率仅20% ; 本地就近配套率达到60%
+    assert "30%" in by_id["nev"].local_supply_rate
+    assert "20%" in by_id["electronics"].local_supply_rate
+    assert "60%" in [f.value_text for f in by_id["nev"].benchmark_supply_rates]
+
+
+def test_seed_hsinchu_ic_segments_in_order(seed_store: ox.Store) -> None:
+    # IC design upstream, wafer fabrication midstream, packaging and testing downstream
+    ic = compute_gaps(seed_store, chain="hsinchu-ic")
+    assert [g.stage for g in ic] == ["upstream", "midstream", "downstream"]
+    assert [g.order for g in ic] == sorted(g.order for g in ic)
+    assert all(g.level == "missing" for g in ic)  # nothing of it in the zone
+
+
+def test_seed_nev_vehicle_makers_cover_their_segment(seed_store: ox.Store) -> None:
+    # 依托北汽株洲公司、中车时代电动、奇点汽车,一个集新能源轿车、客车、专用车...
+    nev = {g.segment: g for g in compute_gaps(seed_store, chain="新能源汽车")}
+    makers = [g for g in nev.values() if "北汽株洲公司" in g.local_enterprises]
+    assert makers and makers[0].level == "covered"
+
+
+def test_seed_own_chain_wins_an_ambiguous_name(seed_store: ox.Store) -> None:
+    # 电子信息 names both the zone's chain and Changsha's benchmark chain
+    assert resolve_chain(seed_store, "电子信息").endswith("/chain/electronics")
