@@ -254,7 +254,8 @@ class _Chain:
     territory: str
     benchmark: bool
     local: bool
-    benchmark_for: list[str]
+    benchmark_for: list[str]  # chains or places this chain is cited as a model for
+    territory_iri: str = ""
 
     @property
     def id(self) -> str:
@@ -272,6 +273,7 @@ def _chains(store: ox.Store) -> list[_Chain]:
             _true(r["benchmark"]),
             _true(r["local"]),
             sorted(b for b in r["benchmark_for"].split("|") if b),
+            r["territory"],
         )
         for r in _rows(store, "gap-chains")
     ]
@@ -630,11 +632,11 @@ class _Analysis:
 
     def summary(self, chain: _Chain, gaps: list[SegmentGap]) -> ChainSummary:
         figures = self.figures.get(chain.iri, [])
-        models = [
-            c for c in self.chains.values() if chain.iri in c.benchmark_for and c.iri != chain.iri
-        ]
-        if not models and not chain.benchmark:
-            models = [c for c in self.chains.values() if c.benchmark]
+        # Benchmarks cited for this chain; failing those, for the chain's territory.
+        models = [c for c in self.chains.values() if chain.iri in c.benchmark_for]
+        if not models and chain.territory_iri:
+            models = [c for c in self.chains.values() if chain.territory_iri in c.benchmark_for]
+        models = [c for c in models if c.iri != chain.iri]
         bench_rates = [
             f
             for m in sorted(models, key=lambda c: c.id)
