@@ -14,6 +14,7 @@ N-Quads grammar that can occur in CSV text: backslash, double quote, newline, ca
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -333,20 +334,38 @@ _MAPPERS: dict[str, TextMapper] = {
 assert set(_MAPPERS) == set(asm._ROW_MAPPERS), "every table needs a text mapper"
 
 
-def write_nquads(chunks: Iterator[str], path: Path) -> int:
-    """Write text chunks to a file; return the number of lines (quads, before dedupe)."""
+# The graph name at the end of an N-Quads line (IRIs hold no spaces, literals no raw newline).
+_GRAPH_AT_END = re.compile(r" <[^<>\s]*> \.$", re.MULTILINE)
+
+
+def write_nquads(chunks: Iterator[str], path: Path, merged: Path | None = None) -> int:
+    """Write text chunks to a file; return the number of lines (quads, before dedupe).
+
+    With `merged`, also write every quad's triple as N-Triples there (the default graph of
+    the query store, see `chainkg.store`).
+    """
     lines = 0
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-            lines += chunk.count("\n")
+        triples = open(merged, "w", encoding="utf-8", newline="\n") if merged else None  # noqa: SIM115
+        try:
+            for chunk in chunks:
+                handle.write(chunk)
+                lines += chunk.count("\n")
+                if triples:
+                    triples.write(_GRAPH_AT_END.sub(" .", chunk))
+        finally:
+            if triples:
+                triples.close()
     return lines
 
 
-def bulk_load(nquads: Path, store_dir: Path) -> ox.Store:
-    """Bulk-load an N-Quads file into a new on-disk store (Oxigraph's Rust loader)."""
+def bulk_load(nquads: Path, store_dir: Path, merged: Path | None = None) -> ox.Store:
+    """Bulk-load N-Quads (and the merged N-Triples into the default graph) into a new
+    on-disk store with Oxigraph's Rust loader."""
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    if merged:
+        store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -360,7 +379,8 @@ def build_streaming(
     """The build for large seeds: text assembly -> bulk load -> store validation.
 
     Writes `out/graph.nq` (the assembled N-Quads; a quad repeated by two rows is written
-    twice, which RDF readers merge) and `out/store/` (the on-disk Oxigraph store, ready for
+    twice, which RDF readers merge) and `out/store/` (the on-disk Oxigraph store: named graphs
+    plus their merge in the default graph, as `chainkg.store` builds it; ready for
     `chainkg query --graph out/store`). Turtle and JSON-LD are not written: at millions of
     triples they are gigabytes that no user opens; the store and N-Quads replace them.
     Nothing in out/ changes unless every stage succeeds.
@@ -390,17 +410,18 @@ def build_streaming(
     bar.update(task, total=1, completed=1)
     rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
     task = stage("assemble", rows)
-    nq_tmp = out / ".graph.nq.tmp"
+    nq_tmp, nt_tmp = out / ".graph.nq.tmp", out / ".merged.nt.tmp"
     store_tmp = out / ".store.tmp"
     shutil.rmtree(store_tmp, ignore_errors=True)
     try:
         with _timed(report, "assemble"):
             chunks = assemble_nquads(seeds, on_rows=lambda k: bar.advance(task, k))
-            report.quads = write_nquads(chunks, nq_tmp)
+            report.quads = write_nquads(chunks, nq_tmp, nt_tmp)
         task = stage("store")
         with _timed(report, "store"):
-            store = bulk_load(nq_tmp, store_tmp)
-            report.triples = len(store)  # quads after dedupe (Rust-side count)
+            store = bulk_load(nq_tmp, store_tmp, nt_tmp)
+            nt_tmp.unlink()
+            report.triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         bar.update(task, total=1, completed=1)
         task = stage("validate")
         with _timed(report, "validate"):
@@ -423,6 +444,7 @@ def build_streaming(
         bar.update(task, total=1, completed=1)
     finally:
         nq_tmp.unlink(missing_ok=True)
+        nt_tmp.unlink(missing_ok=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
     return report
 
@@ -433,3 +455,7 @@ def class_counts_store(store: ox.Store) -> dict[str, int]:
 
     result = store.query(_CLASS_COUNTS)
     return {s["class"].value[len(CKG_IRI) :]: int(s["n"].value) for s in result}
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))["n"].value)

@@ -271,7 +271,7 @@ def _sample_graph(store: ox.Store, shapes: Path, sample: int) -> tuple[rdflib.Gr
         f"VALUES ?s {{ {values} }} ?s ?p ?o "
         "OPTIONAL { ?o a ?t OPTIONAL { ?t rdfs:subClassOf ?u } } }"
     )
-    triples = store.query(construct, use_default_graph_as_union=True, prefixes=PREFIXES)
+    triples = store.query(construct, prefixes=PREFIXES)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     ontology = ox.serialize(
         (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI))),
@@ -283,7 +283,7 @@ def _sample_graph(store: ox.Store, shapes: Path, sample: int) -> tuple[rdflib.Gr
 
 
 def _select(store: ox.Store, query: str) -> list[list[str]]:
-    """Rows of a SELECT over the union of the named graphs, as lexical values."""
-    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    """Rows of a SELECT over the default graph, as lexical values."""
+    result = store.query(query, prefixes=PREFIXES)  # default graph = merge (chainkg.store)
     names = [v.value for v in result.variables]
     return [[s[n].value if s[n] is not None else "" for n in names] for s in result]

@@ -9,6 +9,7 @@ import pytest
 
 from chainkg.assemble import assemble
 from chainkg.config import DEFAULT_SEEDS
+from chainkg.store import store_from_quads
 from chainkg.stream import assemble_nquads, build_streaming
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
@@ -33,7 +34,9 @@ def test_streaming_build_counts_match_generator(large_build):
         if key.startswith("class:"):
             assert report.class_counts[key[6:]] == expected, key
     store = ox.Store.read_only(str(report.files["store"]))
-    assert len(store) == report.triples
+    merged = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    named = {q.triple for q in ox.parse(path=str(report.files["graph.nq"]))}
+    assert len(merged) == report.triples and merged == named
 
 
 @pytest.mark.parametrize("which", ["seeds", "synth"])
@@ -48,8 +51,7 @@ def test_text_assembly_equals_object_assembly(which, large_build, tmp_path: Path
 
 def test_store_validation_finds_violations(large_build):
     _seeds, _counts, report = large_build
-    store = ox.Store()
-    store.bulk_load(path=str(report.files["graph.nq"]), format=ox.RdfFormat.N_QUADS)
+    store = store_from_quads(ox.parse(path=str(report.files["graph.nq"])))
     victim = ox.NamedNode("https://w3id.org/chainkg/synth/enterprise/ent-1999")
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     for quad in list(store.quads_for_pattern(victim, label, None)):
