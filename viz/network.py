@@ -18,7 +18,9 @@ FONT_FACE = (
     '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '
     '"Source Han Sans SC", "SimHei", sans-serif'
 )
-LARGE = 1000  # above this many nodes: no edge labels, lighter drawing
+LARGE = 1000  # above this many nodes: lighter drawing (see vis_data)
+# Types that keep their labels on the canvas in large views; others show on hover and click.
+LARGE_VIEW_LABELS = ("IndustrialChain", "ChainSegment", "ClusterFramework", "Place")
 LEVEL_STYLE = {
     "missing": {"background": "#ffffff", "border": "#d62728"},
     "weak": {"background": "#fff3cd", "border": "#ff9800"},
@@ -93,6 +95,10 @@ def vis_data(view: nx.MultiDiGraph, edge_labels: bool | None = None) -> dict:
     show_labels = n <= 150 if edge_labels is None else edge_labels
     key = {node: attrs["key"] for node, attrs in view.nodes(data=True)}
     nodes = [vis_node(node, view.nodes[node]) for node in sorted(view.nodes, key=key.get)]
+    if n > LARGE:  # measuring thousands of labels delays the first drawing
+        for node in nodes:
+            if node["group"] not in LARGE_VIEW_LABELS:
+                del node["label"]
     edges = []
     for i, (s, o, k, attrs) in enumerate(sorted(view.edges(keys=True, data=True), key=_edge_key)):
         edge = {"id": f"e{i}", "from": key[s], "to": key[o], "title": attrs["label"]}

@@ -64,7 +64,7 @@
     var n = nodes.get(id);
     if (!n) return;
     info.textContent = "";
-    info.appendChild(el("h3", n.label));
+    info.appendChild(el("h3", n.label || String(n.title).split("\n")[0]));
     info.appendChild(el("pre", n.title, "tip"));
     var p = el("p", null, "links");
     var a1 = el("a", "实体页面");
