@@ -17,11 +17,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from chainkg.config import QUERIES_DIR
 from chainkg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from chainkg.remote import RemoteEndpoint
 
 _SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
 _PARAM = re.compile(r"^#\s*Param:\s*\??(\w+)\s*(?:[—:-]+\s*(.*))?$", re.IGNORECASE)
@@ -99,16 +103,25 @@ def term_text(term: object) -> str:
     return str(getattr(term, "value", term))
 
 
-def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) -> QueryResult:
-    """Run SELECT or ASK against the default graph (the merge of all named graphs)."""
-    substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
-    result = store.query(
-        text,
-        prefixes=PREFIXES,
-        substitutions=substitutions or None,
-    )
-    if isinstance(result, bool):
-        return QueryResult(["result"], [[str(result).lower()]], boolean=result)
+def run_query(
+    store: ox.Store | RemoteEndpoint, text: str, params: dict[str, str] | None = None
+) -> QueryResult:
+    """Run SELECT or ASK against the default graph (the merge of all named graphs).
+
+    `store` is a local pyoxigraph Store or a chainkg.remote.RemoteEndpoint; the endpoint
+    sends the same preset prefixes and binds the parameters as VALUES rows.
+    """
+    if isinstance(store, ox.Store):
+        substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
+        result = store.query(
+            text,
+            prefixes=PREFIXES,
+            substitutions=substitutions or None,
+        )
+    else:
+        result = store.query(text, params)
+    if isinstance(result, bool | ox.QueryBoolean):
+        return QueryResult(["result"], [[str(bool(result)).lower()]], boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         rows = [[term_text(solution[c]) for c in columns] for solution in result]
@@ -117,7 +130,7 @@ def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) 
 
 
 def run_named_query(
-    store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None
+    store: ox.Store | RemoteEndpoint, query: NamedQuery, params: dict[str, str] | None = None
 ) -> QueryResult:
     """Run a named query after checking its parameters; parameter columns are dropped."""
     params = dict(params or {})

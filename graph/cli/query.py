@@ -9,6 +9,13 @@ from rich.console import Console
 from rich.table import Table
 
 from chainkg.cli import app, handle_errors
+from chainkg.cli.serve import (
+    AUTH_HELP,
+    DEFAULT_GRAPH_HELP,
+    ENDPOINT_HELP,
+    USER_HELP,
+    open_target,
+)
 from chainkg.config import QUERIES_DIR
 from chainkg.queries import (
     OUTPUT_FORMATS,
@@ -20,7 +27,7 @@ from chainkg.queries import (
     run_named_query,
     run_query,
 )
-from chainkg.store import DEFAULT_GRAPH_FILE, open_store
+from chainkg.store import DEFAULT_GRAPH_FILE
 
 out = Console()
 
@@ -47,6 +54,10 @@ def query_command(
     ),
     param: list[str] = typer.Option([], "--param", "-p", help="Bind a parameter: name=value."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    user: str | None = typer.Option(None, "--user", help=USER_HELP),
+    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
+    default_graph: list[str] = typer.Option([], "--default-graph", help=DEFAULT_GRAPH_HELP),
 ) -> None:
     """Answer a question with SPARQL; `--list` shows the named questions."""
     if list_:
@@ -60,7 +71,7 @@ def query_command(
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"unknown --format '{fmt}'; use one of {', '.join(OUTPUT_FORMATS)}")
     named = resolve_named_query(sparql)
-    store = open_store(graph)
+    store = open_target(graph, endpoint, user, auth, default_graph)
     if named is not None:
         result = run_named_query(store, named, parse_params(param))
     else:

@@ -1,0 +1,120 @@
+"""`chainkg serve` (read-only SPARQL endpoint + query page) and `chainkg push` (to a store).
+
+Also the remote-endpoint options that `query` and `gaps` share (`--endpoint`, `--user`,
+`--auth`, `--default-graph`): passwords and tokens come only from the environment
+(CHAINKG_PASSWORD, CHAINKG_TOKEN) or a prompt, never from the command line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+
+from chainkg.cli import app, handle_errors
+from chainkg.remote import ENV_PASSWORD, ENV_TOKEN, RemoteEndpoint, connect, push
+from chainkg.store import DEFAULT_GRAPH_FILE, open_store
+
+err = Console(stderr=True)
+
+ENDPOINT_HELP = "Query a remote SPARQL endpoint (URL) instead of the local graph file."
+USER_HELP = "User for the endpoint (or CHAINKG_USER); password from CHAINKG_PASSWORD or a prompt."
+AUTH_HELP = "HTTP authentication: basic or digest (Virtuoso's /sparql-auth uses digest)."
+DEFAULT_GRAPH_HELP = "Use this graph as the default graph (repeatable), e.g. after push --graph."
+
+
+def open_target(
+    graph: Path,
+    endpoint: str | None = None,
+    user: str | None = None,
+    auth: str = "basic",
+    default_graphs: list[str] | None = None,
+    store_url: str | None = None,
+) -> ox.Store | RemoteEndpoint:
+    """The local store for `graph`, or the remote endpoint if one is given."""
+    if not endpoint:
+        return open_store(graph)
+    user = user or os.environ.get("CHAINKG_USER")
+    if user and not os.environ.get(ENV_PASSWORD) and not os.environ.get(ENV_TOKEN):
+        os.environ[ENV_PASSWORD] = typer.prompt(f"Password for {user}", hide_input=True)
+    return connect(endpoint, user, auth, default_graphs or [], store_url)
+
+
+@app.command("serve")
+@handle_errors
+def serve_command(
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH_FILE, "--graph", help="Built graph file, or an on-disk Oxigraph store."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
+    port: int = typer.Option(8000, "--port", help="Port (0: any free port)."),
+    disk: Path | None = typer.Option(
+        None, "--disk", help="Serve from an on-disk store in this folder (built if missing)."
+    ),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Time limit per query, seconds."),
+    max_result_bytes: int = typer.Option(
+        10_000_000, "--max-result-bytes", help="Largest result sent, in bytes."
+    ),
+    site: Path | None = typer.Option(
+        None, "--site", help="Static site folder to serve under /site/ (default: next to graph)."
+    ),
+) -> None:
+    """Serve the graph: read-only SPARQL endpoint at /sparql, query page at /, site at /site/."""
+    from chainkg.server import ChainkgServer, ServeConfig
+    from chainkg.server.disk import ensure_disk_store
+
+    source = graph
+    if disk is not None:
+        source = ensure_disk_store(graph, disk)
+    config = ServeConfig(
+        graph=source,
+        host=host,
+        port=port,
+        workers=workers,
+        time_limit=timeout,
+        max_result_bytes=max_result_bytes,
+        site_dir=site or (graph.parent / "site"),
+    )
+    server = ChainkgServer(config)
+    err.print(
+        f"Serving {source} at [bold]{server.url}/[/] (SPARQL: {server.url}/sparql, "
+        f"site: {server.url}/site/). Ctrl+C stops.",
+        highlight=False,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        err.print("stopped")
+
+
+@app.command("push")
+@handle_errors
+def push_command(
+    endpoint: str = typer.Option(
+        ..., "--endpoint", help="SPARQL query URL of the store, e.g. http://host:7878/query."
+    ),
+    store_url: str | None = typer.Option(
+        None,
+        "--store-url",
+        help="Graph Store Protocol URL (default: the endpoint's .../store, as in Oxigraph).",
+    ),
+    into: str | None = typer.Option(
+        None, "--graph", help="Put everything into this one graph IRI instead."
+    ),
+    graph_file: Path = typer.Option(DEFAULT_GRAPH_FILE, "--file", help="Built graph file."),
+    user: str | None = typer.Option(None, "--user", help=USER_HELP),
+    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
+) -> None:
+    """Load the built graph into a remote store (SPARQL 1.1 Graph Store Protocol)."""
+    target = open_target(graph_file, endpoint, user, auth, store_url=store_url)
+    assert isinstance(target, RemoteEndpoint)
+    if not target.store_url:
+        raise ValueError("cannot guess the Graph Store Protocol URL; give --store-url")
+    report = push(target, graph_file, into)
+    for name, count in report.graphs.items():
+        typer.echo(f"{count:>8} triples -> {name}")
+    typer.echo(f"pushed {report.triples} triples in {len(report.graphs)} graph(s) to {endpoint}")
