@@ -59,6 +59,9 @@ def serve_command(
     max_result_bytes: int = typer.Option(
         10_000_000, "--max-result-bytes", help="Largest result sent, in bytes."
     ),
+    cache_mb: int = typer.Option(
+        64, "--cache-mb", help="Memory for repeated answers, MB (0: no cache)."
+    ),
     site: Path | None = typer.Option(
         None, "--site", help="Static site folder to serve under /site/ (default: next to graph)."
     ),
@@ -77,6 +80,7 @@ def serve_command(
         workers=workers,
         time_limit=timeout,
         max_result_bytes=max_result_bytes,
+        cache_bytes=cache_mb * 1_000_000,
         site_dir=site or (graph.parent / "site"),
     )
     server = ChainkgServer(config)

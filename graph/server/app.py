@@ -16,6 +16,7 @@ import json
 import logging
 import mimetypes
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,7 @@ class ServeConfig:
     wait_limit: float = 60.0
     site_dir: Path | None = None  # default: site/ next to the graph file
     queries_dir: Path = QUERIES_DIR
+    cache_bytes: int = 64_000_000  # answers kept (the graph is read-only); 0 disables
     prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
 
 
@@ -73,6 +75,9 @@ class ChainkgServer:
             self.pool.close()
             raise
         self._thread: threading.Thread | None = None
+        self._cache: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+        self._cache_size = 0
+        self._cache_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -138,11 +143,38 @@ class ChainkgServer:
             named_graphs=params.get("named-graph-uri", []),
             max_bytes=self.config.max_result_bytes,
         )
+        key = (job.query, job.accept, tuple(job.default_graphs), tuple(job.named_graphs))
+        if cached := self._cached(key):
+            return cached
         try:
-            return self.pool.run(job, self.config.time_limit, self.config.wait_limit)
+            answer = self.pool.run(job, self.config.time_limit, self.config.wait_limit)
         except Exception as exc:  # noqa: BLE001 - the server must stay up
             log.exception("query failed")
             return Answer(500, TEXT, f"Query failed: {exc}\n".encode())
+        if answer.status in (200, 400, 406, 422):
+            self._remember(key, answer)
+        return answer
+
+    def _cached(self, key: tuple[object, ...]) -> Answer | None:
+        with self._cache_lock:
+            answer = self._cache.get(key)
+            if answer is not None:
+                self._cache.move_to_end(key)
+            return answer
+
+    def _remember(self, key: tuple[object, ...], answer: Answer) -> None:
+        """Keep answers up to cache_bytes, least recently used out first."""
+        size = len(answer.body) + len(key[0])  # type: ignore[arg-type]
+        if size > self.config.cache_bytes // 4:
+            return
+        with self._cache_lock:
+            if key in self._cache:
+                return
+            self._cache[key] = answer
+            self._cache_size += size
+            while self._cache_size > self.config.cache_bytes:
+                old_key, old = self._cache.popitem(last=False)
+                self._cache_size -= len(old.body) + len(old_key[0])  # type: ignore[arg-type]
 
     def named_queries(self) -> Answer:
         items = [
