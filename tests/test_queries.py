@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -169,3 +170,25 @@ def test_query_file_without_summary_is_rejected(tmp_path) -> None:
     path.write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
     with pytest.raises(ValueError, match="Summary"):
         parse_named_query(path)
+
+
+def _sub_selects(text: str) -> list[str]:
+    """The text of every nested `{ SELECT ... }` block of a query."""
+    blocks = []
+    for match in re.finditer(r"\{\s*SELECT", text):
+        depth = 0
+        for end in range(match.start(), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                blocks.append(text[match.start() : end])
+                break
+    return blocks
+
+
+@pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
+def test_parameters_are_used_only_in_the_top_level_group(query) -> None:
+    """Inside a sub-select a parameter is out of scope: a BIND on it fails silently and the
+    pattern then matches everything (and VALUES-binding on remote endpoints cannot reach it)."""
+    for block in _sub_selects(query.text):
+        for param in query.params:
+            assert not re.search(rf"\?{param}\b", block), f"?{param} used in a sub-select"
