@@ -213,12 +213,20 @@ def render_markdown(
     return "\n".join(out) + "\n"
 
 
-def write_reports(store: ox.Store, out_dir: Path, weak_threshold: int = 2) -> list[Path]:
-    """Write <chain-id>.html and .md for every chain, and index.html / index.md."""
+def write_reports(
+    store: ox.Store,
+    out_dir: Path,
+    weak_threshold: int = 2,
+    data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None,
+) -> list[Path]:
+    """Write <chain-id>.html and .md for every chain, and index.html / index.md.
+
+    `data` is `gaps.gap_report_data(store, weak_threshold)` when the caller already has it."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    data = gap_report_data(store, weak_threshold)
+    if data is None:
+        data = gap_report_data(store, weak_threshold)
     for summary, gaps in data:
         lists = seven_lists(store, summary.iri)
         for suffix, text in (

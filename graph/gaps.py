@@ -715,8 +715,15 @@ def gap_report_data(
     return out
 
 
-def write_gap_reports(store: ox.Store, out_dir: Path, weak_threshold: int = 2) -> list[Path]:
-    """Write one report per chain, `<chain-id>.html` and `.md` (Chinese first), and an index."""
+def write_gap_reports(
+    store: ox.Store,
+    out_dir: Path,
+    weak_threshold: int = 2,
+    data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None,
+) -> list[Path]:
+    """Write one report per chain, `<chain-id>.html` and `.md` (Chinese first), and an index.
+
+    Pass `data` (from `gap_report_data`) to reuse an analysis already made."""
     from chainkg.gap_report import write_reports
 
-    return write_reports(store, out_dir, weak_threshold)
+    return write_reports(store, out_dir, weak_threshold, data)

@@ -6,6 +6,8 @@ Stages (each its own module, one public function):
     assemble.assemble      Seeds               -> quads (one named graph per source)
     validate.validate      quads               -> SHACL report (fails the build)
     write.write_outputs    quads               -> out/graph.nq, graph.ttl, graph.jsonld
+    gaps.write_gap_reports store (one analysis) -> out/site/gaps/<chain>.html, .md
+    viz.site.build_site    store + the analysis -> out/site/ (offline HTML views)
 Bad input raises SeedError and a non-conforming graph raises ValidationFailed, both before
 anything is written, so the previous outputs stay as they were.
 """
@@ -24,11 +26,12 @@ import pyoxigraph as ox
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
-from chainkg.gaps import write_gap_reports
+from chainkg.gaps import gap_report_data, write_gap_reports
 from chainkg.queries import run_query
 from chainkg.store import store_from_quads
 from chainkg.tables import load_seeds
 from chainkg.validate import validate
+from chainkg.viz.site import build_site
 from chainkg.vocab import CKG_IRI, ONTOLOGY_IRI
 from chainkg.write import write_outputs
 
@@ -69,13 +72,38 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
     log.info("%s: %.2f s", stage, report.seconds[stage])
 
 
+LARGE_ENTERPRISES = 20_000  # more rows than this in enterprises.csv: the streaming build
+
+
+def is_large(seeds_dir: Path | str) -> bool:
+    """Whether enterprises.csv has more than LARGE_ENTERPRISES data rows (counted in bytes)."""
+    path = Path(seeds_dir) / "enterprises.csv"
+    if not path.is_file():
+        return False
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            lines += chunk.count(b"\n")
+            if lines > LARGE_ENTERPRISES + 1:
+                return True
+    return False
+
+
 def build(
     seeds_dir: Path | str,
     out_dir: Path | str = "out",
     base_iri: str | None = None,
     on_stage: Callable[[str], None] | None = None,
+    large: bool | None = None,
 ) -> BuildReport:
-    """Build the graph from a seeds folder into out_dir; see the module docstring."""
+    """Build the graph from a seeds folder into out_dir; see the module docstring.
+
+    `large` (default: `is_large(seeds_dir)`) switches to `chainkg.stream.build_streaming`:
+    N-Quads, Turtle, an on-disk store and the gap reports, without JSON-LD and the site."""
+    if large if large is not None else is_large(seeds_dir):
+        from chainkg.stream import build_streaming
+
+        return build_streaming(seeds_dir, out_dir, base_iri, on_stage)
     report = BuildReport(Path(out_dir))
     notify = on_stage or (lambda _stage: None)
 
@@ -99,19 +127,20 @@ def build(
     notify("write")
     with _timed(report, "write"):
         report.files = write_outputs(quads, report.out_dir, seeds.config.base_iri)
+    store = store_from_quads(quads)
     notify("gaps")
     with _timed(report, "gaps"):
-        for path in write_gap_reports(store_from_quads(quads), report.out_dir / "site" / "gaps"):
+        analysis = gap_report_data(store)
+        for path in write_gap_reports(store, report.out_dir / "site" / "gaps", data=analysis):
             report.files[f"site/gaps/{path.name}"] = path
     notify("site")
     with _timed(report, "site"):
-        from chainkg.viz.site import build_site
-
-        build_site(store_from_quads(quads), report.out_dir / "site")
+        segment_gaps = [gap for _summary, gaps in analysis for gap in gaps]
+        build_site(store, report.out_dir / "site", gaps=segment_gaps)
         report.files["site"] = report.out_dir / "site"
     notify("count")
     with _timed(report, "count"):
-        report.class_counts = class_counts(store_from_quads(quads))
+        report.class_counts = class_counts(store)
     return report
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
+from chainkg.gaps import SegmentGap, compute_gaps
 from chainkg.viz import views
 from chainkg.viz.data import SiteData, collect
 from chainkg.viz.html import STATIC
@@ -42,31 +43,20 @@ def vis_network_dir() -> Path:
     return candidates[-1].parent
 
 
-def segment_statuses(store: ox.Store, data: SiteData) -> tuple[dict[str, SegmentStatus], bool]:
-    """Gap level per segment IRI from `chainkg.gaps` when it exists, else from the projection.
-    The flag says whether the gaps module was used (then gaps/<chain>.html reports exist)."""
+def segment_statuses(
+    store: ox.Store, data: SiteData, gaps: list[SegmentGap] | None = None
+) -> dict[str, SegmentStatus]:
+    """Gap level per segment IRI, from `gaps` (computed here when not given)."""
     g = data.graph
-    try:
-        from chainkg import gaps  # type: ignore[attr-defined]
-    except ImportError:
-        gaps = None
-    if gaps is not None and hasattr(gaps, "compute_gaps"):
-        by_id = {a["id"]: n for n, a in g.nodes(data=True)}
-        out: dict[str, SegmentStatus] = {}
-        for gap in gaps.compute_gaps(store, weak_threshold=WEAK_THRESHOLD):
-            seg = getattr(gap, "segment_iri", "") or str(getattr(gap, "segment", ""))
-            node = seg if seg in g else by_id.get(str(gap.segment_id))
-            if node is not None:
-                local = getattr(gap, "local_enterprises", ())
-                n = local if isinstance(local, int) else len(local)
-                out[node] = SegmentStatus(str(gap.level), n)
-        return out, True
-    out = {
-        n: views.default_status(g, n, WEAK_THRESHOLD)
-        for n, a in g.nodes(data=True)
-        if a["type"] == "ChainSegment"
-    }
-    return out, False
+    if gaps is None:
+        gaps = compute_gaps(store, weak_threshold=WEAK_THRESHOLD)
+    by_id = {a["id"]: n for n, a in g.nodes(data=True)}
+    out: dict[str, SegmentStatus] = {}
+    for gap in gaps:
+        node = gap.segment_iri if gap.segment_iri in g else by_id.get(gap.segment_id)
+        if node is not None:
+            out[node] = SegmentStatus(gap.level, len(gap.local_enterprises))
+    return out
 
 
 def _chain_of(data: SiteData, segment: str) -> str | None:
@@ -76,11 +66,13 @@ def _chain_of(data: SiteData, segment: str) -> str | None:
     return None
 
 
-def render_site(store: ox.Store) -> dict[str, str]:
-    """Every page of the site as {relative path: HTML}; nothing is written."""
+def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[str, str]:
+    """Every page of the site as {relative path: HTML}; nothing is written.
+
+    `gaps` is `chainkg.gaps.compute_gaps(store)` when the caller already has it."""
     data = collect(store)
     g = data.graph
-    status, have_gaps = segment_statuses(store, data)
+    status = segment_statuses(store, data, gaps)
     pages: dict[str, str] = {}
     overview = views.overview(g)
     pages["overview.html"] = network_html(
@@ -116,7 +108,7 @@ def render_site(store: ox.Store) -> dict[str, str]:
             level_legend=list(LEVELS.items()),
             related=related,
             chain_key=key,
-            gap_href=f"../gaps/{key}.html" if have_gaps else "",
+            gap_href=f"../gaps/{key}.html",
         )
     for node in sorted(g.nodes):
         key = data.key(node)
@@ -136,7 +128,7 @@ def render_site(store: ox.Store) -> dict[str, str]:
         pages[f"entities/{key}.html"] = entity_html(data, node, links)
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
-    pages["index.html"] = index_html(data, rows, have_gaps)
+    pages["index.html"] = index_html(data, rows, True)
     pages["export/graph.graphml"] = export_graph(g, "graphml")
     pages["export/graph.gexf"] = export_graph(g, "gexf")
     return pages
@@ -165,10 +157,12 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str = "graphml") -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def build_site(store: ox.Store, out_dir: Path | str) -> list[Path]:
+def build_site(
+    store: ox.Store, out_dir: Path | str, gaps: list[SegmentGap] | None = None
+) -> list[Path]:
     """Render the site and write it into out_dir (replacing its own sub-folders)."""
     out = Path(out_dir)
-    pages = render_site(store)
+    pages = render_site(store, gaps)
     for sub in OWN_DIRS:
         shutil.rmtree(out / sub, ignore_errors=True)
     written: list[Path] = []
