@@ -23,7 +23,7 @@ from chainkg.gaps import (
     SegmentGap,
     gap_report_data,
 )
-from chainkg.lists import EMPTY_NOTE, LISTS, ListItem, seven_lists
+from chainkg.lists import EMPTY_NOTE, LISTS, ListItem, seven_lists_of_all_chains
 
 SEP = "、"
 TOP_CANDIDATES = 5
@@ -227,8 +227,10 @@ def write_reports(
     written: list[Path] = []
     if data is None:
         data = gap_report_data(store, weak_threshold)
+    all_lists = seven_lists_of_all_chains(store)
+    no_lists: dict[str, list] = {key: [] for key in LISTS}
     for summary, gaps in data:
-        lists = seven_lists(store, summary.iri)
+        lists = all_lists.get(summary.iri, no_lists)
         for suffix, text in (
             (".html", render_html(summary, gaps, lists)),
             (".md", render_markdown(summary, gaps, lists)),

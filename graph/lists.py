@@ -64,40 +64,54 @@ class ListItem:
 def seven_lists(store: ox.Store, chain: str) -> dict[str, list[ListItem]]:
     """The seven lists of the named chain (name, id, alias or IRI), each sorted."""
     iri = resolve_chain(store, chain)
-    out: dict[str, list[ListItem]] = {}
+    return _lists_by_chain(store, {"chain": iri}).get(iri, {key: [] for key in LISTS})
+
+
+def seven_lists_of_all_chains(store: ox.Store) -> dict[str, dict[str, list[ListItem]]]:
+    """The seven lists of every chain, keyed by chain IRI: seven queries in all, not per chain."""
+    return _lists_by_chain(store, {})
+
+
+def _lists_by_chain(
+    store: ox.Store, params: dict[str, str]
+) -> dict[str, dict[str, list[ListItem]]]:
+    rows_by_chain: dict[str, dict[str, list[dict[str, str]]]] = {}
     for key, (query, _zh, _en) in LISTS.items():
-        items: dict[tuple[str, str, str], ListItem] = {}
-        stage: dict[tuple[str, str, str], int] = {}
-        for r in run_query(store, get_query(query).text, {"chain": iri}).records():
-            k = (r["item"], r["kind"], r["detail"])
-            item = items.get(k)
-            if item is None:
-                item = items[k] = ListItem(
-                    local_name(r["item"]),
-                    r["label"] or local_name(r["item"]),
-                    r["kind"],
-                    r["detail"].strip(),
-                    r["local"] == "true",
-                )
-            stage[k] = int(r.get("stage_order") or 9)
-            if r["quote"]:
-                ev = Evidence(r["source"], r["quote"], item.label)
-                if ev not in item.evidence:
-                    item.evidence.append(ev)
-        out[key] = [
-            items[k]
-            for k in sorted(
-                items,
-                key=lambda k: (
-                    stage[k],
-                    not items[k].local,
-                    items[k].kind,
-                    k[2],
-                    items[k].label,
-                    k,
-                ),
+        for r in run_query(store, get_query(query).text, params).records():
+            rows_by_chain.setdefault(r["chain"], {}).setdefault(key, []).append(r)
+    return {
+        chain: {key: _items(lists.get(key, [])) for key in LISTS}
+        for chain, lists in rows_by_chain.items()
+    }
+
+
+def _items(rows: list[dict[str, str]]) -> list[ListItem]:
+    """One list's rows -> items with their evidence, sorted by stage, locality, kind, label."""
+    items: dict[tuple[str, str, str], ListItem] = {}
+    stage: dict[tuple[str, str, str], int] = {}
+    for r in rows:
+        k = (r["item"], r["kind"], r["detail"])
+        item = items.get(k)
+        if item is None:
+            item = items[k] = ListItem(
+                local_name(r["item"]),
+                r["label"] or local_name(r["item"]),
+                r["kind"],
+                r["detail"].strip(),
+                r["local"] == "true",
             )
-        ]
-        for item in out[key]:
-            item.evidence.sort()
-    return out
+        stage[k] = int(r.get("stage_order") or 9)
+        if r["quote"]:
+            ev = Evidence(r["source"], r["quote"], item.label)
+            if ev not in item.evidence:
+                item.evidence.append(ev)
+    ordered = [
+        items[k]
+        for k in sorted(
+            items,
+            key=lambda k: (stage[k], not items[k].local, items[k].kind, k[2], items[k].label, k),
+        )
+    ]
+    for item in ordered:
+        item.evidence.sort()
+    return ordered

@@ -59,3 +59,30 @@ def test_failed_write_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> No
 def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
     path = write.atomic_write(tmp_path / "x.ttl", b"x")
     assert path.stat().st_mode & 0o044  # group/other read under the usual umask
+
+
+def test_whole_out_folder_identical_across_processes(tmp_path: Path) -> None:
+    """Two builds in fresh processes with different hash seeds: every file byte-identical
+    (graph files, gap reports, site). Set iteration order must never reach an output."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        result = subprocess.run(
+            [sys.executable, "build_graph.py", "--out", str(out)],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        outs.append(out)
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())
+    different = [str(f) for f in files if (outs[0] / f).read_bytes() != (outs[1] / f).read_bytes()]
+    assert different == []

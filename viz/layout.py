@@ -78,6 +78,15 @@ def _component(graph: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     return {v: (float(x) * scale, float(y) * scale) for v, (x, y) in zip(nodes, raw, strict=True)}
 
 
+def _ordered_subgraph(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """A copy of the subgraph with nodes and edges in sorted order. (`graph.subgraph` iterates
+    a Python set for small node sets, so its order, and the layout, would follow the hash seed.)"""
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(sorted(tuple(sorted(e)) for e in graph.subgraph(nodes).edges()))
+    return sub
+
+
 def component_layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     """Positions for every node: components laid out apart, packed in rows, largest first."""
     simple = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() else graph
@@ -90,7 +99,7 @@ def component_layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, f
     for comp in comps:
         if len(comp) == 1:
             continue
-        pos = _component(simple.subgraph(comp), seed)
+        pos = _component(_ordered_subgraph(simple, comp), seed)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         shifted = {v: (x - min(xs), y - min(ys)) for v, (x, y) in pos.items()}

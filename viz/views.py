@@ -8,6 +8,7 @@ gap level) or `muted`. Positions are computed here, in Python, so that no page r
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import networkx as nx
@@ -56,14 +57,23 @@ def tooltip(attrs: dict, extra: list[str] | None = None) -> str:
     return "\n".join(lines + (extra or []))
 
 
+_TOOLTIPS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def _add(view: nx.MultiDiGraph, graph: nx.MultiDiGraph, node: str, x: float, y: float, **kw):
     attrs = graph.nodes[node]
+    extra = kw.pop("extra", None)
+    if extra is None:  # the plain tooltip is the same on every page a node appears on
+        cache = _TOOLTIPS.setdefault(graph, {})
+        title = cache.get(node) or cache.setdefault(node, tooltip(attrs))
+    else:
+        title = tooltip(attrs, extra)
     view.add_node(
         node,
         key=slug(attrs["id"]),
         label=attrs["label"],
         type=attrs["type"],
-        title=tooltip(attrs, kw.pop("extra", None)),
+        title=title,
         x=round(x, 1),
         y=round(y, 1),
         **kw,
