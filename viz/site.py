@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import networkx as nx
@@ -110,28 +113,72 @@ def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[s
             chain_key=key,
             gap_href=f"../gaps/{key}.html",
         )
-    for node in sorted(g.nodes):
-        key = data.key(node)
-        ego = views.ego(g, node)
-        pages[f"ego/{key}.html"] = network_html(
-            ego,
-            title=f"{g.nodes[node]['label']} · 关系网络",
-            subtitle=f"{ego.graph['radius']} 跳以内的实体。",
-            site_title=data.title,
-            root="../",
-        )
-        links = []
-        if g.nodes[node]["type"] == "IndustrialChain":
-            links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
-        elif g.nodes[node]["type"] == "ChainSegment" and (chain := _chain_of(data, node)):
-            links.append({"href": f"../chains/{data.key(chain)}.html", "text": "所属产业链图谱"})
-        pages[f"entities/{key}.html"] = entity_html(data, node, links)
+    pages.update(_node_pages(data, sorted(g.nodes)))
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
     pages["index.html"] = index_html(data, rows, True)
     pages["export/graph.graphml"] = export_graph(g, "graphml")
     pages["export/graph.gexf"] = export_graph(g, "gexf")
     return pages
+
+
+def _pages_of(data: SiteData, node: str) -> dict[str, str]:
+    """The ego-network page and the entity page of one node."""
+    g = data.graph
+    key = data.key(node)
+    ego = views.ego(g, node)
+    links = []
+    if g.nodes[node]["type"] == "IndustrialChain":
+        links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
+    elif g.nodes[node]["type"] == "ChainSegment" and (chain := _chain_of(data, node)):
+        links.append({"href": f"../chains/{data.key(chain)}.html", "text": "所属产业链图谱"})
+    return {
+        f"ego/{key}.html": network_html(
+            ego,
+            title=f"{g.nodes[node]['label']} · 关系网络",
+            subtitle=f"{ego.graph['radius']} 跳以内的实体。",
+            site_title=data.title,
+            root="../",
+        ),
+        f"entities/{key}.html": entity_html(data, node, links),
+    }
+
+
+_FORKED: SiteData | None = None  # what forked workers inherit (see _node_pages)
+PARALLEL_MIN_NODES = 300
+
+
+def _pages_of_chunk(nodes: list[str]) -> dict[str, str]:
+    assert _FORKED is not None
+    out: dict[str, str] = {}
+    for node in nodes:
+        out.update(_pages_of(_FORKED, node))
+    return out
+
+
+def _node_pages(data: SiteData, nodes: list[str]) -> dict[str, str]:
+    """Ego and entity pages of every node; in forked worker processes when that is safe and
+    worth it (they inherit `data`, so nothing is re-loaded). The pages are the same either way:
+    each depends on its node alone."""
+    global _FORKED
+    workers = min(os.cpu_count() or 1, 4)
+    if (
+        workers < 2
+        or len(nodes) < PARALLEL_MIN_NODES
+        or threading.active_count() > 1  # forking with other threads running can deadlock
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        out: dict[str, str] = {}
+        for node in nodes:
+            out.update(_pages_of(data, node))
+        return out
+    _FORKED = data
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunks = pool.map(_pages_of_chunk, [nodes[i::workers] for i in range(workers)])
+    finally:
+        _FORKED = None
+    return {path: html for chunk in chunks for path, html in chunk.items()}
 
 
 def export_graph(graph: nx.MultiDiGraph, fmt: str = "graphml") -> str:

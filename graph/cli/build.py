@@ -10,7 +10,7 @@ from rich.table import Table
 
 from chainkg.cli import app, handle_errors
 from chainkg.config import DEFAULT_SEEDS
-from chainkg.pipeline import BuildReport, build
+from chainkg.pipeline import LARGE_ENTERPRISES, BuildReport, build, is_large
 
 out = Console()
 
@@ -21,11 +21,39 @@ def build_command(
     seeds: Path = typer.Option(DEFAULT_SEEDS, "--seeds", help="Seeds folder to read."),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder to write into."),
     base_iri: str | None = typer.Option(None, "--base-iri", help="Override the base IRI."),
+    large: bool | None = typer.Option(
+        None,
+        "--large/--no-large",
+        help=f"Force the streaming build for large seeds (default: automatic above "
+        f"{LARGE_ENTERPRISES:,} enterprises).",
+    ),
 ) -> None:
     """Build the graph (Turtle, N-Quads, JSON-LD) from the seed tables and articles."""
-    with out.status("building…") as status:
-        report = build(seeds, out_dir, base_iri, on_stage=lambda s: status.update(f"{s}…"))
+    if large if large is not None else is_large(seeds):
+        report = _build_large(seeds, out_dir, base_iri)
+        print_summary(report)
+        out.print(
+            f"JSON-LD and the HTML site are not written for large graphs (the site is built "
+            f"for seeds of at most {LARGE_ENTERPRISES:,} enterprises); query {out_dir / 'store'} "
+            f"with `chainkg query --graph`, gap reports are in {out_dir / 'site' / 'gaps'}.",
+            highlight=False,
+        )
+        return
+    # Stage names as plain lines, not a live spinner: the site stage may fork worker
+    # processes, which must not happen while another thread (a spinner) holds locks.
+    report = build(seeds, out_dir, base_iri, on_stage=lambda s: out.print(f"{s}…", style="dim"))
     print_summary(report)
+
+
+def _build_large(seeds: Path, out_dir: Path, base_iri: str | None) -> BuildReport:
+    """The streaming build with one rich progress bar per stage."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from chainkg.stream import build_streaming
+
+    columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=out) as progress:
+        return build_streaming(seeds, out_dir, base_iri, progress=progress)
 
 
 def print_summary(report: BuildReport) -> None:
