@@ -54,10 +54,12 @@ def step_build(n: int) -> dict:
 
     from chainkg.stream import build_streaming
 
-    columns = (TextColumn("{task.description:>10}"), BarColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
     start = time.perf_counter()
     with Progress(*columns, transient=False, redirect_stdout=False) as progress:
-        report = build_streaming(OUT / f"seeds-{n}", OUT / f"build-{n}", progress=progress)
+        report = build_streaming(
+            OUT / f"seeds-{n}", OUT / f"build-{n}", progress=progress, gap_reports=False
+        )
     total = time.perf_counter() - start
     return {
         "seconds": report.seconds,
@@ -72,18 +74,25 @@ def step_build(n: int) -> dict:
 
 
 def step_bulk(n: int) -> dict:
+    """pyoxigraph's bulk loader alone, on the built store's triples as an N-Triples file."""
     import pyoxigraph as ox
 
+    source = OUT / f"triples-{n}.nt"
+    ox.Store.read_only(str(OUT / f"build-{n}" / "store")).dump(
+        str(source), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+    )
     target = OUT / f"bulk-{n}"
     shutil.rmtree(target, ignore_errors=True)
     start = time.perf_counter()
     store = ox.Store(str(target))
-    store.bulk_load(path=str(OUT / f"build-{n}" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
     seconds = time.perf_counter() - start
-    quads = len(store)
+    triples = len(store)
     del store
     shutil.rmtree(target, ignore_errors=True)
-    return {"seconds": seconds, "quads": quads, "rss_mb": _rss_mb()}
+    size = source.stat().st_size
+    source.unlink()
+    return {"seconds": seconds, "triples": triples, "nt_bytes": size, "rss_mb": _rss_mb()}
 
 
 def step_rdflib(n: int) -> dict:
@@ -118,37 +127,41 @@ def _to_rdflib(term):
     )
 
 
-def step_queries(n: int) -> dict:
+def step_query(n: int, name: str) -> dict:
+    """One named query (or `gap-report`: the full gap analysis) on the built store."""
     import pyoxigraph as ox
 
-    from chainkg.queries import list_queries, run_query
+    from chainkg.queries import get_query, run_query
 
     store = ox.Store.read_only(str(OUT / f"build-{n}" / "store"))
-    latencies: dict[str, float] = {}
-    rows: dict[str, int] = {}
-    for query in list_queries():
+    start = time.perf_counter()
+    if name == "gap-report":
+        from chainkg.gaps import gap_report_data
+
+        rows = len(gap_report_data(store))
+    else:
+        query = get_query(name)
         params = {k: v for k, v in REQUIRED_PARAMS.items() if k in query.params}
         params = {k: v for k, v in params.items() if "optional" not in query.params[k]}
-        start = time.perf_counter()
-        try:
-            result = run_query(store, query.text, params)
-            rows[query.name] = len(result.rows)
-        except Exception as exc:  # record, do not stop the benchmark
-            rows[query.name] = -1
-            print(f"{query.name}: {exc}", file=sys.stderr)
-        latencies[query.name] = time.perf_counter() - start
-        print(f"{query.name}: {latencies[query.name]:.3f} s", file=sys.stderr, flush=True)
-    gaps: dict[str, float] = {}
-    try:
-        from chainkg import gaps as gap_module
+        rows = len(run_query(store, query.text, params).rows)
+    return {"seconds": time.perf_counter() - start, "rows": rows, "rss_mb": _rss_mb()}
 
-        for name in ("compute_gaps", "chain_summaries"):
-            start = time.perf_counter()
-            getattr(gap_module, name)(store)
-            gaps[name] = time.perf_counter() - start
-    except Exception as exc:
-        gaps["error"] = str(exc)  # type: ignore[assignment]
-    return {"latencies": latencies, "rows": rows, "gaps": gaps, "rss_mb": _rss_mb()}
+
+def step_queries(n: int, timeout: float) -> dict:
+    """Every named query and the gap report, each in a child process with a time limit."""
+    from chainkg.queries import list_queries
+
+    latencies: dict[str, float | str] = {}
+    rows: dict[str, int] = {}
+    for name in [q.name for q in list_queries()] + ["gap-report"]:
+        result = run_step("query", n, timeout, name)
+        if "seconds" in result:
+            latencies[name], rows[name] = result["seconds"], result["rows"]
+        else:
+            latencies[name] = result["error"]
+        print(f"  {name}: {latencies[name]}", file=sys.stderr, flush=True)
+    gap = latencies.pop("gap-report")
+    return {"latencies": latencies, "rows": rows, "gaps": {"gap_report_data": gap}}
 
 
 STEPS = {
@@ -156,16 +169,16 @@ STEPS = {
     "build": step_build,
     "bulk": step_bulk,
     "rdflib": step_rdflib,
-    "queries": step_queries,
+    "query": step_query,
 }
 
 
-def run_step(step: str, n: int, timeout: float) -> dict:
+def run_step(step: str, n: int, timeout: float, *extra: str) -> dict:
     """Run one step in a child process; a timeout or crash is recorded, not raised."""
     start = time.perf_counter()
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--step", step, str(n)],
+            [sys.executable, __file__, "--step", step, str(n), *extra],
             stdout=subprocess.PIPE,
             timeout=timeout,
             check=True,
@@ -173,7 +186,7 @@ def run_step(step: str, n: int, timeout: float) -> dict:
         )
         return json.loads(done.stdout.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:
-        return {"error": f"timeout after {timeout:.0f} s"}
+        return {"error": f"timeout {timeout:.0f} s"}
     except subprocess.CalledProcessError as exc:
         return {"error": f"exit {exc.returncode} after {time.perf_counter() - start:.0f} s"}
 
@@ -183,69 +196,91 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--rdflib-max", type=int, default=100_000)
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument("--step", nargs=2, metavar=("STEP", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--query-timeout", type=float, default=60)
+    parser.add_argument("--table", action="store_true", help="print the table and stop")
+    parser.add_argument("--step", nargs="+", metavar="STEP N [NAME]", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        step, n = args.step
-        print(json.dumps(STEPS[step](int(n)), ensure_ascii=False))
+        step, n, *extra = args.step
+        print(json.dumps(STEPS[step](int(n), *extra), ensure_ascii=False))
         return
     OUT.mkdir(parents=True, exist_ok=True)
     results_file = OUT / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    if args.table:
+        print(table(results))
+        return
     for n in args.sizes:
         record: dict = {"enterprises": n}
         for step in ("synth", "build", "bulk", "rdflib", "queries"):
             if step == "rdflib" and n > args.rdflib_max:
                 record[step] = {"skipped": f"not run above {args.rdflib_max:,} enterprises"}
                 continue
-            record[step] = run_step(step, n, args.timeout)
+            record[step] = (
+                step_queries(n, args.query_timeout)
+                if step == "queries"
+                else run_step(step, n, args.timeout)
+            )
             print(f"{n:>9,} {step}: {json.dumps(record[step], ensure_ascii=False)[:300]}")
         results[str(n)] = record
         results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(table(results))
 
 
+STAGES = ("load", "evidence", "assemble+store", "validate", "count", "turtle", "write")
+
+
 def table(results: dict) -> str:
-    """The Markdown table of BENCHMARKS.md."""
+    """The Markdown tables of BENCHMARKS.md: builds, then query latencies."""
     head = (
-        "| enterprises | quads | build s (load/evidence/assemble/store/validate/count/write)"
-        " | build total s | quads/s | bulk-load alone s | build ÷ bulk | rdflib s | rdflib ÷ build"
-        " | peak RSS build MB | graph.nq MB | store MB | median query s | slowest query"
-        " | gap report s |\n|" + "---|" * 15
+        f"| enterprises | triples (quads) | build s ({' / '.join(STAGES)}) | build total s"
+        " | triples/s | bulk-load alone s | build ÷ bulk | rdflib s | rdflib ÷ build"
+        " | peak RSS build MB | graph.nq / graph.ttl / store MB | median query s"
+        " | slowest query s | gap report s |\n|" + "---|" * 14
     )
     lines = [head]
     for n, r in sorted(results.items(), key=lambda kv: int(kv[0])):
-        b, bulk, rd, q = (
-            r.get("build", {}),
-            r.get("bulk", {}),
-            r.get("rdflib", {}),
-            r.get("queries", {}),
-        )
+        b, bulk, rd, q = (r.get(k, {}) for k in ("build", "bulk", "rdflib", "queries"))
         if "seconds" not in b:
             lines.append(f"| {int(n):,} | {b.get('error', '?')} |")
             continue
         total = b["total"]
-        stages = "/".join(
-            f"{b['seconds'].get(s, 0):.1f}"
-            for s in ("load", "evidence", "assemble", "store", "validate", "count", "write")
+        stages = " / ".join(f"{b['seconds'].get(s, 0):.1f}" for s in STAGES)
+        lat = q.get("latencies", {})
+        timed = sorted((v, k) for k, v in lat.items() if isinstance(v, float))
+        slow = [k for k, v in lat.items() if not isinstance(v, float)]
+        ranked = [v for v, _k in timed] + [float("inf")] * len(slow)
+        median = sorted(ranked)[len(ranked) // 2] if ranked else float("nan")
+        slowest = (
+            f"{', '.join(slow)}: {lat[slow[0]]}" if slow else f"{timed[-1][1]} {timed[-1][0]:.2f}"
         )
-        lat = sorted(q.get("latencies", {}).items(), key=lambda kv: kv[1])
-        median = lat[len(lat) // 2][1] if lat else float("nan")
-        slowest = f"{lat[-1][0]} {lat[-1][1]:.2f}" if lat else "-"
-        gaps = q.get("gaps", {})
-        gap = (
-            f"{gaps['compute_gaps']:.2f}" if "compute_gaps" in gaps else str(gaps or q.get("error"))
-        )
+        gap = q.get("gaps", {}).get("gap_report_data", "-")
+        gap = f"{gap:.2f}" if isinstance(gap, float) else gap
         rd_s = rd.get("seconds")
+        sizes = " / ".join(
+            f"{b['sizes'].get(k, 0) / 2**20:,.0f}" for k in ("graph.nq", "graph.ttl", "store")
+        )
+        bulk_s = bulk.get("seconds")
         lines.append(
-            f"| {int(n):,} | {b['quads']:,} | {stages} | {total:.1f} | {b['quads'] / total:,.0f}"
-            f" | {bulk.get('seconds', float('nan')):.1f}"
-            f" | {total / bulk['seconds'] if 'seconds' in bulk else float('nan'):.2f}"
+            f"| {int(n):,} | {b['triples']:,} ({b['quads']:,}) | {stages} | {total:.1f}"
+            f" | {b['triples'] / total:,.0f}"
+            f" | {f'{bulk_s:.1f}' if bulk_s else bulk.get('error', '-')}"
+            f" | {f'{total / bulk_s:.2f}' if bulk_s else '-'}"
             f" | {f'{rd_s:.1f}' if rd_s else rd.get('skipped', rd.get('error', '-'))}"
             f" | {f'{rd_s / total:.1f}x' if rd_s else '-'}"
-            f" | {b['rss_mb']:,.0f} | {b['sizes'].get('graph.nq', 0) / 2**20:,.0f}"
-            f" | {b['sizes'].get('store', 0) / 2**20:,.0f} | {median:.3f} | {slowest} | {gap} |"
+            f" | {b['rss_mb']:,.0f} | {sizes} | {median:.3f} | {slowest} | {gap} |"
         )
+    lines += ["", "Latency of every named query (s; `timeout N s` = stopped at the limit):", ""]
+    sizes_run = sorted(results, key=int)
+    names = sorted({k for r in results.values() for k in r.get("queries", {}).get("latencies", {})})
+    lines.append("| query | " + " | ".join(f"{int(n):,}" for n in sizes_run) + " |")
+    lines.append("|---|" + "---|" * len(sizes_run))
+    for name in names:
+        cells = []
+        for n in sizes_run:
+            v = results[n].get("queries", {}).get("latencies", {}).get(name, "-")
+            cells.append(f"{v:.3f}" if isinstance(v, float) else str(v))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -13,10 +13,14 @@ N-Quads grammar that can occur in CSV text: backslash, double quote, newline, ca
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
-import re
 import shutil
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +44,7 @@ _RDF, _RDFS, _SKOS, _DCT, _XSD = (
     asm._XSD,
 )
 CHUNK_ROWS = 20_000
+GAP_REPORTS_MAX = 50_000  # enterprises; above, `chainkg gaps` on the store when needed
 
 
 def iri(value: str) -> str:
@@ -116,63 +121,81 @@ class _TextBuilder:
 
     def with_evidence(
         self, table: str, row: dict[str, str], fact: str, triples: list[Triple]
-    ) -> list[str]:
+    ) -> tuple[list[str], list[str]]:
+        """The row's N-Quads lines (its triples and evidence in each source's graph) and its
+        N-Triples lines (the same triples once, for the default-graph store)."""
         ev_p, ev_cls, supports, quote_p, source_p, mode_p, note_p = self.evidence_p
         kind = TABLES[table].rdf_kind
         mode = self.modes[row.get("assertion") or "stated"]
-        lines: list[str] = []
+        body = [f"{s} {p} {o}" for s, p, o in triples]
+        nquads: list[str] = []
+        ntriples = [f"{t} .\n" for t in body]
         for n, (source, quote) in enumerate(
             zip(split_multi(row["source"]), split_multi(row["quote"]), strict=True), 1
         ):
             g = f" <{self.base}graph/{source}> .\n"
-            lines += [f"{s} {p} {o}{g}" for s, p, o in triples]
             ev = f"<{self.base}evidence/{kind}.{row['id']}.{n}>"
-            lines += [
-                f"{fact} {ev_p} {ev}{g}",
-                f"{ev} {A} {ev_cls}{g}",
-                f"{ev} {supports} {fact}{g}",
-                f"{ev} {quote_p} {lit(quote, 'zh')}{g}",
-                f"{ev} {source_p} <{self.base}source/{source}>{g}",
-                f"{ev} {mode_p} {mode}{g}",
+            evidence = [
+                f"{fact} {ev_p} {ev}",
+                f"{ev} {A} {ev_cls}",
+                f"{ev} {supports} {fact}",
+                f"{ev} {quote_p} {lit(quote, 'zh')}",
+                f"{ev} {source_p} <{self.base}source/{source}>",
+                f"{ev} {mode_p} {mode}",
             ]
             if row.get("note"):
-                lines.append(f"{ev} {note_p} {lit(row['note'])}{g}")
-        return lines
+                evidence.append(f"{ev} {note_p} {lit(row['note'])}")
+            nquads += [t + g for t in body]
+            nquads += [t + g for t in evidence]
+            ntriples += [f"{t} .\n" for t in evidence]
+        return nquads, ntriples
 
 
 TextMapper = Callable[[_TextBuilder, dict[str, str]], tuple[str, list[Triple]]]
 
 
-def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
-    """The quads of `assemble.assemble(seeds)` as N-Quads text chunks (same order, no dedupe).
+def assemble_text(
+    seeds: Seeds, on_rows: Callable[[int], None] | None = None
+) -> Iterator[tuple[str, str]]:
+    """The quads of `assemble.assemble(seeds)` as (N-Quads, N-Triples) text chunks.
 
-    `on_rows(k)` is called after every k rows (for progress bars).
+    N-Quads keep `assemble`'s order (no dedupe); N-Triples hold the same triples without
+    graph names (a row's triples once however many sources it has; the store de-duplicates
+    the rest). `on_rows(k)` is called after every k rows (for progress bars).
     """
-    head = ox.serialize(
-        list(asm.ontology_quads()) + list(asm._register_quads(seeds)),
-        format=ox.RdfFormat.N_QUADS,
+    head = list(asm.ontology_quads()) + list(asm._register_quads(seeds))
+    yield (
+        ox.serialize(head, format=ox.RdfFormat.N_QUADS).decode("utf-8"),
+        ox.serialize((q.triple for q in head), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
     )
-    yield head.decode("utf-8")
     builder = _TextBuilder(seeds)
     for name in TABLES:
         if name == "sources" or name not in seeds.tables:
             continue
         mapper = _MAPPERS[name]
-        lines: list[str] = []
+        nquads: list[str] = []
+        ntriples: list[str] = []
         done = 0
         for _line, row in seeds.rows(name):
             fact, triples = mapper(builder, row)
-            lines += builder.with_evidence(name, row, fact, triples)
+            quad_lines, triple_lines = builder.with_evidence(name, row, fact, triples)
+            nquads += quad_lines
+            ntriples += triple_lines
             done += 1
             if done == CHUNK_ROWS:
-                yield "".join(lines)
-                lines, done = [], 0
+                yield "".join(nquads), "".join(ntriples)
+                nquads, ntriples, done = [], [], 0
                 if on_rows:
                     on_rows(CHUNK_ROWS)
-        if lines:
-            yield "".join(lines)
+        if nquads:
+            yield "".join(nquads), "".join(ntriples)
         if on_rows and done:
             on_rows(done)
+
+
+def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The quads of `assemble.assemble(seeds)` as N-Quads text chunks (same order, no dedupe)."""
+    return (nquads for nquads, _ntriples in assemble_text(seeds, on_rows))
 
 
 def _types(s: str, *classes: object) -> list[Triple]:
@@ -334,39 +357,73 @@ _MAPPERS: dict[str, TextMapper] = {
 assert set(_MAPPERS) == set(asm._ROW_MAPPERS), "every table needs a text mapper"
 
 
-# The graph name at the end of an N-Quads line (IRIs hold no spaces, literals no raw newline).
-_GRAPH_AT_END = re.compile(r" <[^<>\s]*> \.$", re.MULTILINE)
+def load_text(
+    chunks: Iterable[tuple[str, str]], nquads: Path, store_dir: Path
+) -> tuple[ox.Store, int]:
+    """Write the N-Quads chunks to `nquads` and, at the same time, bulk-load the N-Triples
+    chunks into the default graph of a new on-disk store at `store_dir`.
 
-
-def write_nquads(chunks: Iterator[str], path: Path, merged: Path | None = None) -> int:
-    """Write text chunks to a file; return the number of lines (quads, before dedupe).
-
-    With `merged`, also write every quad's triple as N-Triples there (the default graph of
-    the query store, see `chainkg.store`).
+    Returns the store and the number of N-Quads lines written. The triples reach Oxigraph's
+    bulk loader through a named pipe: the loader (Rust, GIL released) parses and indexes on
+    one core while Python assembles the next chunks on the other, so the stage costs about
+    the larger of the two rather than their sum, and no N-Triples file is written.
     """
-    lines = 0
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        triples = open(merged, "w", encoding="utf-8", newline="\n") if merged else None  # noqa: SIM115
-        try:
-            for chunk in chunks:
-                handle.write(chunk)
-                lines += chunk.count("\n")
-                if triples:
-                    triples.write(_GRAPH_AT_END.sub(" .", chunk))
-        finally:
-            if triples:
-                triples.close()
-    return lines
-
-
-def bulk_load(nquads: Path, store_dir: Path, merged: Path | None = None) -> ox.Store:
-    """Bulk-load N-Quads (and the merged N-Triples into the default graph) into a new
-    on-disk store with Oxigraph's Rust loader."""
     store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    if merged:
-        store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
-    return store
+    fifo = store_dir.with_name(store_dir.name + ".fifo")
+    fifo.unlink(missing_ok=True)
+    os.mkfifo(fifo)
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            store.bulk_load(path=str(fifo), format=ox.RdfFormat.N_TRIPLES)
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    loader = threading.Thread(target=load, name="bulk-load", daemon=True)
+    loader.start()
+    lines = 0
+    try:
+        pipe = _open_pipe(fifo, loader)
+        if pipe is not None:
+            try:
+                with (
+                    open(nquads, "w", encoding="utf-8", newline="\n") as handle,
+                    os.fdopen(pipe, "w", encoding="utf-8", newline="\n") as triples,
+                ):
+                    for quad_text, triple_text in chunks:
+                        handle.write(quad_text)
+                        lines += quad_text.count("\n")
+                        triples.write(triple_text)
+            except BrokenPipeError:
+                pass  # the loader stopped reading; its own error is raised below
+    finally:
+        loader.join()
+        fifo.unlink(missing_ok=True)
+    if failure:
+        raise failure[0]
+    return store, lines
+
+
+def _open_pipe(fifo: Path, loader: threading.Thread) -> int | None:
+    """Open the named pipe for writing once the loader has opened it (None if it died)."""
+    while True:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            if not loader.is_alive():
+                return None
+            time.sleep(0.002)
+            continue
+        os.set_blocking(fd, True)
+        with contextlib.suppress(OSError):  # a larger pipe buffer: fewer context switches
+            fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
+        return fd
+
+
+_F_SETPIPE_SZ = 1031  # Linux; not exported by the fcntl module before Python 3.10 on all builds
 
 
 def build_streaming(
@@ -375,20 +432,26 @@ def build_streaming(
     base_iri: str | None = None,
     on_stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    gap_reports: bool | None = None,
 ) -> BuildReport:
-    """The build for large seeds: text assembly -> bulk load -> store validation.
+    """The build for large seeds: text assembly piped into the bulk loader -> store SHACL ->
+    class counts -> Turtle dump -> gap reports (by default only up to GAP_REPORTS_MAX
+    enterprises: the gap analysis projects the whole graph into networkx, over 10 minutes
+    at 100,000 enterprises; see BENCHMARKS.md).
 
-    Writes `out/graph.nq` (the assembled N-Quads; a quad repeated by two rows is written
-    twice, which RDF readers merge) and `out/store/` (the on-disk Oxigraph store: named graphs
-    plus their merge in the default graph, as `chainkg.store` builds it; ready for
-    `chainkg query --graph out/store`). Turtle and JSON-LD are not written: at millions of
-    triples they are gigabytes that no user opens; the store and N-Quads replace them.
-    Nothing in out/ changes unless every stage succeeds.
+    Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
+    repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
+    on-disk Oxigraph store: the merged, de-duplicated triples in its default graph only,
+    for `chainkg query --graph out/store`), `out/graph.ttl` (that default graph) and the
+    gap reports in `out/site/gaps/`. JSON-LD and the HTML site are not written at this size.
+    The graph files and the store change only if every stage up to validation succeeds.
     """
     from chainkg.evidence import check_evidence
+    from chainkg.gaps import write_gap_reports
     from chainkg.pipeline import BuildReport, _timed
     from chainkg.tables import load_seeds
     from chainkg.validate import validate_store
+    from chainkg.write import data_prefixes
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -409,20 +472,13 @@ def build_streaming(
         report.quotes_checked = check_evidence(seeds)
     bar.update(task, total=1, completed=1)
     rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
-    task = stage("assemble", rows)
-    nq_tmp, nt_tmp = out / ".graph.nq.tmp", out / ".merged.nt.tmp"
-    store_tmp = out / ".store.tmp"
+    task = stage("assemble+store", rows)
+    nq_tmp, ttl_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.ttl.tmp", out / ".store.tmp"
     shutil.rmtree(store_tmp, ignore_errors=True)
     try:
-        with _timed(report, "assemble"):
-            chunks = assemble_nquads(seeds, on_rows=lambda k: bar.advance(task, k))
-            report.quads = write_nquads(chunks, nq_tmp, nt_tmp)
-        task = stage("store")
-        with _timed(report, "store"):
-            store = bulk_load(nq_tmp, store_tmp, nt_tmp)
-            nt_tmp.unlink()
-            report.triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        bar.update(task, total=1, completed=1)
+        with _timed(report, "assemble+store"):
+            chunks = assemble_text(seeds, on_rows=lambda k: bar.advance(task, k))
+            store, report.quads = load_text(chunks, nq_tmp, store_tmp)
         task = stage("validate")
         with _timed(report, "validate"):
             shacl = validate_store(store, on_check=lambda _c: bar.advance(task))
@@ -432,30 +488,56 @@ def build_streaming(
             raise ValidationFailed(shacl.text)
         task = stage("count")
         with _timed(report, "count"):
+            report.triples = len(store)
             report.class_counts = class_counts_store(store)
+        bar.update(task, total=1, completed=1)
+        task = stage("turtle")
+        with _timed(report, "turtle"):
+            store.dump(
+                str(ttl_tmp),
+                format=ox.RdfFormat.TURTLE,
+                from_graph=ox.DefaultGraph(),
+                prefixes=data_prefixes(seeds.config.base_iri),
+            )
         bar.update(task, total=1, completed=1)
         task = stage("write")
         with _timed(report, "write"):
             del store  # closes the store before it moves
             os.replace(nq_tmp, out / "graph.nq")
+            os.replace(ttl_tmp, out / "graph.ttl")
             shutil.rmtree(out / "store", ignore_errors=True)
             os.replace(store_tmp, out / "store")
-            report.files = {"graph.nq": out / "graph.nq", "store": out / "store"}
+            report.files = {
+                "graph.nq": out / "graph.nq",
+                "graph.ttl": out / "graph.ttl",
+                "store": out / "store",
+            }
         bar.update(task, total=1, completed=1)
     finally:
         nq_tmp.unlink(missing_ok=True)
-        nt_tmp.unlink(missing_ok=True)
+        ttl_tmp.unlink(missing_ok=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
+    enterprises = report.class_counts.get("Enterprise", 0)
+    if not (gap_reports if gap_reports is not None else enterprises <= GAP_REPORTS_MAX):
+        return report
+    task = stage("gaps")
+    with _timed(report, "gaps"):
+        store = ox.Store.read_only(str(out / "store"))
+        for path in write_gap_reports(store, out / "site" / "gaps"):
+            report.files[f"site/gaps/{path.name}"] = path
+    bar.update(task, total=1, completed=1)
     return report
 
 
 def class_counts_store(store: ox.Store) -> dict[str, int]:
-    """Instances per ckg class over the named graphs (the ontology graph excluded)."""
-    from chainkg.pipeline import _CLASS_COUNTS
-
-    result = store.query(_CLASS_COUNTS)
-    return {s["class"].value[len(CKG_IRI) :]: int(s["n"].value) for s in result}
-
-
-def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
+    """Instances per ckg class in the store's default graph, minus the ontology's own
+    individuals (the small path counts outside the ontology graph; here the ontology is
+    merged into the default graph, and data IRIs never coincide with ontology IRIs)."""
+    query = f"""SELECT ?class (COUNT(?s) AS ?n) WHERE {{
+      ?s a ?class FILTER(STRSTARTS(STR(?class), "{CKG_IRI}")) }} GROUP BY ?class"""
+    counts = {s["class"].value: int(s["n"].value) for s in store.query(query)}
+    rdf_type = ox.NamedNode(_RDF + "type")
+    for triple in {q.triple for q in asm.ontology_quads()}:
+        if triple.predicate == rdf_type and triple.object.value in counts:
+            counts[triple.object.value] -= 1
+    return {k[len(CKG_IRI) :]: n for k, n in sorted(counts.items()) if n > 0}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from chainkg.config import DatasetConfig, load_config
@@ -246,7 +247,8 @@ def _check_cells(
     problems: list[SeedProblem],
 ) -> None:
     columns = [table.column(n) for n in table.column_names]
-    for i, record in enumerate(frame.to_dict("records")):
+    suspects = _suspect_rows(table, frame, table_of)
+    for i, record in zip(suspects, frame.iloc[suspects].to_dict("records"), strict=True):
         line = i + FIRST_DATA_LINE
         for col in columns:
             value = record.get(col.name, "")
@@ -286,6 +288,48 @@ def _check_cells(
                     "Write YYYY, YYYY-MM or YYYY-MM-DD",
                 )
             )
+
+
+def _suspect_rows(table: Table, frame: pd.DataFrame, table_of: dict[str, str]) -> list[int]:
+    """Positions of the rows that may hold a problem, found column-wise with pandas.
+
+    A superset of the rows `_check_cells` reports (anything unusual is a suspect), so the
+    per-cell checks, their messages and their order stay as they are while running on few
+    rows: at a million rows the per-cell Python loop alone took most of the load stage.
+    """
+    bad = np.zeros(len(frame), dtype=bool)
+    sep = re.escape(MULTI_SEPARATOR)
+    for col in (table.column(n) for n in table.column_names):
+        values = frame[col.name]
+        empty = (values == "").to_numpy()
+        if col.required:
+            bad |= empty
+        if col.type == "enum":
+            ok = values.isin(list(col.allowed))
+        elif col.type == "int":
+            ok = values.str.fullmatch(r"-?\d+")
+        elif col.type == "number":
+            ok = values.str.fullmatch(r"-?\d+(?:\.\d+)?")  # Decimal decides the rest
+        elif col.type == "ref":
+            ok = values.map(table_of).isin(list(col.targets))
+        elif col.type == "refs":
+            parts = values.str.split(sep, regex=True).explode().str.strip()
+            ok = parts.map(table_of).isin(list(col.targets)).groupby(level=0).all()
+        elif col.name == "declared_parts":
+            ok = pd.Series(False, index=frame.index)
+        else:
+            continue
+        bad |= ~empty & ~ok.to_numpy(dtype=bool)
+    if table.evidence:
+        sources, quotes = frame["source"], frame["quote"]
+        counts_differ = sources.str.count(sep) != quotes.str.count(sep)
+        bad |= ((sources != "") & (quotes != "") & counts_differ).to_numpy()
+        if "assertion" in frame.columns:
+            notes = frame["note"] if "note" in frame.columns else ""
+            bad |= ((frame["assertion"] == "curator") & (notes == "")).to_numpy()
+    if table.name == "sources" and "date" in frame.columns:
+        bad |= frame["date"].map(lambda v: bool(v) and not _ISO_DATE.match(v)).to_numpy(bool)
+    return np.flatnonzero(bad).tolist()
 
 
 def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str, str] | None:

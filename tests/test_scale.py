@@ -1,4 +1,5 @@
-"""The large-graph path at a small size: synth + streaming build, counts as generated."""
+"""The large-graph path at a small size: synth + streaming build (through the switch in
+`pipeline.build`), counts as generated."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from chainkg import pipeline
 from chainkg.assemble import assemble
 from chainkg.config import DEFAULT_SEEDS
-from chainkg.store import store_from_quads
-from chainkg.stream import assemble_nquads, build_streaming
+from chainkg.pipeline import build, is_large
+from chainkg.queries import run_query
+from chainkg.store import open_store, store_from_quads
+from chainkg.stream import assemble_nquads
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
 from chainkg.validate import compile_shapes, validate_store
@@ -23,7 +27,14 @@ def large_build(tmp_path_factory: pytest.TempPathFactory):
     seeds = tmp_path_factory.mktemp("seeds")
     counts = synthesize(2_000, seeds, seed=1)
     out = tmp_path_factory.mktemp("out")
-    return seeds, counts, build_streaming(seeds, out)
+    return seeds, counts, build(seeds, out, large=True)
+
+
+def test_the_build_switches_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    synthesize(30, tmp_path, seed=2)
+    assert not is_large(tmp_path)
+    monkeypatch.setattr(pipeline, "LARGE_ENTERPRISES", 29)
+    assert is_large(tmp_path)
 
 
 def test_streaming_build_counts_match_generator(large_build):
@@ -37,6 +48,19 @@ def test_streaming_build_counts_match_generator(large_build):
     merged = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     named = {q.triple for q in ox.parse(path=str(report.files["graph.nq"]))}
     assert len(merged) == report.triples and merged == named
+    assert len(store) == len(merged), "the large store holds the default graph only"
+    turtle = {q.triple for q in ox.parse(path=str(report.files["graph.ttl"]))}
+    assert turtle == merged
+    chains = counts["class:IndustrialChain"]
+    assert len(list((report.out_dir / "site" / "gaps").glob("chain-*.md"))) == chains
+    assert not (report.out_dir / "graph.jsonld").exists()
+
+
+def test_open_store_reads_the_on_disk_store(large_build):
+    _seeds, counts, report = large_build
+    store = open_store(report.out_dir / "store")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Enterprise }"
+    assert run_query(store, query).rows == [[str(counts["class:Enterprise"])]]
 
 
 @pytest.mark.parametrize("which", ["seeds", "synth"])

@@ -11,6 +11,7 @@ from rich.table import Table
 from chainkg.cli import app, handle_errors
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.pipeline import LARGE_ENTERPRISES, BuildReport, build, is_large
+from chainkg.stream import GAP_REPORTS_MAX, build_streaming
 
 out = Console()
 
@@ -35,9 +36,15 @@ def build_command(
         out.print(
             f"JSON-LD and the HTML site are not written for large graphs (the site is built "
             f"for seeds of at most {LARGE_ENTERPRISES:,} enterprises); query {out_dir / 'store'} "
-            f"with `chainkg query --graph`, gap reports are in {out_dir / 'site' / 'gaps'}.",
+            f"with `chainkg query --graph`.",
             highlight=False,
         )
+        if "gaps" not in report.seconds:
+            out.print(
+                f"Gap reports skipped above {GAP_REPORTS_MAX:,} enterprises (the analysis "
+                f"takes minutes at this size); run `chainkg gaps --graph {out_dir / 'store'}`.",
+                highlight=False,
+            )
         return
     # Stage names as plain lines, not a live spinner: the site stage may fork worker
     # processes, which must not happen while another thread (a spinner) holds locks.
@@ -48,8 +55,6 @@ def build_command(
 def _build_large(seeds: Path, out_dir: Path, base_iri: str | None) -> BuildReport:
     """The streaming build with one rich progress bar per stage."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from chainkg.stream import build_streaming
 
     columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=out) as progress:
