@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from chainkg.config import ONTOLOGY_DIR
-from chainkg.schema import TABLES
+from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
 
@@ -46,10 +46,7 @@ XSD_GYEAR = _n(_XSD + "gYear")
 XSD_BOOLEAN = _n(_XSD + "boolean")
 ONTOLOGY_FILE = ONTOLOGY_DIR / "chainkg.ttl"
 
-PLACE_CLASSES = {
-    k: CKG[k.capitalize()]
-    for k in ("country", "region", "province", "city", "county", "district", "zone", "park")
-}
+PLACE_CLASSES = {k: CKG[k.capitalize()] for k in PLACE_KINDS}
 ORGANIZATION_CLASSES = {
     "government": CKG.GovernmentBody,
     "party": CKG.PartyCommittee,
@@ -75,20 +72,7 @@ PROGRAM_CLASSES = {
     "designation": CKG.Designation,
     "national_program": CKG.NationalProgram,
 }
-EVENT_CLASSES = {
-    k: CKG[k.capitalize()]
-    for k in (
-        "fair",
-        "forum",
-        "summit",
-        "conference",
-        "meeting",
-        "competition",
-        "ceremony",
-        "training",
-        "milestone",
-    )
-}
+EVENT_CLASSES = {k: CKG[k.capitalize()] for k in EVENT_KINDS}
 ROLES = {
     "leading": CKG.LeadingRole,
     "featured": CKG.FeaturedRole,
