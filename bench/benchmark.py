@@ -227,7 +227,7 @@ def main() -> None:
     print(table(results))
 
 
-STAGES = ("load", "evidence", "assemble+store", "validate", "count", "turtle", "write")
+STAGES = ("load", "evidence", "assemble+store", "validate", "count", "write")
 
 
 def table(results: dict) -> str:

@@ -279,7 +279,7 @@ def _grouped(p: str, this: str, having: str) -> str:
 def validate_store(
     store: ox.Store,
     shapes: Path = SHAPES_FILE,
-    sample: int = 200,
+    sample: int = 50,
     on_check: Callable[[StoreCheck], None] | None = None,
 ) -> ValidationReport:
     """Validate a whole store: compiled SPARQL checks over all of it, pyshacl on a sample."""
