@@ -30,7 +30,16 @@ TOP_CANDIDATES = 5
 
 
 def _quotes(evidence: list[Evidence]) -> str:
-    return " | ".join(f"“{e.quote}”〔{e.source}〕" for e in evidence)
+    # One entry per quote: a quote that proves several firms is shown once, naming them all.
+    merged: dict[tuple[str, str], list[str]] = {}
+    for e in evidence:
+        names = merged.setdefault((e.quote, e.source), [])
+        if e.supports and e.supports not in names:
+            names.append(e.supports)
+    return " | ".join(
+        f"“{quote}”〔{source}〕" + (f"({'、'.join(names)})" if len(names) > 1 else "")
+        for (quote, source), names in merged.items()
+    )
 
 
 def gaps_frame(gaps: list[SegmentGap], top: int = TOP_CANDIDATES) -> pd.DataFrame:
