@@ -704,12 +704,12 @@ def chain_summaries(
 
 
 def gap_report_data(
-    store: ox.Store, weak_threshold: int = 2
+    store: ox.Store, weak_threshold: int = 2, chain: str | None = None
 ) -> list[tuple[ChainSummary, list[SegmentGap]]]:
-    """(summary, segment gaps) of every chain, from one pass over the graph."""
+    """(summary, segment gaps) of every chain (or the named one), from one pass over the graph."""
     analysis = _Analysis(store, weak_threshold)
     out = []
-    for c in analysis.chains.values():
+    for c in _selected(analysis, store, chain):
         gaps = analysis.gaps(c)
         out.append((analysis.summary(c, gaps), gaps))
     return out

@@ -20,7 +20,7 @@ from chainkg.cli.serve import (
     open_target,
 )
 from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
-from chainkg.gaps import chain_summaries, compute_gaps
+from chainkg.gaps import gap_report_data
 from chainkg.lists import seven_lists
 from chainkg.store import DEFAULT_GRAPH_FILE
 
@@ -81,8 +81,9 @@ def gaps_command(
     """Missing (缺链) and weak (弱链) segments of each chain, with ranked candidates to court."""
     _check(fmt, output)
     store = open_target(graph, endpoint, user, auth, default_graph)
-    gaps = compute_gaps(store, chain, weak_threshold)
-    summaries = chain_summaries(store, weak_threshold, chain)
+    data = gap_report_data(store, weak_threshold, chain)
+    summaries = [summary for summary, _gaps in data]
+    gaps = [gap for _summary, chain_gaps in data for gap in chain_gaps]
     if fmt == "json":
         _emit(_json([g.to_dict() for g in gaps]), output)
     elif fmt == "csv":
