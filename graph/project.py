@@ -40,7 +40,7 @@ WHERE {
   OPTIONAL { ?node skos:altLabel ?alias }
   OPTIONAL {
     ?ds ckg:focalZone ?zone .
-    { ?node (ckg:locatedIn|ckg:partOf)/ckg:partOf* ?zone } UNION { FILTER(?node = ?zone) }
+    ?node (ckg:locatedIn|ckg:partOf)* ?zone .  # zero steps: the zone itself is local
     BIND(true AS ?isLocal)
   }
 }

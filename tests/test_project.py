@@ -27,6 +27,9 @@ def test_tiny_projection(tmp_path: Path) -> None:
         True,
     )
     assert graph.nodes[BASE + "enterprise/bing"]["local"] is False
+    assert graph.nodes[BASE + "place/demo-zone"]["local"] is True  # the focal zone itself
+    assert graph.nodes[BASE + "place/east-park"]["local"] is True
+    assert graph.nodes[BASE + "place/demo-city"]["local"] is False
     assert graph.nodes[BASE + "place/east-park"]["kind"] == "Park"
     assert graph.nodes[BASE + "place/east-park"]["aliases"] == ["示例高新区东园"]
     edges = {(u.rsplit("/", 1)[-1], k, v.rsplit("/", 1)[-1]) for u, v, k in graph.edges(keys=True)}

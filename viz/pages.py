@@ -47,7 +47,13 @@ def index_html(data: SiteData, chains: list[ChainRow], gaps: bool) -> str:
     frameworks = []
     for fw in sorted(
         (n for n, a in g.nodes(data=True) if a["type"] == "ClusterFramework"),
-        key=lambda n: (-int(data.attr(n, "adoptedIn") or 0), g.nodes[n]["label"]),
+        key=lambda n: (  # the focal zone's own frameworks first, newest first
+            not any(
+                g.nodes[t]["local"] for _s, t, k in g.out_edges(n, keys=True) if k == "territory"
+            ),
+            -int(data.attr(n, "adoptedIn") or 0),
+            g.nodes[n]["label"],
+        ),
     ):
         territory = [o for _s, o, k in g.out_edges(fw, keys=True) if k == "territory"]
         members = dict(data.memberships.get(fw, []))
