@@ -6,7 +6,10 @@ ontology mixed in so that vocabulary individuals (stages, statuses, roles) carry
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +108,7 @@ _SUPPORTED = {
 }
 _ROWS_PER_CHECK = 20
 SMALL_CLASS = 5_000  # below this many focus nodes, per-node lookups beat whole scans
+PARALLEL_FOCUS_NODES = 200_000  # from this many, a second process shares the checks
 
 
 @dataclass(frozen=True)
@@ -281,23 +285,46 @@ def validate_store(
     shapes: Path = SHAPES_FILE,
     sample: int = 50,
     on_check: Callable[[StoreCheck], None] | None = None,
+    path: Path | None = None,
 ) -> ValidationReport:
-    """Validate a whole store: compiled SPARQL checks over all of it, pyshacl on a sample."""
+    """Validate a whole store: compiled SPARQL checks over all of it, pyshacl on a sample.
+
+    With `path` (the store's folder, flushed) and at least PARALLEL_FOCUS_NODES focus nodes,
+    about half of the heavy checks run in a second process on a read-only view of the store
+    (Oxigraph holds the GIL while a query is consumed, so threads would not overlap).
+    """
     sh = rdflib.Namespace(SH)
     checks, skipped = compile_shapes(shapes)
-    found: list[tuple[StoreCheck, list[str]]] = []
     sizes: dict[str, int] = {}
-    for check in checks:
-        if check.target not in sizes:
-            count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{check.target}> }}"
-            sizes[check.target] = int(_select(store, count)[0][0])
-        query = check.for_size(sizes[check.target])
-        rows = _select(store, f"{query} LIMIT {_ROWS_PER_CHECK}")
-        if rows:
-            found.append((check, rows))
-        if on_check:
-            on_check(check)
-    data, focus = _sample_graph(store, shapes, sample)
+    for target in dict.fromkeys(c.target for c in checks):
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{target}> }}"
+        sizes[target] = int(_select(store, count)[0][0])
+    queries = [f"{c.for_size(sizes[c.target])} LIMIT {_ROWS_PER_CHECK}" for c in checks]
+    remote: list[int] = []
+    if path is not None and sum(sizes.values()) >= PARALLEL_FOCUS_NODES:
+        remote = _split_by_cost(checks, sizes)
+    results: dict[int, list[list[str]]] = {}
+    worker = _start_worker(path, [queries[i] for i in remote]) if remote else None
+    try:
+        for i, check in enumerate(checks):
+            if i not in remote:
+                results[i] = _select(store, queries[i])
+                if on_check:
+                    on_check(check)
+        data, focus = _sample_graph(store, shapes, sample)
+        if worker is not None:
+            answer, _err = worker.communicate()
+            if worker.returncode:
+                raise RuntimeError(f"store check worker failed (exit {worker.returncode})")
+            results.update(zip(remote, json.loads(answer), strict=True))
+            for i in remote:
+                if on_check:
+                    on_check(checks[i])
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    found = [(check, results[i]) for i, check in enumerate(checks) if results[i]]
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     conforms, report_graph, text = shacl_validate(
         data,
@@ -324,6 +351,46 @@ def validate_store(
         + (f" Sample-only constraints: {', '.join(skipped)}." if skipped else "")
     )
     return ValidationReport(ok, report_graph, "\n".join([summary, *lines]))
+
+
+def _split_by_cost(checks: list[StoreCheck], sizes: dict[str, int]) -> list[int]:
+    """Indexes of the checks for the second process: about half the focus nodes scanned,
+    the main process keeping a head start for the pyshacl sample."""
+    cost = [sizes[c.target] if sizes[c.target] >= SMALL_CLASS else 0 for c in checks]
+    here, there = max(cost) // 2, 0
+    remote = []
+    for i in sorted(range(len(checks)), key=lambda i: -cost[i]):
+        if cost[i] and there < here:
+            remote.append(i)
+            there += cost[i]
+        else:
+            here += cost[i]
+    return sorted(remote)
+
+
+def _start_worker(path: Path | None, queries: list[str]) -> subprocess.Popen[str]:
+    """A child Python running `queries` on a read-only view of the store at `path`.
+
+    A plain subprocess, not multiprocessing: spawn re-imports the caller's __main__, which
+    fails from a REPL or stdin."""
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from chainkg.validate import _worker_main; _worker_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdin is not None
+    worker.stdin.write(json.dumps({"path": str(path), "queries": queries}))
+    worker.stdin.close()
+    worker.stdin = None  # communicate() must not flush a closed pipe
+    return worker
+
+
+def _worker_main() -> None:
+    """Entry point of `_start_worker`'s child: JSON in on stdin, rows out on stdout."""
+    job = json.loads(sys.stdin.read())
+    store = ox.Store.read_only(job["path"])
+    json.dump([_select(store, q) for q in job["queries"]], sys.stdout)
 
 
 def _sample_graph(store: ox.Store, shapes: Path, sample: int) -> tuple[rdflib.Graph, list]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from chainkg import pipeline
+from chainkg import pipeline, validate
 from chainkg.assemble import assemble
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.pipeline import build, is_large
@@ -20,6 +20,7 @@ from chainkg.tables import load_seeds
 from chainkg.validate import compile_shapes, validate_store
 
 CKG = "https://w3id.org/chainkg/def#"
+CLASSES = {c.target for c in validate.compile_shapes()[0]}
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +90,25 @@ def test_every_shape_constraint_is_compiled():
     checks, sample_only = compile_shapes()
     assert sample_only == []
     assert {c.target for c in checks} >= {CKG + "Enterprise", CKG + "Evidence"}
+
+
+def test_store_validation_in_two_processes_finds_violations(
+    large_build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    _seeds, _counts, report = large_build
+    copy = tmp_path / "store"
+    store = ox.Store(str(copy))
+    store.bulk_load(path=str(report.files["graph.ttl"]), format=ox.RdfFormat.TURTLE)
+    monkeypatch.setattr(validate, "PARALLEL_FOCUS_NODES", 0)
+    monkeypatch.setattr(validate, "SMALL_CLASS", 0)  # every check a scan, shared out
+    checks, _ = validate.compile_shapes()
+    assert 0 < len(validate._split_by_cost(checks, dict.fromkeys(CLASSES, 2_000))) < len(checks)
+    assert validate.validate_store(store, sample=5, path=copy).conforms
+    victim = ox.NamedNode("https://w3id.org/chainkg/synth/enterprise/ent-1999")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for quad in list(store.quads_for_pattern(victim, label, None)):
+        store.remove(quad)
+    store.flush()
+    result = validate.validate_store(store, sample=5, path=copy)
+    assert not result.conforms
+    assert "ent-1999" in result.text
