@@ -121,6 +121,7 @@ class StoreCheck:
     what: str
     query: str  # for large target classes: scans and hash joins
     small: str = ""  # the same check per focus node, for small target classes
+    unless: str = ""  # a one-row SELECT of ?ok; "true" means nothing to find, skip
 
     def for_size(self, focus_nodes: int) -> str:
         """The query to run when the target class has this many instances."""
@@ -188,15 +189,40 @@ def _property_checks(
     # is T MINUS p; "too many" groups p alone, then joins T on the few hits; values are
     # filtered on p alone, then joined with T.
     lo, hi = g.value(prop, sh.minCount), g.value(prop, sh.maxCount)
-    if lo is not None or hi is not None:
+    if lo is not None and hi is not None and int(lo) == int(hi) == 1:
+        # (HAVING cannot use a SELECT alias: it is evaluated before the projection)
+        # exactly one: "none" as below; "several" skipped when the store's own counts
+        # show one value per subject (two aggregates without GROUP BY: ~0.4 µs a row)
+        what = "count outside [1, 1]"
+        out += [
+            StoreCheck(
+                shape,
+                target,
+                str(path),
+                what,
+                f"SELECT ?this WHERE {{ {{ {this} }} MINUS {{ ?this {p} ?v }} }}",
+                f"SELECT ?this WHERE {{ {this} FILTER NOT EXISTS {{ ?this {p} ?v }} }}",
+            ),
+            StoreCheck(
+                shape,
+                target,
+                str(path),
+                what,
+                f"SELECT ?this WHERE {{ {_grouped(p, this, '> 1')} }}",
+                f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {this} ?this {p} ?v }} "
+                "GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > 1)",
+                f"SELECT ((COUNT(*) = COUNT(DISTINCT ?this)) AS ?ok) WHERE {{ ?this {p} ?v }}",
+            ),
+        ]
+    elif lo is not None or hi is not None:
         parts, bad = [], []
         if lo is not None:
-            bad.append(f"?n < {int(lo)}")
+            bad.append(f"COUNT(DISTINCT ?v) < {int(lo)}")
             parts.append(f"{{ {this} }} MINUS {{ ?this {p} ?v }}")
             if int(lo) > 1:
                 parts.append(_grouped(p, this, f"< {int(lo)}"))
         if hi is not None:
-            bad.append(f"?n > {int(hi)}")
+            bad.append(f"COUNT(DISTINCT ?v) > {int(hi)}")
             parts.append(_grouped(p, this, f"> {int(hi)}"))
         out.append(
             StoreCheck(
@@ -233,7 +259,9 @@ def _property_checks(
         parts.append(f"{{ ?this {p} ?v }} MINUS {{ {_instance('?v', g, cls)} }}")
     filters: list[str] = []
     datatype = g.value(prop, sh.datatype)
-    if datatype is not None:
+    if datatype == rdflib.RDF.langString:  # the same test without decoding the text
+        filters.append('COALESCE(LANG(?v), "") = ""')
+    elif datatype is not None:
         filters.append(f"!isLITERAL(?v) || DATATYPE(?v) != <{datatype}>")
     allowed = g.value(prop, sh["in"])
     if allowed is not None:
@@ -300,14 +328,16 @@ def validate_store(
         count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{target}> }}"
         sizes[target] = int(_select(store, count)[0][0])
     queries = [f"{c.for_size(sizes[c.target])} LIMIT {_ROWS_PER_CHECK}" for c in checks]
+    results: dict[int, list[list[str]]] = {
+        i: [] for i, c in enumerate(checks) if c.unless and _select(store, c.unless)[0][0] == "true"
+    }
     remote: list[int] = []
     if path is not None and sum(sizes.values()) >= PARALLEL_FOCUS_NODES:
-        remote = _split_by_cost(checks, sizes)
-    results: dict[int, list[list[str]]] = {}
+        remote = [i for i in _split_by_cost(checks, sizes) if i not in results]
     worker = _start_worker(path, [queries[i] for i in remote]) if remote else None
     try:
         for i, check in enumerate(checks):
-            if i not in remote:
+            if i not in remote and i not in results:
                 results[i] = _select(store, queries[i])
                 if on_check:
                     on_check(check)

@@ -112,3 +112,16 @@ def test_store_validation_in_two_processes_finds_violations(
     result = validate.validate_store(store, sample=5, path=copy)
     assert not result.conforms
     assert "ent-1999" in result.text
+
+
+def test_store_validation_finds_a_second_value(large_build):
+    _seeds, _counts, report = large_build
+    store = ox.Store()
+    store.bulk_load(path=str(report.files["graph.ttl"]), format=ox.RdfFormat.TURTLE)
+    evidence = ox.NamedNode("https://w3id.org/chainkg/synth/evidence/enterprise.ent-1998.1")
+    source = ox.NamedNode(CKG + "source")
+    other = ox.NamedNode("https://w3id.org/chainkg/synth/source/src-999999")
+    store.add(ox.Quad(evidence, source, other))
+    result = validate.validate_store(store, sample=5)
+    assert not result.conforms
+    assert "enterprise.ent-1998.1" in result.text and "count outside [1, 1]" in result.text
