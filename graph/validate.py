@@ -107,7 +107,7 @@ _SUPPORTED = {
     "message",
 }
 _ROWS_PER_CHECK = 20
-SMALL_CLASS = 5_000  # below this many focus nodes, per-node lookups beat whole scans
+SMALL_CLASS = 50_000  # below this many focus nodes, per-node lookups beat whole-property scans
 PARALLEL_FOCUS_NODES = 200_000  # from this many, a second process shares the checks
 
 
