@@ -40,6 +40,7 @@ PREF_LABEL = _n(_SKOS + "prefLabel")
 ALT_LABEL = _n(_SKOS + "altLabel")
 IN_SCHEME = _n(_SKOS + "inScheme")
 DESCRIPTION = _n(_DCT + "description")
+IDENTIFIER = _n(_DCT + "identifier")
 XSD_DECIMAL = _n(_XSD + "decimal")
 XSD_INTEGER = _n(_XSD + "integer")
 XSD_GYEAR = _n(_XSD + "gYear")
@@ -199,6 +200,7 @@ class _RowBuilder:
                 (s, PREF_LABEL, ox.Literal(row["label_en"], language="en")),
             ]
         out += [(s, ALT_LABEL, ox.Literal(a, language="zh")) for a in split_multi(row["aliases"])]
+        out.append((s, IDENTIFIER, ox.Literal(row["id"])))  # lets queries look ids up
         if row.get("description_en"):
             out.append((s, DESCRIPTION, ox.Literal(row["description_en"], language="en")))
         return out

@@ -67,6 +67,7 @@ def lit(value: str, language: str | None = None, datatype: str | None = None) ->
 A = iri(_RDF + "type")
 LABEL, PREF, ALT = iri(_RDFS + "label"), iri(_SKOS + "prefLabel"), iri(_SKOS + "altLabel")
 DESCRIPTION = iri(_DCT + "description")
+IDENTIFIER = iri(_DCT + "identifier")
 INTEGER, DECIMAL, GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
 Triple = tuple[str, str, str]
 
@@ -106,6 +107,7 @@ class _TextBuilder:
             en = lit(row["label_en"], "en")
             out += [(s, LABEL, en), (s, PREF, en)]
         out += [(s, ALT, lit(a, "zh")) for a in split_multi(row["aliases"])]
+        out.append((s, IDENTIFIER, lit(row["id"])))
         if row.get("description_en"):
             out.append((s, DESCRIPTION, lit(row["description_en"], "en")))
         return out
