@@ -38,10 +38,11 @@ WHERE {
   OPTIONAL { ?node rdfs:label ?zh . FILTER(LANG(?zh) = "zh") }
   OPTIONAL { ?node rdfs:label ?en . FILTER(LANG(?en) = "en") }
   OPTIONAL { ?node skos:altLabel ?alias }
-  OPTIONAL {
-    ?ds ckg:focalZone ?zone .
-    ?node (ckg:locatedIn|ckg:partOf)* ?zone .  # zero steps: the zone itself is local
-    BIND(true AS ?isLocal)
+  OPTIONAL {  # computed once for the whole graph, then joined (not a path walk per node)
+    SELECT DISTINCT ?node (true AS ?isLocal) WHERE {
+      ?ds ckg:focalZone ?zone .
+      ?node (ckg:locatedIn|ckg:partOf)* ?zone .  # zero steps: the zone itself is local
+    }
   }
 }
 GROUP BY ?node ?top ?kind ?zh ?en
@@ -49,12 +50,14 @@ ORDER BY ?node
 """
 
 _EDGES = """
-SELECT DISTINCT ?s ?p ?o ?plabel WHERE {
+SELECT ?s ?p ?o WHERE {
   ?s ?p ?o .
   FILTER(isIRI(?o) && ?p != rdf:type && ?p != ckg:evidence && ?p != ckg:supports)
-  OPTIONAL { ?p rdfs:label ?plabel . FILTER(LANG(?plabel) = "zh") }
 }
-ORDER BY ?s ?p ?o
+"""
+
+_PROPERTY_LABELS = """
+SELECT ?p ?label WHERE { ?p a owl:ObjectProperty ; rdfs:label ?label . FILTER(LANG(?label) = "zh") }
 """
 
 
@@ -81,11 +84,12 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
             aliases=[a for a in row["aliases"].split("|") if a],
             local=row["local"] == "true",
         )
-    for row in run_query(store, _EDGES).records():
-        s, o = row["s"], row["o"]
+    labels = dict(run_query(store, _PROPERTY_LABELS).rows)
+    # The default graph is a set, so no DISTINCT; sorted here (cheaper than ORDER BY there).
+    for s, p, o in sorted(run_query(store, _EDGES).rows):
         if s in graph and o in graph and s != o:
-            predicate = local_name(row["p"])
+            predicate = local_name(p)
             graph.add_edge(
-                s, o, key=predicate, predicate=predicate, label=row["plabel"] or predicate
+                s, o, key=predicate, predicate=predicate, label=labels.get(p) or predicate
             )
     return graph
