@@ -13,10 +13,10 @@ from rich.table import Table
 
 from chainkg.cli import app, handle_errors
 from chainkg.cli.serve import (
-    AUTH_HELP,
-    DEFAULT_GRAPH_HELP,
-    ENDPOINT_HELP,
-    USER_HELP,
+    AuthOption,
+    DefaultGraphOption,
+    EndpointOption,
+    UserOption,
     open_target,
 )
 from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
@@ -73,10 +73,10 @@ def gaps_command(
     ),
     graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
-    endpoint: str | None = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
-    user: str | None = typer.Option(None, "--user", help=USER_HELP),
-    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
-    default_graph: list[str] = typer.Option([], "--default-graph", help=DEFAULT_GRAPH_HELP),
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    auth: AuthOption = "basic",
+    default_graph: DefaultGraphOption = None,
 ) -> None:
     """Missing (缺链) and weak (弱链) segments of each chain, with ranked candidates to court."""
     _check(fmt, output)
@@ -109,10 +109,10 @@ def lists_command(
     fmt: str = typer.Option("table", "--format", "-f", help=f"Output: {', '.join(FORMATS)}."),
     graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
-    endpoint: str | None = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
-    user: str | None = typer.Option(None, "--user", help=USER_HELP),
-    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
-    default_graph: list[str] = typer.Option([], "--default-graph", help=DEFAULT_GRAPH_HELP),
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    auth: AuthOption = "basic",
+    default_graph: DefaultGraphOption = None,
 ) -> None:
     """The seven lists (七清单) of a chain; an empty list is shown as a data gap."""
     _check(fmt, output)

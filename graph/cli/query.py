@@ -10,10 +10,10 @@ from rich.table import Table
 
 from chainkg.cli import app, handle_errors
 from chainkg.cli.serve import (
-    AUTH_HELP,
-    DEFAULT_GRAPH_HELP,
-    ENDPOINT_HELP,
-    USER_HELP,
+    AuthOption,
+    DefaultGraphOption,
+    EndpointOption,
+    UserOption,
     open_target,
 )
 from chainkg.config import QUERIES_DIR
@@ -54,10 +54,10 @@ def query_command(
     ),
     param: list[str] = typer.Option([], "--param", "-p", help="Bind a parameter: name=value."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
-    endpoint: str | None = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
-    user: str | None = typer.Option(None, "--user", help=USER_HELP),
-    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
-    default_graph: list[str] = typer.Option([], "--default-graph", help=DEFAULT_GRAPH_HELP),
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    auth: AuthOption = "basic",
+    default_graph: DefaultGraphOption = None,
 ) -> None:
     """Answer a question with SPARQL; `--list` shows the named questions."""
     if list_:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import pyoxigraph as ox
 import typer
@@ -24,6 +25,14 @@ ENDPOINT_HELP = "Query a remote SPARQL endpoint (URL) instead of the local graph
 USER_HELP = "User for the endpoint (or CHAINKG_USER); password from CHAINKG_PASSWORD or a prompt."
 AUTH_HELP = "HTTP authentication: basic or digest (Virtuoso's /sparql-auth uses digest)."
 DEFAULT_GRAPH_HELP = "Use this graph as the default graph (repeatable), e.g. after push --graph."
+
+# The remote options, declared once for every command that takes them.
+EndpointOption = Annotated[str | None, typer.Option("--endpoint", help=ENDPOINT_HELP)]
+UserOption = Annotated[str | None, typer.Option("--user", help=USER_HELP)]
+AuthOption = Annotated[str, typer.Option("--auth", help=AUTH_HELP)]
+DefaultGraphOption = Annotated[
+    list[str] | None, typer.Option("--default-graph", help=DEFAULT_GRAPH_HELP)
+]
 
 
 def open_target(
@@ -110,8 +119,8 @@ def push_command(
         None, "--graph", help="Put everything into this one graph IRI instead."
     ),
     graph_file: Path = typer.Option(DEFAULT_GRAPH_FILE, "--file", help="Built graph file."),
-    user: str | None = typer.Option(None, "--user", help=USER_HELP),
-    auth: str = typer.Option("basic", "--auth", help=AUTH_HELP),
+    user: UserOption = None,
+    auth: AuthOption = "basic",
 ) -> None:
     """Load the built graph into a remote store (SPARQL 1.1 Graph Store Protocol)."""
     target = open_target(graph_file, endpoint, user, auth, store_url=store_url)
