@@ -12,7 +12,7 @@ from collections import Counter
 import networkx as nx
 
 from chainkg.viz.html import render
-from chainkg.viz.views import LEVELS, TYPES
+from chainkg.viz.views import LEVELS, TYPES, Drawing
 
 FONT_FACE = (
     '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '
@@ -89,25 +89,26 @@ def vis_node(node: str, attrs: dict) -> dict:
     return out
 
 
-def vis_data(view: nx.MultiDiGraph, edge_labels: bool | None = None) -> dict:
+def vis_data(view: nx.MultiDiGraph | Drawing, edge_labels: bool | None = None) -> dict:
     """Nodes, edges, legend and options of a view, sorted for deterministic output."""
-    n = view.number_of_nodes()
+    drawing = view if isinstance(view, Drawing) else Drawing.of(view)
+    n = len(drawing.nodes)
     show_labels = n <= 150 if edge_labels is None else edge_labels
-    key = {node: attrs["key"] for node, attrs in view.nodes(data=True)}
-    nodes = [vis_node(node, view.nodes[node]) for node in sorted(view.nodes, key=key.get)]
+    key = {node: attrs["key"] for node, attrs in drawing.nodes}
+    nodes = [vis_node(node, attrs) for node, attrs in sorted(drawing.nodes, key=_node_key)]
     if n > LARGE:  # measuring thousands of labels delays the first drawing
         for node in nodes:
             if node["group"] not in LARGE_VIEW_LABELS:
                 del node["label"]
     edges = []
-    for i, (s, o, k, attrs) in enumerate(sorted(view.edges(keys=True, data=True), key=_edge_key)):
+    for i, (s, o, k, attrs) in enumerate(sorted(drawing.edges, key=_edge_key)):
         edge = {"id": f"e{i}", "from": key[s], "to": key[o], "title": attrs["label"]}
         if k == "next":
             edge.update({"dashes": True, "width": 3, "color": {"color": "#9467bd"}})
         elif show_labels:
             edge["label"] = attrs["label"]
         edges.append(edge)
-    counts = Counter(attrs["type"] for _n, attrs in view.nodes(data=True))
+    counts = Counter(attrs["type"] for _n, attrs in drawing.nodes)
     legend = [
         {"type": t, "label": zh, "color": color, "count": counts[t]}
         for t, (zh, color, _shape) in TYPES.items()
@@ -118,8 +119,12 @@ def vis_data(view: nx.MultiDiGraph, edge_labels: bool | None = None) -> dict:
         "edges": edges,
         "legend": legend,
         "options": vis_options(n),
-        "bands": view.graph.get("bands", []),
+        "bands": drawing.attrs.get("bands", []),
     }
+
+
+def _node_key(node: tuple[str, dict]) -> str:
+    return node[1]["key"]
 
 
 def _edge_key(edge: tuple) -> tuple[str, str, str]:
@@ -128,7 +133,7 @@ def _edge_key(edge: tuple) -> tuple[str, str, str]:
 
 
 def network_html(
-    view: nx.MultiDiGraph,
+    view: nx.MultiDiGraph | Drawing,
     *,
     title: str,
     site_title: str,
@@ -138,7 +143,8 @@ def network_html(
     **context: object,
 ) -> str:
     """The HTML page drawing a view graph; `root` is the relative path to the site root."""
-    data = vis_data(view)
+    drawing = view if isinstance(view, Drawing) else Drawing.of(view)
+    data = vis_data(drawing)
     data["root"] = root
     return render(
         template,
@@ -147,7 +153,7 @@ def network_html(
         root=root,
         subtitle=subtitle,
         view=data,
-        node_count=view.number_of_nodes(),
+        node_count=len(drawing.nodes),
         edge_count=len(data["edges"]),
         level_legend=context.pop("level_legend", None),
         **context,

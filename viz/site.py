@@ -10,6 +10,7 @@ works with no network. Layout of the site folder:
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
 import multiprocessing
@@ -37,10 +38,13 @@ VIS_FILES = {"vis-network.min.js": "vis-network.min.js", "vis-network.css": "vis
 
 
 def vis_network_dir() -> Path:
-    """The vis-network files shipped inside the installed pyvis package."""
-    import pyvis
-
-    candidates = sorted((Path(pyvis.__file__).parent / "lib").glob("vis-*/vis-network.min.js"))
+    """The vis-network files shipped inside the installed pyvis package (found, not imported:
+    importing pyvis loads IPython)."""
+    spec = importlib.util.find_spec("pyvis")
+    locations = (spec.submodule_search_locations or []) if spec else []
+    candidates = sorted(
+        path for loc in locations for path in Path(loc, "lib").glob("vis-*/vis-network.min.js")
+    )
     if not candidates:
         raise FileNotFoundError("vis-network.min.js not found in the installed pyvis package")
     return candidates[-1].parent
@@ -69,10 +73,13 @@ def _chain_of(data: SiteData, segment: str) -> str | None:
     return None
 
 
-def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[str, str]:
+def render_site(
+    store: ox.Store, gaps: list[SegmentGap] | None = None, workers: int | None = None
+) -> dict[str, str]:
     """Every page of the site as {relative path: HTML}; nothing is written.
 
-    `gaps` is `chainkg.gaps.compute_gaps(store)` when the caller already has it."""
+    `gaps` is `chainkg.gaps.compute_gaps(store)` when the caller already has it; `workers`
+    caps the processes rendering entity pages (default: one per CPU, at most 4)."""
     data = collect(store)
     g = data.graph
     status = segment_statuses(store, data, gaps)
@@ -113,7 +120,7 @@ def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[s
             chain_key=key,
             gap_href=f"../gaps/{key}.html",
         )
-    pages.update(_node_pages(data, sorted(g.nodes)))
+    pages.update(_node_pages(data, sorted(g.nodes), workers))
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
     pages["index.html"] = index_html(data, rows, True)
@@ -126,7 +133,7 @@ def _pages_of(data: SiteData, node: str) -> dict[str, str]:
     """The ego-network page and the entity page of one node."""
     g = data.graph
     key = data.key(node)
-    ego = views.ego(g, node)
+    ego = views.ego_drawing(g, node)
     links = []
     if g.nodes[node]["type"] == "IndustrialChain":
         links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
@@ -136,7 +143,7 @@ def _pages_of(data: SiteData, node: str) -> dict[str, str]:
         f"ego/{key}.html": network_html(
             ego,
             title=f"{g.nodes[node]['label']} · 关系网络",
-            subtitle=f"{ego.graph['radius']} 跳以内的实体。",
+            subtitle=f"{ego.attrs['radius']} 跳以内的实体。",
             site_title=data.title,
             root="../",
         ),
@@ -156,12 +163,12 @@ def _pages_of_chunk(nodes: list[str]) -> dict[str, str]:
     return out
 
 
-def _node_pages(data: SiteData, nodes: list[str]) -> dict[str, str]:
+def _node_pages(data: SiteData, nodes: list[str], workers: int | None = None) -> dict[str, str]:
     """Ego and entity pages of every node; in forked worker processes when that is safe and
     worth it (they inherit `data`, so nothing is re-loaded). The pages are the same either way:
     each depends on its node alone."""
     global _FORKED
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
     if (
         workers < 2
         or len(nodes) < PARALLEL_MIN_NODES
@@ -208,8 +215,12 @@ def build_site(
     store: ox.Store, out_dir: Path | str, gaps: list[SegmentGap] | None = None
 ) -> list[Path]:
     """Render the site and write it into out_dir (replacing its own sub-folders)."""
+    return write_site(render_site(store, gaps), out_dir)
+
+
+def write_site(pages: dict[str, str], out_dir: Path | str) -> list[Path]:
+    """Write rendered pages and the static files into out_dir (replacing its own sub-folders)."""
     out = Path(out_dir)
-    pages = render_site(store, gaps)
     for sub in OWN_DIRS:
         shutil.rmtree(out / sub, ignore_errors=True)
     written: list[Path] = []

@@ -57,33 +57,83 @@ def tooltip(attrs: dict, extra: list[str] | None = None) -> str:
     return "\n".join(lines + (extra or []))
 
 
-_TOOLTIPS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, str]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class _Index:
+    """Plain-dict lookups over a projection, built once per graph (see `_index`)."""
+
+    nodes: dict[str, dict]  # node -> the attributes every view node starts from
+    neighbours: dict[str, list[str]]  # undirected adjacency
+    out: dict[str, list[tuple[str, str, dict]]]  # node -> (object, key, edge attributes)
+
+
+_INDEX: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(graph: nx.MultiDiGraph) -> _Index:
+    """The graph's `_Index`, cached (the projection is not changed once the views start)."""
+    found = _INDEX.get(graph)
+    if found is None:
+        nodes = {
+            n: {"key": slug(a["id"]), "label": a["label"], "type": a["type"], "title": tooltip(a)}
+            for n, a in graph.nodes(data=True)
+        }
+        neighbours = {n: list(dict.fromkeys([*graph.succ[n], *graph.pred[n]])) for n in graph}
+        out = {
+            n: [(o, k, attrs) for o, keyed in graph.succ[n].items() for k, attrs in keyed.items()]
+            for n in graph
+        }
+        found = _INDEX[graph] = _Index(nodes, neighbours, out)
+    return found
+
+
+def _node(graph: nx.MultiDiGraph, node: str, x: float, y: float, **kw) -> tuple[str, dict]:
+    """A view node: its key, label, type, tooltip and position, plus `kw`."""
+    extra = kw.pop("extra", None)
+    attrs = dict(_index(graph).nodes[node], x=round(x, 1), y=round(y, 1), **kw)
+    if extra is not None:  # a page-specific tooltip; the plain one is shared
+        attrs["title"] = tooltip(graph.nodes[node], extra)
+    return node, attrs
 
 
 def _add(view: nx.MultiDiGraph, graph: nx.MultiDiGraph, node: str, x: float, y: float, **kw):
-    attrs = graph.nodes[node]
-    extra = kw.pop("extra", None)
-    if extra is None:  # the plain tooltip is the same on every page a node appears on
-        cache = _TOOLTIPS.setdefault(graph, {})
-        title = cache.get(node) or cache.setdefault(node, tooltip(attrs))
-    else:
-        title = tooltip(attrs, extra)
-    view.add_node(
-        node,
-        key=slug(attrs["id"]),
-        label=attrs["label"],
-        type=attrs["type"],
-        title=title,
-        x=round(x, 1),
-        y=round(y, 1),
-        **kw,
-    )
+    view.add_nodes_from([_node(graph, node, x, y, **kw)])
+
+
+def _edges_among(graph: nx.MultiDiGraph, nodes: list[str]) -> list[tuple[str, str, str, dict]]:
+    """The projection's edges between `nodes` as (subject, object, key, attributes)."""
+    out = _index(graph).out
+    members = set(nodes)
+    return [(s, o, k, attrs) for s in nodes for o, k, attrs in out[s] if o in members]
 
 
 def _copy_edges(view: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> None:
-    for s, o, k, attrs in graph.out_edges(list(view.nodes), keys=True, data=True):
-        if o in view:
-            view.add_edge(s, o, key=k, label=attrs["label"], predicate=attrs["predicate"])
+    view.add_edges_from(
+        (s, o, k, {"label": attrs["label"], "predicate": attrs["predicate"]})
+        for s, o, k, attrs in _edges_among(graph, list(view.nodes))
+    )
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A view as plain lists, what `network.vis_data` reads: cheaper to build than a graph,
+    which matters for the one ego page per entity. `to_networkx` gives the view graph."""
+
+    nodes: list[tuple[str, dict]]  # (node, attributes), in insertion order
+    edges: list[tuple[str, str, str, dict]]  # (subject, object, key, attributes)
+    attrs: dict  # graph attributes
+
+    @classmethod
+    def of(cls, view: nx.MultiDiGraph) -> Drawing:
+        return cls(list(view.nodes(data=True)), list(view.edges(keys=True, data=True)), view.graph)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        view = nx.MultiDiGraph(**self.attrs)
+        view.add_nodes_from(self.nodes)
+        view.add_edges_from(
+            (s, o, k, {"label": a["label"], "predicate": a["predicate"]})
+            for s, o, k, a in self.edges
+        )
+        return view
 
 
 def overview(graph: nx.MultiDiGraph, seed: int = 7) -> nx.MultiDiGraph:
@@ -97,37 +147,57 @@ def overview(graph: nx.MultiDiGraph, seed: int = 7) -> nx.MultiDiGraph:
     return view
 
 
+def _hops(neighbours: dict[str, list[str]], center: str, cutoff: int) -> dict[str, int]:
+    """Distance from `center` of every node at most `cutoff` hops away (breadth first)."""
+    hops = {center: 0}
+    frontier = [center]
+    for d in range(1, cutoff + 1):
+        nxt = []
+        for node in frontier:
+            for other in neighbours[node]:
+                if other not in hops:
+                    hops[other] = d
+                    nxt.append(other)
+        frontier = nxt
+    return hops
+
+
 def ego(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> nx.MultiDiGraph:
     """The entity and its neighbours up to `radius` hops (1 if 2 would be too many), in rings."""
-    undirected = graph.to_undirected(as_view=True)
-    hops = nx.single_source_shortest_path_length(undirected, center, cutoff=radius)
+    return ego_drawing(graph, center, radius).to_networkx()
+
+
+def ego_drawing(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Drawing:
+    """`ego` as a `Drawing` (what the site renders for every entity)."""
+    neighbours = _index(graph).neighbours
+    hops = _hops(neighbours, center, radius)
     if radius > 1 and len(hops) > EGO_MAX_NODES:
-        hops = nx.single_source_shortest_path_length(undirected, center, cutoff=1)
+        hops = _hops(neighbours, center, 1)
     rings: dict[int, list[str]] = {}
     for node, d in hops.items():
         rings.setdefault(d, []).append(node)
-    view = nx.MultiDiGraph(radius=max(rings))
-    _add(view, graph, center, 0.0, 0.0, center=True)
+    placed = [_node(graph, center, 0.0, 0.0, center=True)]
     angle: dict[str, float] = {center: 0.0}
+    nodes = graph.nodes
     for d in sorted(rings):
         if d == 0:
             continue
 
         def parent_angle(node: str, d: int = d) -> float:
-            parents = [angle[p] for p in undirected[node] if hops.get(p) == d - 1 and p in angle]
+            parents = [angle[p] for p in neighbours[node] if hops.get(p) == d - 1 and p in angle]
             return min(parents) if parents else 0.0
 
         ring = sorted(
             rings[d],
-            key=lambda v: (parent_angle(v), graph.nodes[v]["type"], graph.nodes[v]["label"], v),
+            key=lambda v: (parent_angle(v), nodes[v]["type"], nodes[v]["label"], v),
         )
         r = 220.0 * d + 12.0 * len(ring) / (2 * math.pi) * (d - 0.5)
         for i, node in enumerate(ring):
             a = 2 * math.pi * i / len(ring)
             angle[node] = a
-            _add(view, graph, node, r * math.cos(a), r * math.sin(a))
-    _copy_edges(view, graph)
-    return view
+            placed.append(_node(graph, node, r * math.cos(a), r * math.sin(a)))
+    edges = _edges_among(graph, [node for node, _attrs in placed])
+    return Drawing(placed, edges, {"radius": max(rings)})
 
 
 def segments_of(graph: nx.MultiDiGraph, data: SiteData, chain: str) -> list[str]:
