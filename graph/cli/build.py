@@ -28,10 +28,16 @@ def build_command(
         help=f"Force the streaming build for large seeds (default: automatic above "
         f"{LARGE_ENTERPRISES:,} enterprises).",
     ),
+    full_shacl: bool = typer.Option(
+        False,
+        "--full-shacl",
+        help="Large builds: also check over the whole store the constraints the assembler "
+        "guarantees by construction (otherwise checked on a sample; slower).",
+    ),
 ) -> None:
     """Build the graph (Turtle, N-Quads, JSON-LD) from the seed tables and articles."""
     if large if large is not None else is_large(seeds):
-        report = _build_large(seeds, out_dir, base_iri)
+        report = _build_large(seeds, out_dir, base_iri, full_shacl)
         print_summary(report)
         out.print(
             f"JSON-LD and the HTML site are not written for large graphs (the site is built "
@@ -52,13 +58,15 @@ def build_command(
     print_summary(report)
 
 
-def _build_large(seeds: Path, out_dir: Path, base_iri: str | None) -> BuildReport:
+def _build_large(
+    seeds: Path, out_dir: Path, base_iri: str | None, full_shacl: bool = False
+) -> BuildReport:
     """The streaming build with one rich progress bar per stage."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=out) as progress:
-        return build_streaming(seeds, out_dir, base_iri, progress=progress)
+        return build_streaming(seeds, out_dir, base_iri, progress=progress, full_shacl=full_shacl)
 
 
 def print_summary(report: BuildReport) -> None:
