@@ -5,21 +5,30 @@ Stages (each its own module, one public function):
     evidence.check_evidence Seeds              -> every quote found in its article
     assemble.assemble      Seeds               -> quads (one named graph per source)
     validate.validate      quads               -> SHACL report (fails the build)
+    gaps.gap_report_data   store               -> the gap analysis (one, for reports and site)
+    viz.site.render_site   store + the analysis -> the offline HTML views, in memory
     write.write_outputs    quads               -> out/graph.nq, graph.ttl, graph.jsonld
-    gaps.write_gap_reports store (one analysis) -> out/site/gaps/<chain>.html, .md
-    viz.site.build_site    store + the analysis -> out/site/ (offline HTML views)
-Bad input raises SeedError and a non-conforming graph raises ValidationFailed, both before
-anything is written, so the previous outputs stay as they were.
+    gaps.write_gap_reports the analysis        -> out/site/gaps/<chain>.html, .md
+    viz.site.write_site    the views           -> out/site/
+SHACL runs in a forked process while the analysis and the views are computed (they write
+nothing), so its seconds overlap theirs. Bad input raises SeedError and a non-conforming graph
+raises ValidationFailed, both before anything is written, so the previous outputs stay as they
+were.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -30,8 +39,7 @@ from chainkg.gaps import gap_report_data, write_gap_reports
 from chainkg.queries import run_query
 from chainkg.store import store_from_quads
 from chainkg.tables import load_seeds
-from chainkg.validate import validate
-from chainkg.viz.site import build_site
+from chainkg.viz.site import render_site, write_site
 from chainkg.vocab import CKG_IRI, ONTOLOGY_IRI
 from chainkg.write import write_outputs
 
@@ -58,17 +66,18 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     conforms: bool = True
     violations: int = 0
+    elapsed: float | None = None  # wall clock of the whole build (stages may overlap)
 
     @property
     def total_seconds(self) -> float:
-        return sum(self.seconds.values())
+        return self.elapsed if self.elapsed is not None else sum(self.seconds.values())
 
 
 @contextmanager
 def _timed(report: BuildReport, stage: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
-    report.seconds[stage] = round(time.perf_counter() - start, 3)
+    report.seconds[stage] = round(report.seconds.get(stage, 0.0) + time.perf_counter() - start, 3)
     log.info("%s: %.2f s", stage, report.seconds[stage])
 
 
@@ -104,6 +113,7 @@ def build(
         from chainkg.stream import build_streaming
 
         return build_streaming(seeds_dir, out_dir, base_iri, on_stage)
+    started = time.perf_counter()
     report = BuildReport(Path(out_dir))
     notify = on_stage or (lambda _stage: None)
 
@@ -119,29 +129,121 @@ def build(
         report.quads = len(quads)
         report.triples = len({q.triple for q in quads})
     notify("validate")
-    with _timed(report, "validate"):
-        shacl = validate(quads)
-        report.conforms, report.violations = shacl.conforms, shacl.violations
-    if not shacl.conforms:
-        raise ValidationFailed(shacl.text)
+    report.seconds["validate"] = 0.0  # filled in when SHACL is done
+    with _background(_validate, quads) as shacl:
+        store = store_from_quads(quads)
+        notify("gaps")
+        with _timed(report, "gaps"):
+            analysis = gap_report_data(store)
+        notify("site")
+        with _timed(report, "site"):
+            segment_gaps = [gap for _summary, gaps in analysis for gap in gaps]
+            # One process fewer for the entity pages while SHACL has a CPU.
+            workers = max((os.cpu_count() or 1) - 1, 1) if shacl.forked else None
+            pages = render_site(store, gaps=segment_gaps, workers=workers)
+        report.conforms, report.violations, text, report.seconds["validate"] = shacl.result()
+    if not report.conforms:
+        raise ValidationFailed(text)
     notify("write")
     with _timed(report, "write"):
         report.files = write_outputs(quads, report.out_dir, seeds.config.base_iri)
-    store = store_from_quads(quads)
-    notify("gaps")
     with _timed(report, "gaps"):
-        analysis = gap_report_data(store)
         for path in write_gap_reports(store, report.out_dir / "site" / "gaps", data=analysis):
             report.files[f"site/gaps/{path.name}"] = path
-    notify("site")
     with _timed(report, "site"):
-        segment_gaps = [gap for _summary, gaps in analysis for gap in gaps]
-        build_site(store, report.out_dir / "site", gaps=segment_gaps)
+        write_site(pages, report.out_dir / "site")
         report.files["site"] = report.out_dir / "site"
     notify("count")
     with _timed(report, "count"):
         report.class_counts = class_counts(store)
+    report.elapsed = round(time.perf_counter() - started, 3)
     return report
+
+
+def _validate(quads: list[ox.Quad]) -> tuple[bool, int, str, float]:
+    """SHACL on the quads: conforms, violations, report text, seconds. (Imported here: only
+    the process that validates needs pyshacl.)"""
+    from chainkg.validate import validate
+
+    start = time.perf_counter()
+    shacl = validate(quads)
+    return shacl.conforms, shacl.violations, shacl.text, round(time.perf_counter() - start, 3)
+
+
+def _can_fork() -> bool:
+    """Whether a stage may run in a forked process: a second CPU, and no other thread that
+    could hold a lock at the fork."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+@contextmanager
+def _background(func: Callable[..., Any], *args: Any) -> Iterator[_Forked | _Inline]:
+    """`func(*args)` in a forked process when `_can_fork()`, else when its result is asked
+    for; a child still running when the block exits (on an error) is stopped."""
+    task = _Forked(func, *args) if _can_fork() else _Inline(func, *args)
+    try:
+        yield task
+    finally:
+        task.stop()
+
+
+class _Inline:
+    """`func(*args)`, run by `result()`."""
+
+    forked = False
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        self._call = lambda: func(*args)
+
+    def result(self) -> Any:
+        return self._call()
+
+    def stop(self) -> None:
+        pass
+
+
+class _Forked:
+    """`func(*args)` in a forked child process (the arguments are inherited, not pickled);
+    `result()` waits for its return value or raises its exception."""
+
+    forked = True
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        for stream in (sys.stdout, sys.stderr):  # else the child flushes the same text again
+            stream.flush()
+        self._process = context.Process(target=_run, args=(send, func, args), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            ok, value = False, None
+        finally:
+            self._receive.close()
+            self._process.join()
+        if not ok:
+            raise value or RuntimeError(f"worker process died ({self._process.exitcode})")
+        return value
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _run(send: Any, func: Callable[..., Any], args: tuple) -> None:
+    try:
+        send.send((True, func(*args)))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        send.send((False, exc))
 
 
 def class_counts(store: ox.Store) -> dict[str, int]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from chainkg.pipeline import build
 from tests.helpers import copy_tiny, edit_csv
@@ -63,6 +66,8 @@ ckgsh:EveryEnterpriseNeedsADescription a sh:NodeShape ; sh:targetClass ckg:Enter
     code = f"""
 import sys
 from pathlib import Path
+
+import pytest
 import chainkg.validate as v
 v.SHAPES_FILE = Path({str(shapes)!r})
 v.validate.__defaults__ = (v.SHAPES_FILE,)
@@ -78,3 +83,16 @@ sys.exit(main(["build", "--seeds", {str(seeds)!r}, "--out", {str(out)!r}]))
 def test_unknown_seeds_folder_exit_2(tmp_path: Path) -> None:
     result = run_build("--seeds", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "seeds folder not found" in result.stderr
+
+
+def test_forked_stage_returns_its_value_and_raises_its_error() -> None:
+    from chainkg.pipeline import _can_fork, _Forked
+
+    if not _can_fork():
+        pytest.skip("no second CPU or fork here")
+    assert _Forked(sorted, [3, 1, 2]).result() == [1, 2, 3]
+    with pytest.raises(ZeroDivisionError):
+        _Forked(divmod, 1, 0).result()
+    sleeper = _Forked(time.sleep, 60)
+    sleeper.stop()  # what happens when the build fails before asking for the result
+    assert not sleeper._process.is_alive()
