@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -97,11 +99,18 @@ LABEL, PREF, ALT = iri(_RDFS + "label"), iri(_SKOS + "prefLabel"), iri(_SKOS + "
 DESCRIPTION = iri(_DCT + "description")
 IDENTIFIER = iri(_DCT + "identifier")
 INTEGER, DECIMAL, GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
-Triple = tuple[str, str, str]
+Line = str  # "subject predicate object" in N-Triples syntax, without the final " ."
 
 
+@functools.cache
 def _c(term: object) -> str:
+    """An rdflib/ox term (or IRI string) as N-Triples text, computed once per term."""
     return iri(str(term))
+
+
+# Every ckg term as N-Triples text, looked up as a plain attribute: `CKG.x` on the
+# DefinedNamespace costs a __getattr__ call (~1 µs) per use, i.e. seconds per million rows.
+K = SimpleNamespace(**{name: f"<{CKG_IRI}{name}>" for name in CKG.__annotations__})
 
 
 class _TextBuilder:
@@ -111,77 +120,70 @@ class _TextBuilder:
         self.seeds = seeds
         self.base = seeds.config.base_iri
         self.kind = {e: TABLES[t].rdf_kind for e, t in seeds.table_of.items()}
-        self.evidence_p = [
-            _c(CKG.evidence),
-            _c(CKG.Evidence),
-            _c(CKG.supports),
-            _c(CKG.quote),
-            _c(CKG.source),
-            _c(CKG.assertionMode),
-            _c(CKG.curatorNote),
-        ]
         self.modes = {k: _c(v) for k, v in asm.ASSERTION_MODES.items()}
+        self.node_prefix = {name: f"<{self.base}{t.rdf_kind}/" for name, t in TABLES.items()}
+        self.evidence_prefix = {
+            name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
+        }
 
     def entity(self, entity_id: str) -> str:
         return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
 
     def node(self, table: str, row_id: str) -> str:
-        return f"<{self.base}{TABLES[table].rdf_kind}/{row_id}>"
+        return f"{self.node_prefix[table]}{row_id}>"
 
-    def labels(self, s: str, row: dict[str, str]) -> list[Triple]:
+    def labels(self, s: str, row: dict[str, str]) -> list[Line]:
         zh = lit(row["label_zh"], "zh")
-        out = [(s, LABEL, zh), (s, PREF, zh)]
+        out = [f"{s} {LABEL} {zh}", f"{s} {PREF} {zh}"]
         if row.get("label_en"):
             en = lit(row["label_en"], "en")
-            out += [(s, LABEL, en), (s, PREF, en)]
-        out += [(s, ALT, lit(a, "zh")) for a in split_multi(row["aliases"])]
-        out.append((s, IDENTIFIER, lit(row["id"])))
+            out += [f"{s} {LABEL} {en}", f"{s} {PREF} {en}"]
+        if row["aliases"]:
+            out += [f"{s} {ALT} {lit(a, 'zh')}" for a in split_multi(row["aliases"])]
+        out.append(f"{s} {IDENTIFIER} {lit(row['id'])}")
         if row.get("description_en"):
-            out.append((s, DESCRIPTION, lit(row["description_en"], "en")))
+            out.append(f"{s} {DESCRIPTION} {lit(row['description_en'], 'en')}")
         return out
 
-    def ref(self, s: str, prop: str, value: str) -> list[Triple]:
-        return [(s, iri(prop), self.entity(value))] if value else []
+    def ref(self, s: str, p: str, value: str) -> list[Line]:
+        return [f"{s} {p} {self.entity(value)}"] if value else []
 
-    def text(self, s: str, prop: str, value: str) -> list[Triple]:
-        return [(s, iri(prop), lit(value))] if value else []
+    def text(self, s: str, p: str, value: str) -> list[Line]:
+        return [f"{s} {p} {lit(value)}"] if value else []
 
-    def typed(self, s: str, prop: str, value: str, datatype: str) -> list[Triple]:
-        return [(s, iri(prop), lit(value, datatype=datatype))] if value else []
+    def typed(self, s: str, p: str, value: str, datatype: str) -> list[Line]:
+        return [f"{s} {p} {lit(value, datatype=datatype)}"] if value else []
 
     def with_evidence(
-        self, table: str, row: dict[str, str], fact: str, triples: list[Triple]
-    ) -> tuple[list[str], list[str]]:
-        """The row's N-Quads lines (its triples and evidence in each source's graph) and its
-        N-Triples lines (the same triples once, for the default-graph store)."""
-        ev_p, ev_cls, supports, quote_p, source_p, mode_p, note_p = self.evidence_p
-        kind = TABLES[table].rdf_kind
+        self, table: str, row: dict[str, str], fact: str, body: list[Line]
+    ) -> tuple[str, str]:
+        """The row's N-Quads text (its triples and evidence in each source's graph) and its
+        N-Triples text (the same triples once, for the default-graph store)."""
         mode = self.modes[row.get("assertion") or "stated"]
-        body = [f"{s} {p} {o}" for s, p, o in triples]
-        nquads: list[str] = []
-        ntriples = [f"{t} .\n" for t in body]
-        for n, (source, quote) in enumerate(
-            zip(split_multi(row["source"]), split_multi(row["quote"]), strict=True), 1
-        ):
-            g = f" <{self.base}graph/{source}> .\n"
-            ev = f"<{self.base}evidence/{kind}.{row['id']}.{n}>"
+        note = row.get("note")
+        ev_prefix = f"{self.evidence_prefix[table]}{row['id']}."
+        triples = list(body)
+        quads = []
+        sources = split_multi(row["source"])
+        for n, (source, quote) in enumerate(zip(sources, split_multi(row["quote"]), strict=True)):
+            ev = f"{ev_prefix}{n + 1}>"
             evidence = [
-                f"{fact} {ev_p} {ev}",
-                f"{ev} {A} {ev_cls}",
-                f"{ev} {supports} {fact}",
-                f"{ev} {quote_p} {lit(quote, 'zh')}",
-                f"{ev} {source_p} <{self.base}source/{source}>",
-                f"{ev} {mode_p} {mode}",
+                f"{fact} {K.evidence} {ev}",
+                f"{ev} {A} {K.Evidence}",
+                f"{ev} {K.supports} {fact}",
+                f"{ev} {K.quote} {lit(quote, 'zh')}",
+                f"{ev} {K.source} <{self.base}source/{source}>",
+                f"{ev} {K.assertionMode} {mode}",
             ]
-            if row.get("note"):
-                evidence.append(f"{ev} {note_p} {lit(row['note'])}")
-            nquads += [t + g for t in body]
-            nquads += [t + g for t in evidence]
-            ntriples += [f"{t} .\n" for t in evidence]
-        return nquads, ntriples
+            if note:
+                evidence.append(f"{ev} {K.curatorNote} {lit(note)}")
+            end = f" <{self.base}graph/{source}> .\n"
+            quads.append(end.join(body + evidence) + end)
+            triples += evidence
+        return "".join(quads), " .\n".join(triples) + " .\n"
 
 
-TextMapper = Callable[[_TextBuilder, dict[str, str]], tuple[str, list[Triple]]]
+TextMapper = Callable[[_TextBuilder, dict[str, str]], tuple[str, list[Line]]]
 
 
 def assemble_text(
@@ -202,15 +204,14 @@ def assemble_text(
     for name in TABLES:
         if name == "sources" or name not in seeds.tables:
             continue
-        mapper = _MAPPERS[name]
+        mapper, evidence = _MAPPERS[name], builder.with_evidence
         nquads: list[str] = []
         ntriples: list[str] = []
         done = 0
         for _line, row in seeds.rows(name):
-            fact, triples = mapper(builder, row)
-            quad_lines, triple_lines = builder.with_evidence(name, row, fact, triples)
-            nquads += quad_lines
-            ntriples += triple_lines
+            quad_text, triple_text = evidence(name, row, *mapper(builder, row))
+            nquads.append(quad_text)
+            ntriples.append(triple_text)
             done += 1
             if done == CHUNK_ROWS:
                 yield "".join(nquads), "".join(ntriples)
@@ -228,146 +229,159 @@ def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) 
     return (nquads for nquads, _ntriples in assemble_text(seeds, on_rows))
 
 
-def _types(s: str, *classes: object) -> list[Triple]:
-    return [(s, A, _c(c)) for c in classes]
+def _types(s: str, *classes: str) -> list[Line]:
+    return [f"{s} {A} {c}" for c in classes]
 
 
-def _place(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _place(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("places", row["id"])
-    t = _types(s, CKG.Place, asm.PLACE_CLASSES[row["kind"]]) + b.labels(s, row)
-    return s, t + b.ref(s, CKG.partOf, row["part_of"])
+    t = _types(s, K.Place, _c(asm.PLACE_CLASSES[row["kind"]])) + b.labels(s, row)
+    return s, t + b.ref(s, K.partOf, row["part_of"])
 
 
-def _organization(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _organization(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("organizations", row["id"])
-    cls = asm.ORGANIZATION_CLASSES[row["kind"]]
-    t = _types(s, CKG.Organization) + (_types(s, cls) if cls != CKG.Organization else [])
-    return s, t + b.labels(s, row) + b.ref(s, CKG.locatedIn, row["located_in"])
+    cls = _c(asm.ORGANIZATION_CLASSES[row["kind"]])
+    t = _types(s, K.Organization) + (_types(s, cls) if cls != K.Organization else [])
+    return s, t + b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
 
 
-_ENTERPRISE_TYPES = (CKG.Enterprise, ORG.FormalOrganization)
+_ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
 
 
-def _enterprise(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _enterprise(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("enterprises", row["id"])
     t = _types(s, *_ENTERPRISE_TYPES) + b.labels(s, row)
-    return s, t + b.ref(s, CKG.locatedIn, row["located_in"])
+    return s, t + b.ref(s, K.locatedIn, row["located_in"])
 
 
-def _chain(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+_BOOLEAN = _XSD + "boolean"
+
+
+def _chain(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("chains", row["id"])
-    t = _types(s, CKG.IndustrialChain, _SKOS + "ConceptScheme") + b.labels(s, row)
-    t += b.ref(s, CKG.territory, row["place"])
+    t = _types(s, K.IndustrialChain, iri(_SKOS + "ConceptScheme")) + b.labels(s, row)
+    t += b.ref(s, K.territory, row["place"])
     if row["benchmark"]:
         value = "true" if row["benchmark"] == "yes" else "false"
-        t.append((s, _c(CKG.isBenchmark), lit(value, datatype=_XSD + "boolean")))
+        t.append(f"{s} {K.isBenchmark} {lit(value, datatype=_BOOLEAN)}")
     return s, t
 
 
-def _segment(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _segment(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("segments", row["id"])
-    t = _types(s, CKG.ChainSegment, _SKOS + "Concept") + b.labels(s, row)
+    t = _types(s, K.ChainSegment, iri(_SKOS + "Concept")) + b.labels(s, row)
     t += [
-        (s, iri(_SKOS + "inScheme"), b.entity(row["chain"])),
-        (s, _c(CKG.order), lit(row["order"], datatype=INTEGER)),
-        (s, _c(CKG.stage), _c(asm.STAGES[row["stage"]])),
+        f"{s} {iri(_SKOS + 'inScheme')} {b.entity(row['chain'])}",
+        f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
+        f"{s} {K.stage} {_c(asm.STAGES[row['stage']])}",
     ]
     return s, t
 
 
-def _framework(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _framework(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("frameworks", row["id"])
-    t = _types(s, CKG.ClusterFramework) + b.labels(s, row)
-    t += b.ref(s, CKG.territory, row["place"])
-    t += b.typed(s, CKG.adoptedIn, row["year"], GYEAR)
-    t += b.text(s, CKG.dateText, row["date"])
+    t = _types(s, K.ClusterFramework) + b.labels(s, row)
+    t += b.ref(s, K.territory, row["place"])
+    t += b.typed(s, K.adoptedIn, row["year"], GYEAR)
+    t += b.text(s, K.dateText, row["date"])
     for part in split_multi(row["declared_parts"]):
         role, count = part.split(":")
         p = iri(f"{b.base}declared-part/{row['id']}.{role}")
         t += [
-            (s, _c(CKG.declaredPart), p),
-            (p, A, _c(CKG.DeclaredPart)),
-            (p, _c(CKG.role), _c(asm.ROLES[role])),
-            (p, _c(CKG.count), lit(count, datatype=INTEGER)),
+            f"{s} {K.declaredPart} {p}",
+            f"{p} {A} {K.DeclaredPart}",
+            f"{p} {K.role} {_c(asm.ROLES[role])}",
+            f"{p} {K.count} {lit(count, datatype=INTEGER)}",
         ]
     return s, t
 
 
-def _membership(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _membership(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("framework_members", row["id"])
     fw, member = b.entity(row["framework"]), b.entity(row["member"])
     return s, [
-        (fw, _c(CKG.hasMember), member),
-        (s, A, _c(CKG.FrameworkMembership)),
-        (s, _c(CKG.framework), fw),
-        (s, _c(CKG.member), member),
-        (s, _c(CKG.role), _c(asm.ROLES[row["role"]])),
+        f"{fw} {K.hasMember} {member}",
+        f"{s} {A} {K.FrameworkMembership}",
+        f"{s} {K.framework} {fw}",
+        f"{s} {K.member} {member}",
+        f"{s} {K.role} {_c(asm.ROLES[row['role']])}",
     ]
 
 
-def _project(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _project(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("projects", row["id"])
-    t = _types(s, CKG.InvestmentProject) + b.labels(s, row)
-    t += b.ref(s, CKG.investor, row["investor"]) + b.ref(s, CKG.inChain, row["chain"])
-    t += b.ref(s, CKG.locatedIn, row["site"])
-    t += b.text(s, CKG.amountText, row["amount_text"])
-    t += b.typed(s, CKG.amountYuan, row["amount_yuan"], DECIMAL)
-    t += b.typed(s, CKG.landAreaMu, row["land_mu"], DECIMAL)
-    t += b.text(s, CKG.capacityText, row["capacity_text"])
+    t = _types(s, K.InvestmentProject) + b.labels(s, row)
+    t += b.ref(s, K.investor, row["investor"]) + b.ref(s, K.inChain, row["chain"])
+    t += b.ref(s, K.locatedIn, row["site"])
+    t += b.text(s, K.amountText, row["amount_text"])
+    t += b.typed(s, K.amountYuan, row["amount_yuan"], DECIMAL)
+    t += b.typed(s, K.landAreaMu, row["land_mu"], DECIMAL)
+    t += b.text(s, K.capacityText, row["capacity_text"])
     if row["status"]:
-        t.append((s, _c(CKG.status), _c(asm.STATUSES[row["status"]])))
-    t += b.text(s, CKG.statusDate, row["status_date"])
-    return s, t + b.typed(s, CKG.year, row["year"], GYEAR)
+        t.append(f"{s} {K.status} {_c(asm.STATUSES[row['status']])}")
+    t += b.text(s, K.statusDate, row["status_date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
 
 
-def _program(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _program(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("programs", row["id"])
-    t = _types(s, CKG.GovernmentProgram, asm.PROGRAM_CLASSES[row["kind"]])
-    t += b.labels(s, row) + b.ref(s, CKG.issuedBy, row["issuer"])
-    t += [(s, _c(CKG.concerns), b.entity(c)) for c in split_multi(row["chains"])]
-    t += b.text(s, CKG.dateText, row["date"])
-    return s, t + b.typed(s, CKG.year, row["year"], GYEAR)
+    t = _types(s, K.GovernmentProgram, _c(asm.PROGRAM_CLASSES[row["kind"]]))
+    t += b.labels(s, row) + b.ref(s, K.issuedBy, row["issuer"])
+    t += [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
+    t += b.text(s, K.dateText, row["date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
 
 
-def _event(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+def _event(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("events", row["id"])
-    t = _types(s, CKG.Event, asm.EVENT_CLASSES[row["kind"]]) + b.labels(s, row)
-    t += b.ref(s, CKG.locatedIn, row["place"]) + b.ref(s, CKG.organizedBy, row["organizer"])
-    t += [(s, _c(CKG.concerns), b.entity(c)) for c in split_multi(row["chains"])]
-    t += b.text(s, CKG.dateText, row["date"])
-    return s, t + b.typed(s, CKG.year, row["year"], GYEAR)
+    t = _types(s, K.Event, _c(asm.EVENT_CLASSES[row["kind"]])) + b.labels(s, row)
+    t += b.ref(s, K.locatedIn, row["place"]) + b.ref(s, K.organizedBy, row["organizer"])
+    t += [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
+    t += b.text(s, K.dateText, row["date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
 
 
-def _statistic(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+_STATISTIC_TYPES = (K.Statistic, _c(QB.Observation))
+
+
+def _statistic(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("statistics", row["id"])
     period = f" ({row['period']})" if row["period"] else ""
-    t = _types(s, CKG.Statistic, QB.Observation) + [
-        (s, LABEL, lit(f"{row['indicator_zh']} {row['value_text']}{period}", "zh")),
-        (s, _c(CKG.about), b.entity(row["subject"])),
-        (s, _c(CKG.indicator), lit(row["indicator_zh"], "zh")),
-        (s, _c(CKG.indicator), lit(row["indicator_en"], "en")),
-        (s, _c(CKG.value), lit(row["value"], datatype=DECIMAL)),
-        (s, _c(CKG.valueQualifier), _c(asm.QUALIFIERS[row["value_qualifier"] or "exact"])),
-        (s, _c(CKG.unit), lit(row["unit"])),
-        (s, _c(CKG.valueText), lit(row["value_text"])),
+    qualifier = _c(asm.QUALIFIERS[row["value_qualifier"] or "exact"])
+    label = lit(f"{row['indicator_zh']} {row['value_text']}{period}", "zh")
+    t = _types(s, *_STATISTIC_TYPES) + [
+        f"{s} {LABEL} {label}",
+        f"{s} {K.about} {b.entity(row['subject'])}",
+        f"{s} {K.indicator} {lit(row['indicator_zh'], 'zh')}",
+        f"{s} {K.indicator} {lit(row['indicator_en'], 'en')}",
+        f"{s} {K.value} {lit(row['value'], datatype=DECIMAL)}",
+        f"{s} {K.valueQualifier} {qualifier}",
+        f"{s} {K.unit} {lit(row['unit'])}",
+        f"{s} {K.valueText} {lit(row['value_text'])}",
     ]
-    t += b.text(s, CKG.period, row["period"]) + b.typed(s, CKG.year, row["year"], GYEAR)
+    t += b.text(s, K.period, row["period"]) + b.typed(s, K.year, row["year"], GYEAR)
     if row["flag"]:
-        t.append((s, _c(CKG.flag), _c(asm.FLAGS[row["flag"]])))
-    return s, t + b.text(s, CKG.flagNote, row["flag_note"])
+        t.append(f"{s} {K.flag} {_c(asm.FLAGS[row['flag']])}")
+    return s, t + b.text(s, K.flagNote, row["flag_note"])
 
 
-_RELATION_TYPES = (CKG.Relation, _RDF + "Statement")
+_RELATION_TYPES = (K.Relation, iri(_RDF + "Statement"))
 _RDF_SPO = (iri(_RDF + "subject"), iri(_RDF + "predicate"), iri(_RDF + "object"))
 
 
-def _relation(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Triple]]:
+@functools.cache
+def _predicate(name: str) -> str:
+    return _c(asm.predicate_iri(name).value)
+
+
+def _relation(b: _TextBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("relations", row["id"])
     subj, obj = b.entity(row["subject"]), b.entity(row["object"])
-    pred = str(asm.predicate_iri(row["predicate"]))
-    t = [(subj, pred, obj)] + _types(s, *_RELATION_TYPES)
-    t += [(s, _RDF_SPO[0], subj), (s, _RDF_SPO[1], pred), (s, _RDF_SPO[2], obj)]
-    return s, t + b.text(s, CKG.roleText, row["role"]) + b.text(s, CKG.dateText, row["date"])
+    pred = _predicate(row["predicate"])
+    t = [f"{subj} {pred} {obj}", *_types(s, *_RELATION_TYPES)]
+    t += [f"{s} {_RDF_SPO[0]} {subj}", f"{s} {_RDF_SPO[1]} {pred}", f"{s} {_RDF_SPO[2]} {obj}"]
+    return s, t + b.text(s, K.roleText, row["role"]) + b.text(s, K.dateText, row["date"])
 
 
 _MAPPERS: dict[str, TextMapper] = {
