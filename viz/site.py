@@ -224,9 +224,12 @@ def write_site(pages: dict[str, str], out_dir: Path | str) -> list[Path]:
     for sub in OWN_DIRS:
         shutil.rmtree(out / sub, ignore_errors=True)
     written: list[Path] = []
+    folders: set[Path] = set()
     for rel, text in sorted(pages.items()):
         path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     static = out / "static"

@@ -169,33 +169,33 @@ def ego(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> nx.MultiDiGraph
 
 def ego_drawing(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Drawing:
     """`ego` as a `Drawing` (what the site renders for every entity)."""
-    neighbours = _index(graph).neighbours
+    index = _index(graph)
+    neighbours, base = index.neighbours, index.nodes
     hops = _hops(neighbours, center, radius)
     if radius > 1 and len(hops) > EGO_MAX_NODES:
         hops = _hops(neighbours, center, 1)
     rings: dict[int, list[str]] = {}
     for node, d in hops.items():
         rings.setdefault(d, []).append(node)
-    placed = [_node(graph, center, 0.0, 0.0, center=True)]
+    placed = [(center, dict(base[center], x=0.0, y=0.0, center=True))]
     angle: dict[str, float] = {center: 0.0}
-    nodes = graph.nodes
-    for d in sorted(rings):
-        if d == 0:
-            continue
-
-        def parent_angle(node: str, d: int = d) -> float:
-            parents = [angle[p] for p in neighbours[node] if hops.get(p) == d - 1 and p in angle]
-            return min(parents) if parents else 0.0
-
+    previous = [center]
+    for d in sorted(rings)[1:]:
+        parent: dict[str, float] = {}  # the smallest angle of a neighbour one ring inside
+        for p in previous:
+            for v in neighbours[p]:
+                if hops[v] == d and angle[p] < parent.get(v, math.inf):
+                    parent[v] = angle[p]
         ring = sorted(
-            rings[d],
-            key=lambda v: (parent_angle(v), nodes[v]["type"], nodes[v]["label"], v),
+            rings[d], key=lambda v: (parent.get(v, 0.0), base[v]["type"], base[v]["label"], v)
         )
         r = 220.0 * d + 12.0 * len(ring) / (2 * math.pi) * (d - 0.5)
         for i, node in enumerate(ring):
             a = 2 * math.pi * i / len(ring)
             angle[node] = a
-            placed.append(_node(graph, node, r * math.cos(a), r * math.sin(a)))
+            x, y = round(r * math.cos(a), 1), round(r * math.sin(a), 1)
+            placed.append((node, dict(base[node], x=x, y=y)))
+        previous = ring
     edges = _edges_among(graph, [node for node, _attrs in placed])
     return Drawing(placed, edges, {"radius": max(rings)})
 
