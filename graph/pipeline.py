@@ -138,9 +138,7 @@ def build(
         notify("site")
         with _timed(report, "site"):
             segment_gaps = [gap for _summary, gaps in analysis for gap in gaps]
-            # One process fewer for the entity pages while SHACL has a CPU.
-            workers = max((os.cpu_count() or 1) - 1, 1) if shacl.forked else None
-            pages = render_site(store, gaps=segment_gaps, workers=workers)
+            pages = render_site(store, gaps=segment_gaps)
         report.conforms, report.violations, text, report.seconds["validate"] = shacl.result()
     if not report.conforms:
         raise ValidationFailed(text)
@@ -194,8 +192,6 @@ def _background(func: Callable[..., Any], *args: Any) -> Iterator[_Forked | _Inl
 class _Inline:
     """`func(*args)`, run by `result()`."""
 
-    forked = False
-
     def __init__(self, func: Callable[..., Any], *args: Any) -> None:
         self._call = lambda: func(*args)
 
@@ -209,8 +205,6 @@ class _Inline:
 class _Forked:
     """`func(*args)` in a forked child process (the arguments are inherited, not pickled);
     `result()` waits for its return value or raises its exception."""
-
-    forked = True
 
     def __init__(self, func: Callable[..., Any], *args: Any) -> None:
         context = multiprocessing.get_context("fork")

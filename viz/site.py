@@ -73,13 +73,10 @@ def _chain_of(data: SiteData, segment: str) -> str | None:
     return None
 
 
-def render_site(
-    store: ox.Store, gaps: list[SegmentGap] | None = None, workers: int | None = None
-) -> dict[str, str]:
+def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[str, str]:
     """Every page of the site as {relative path: HTML}; nothing is written.
 
-    `gaps` is `chainkg.gaps.compute_gaps(store)` when the caller already has it; `workers`
-    caps the processes rendering entity pages (default: one per CPU, at most 4)."""
+    `gaps` is `chainkg.gaps.compute_gaps(store)` when the caller already has it."""
     data = collect(store)
     g = data.graph
     status = segment_statuses(store, data, gaps)
@@ -120,7 +117,7 @@ def render_site(
             chain_key=key,
             gap_href=f"../gaps/{key}.html",
         )
-    pages.update(_node_pages(data, sorted(g.nodes), workers))
+    pages.update(_node_pages(data, sorted(g.nodes)))
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
     pages["index.html"] = index_html(data, rows, True)
@@ -163,12 +160,12 @@ def _pages_of_chunk(nodes: list[str]) -> dict[str, str]:
     return out
 
 
-def _node_pages(data: SiteData, nodes: list[str], workers: int | None = None) -> dict[str, str]:
+def _node_pages(data: SiteData, nodes: list[str]) -> dict[str, str]:
     """Ego and entity pages of every node; in forked worker processes when that is safe and
     worth it (they inherit `data`, so nothing is re-loaded). The pages are the same either way:
     each depends on its node alone."""
     global _FORKED
-    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
+    workers = min(os.cpu_count() or 1, 4)
     if (
         workers < 2
         or len(nodes) < PARALLEL_MIN_NODES
