@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pyoxigraph as ox
 import typer
 from rich.console import Console
 
 from chainkg.cli import app, handle_errors
-from chainkg.remote import ENV_PASSWORD, ENV_TOKEN, RemoteEndpoint, connect, push
 from chainkg.store import DEFAULT_GRAPH_FILE, open_store
+
+if TYPE_CHECKING:  # chainkg.remote (and the HTTP modules it loads) only when a command runs
+    from chainkg.remote import RemoteEndpoint
 
 err = Console(stderr=True)
 
@@ -46,6 +48,8 @@ def open_target(
     """The local store for `graph`, or the remote endpoint if one is given."""
     if not endpoint:
         return open_store(graph)
+    from chainkg.remote import ENV_PASSWORD, ENV_TOKEN, connect
+
     user = user or os.environ.get("CHAINKG_USER")
     if user and not os.environ.get(ENV_PASSWORD) and not os.environ.get(ENV_TOKEN):
         os.environ[ENV_PASSWORD] = typer.prompt(f"Password for {user}", hide_input=True)
@@ -123,6 +127,8 @@ def push_command(
     auth: AuthOption = "basic",
 ) -> None:
     """Load the built graph into a remote store (SPARQL 1.1 Graph Store Protocol)."""
+    from chainkg.remote import RemoteEndpoint, push
+
     target = open_target(graph_file, endpoint, user, auth, store_url=store_url)
     assert isinstance(target, RemoteEndpoint)
     if not target.store_url:
