@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from chainkg.errors import SeedError, SeedProblem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -74,4 +76,10 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
                 )
             ]
         )
+    try:
+        ox.NamedNode(iri + "x")  # every IRI of the graph starts with it
+    except ValueError as exc:
+        raise SeedError(
+            [SeedProblem(str(path), None, "base_iri", f"'{iri}' is not an IRI: {exc}", "Fix it")]
+        ) from None
     return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))

@@ -13,18 +13,15 @@ N-Quads grammar that can occur in CSV text: backslash, double quote, newline, ca
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
 import functools
 import os
+import queue
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
@@ -401,76 +398,81 @@ _MAPPERS: dict[str, TextMapper] = {
 assert set(_MAPPERS) == set(asm._ROW_MAPPERS), "every table needs a text mapper"
 
 
-def load_text(
-    chunks: Iterable[tuple[str, str]], nquads: Path, store_dir: Path, turtle: Path | None = None
-) -> tuple[ox.Store, int]:
-    """Write the N-Quads chunks to `nquads` and, at the same time, bulk-load the N-Triples
-    chunks into the default graph of a new on-disk store at `store_dir` (and copy them to
-    `turtle`: N-Triples is a subset of Turtle).
+PART_BYTES = 256 << 20  # N-Triples per bulk-load call
 
-    Returns the store and the number of N-Quads lines written. The triples reach Oxigraph's
-    bulk loader through a named pipe: the loader (Rust, GIL released) parses and indexes on
-    one core while Python assembles the next chunks on the other, so the stage costs about
-    the larger of the two rather than their sum, and no N-Triples file is written.
+
+def load_text(
+    chunks: Iterable[tuple[str, str]],
+    nquads: Path,
+    store_dir: Path,
+    turtle: Path | None = None,
+    part_bytes: int = PART_BYTES,
+) -> tuple[ox.Store, int]:
+    """Write the N-Quads chunks to `nquads` (and the N-Triples chunks to `turtle`: N-Triples
+    is a subset of Turtle) while bulk-loading the N-Triples into the default graph of a new
+    on-disk store at `store_dir`.
+
+    Returns the store and the number of N-Quads lines written. The triples go to part files
+    of about `part_bytes`; a loader thread (Rust, GIL released) bulk-loads each part as soon
+    as it is complete while Python assembles the next. Parts, not one named pipe: Oxigraph
+    parses a file on every core but a pipe on one (at 100k enterprises the pipe took 26-31 s,
+    writing a file then loading it 18-25 s). The loader runs `lenient` (no IRI re-validation,
+    ~20 % faster): every IRI here is built from the checked base IRI, ids matching
+    `schema.ID_PATTERN`, enum values and ontology terms.
     """
     store = ox.Store(str(store_dir))
-    fifo = store_dir.with_name(store_dir.name + ".fifo")
-    fifo.unlink(missing_ok=True)
-    os.mkfifo(fifo)
+    parts = store_dir.with_name(store_dir.name + ".parts")
+    shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir()
+    ready: queue.Queue[Path | None] = queue.Queue(maxsize=2)  # bounds the disk the parts use
     failure: list[BaseException] = []
 
     def load() -> None:
-        try:
-            store.bulk_load(path=str(fifo), format=ox.RdfFormat.N_TRIPLES)
-        except BaseException as exc:  # re-raised in the caller's thread
-            failure.append(exc)
+        while (part := ready.get()) is not None:
+            try:
+                if not failure:
+                    store.bulk_load(path=str(part), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            except BaseException as exc:  # re-raised in the caller's thread
+                failure.append(exc)
+            finally:
+                part.unlink(missing_ok=True)
 
     loader = threading.Thread(target=load, name="bulk-load", daemon=True)
     loader.start()
     lines = 0
     try:
-        pipe = _open_pipe(fifo, loader)
-        if pipe is not None:
-            try:
-                with (
-                    open(nquads, "w", encoding="utf-8", newline="\n") as handle,
-                    open(turtle or os.devnull, "w", encoding="utf-8", newline="\n") as copy,
-                    os.fdopen(pipe, "w", encoding="utf-8", newline="\n") as triples,
-                ):
-                    for quad_text, triple_text in chunks:
-                        handle.write(quad_text)
-                        lines += quad_text.count("\n")
-                        triples.write(triple_text)
-                        copy.write(triple_text)
-            except BrokenPipeError:
-                pass  # the loader stopped reading; its own error is raised below
+        with (
+            open(nquads, "w", encoding="utf-8", newline="\n") as handle,
+            open(turtle or os.devnull, "w", encoding="utf-8", newline="\n") as copy,
+        ):
+            part: TextIO | None = None
+            size = index = 0
+            for quad_text, triple_text in chunks:
+                if failure:
+                    break
+                handle.write(quad_text)
+                lines += quad_text.count("\n")
+                copy.write(triple_text)
+                if part is None:
+                    index += 1
+                    name = parts / f"{index:06d}.nt"
+                    part = open(name, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+                part.write(triple_text)
+                size += len(triple_text)
+                if size >= part_bytes:
+                    part.close()
+                    ready.put(Path(part.name))
+                    part, size = None, 0
+            if part is not None:
+                part.close()
+                ready.put(Path(part.name))
     finally:
+        ready.put(None)
         loader.join()
-        fifo.unlink(missing_ok=True)
+        shutil.rmtree(parts, ignore_errors=True)
     if failure:
         raise failure[0]
     return store, lines
-
-
-def _open_pipe(fifo: Path, loader: threading.Thread) -> int | None:
-    """Open the named pipe for writing once the loader has opened it (None if it died)."""
-    while True:
-        try:
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as exc:
-            if exc.errno != errno.ENXIO:  # ENXIO: no reader yet
-                raise
-            if not loader.is_alive():
-                return None
-            time.sleep(0.002)
-            continue
-        os.set_blocking(fd, True)
-        with contextlib.suppress(OSError):  # a larger pipe buffer: fewer context switches
-            fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
-        return fd
-
-
-_F_SETPIPE_SZ = 1031  # Linux; not exported by the fcntl module before Python 3.10 on all builds
 
 
 def build_streaming(

@@ -14,7 +14,7 @@ from chainkg.config import DEFAULT_SEEDS
 from chainkg.pipeline import build, is_large
 from chainkg.queries import run_query
 from chainkg.store import open_store, store_from_quads
-from chainkg.stream import ASSEMBLY_GUARANTEES, assemble_nquads
+from chainkg.stream import ASSEMBLY_GUARANTEES, assemble_nquads, assemble_text, load_text
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
 from chainkg.validate import compile_shapes, validate_store
@@ -164,3 +164,16 @@ def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
     result = validate.validate_store(store, sample=5, guaranteed=ASSEMBLY_GUARANTEES)
     assert not result.conforms
     assert "ent-1997" in result.text and "guaranteed by the assembler" in result.text
+
+
+def test_loading_in_parts_gives_the_same_store(large_build, tmp_path: Path):
+    """The N-Triples reach the bulk loader in parts: many small parts, one store."""
+    seeds = load_seeds(large_build[0])
+    store, lines = load_text(
+        assemble_text(seeds), tmp_path / "g.nq", tmp_path / "store", part_bytes=100_000
+    )
+    got = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    whole = ox.Store.read_only(str(large_build[2].files["store"]))
+    assert got == set(whole.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert lines == large_build[2].quads
+    assert not (tmp_path / "store.parts").exists()

@@ -183,3 +183,11 @@ def test_optional_tables_may_be_absent(tmp_path: Path) -> None:
     )
     loaded = load_seeds(seeds)
     assert "statistics" not in loaded.tables and len(loaded.tables["relations"]) == 0
+
+
+@pytest.mark.parametrize("base", ["https://example.com/kg", "https://exa mple.com/kg/"])
+def test_a_bad_base_iri_names_the_field(tmp_path: Path, base: str) -> None:
+    with pytest.raises(SeedError) as info:
+        load_seeds(copy_tiny(tmp_path), base_iri=base)
+    (problem,) = info.value.problems
+    assert problem.field == "base_iri" and problem.file.endswith("dataset.toml")
