@@ -1,8 +1,11 @@
 """Missing and weak links of each chain, and whom to court: `compute_gaps(store) -> [SegmentGap]`.
 
 Every fact comes from the named queries `queries/gap-*.rq` (so the same analysis runs against
-any SPARQL endpoint holding the graph); networkx measures the ties used for ranking and for a
-leader's pull. "Local" always means in the data set's focal zone (`ckg:focalZone`), for
+any SPARQL endpoint holding the graph). Counts are aggregated in SPARQL; names are listed up
+to `top` per segment or chain (totals beside them), read from a per-segment query that streams
+and stops early; ties and a leader's pull come from each entity's direct relations
+(`gap-entity-ties`), so nothing scans the whole graph into Python. "Local" always means in
+the data set's focal zone (`ckg:focalZone`), for
 benchmark chains too: their levels show what the focal zone has of that chain.
 
 Level of a segment: `missing` (no local enterprise operates in it), `weak` (fewer local
@@ -14,16 +17,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pyoxigraph as ox
 
-from chainkg.project import local_name, to_networkx
-from chainkg.queries import get_query, run_query
+from chainkg.project import local_name
+from chainkg.queries import bind_value, get_query, run_query, term_text
+from chainkg.vocab import PREFIXES
 
+TOP = 20  # names listed per segment and chain list; totals are always given
 LEVELS = ("missing", "weak", "covered")
 LEVEL_ZH = {"missing": "缺链", "weak": "弱链", "covered": "已覆盖"}
 BASIS_TEXT = {
@@ -51,13 +56,19 @@ REASON_WEIGHTS = {
 }
 RANKING_TEXT = (
     "候选排序:① 理由强度之和(在本环节经营 3,为本链区内企业供货 2,在对标产业链同名环节经营 1,"
-    "在其他产业链同名环节经营 0.5);② 与本链区内企业的直接关系数(networkx);"
-    "③ 到本链区内龙头的最短图距离(networkx,无路径排最后);④ 证据条数;⑤ 名称。",
+    "在其他产业链同名环节经营 0.5);② 与本链区内企业的直接关系数;"
+    "③ 到本链区内龙头的距离(1 = 直接关系,2 = 与龙头有共同的直接关联企业或机构,更远或无路径排最后);"
+    "④ 证据条数;⑤ 名称。每个环节列出前 20 名并给出候选总数;"
+    "环节未知的区外供应商先按所供本链区内企业数取前 20 名。",
     "Candidates are ranked by (1) the sum of their reason weights (operates in this segment 3, "
     "supplies a local enterprise of the chain 2, operates in the same-named segment of a "
-    "benchmark chain 1, of another chain 0.5); (2) the number of direct ties to local "
-    "enterprises of the chain (networkx); (3) the shortest graph distance to a local leader of "
-    "the chain (networkx; no path last); (4) the number of evidence quotes; (5) the name.",
+    "benchmark chain 1, of another chain 0.5); (2) the number of local enterprises of the chain "
+    "they are directly related to; (3) their distance to a local leader of the chain, from the "
+    "direct relations of the candidate and of the leaders only (1 = directly related, 2 = both "
+    "related to the same enterprise or organization; further or no path last); (4) the number "
+    "of evidence quotes; (5) the name. The first 20 of each segment are listed, with the total; "
+    "suppliers of unknown segment are first cut to the 20 that supply the most local "
+    "enterprises of the chain.",
 )
 
 
@@ -153,6 +164,11 @@ class SegmentGap:
     segment_en: str = ""
     chain_iri: str = ""
     segment_iri: str = ""
+    # Totals: the lists above hold at most `top` names each (sorted by label).
+    local_total: int = 0
+    non_local_total: int = 0
+    other_total: int = 0
+    candidate_total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -167,11 +183,12 @@ class Leader:
     iri: str
     label: str
     local: bool
-    linked_local: list[str]
+    linked_local: list[str]  # the first `top` by label
+    linked_total: int = 0
 
     @property
     def pull(self) -> int:
-        return len(self.linked_local)
+        return max(self.linked_total, len(self.linked_local))
 
 
 @dataclass
@@ -212,6 +229,11 @@ class ChainSummary:
     chain_candidates: list[Candidate]
     data_gaps: list[str]
     weak_threshold: int
+    # Totals: the lists above hold at most `top` entries each.
+    local_enterprise_total: int = 0
+    without_segment_total: int = 0
+    chain_candidate_total: int = 0
+    top: int = TOP
 
     @property
     def local_supply_rate(self) -> str:
@@ -228,10 +250,24 @@ class ChainSummary:
 # ---------------------------------------------------------------- querying
 
 
-def _rows(store: ox.Store, name: str, chain_iri: str | None = None) -> list[dict[str, str]]:
-    """The rows of a named query, restricted to one chain when given."""
-    params = {"chain": chain_iri} if chain_iri else None
-    return run_query(store, get_query(name).text, params).records()
+def _rows(store: Any, name: str, **params: str) -> list[dict[str, str]]:
+    """The rows of a named query with its parameters bound."""
+    return run_query(store, get_query(name).text, params or None).records()
+
+
+def _stream(store: Any, name: str, params: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The rows of a named query one by one, so a reader can stop early (a local store
+    evaluates lazily; a remote endpoint answers in full)."""
+    text = get_query(name).text
+    if not isinstance(store, ox.Store):
+        yield from run_query(store, text, params).records()
+        return
+    substitutions = {ox.Variable(k): bind_value(v) for k, v in params.items()}
+    solutions = store.query(text, prefixes=PREFIXES, substitutions=substitutions)
+    assert isinstance(solutions, ox.QuerySolutions)
+    columns = [v.value for v in solutions.variables]
+    for solution in solutions:
+        yield {c: term_text(solution[c]) for c in columns}
 
 
 def _true(value: str) -> bool:
@@ -319,35 +355,50 @@ def resolve_chain(store: ox.Store, name: str) -> str:
 # ---------------------------------------------------------------- the analysis
 
 
-class _Analysis:
-    """Everything the gap analysis needs, queried once."""
+class _Listing:
+    """The first actors of one segment (in the store's order) per kind, and whether all came."""
 
-    def __init__(self, store: ox.Store, weak_threshold: int):
+    def __init__(self) -> None:
+        self.local: list[Actor] = []
+        self.elsewhere: list[Actor] = []
+        self.others: list[Actor] = []
+
+
+class _Analysis:
+    """What the gap analysis needs: counts aggregated in SPARQL, short lists fetched per segment."""
+
+    def __init__(self, store: Any, weak_threshold: int, top: int = TOP):
         if weak_threshold < 1:
             raise ValueError(f"--weak-threshold must be at least 1, not {weak_threshold}")
+        if top < 1:
+            raise ValueError(f"--top must be at least 1, not {top}")
+        self.store = store
         self.threshold = weak_threshold
+        self.top = top
         self.chains = {c.iri: c for c in _chains(store)}
         self.segments = _rows(store, "gap-segments")
-        self.segment_actors = self._actors(_rows(store, "gap-segment-actors"), "segment")
-        self.chain_actors = self._actors(_rows(store, "gap-chain-actors"), "chain")
-        self.leader_iris = {
-            (r["chain"], r["actor"]) for r in _rows(store, "gap-chain-actors") if _true(r["leader"])
+        self.counts = {
+            r["segment"]: (
+                int(r["local_enterprises"]),
+                int(r["non_local_enterprises"]),
+                int(r["other_actors"]),
+            )
+            for r in _rows(store, "gap-segment-counts")
         }
+        self.chain_local_total = {
+            r["chain"]: int(r["local_enterprises"]) for r in _rows(store, "gap-chain-counts")
+        }
+        chain_rows = _rows(store, "gap-chain-actors")
+        self.chain_actors = self._actors(chain_rows, "chain")
+        self.leader_iris = {(r["chain"], r["actor"]) for r in chain_rows if _true(r["leader"])}
+        self.placed = {(r["chain"], r["actor"]) for r in chain_rows if _true(r["placed"])}
         self.projects = self._projects(_rows(store, "gap-projects"))
-        self.supply = _rows(store, "gap-supply-links")
         self.matches = _rows(store, "gap-matching-segments")
         self.figures = self._figures(_rows(store, "gap-chain-statistics"))
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
-        projection = to_networkx(store)
-        # Ties for ranking: relations between entities, not shared places.
-        self.graph = nx.Graph(
-            projection.subgraph(n for n, d in projection.nodes(data=True) if d["type"] != "Place")
-        )
-        self.enterprise_label = {
-            a.iri: a.label
-            for actors in (*self.segment_actors.values(), *self.chain_actors.values())
-            for a in actors
-        }
+        self._listings: dict[tuple[str, bool], _Listing] = {}
+        self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._suppliers: dict[str, list[dict[str, str]]] | None = None
 
     @staticmethod
     def _actors(rows: list[dict[str, str]], key: str) -> dict[str, list[Actor]]:
@@ -376,6 +427,63 @@ class _Analysis:
         for actors in out.values():
             actors.sort(key=lambda a: (a.label, a.iri))
         return out
+
+    def listing(self, segment: str, all_elsewhere: bool = False) -> _Listing:
+        """The first `top` local enterprises, enterprises elsewhere and other actors of a
+        segment (every enterprise elsewhere when `all_elsewhere`), each sorted by label.
+
+        Rows stream in the store's order and reading stops once each kind has what it needs
+        (the totals come from gap-segment-counts), so a segment of 10,000 firms costs a few
+        dozen rows."""
+        key = (segment, all_elsewhere)
+        if key in self._listings:
+            return self._listings[key]
+        n_local, n_elsewhere, n_other = self.counts.get(segment, (0, 0, 0))
+        want = {
+            "local": min(self.top, n_local),
+            "elsewhere": n_elsewhere if all_elsewhere else min(self.top, n_elsewhere),
+            "others": min(self.top, n_other),
+        }
+        found: dict[str, Actor] = {}
+        kind_of: dict[str, str] = {}
+        have = dict.fromkeys(want, 0)
+        if any(want.values()):
+            for r in _stream(self.store, "gap-segment-actors", {"segment": segment}):
+                actor = found.get(r["actor"])
+                if actor is None:
+                    if all(have[k] >= n for k, n in want.items()):
+                        break
+                    enterprise, local = _true(r["is_enterprise"]), _true(r["local"])
+                    kind = ("local" if local else "elsewhere") if enterprise else "others"
+                    if have[kind] >= want[kind]:
+                        continue
+                    have[kind] += 1
+                    kind_of[r["actor"]] = kind
+                    actor = found[r["actor"]] = Actor(
+                        r["actor"],
+                        r["actor_label"] or local_name(r["actor"]),
+                        local,
+                        enterprise,
+                        local_name(r["kind"]) if r["kind"] else "",
+                    )
+                elif r["kind"] and not actor.kind:
+                    actor.kind = local_name(r["kind"])
+                ev = _evidence(r, actor.label)
+                if ev and ev not in actor.evidence:
+                    actor.evidence.append(ev)
+        out = _Listing()
+        for iri, actor in sorted(found.items(), key=lambda kv: (kv[1].label, kv[0])):
+            actor.evidence.sort()
+            getattr(out, kind_of[iri]).append(actor)
+        self._listings[key] = out
+        return out
+
+    def ties(self, entity: str, chain: str) -> list[dict[str, str]]:
+        """Direct relations of an entity with enterprises and organizations (gap-entity-ties)."""
+        key = (entity, chain)
+        if key not in self._ties:
+            self._ties[key] = _rows(self.store, "gap-entity-ties", entity=entity, chain=chain)
+        return self._ties[key]
 
     @staticmethod
     def _projects(rows: list[dict[str, str]]) -> dict[tuple[str, str], list[Project]]:
@@ -430,40 +538,47 @@ class _Analysis:
     # ---- per chain
 
     def local_enterprises(self, chain: str) -> list[Actor]:
-        """Local enterprises of the chain: in one of its segments, in it or leading it."""
+        """Up to `top` local enterprises of the chain (in a segment, in it or leading it), by
+        label, from the segment listings; `chain_local_total` has the full count."""
         seen: dict[str, Actor] = {}
-        for seg in self.segment_rows(chain):
-            for a in self.segment_actors.get(seg["segment"], []):
-                if a.local and a.enterprise:
-                    seen.setdefault(a.iri, a)
         for a in self.chain_actors.get(chain, []):
             if a.local and a.enterprise:
                 seen.setdefault(a.iri, a)
-        return sorted(seen.values(), key=lambda a: (a.label, a.iri))
+        for seg in self.segment_rows(chain):
+            for a in self.listing(seg["segment"]).local:
+                seen.setdefault(a.iri, a)
+        return sorted(seen.values(), key=lambda a: (a.label, a.iri))[: self.top]
 
     def segment_rows(self, chain: str) -> list[dict[str, str]]:
         rows = [r for r in self.segments if r["chain"] == chain]
         return sorted(rows, key=lambda r: (int(r["order"] or 0), r["segment"]))
 
+    def local_leaders(self, chain: str) -> set[str]:
+        return {
+            a.iri
+            for a in self.chain_actors.get(chain, [])
+            if (chain, a.iri) in self.leader_iris and a.local and a.enterprise
+        }
+
     def leaders(self, chain: str) -> list[Leader]:
         out = []
-        for c, iri in sorted(self.leader_iris):
-            if c != chain:
+        for actor in self.chain_actors.get(chain, []):
+            if (chain, actor.iri) not in self.leader_iris:
                 continue
-            actor = next(a for a in self.chain_actors[chain] if a.iri == iri)
             linked = sorted(
-                self.graph.nodes[n]["label"]
-                for n in (self.graph.neighbors(iri) if iri in self.graph else [])
-                if self.graph.nodes[n].get("type") == "Enterprise" and self.graph.nodes[n]["local"]
+                {
+                    r["neighbour_label"] or local_name(r["neighbour"])
+                    for r in self.ties(actor.iri, chain)
+                    if _true(r["is_enterprise"]) and _true(r["local"])
+                }
             )
-            out.append(Leader(iri, actor.label, actor.local, linked))
+            out.append(Leader(actor.iri, actor.label, actor.local, linked[: self.top], len(linked)))
         return sorted(out, key=lambda ld: (-ld.pull, ld.label, ld.iri))
 
     def candidates(self, chain: str, segment: str) -> list[Candidate]:
-        """Enterprises outside the zone that could fill the segment, ranked."""
+        """Enterprises outside the zone that could fill the segment, all of them, ranked."""
         found: dict[str, Candidate] = {}
         seg_label = self.segment_label.get(segment, local_name(segment))
-        chain_local = {a.iri for a in self.local_enterprises(chain)}
 
         def add(actor: str, label: str, kind: str, reason: str, evidence: list[Evidence]) -> None:
             cand = found.setdefault(actor, Candidate(actor, label))
@@ -473,25 +588,24 @@ class _Analysis:
                 cand.strength += REASON_WEIGHTS[kind]
             cand.evidence.extend(e for e in evidence if e not in cand.evidence)
 
-        in_segment: set[str] = set()
-        for a in self.segment_actors.get(segment, []):
-            if a.enterprise and not a.local:
-                in_segment.add(a.iri)
+        in_segment = self.listing(segment, all_elsewhere=True).elsewhere
+        for a in in_segment:
+            add(
+                a.iri,
+                a.label,
+                "operates-in-segment",
+                f"{a.label} —所在环节→ {seg_label}",
+                a.evidence,
+            )
+        for a in in_segment:
+            for r in self._local_customers(a.iri, chain):
+                customer = r["neighbour_label"] or local_name(r["neighbour"])
+                ev = _evidence(r, f"{a.label} → {customer}")
                 add(
                     a.iri,
                     a.label,
-                    "operates-in-segment",
-                    f"{a.label} —所在环节→ {seg_label}",
-                    a.evidence,
-                )
-        for r in self.supply:
-            if r["supplier"] in in_segment and r["customer"] in chain_local:
-                ev = _evidence(r, f"{r['supplier_label']} → {r['customer_label']}")
-                add(
-                    r["supplier"],
-                    r["supplier_label"],
                     "supplies-local-enterprise",
-                    f"{r['supplier_label']} —供应商→ {r['customer_label']}(区内,本链)",
+                    f"{a.label} —供应商→ {customer}(区内,本链)",
                     [ev] if ev else [],
                 )
         for m in self.matches:
@@ -501,52 +615,75 @@ class _Analysis:
             other_label = other.label if other else local_name(m["other_chain"])
             kind = "benchmark-segment" if _true(m["benchmark"]) else "same-named-segment"
             other_seg = self.segment_label.get(m["other_segment"], local_name(m["other_segment"]))
-            for a in self.segment_actors.get(m["other_segment"], []):
-                if a.enterprise and not a.local:
-                    add(
-                        a.iri,
-                        a.label,
-                        kind,
-                        f"{a.label} —所在环节→ {other_seg}({other_label}) ≙ {seg_label}",
-                        a.evidence,
-                    )
+            for a in self.listing(m["other_segment"], all_elsewhere=True).elsewhere:
+                add(
+                    a.iri,
+                    a.label,
+                    kind,
+                    f"{a.label} —所在环节→ {other_seg}({other_label}) ≙ {seg_label}",
+                    a.evidence,
+                )
         return self._rank(chain, found.values())
 
-    def chain_candidates(self, chain: str) -> list[Candidate]:
-        """Suppliers elsewhere of the chain's local enterprises whose segment is not known."""
+    def _local_customers(self, supplier: str, chain: str) -> list[dict[str, str]]:
+        """Rows of gap-entity-ties: local enterprises of the chain the supplier supplies."""
+        return [
+            r
+            for r in self.ties(supplier, chain)
+            if _true(r["supplies"])
+            and _true(r["is_enterprise"])
+            and _true(r["local"])
+            and _true(r["of_chain"])
+        ]
+
+    def suppliers(self, chain: str) -> list[dict[str, str]]:
+        if self._suppliers is None:
+            self._suppliers = defaultdict(list)
+            for r in _rows(self.store, "gap-chain-suppliers"):
+                self._suppliers[r["chain"]].append(r)
+        return self._suppliers.get(chain, [])
+
+    def chain_candidates(self, chain: str) -> tuple[list[Candidate], int]:
+        """Suppliers elsewhere of the chain's local enterprises whose segment is not known:
+        the `top` supplying the most local enterprises of the chain, ranked; and their total."""
+        rows = self.suppliers(chain)
         found: dict[str, Candidate] = {}
-        chain_local = {a.iri for a in self.local_enterprises(chain)}
-        placed = {
-            a.iri
-            for seg in self.segment_rows(chain)
-            for a in self.segment_actors.get(seg["segment"], [])
-        }
-        for r in self.supply:
-            if _true(r["supplier_local"]) or r["customer"] not in chain_local:
-                continue
-            if r["supplier"] in placed:
-                continue
-            cand = found.setdefault(r["supplier"], Candidate(r["supplier"], r["supplier_label"]))
-            reason = f"{r['supplier_label']} —供应商→ {r['customer_label']}(区内,本链;环节未知)"
-            if reason not in cand.reasons:
-                cand.reasons.append(reason)
-                cand.reason_kinds.append("supplies-local-enterprise")
-                cand.strength += REASON_WEIGHTS["supplies-local-enterprise"]
-            ev = _evidence(r, f"{r['supplier_label']} → {r['customer_label']}")
-            if ev and ev not in cand.evidence:
-                cand.evidence.append(ev)
-        return self._rank(chain, found.values())
+        for r in rows[: self.top]:
+            label = r["supplier_label"] or local_name(r["supplier"])
+            cand = found.setdefault(r["supplier"], Candidate(r["supplier"], label))
+            for t in self._local_customers(r["supplier"], chain):
+                customer = t["neighbour_label"] or local_name(t["neighbour"])
+                reason = f"{label} —供应商→ {customer}(区内,本链;环节未知)"
+                if reason not in cand.reasons:
+                    cand.reasons.append(reason)
+                    cand.reason_kinds.append("supplies-local-enterprise")
+                    cand.strength += REASON_WEIGHTS["supplies-local-enterprise"]
+                ev = _evidence(t, f"{label} → {customer}")
+                if ev and ev not in cand.evidence:
+                    cand.evidence.append(ev)
+        return self._rank(chain, found.values()), len(rows)
 
     def _rank(self, chain: str, candidates: Any) -> list[Candidate]:
-        local = {a.iri for a in self.local_enterprises(chain)}
-        leaders = {iri for c, iri in self.leader_iris if c == chain and iri in local}
+        leaders = self.local_leaders(chain)
+        near_leaders = {r["neighbour"] for ld in sorted(leaders) for r in self.ties(ld, chain)}
         out = []
         for cand in candidates:
-            if cand.iri in self.graph:
-                cand.local_ties = len(local & set(self.graph.neighbors(cand.iri)))
-                lengths = nx.single_source_shortest_path_length(self.graph, cand.iri)
-                reach = [lengths[ld] for ld in leaders if ld in lengths]
-                cand.leader_distance = min(reach) if reach else None
+            near = {r["neighbour"] for r in self.ties(cand.iri, chain)}
+            cand.local_ties = len(
+                {
+                    r["neighbour"]
+                    for r in self.ties(cand.iri, chain)
+                    if _true(r["is_enterprise"]) and _true(r["local"]) and _true(r["of_chain"])
+                }
+            )
+            if cand.iri in leaders:
+                cand.leader_distance = 0
+            elif near & leaders:
+                cand.leader_distance = 1
+            elif near & near_leaders:
+                cand.leader_distance = 2
+            else:
+                cand.leader_distance = None
             cand.evidence.sort()
             out.append(cand)
         out.sort(key=lambda c: (*c.sort_key(), c.iri))
@@ -554,22 +691,24 @@ class _Analysis:
             cand.rank = i
         return out
 
+    def level(self, segment: str) -> tuple[str, str]:
+        n_local, n_elsewhere, _n_other = self.counts.get(segment, (0, 0, 0))
+        if n_local >= self.threshold:
+            return "covered", "local-enterprises"
+        if n_local:
+            return "weak", "local-enterprises"
+        return "missing", "non-local-only" if n_elsewhere else "no-enterprise-in-graph"
+
     def segment_gap(self, chain: _Chain, seg: dict[str, str]) -> SegmentGap:
-        actors = self.segment_actors.get(seg["segment"], [])
-        local = [a for a in actors if a.enterprise and a.local]
-        elsewhere = [a for a in actors if a.enterprise and not a.local]
-        others = [a for a in actors if not a.enterprise]
+        n_local, n_elsewhere, n_other = self.counts.get(seg["segment"], (0, 0, 0))
+        level, basis = self.level(seg["segment"])
+        found = self.listing(seg["segment"])
+        local, elsewhere, others = found.local, found.elsewhere[: self.top], found.others
         projects = [p for p in self.projects.get((chain.iri, seg["segment"]), []) if p.under_way]
-        if len(local) >= self.threshold:
-            level, basis = "covered", "local-enterprises"
-        elif local:
-            level, basis = "weak", "local-enterprises"
-        else:
-            level = "missing"
-            basis = "non-local-only" if elsewhere else "no-enterprise-in-graph"
-        note = self._note(chain, level, basis, local, elsewhere, projects)
+        note = self._note(chain, level, basis, n_local, n_elsewhere, local, projects)
         evidence = sorted({e for a in (local or elsewhere) for e in a.evidence})
         candidates = self.candidates(chain.iri, seg["segment"]) if level != "covered" else []
+        shown = candidates[: self.top]
         return SegmentGap(
             chain=chain.label,
             chain_id=chain.id,
@@ -585,12 +724,16 @@ class _Analysis:
             non_local_enterprises=[a.label for a in elsewhere],
             other_actors=[a.label + ("(区内)" if a.local else "") for a in others],
             projects=[f"{p.label}({p.status})" for p in projects],
-            candidates=[c.label for c in candidates],
+            candidates=[c.label for c in shown],
             evidence=evidence,
-            candidate_details=candidates,
+            candidate_details=shown,
             segment_en=seg["label_en"],
             chain_iri=chain.iri,
             segment_iri=seg["segment"],
+            local_total=n_local,
+            non_local_total=n_elsewhere,
+            other_total=n_other,
+            candidate_total=len(candidates),
         )
 
     def _note(
@@ -598,18 +741,19 @@ class _Analysis:
         chain: _Chain,
         level: str,
         basis: str,
+        n_local: int,
+        n_elsewhere: int,
         local: list[Actor],
-        elsewhere: list[Actor],
         projects: list[Project],
     ) -> str:
         zh, en = BASIS_TEXT[basis]
         parts = [f"{zh} ({en})"]
         if level == "weak":
-            parts.append(f"区内企业 {len(local)} 家,低于阈值 {self.threshold}")
+            parts.append(f"区内企业 {n_local} 家,低于阈值 {self.threshold}")
         if level == "covered":
-            parts.append(f"区内企业 {len(local)} 家,不低于阈值 {self.threshold}")
-        if elsewhere and level != "covered":
-            parts.append(f"区外企业 {len(elsewhere)} 家")
+            parts.append(f"区内企业 {n_local} 家,不低于阈值 {self.threshold}")
+        if n_elsewhere and level != "covered":
+            parts.append(f"区外企业 {n_elsewhere} 家")
         if any(e.curator for a in local for e in a.evidence):
             parts.append("部分依据为编者判断 (partly a curator's judgement)")
         unplaced = self.unplaced_local(chain.iri)
@@ -623,12 +767,12 @@ class _Analysis:
         return ";".join(parts)
 
     def unplaced_local(self, chain: str) -> list[Actor]:
-        placed = {
-            a.iri
-            for seg in self.segment_rows(chain)
-            for a in self.segment_actors.get(seg["segment"], [])
-        }
-        return [a for a in self.local_enterprises(chain) if a.iri not in placed]
+        """Local enterprises in or leading the chain that work in none of its segments (all)."""
+        return [
+            a
+            for a in self.chain_actors.get(chain, [])
+            if a.local and a.enterprise and (chain, a.iri) not in self.placed
+        ]
 
     def summary(self, chain: _Chain, gaps: list[SegmentGap]) -> ChainSummary:
         figures = self.figures.get(chain.iri, [])
@@ -643,16 +787,18 @@ class _Analysis:
             for f in self.figures.get(m.iri, [])
             if f.supply_rate
         ]
+        leaders = self.leaders(chain.iri)
         data_gaps = []
         if not gaps:
             data_gaps.append(
                 "图谱中没有该产业链的环节(全景图缺失) — no segments of this chain in the graph"
             )
-        if not self.leaders(chain.iri):
+        if not leaders:
             data_gaps.append("图谱中没有该产业链的龙头企业 — no leader of this chain in the graph")
         if not any(f.supply_rate for f in figures):
             data_gaps.append("来源未给出本地配套率 — the sources give no local supply rate")
-        local = self.local_enterprises(chain.iri)
+        unplaced = self.unplaced_local(chain.iri)
+        chain_candidates, chain_candidate_total = self.chain_candidates(chain.iri)
         return ChainSummary(
             id=chain.id,
             iri=chain.iri,
@@ -666,48 +812,53 @@ class _Analysis:
             missing=sum(g.level == "missing" for g in gaps),
             weak=sum(g.level == "weak" for g in gaps),
             covered=sum(g.level == "covered" for g in gaps),
-            local_enterprises=[a.label for a in local],
-            local_enterprises_without_segment=[a.label for a in self.unplaced_local(chain.iri)],
-            leaders=self.leaders(chain.iri),
+            local_enterprises=[a.label for a in self.local_enterprises(chain.iri)],
+            local_enterprises_without_segment=[a.label for a in unplaced[: self.top]],
+            leaders=leaders,
             supply_rates=[f for f in figures if f.supply_rate],
             benchmark_supply_rates=bench_rates,
             figures=[f for f in figures if not f.supply_rate],
-            chain_candidates=self.chain_candidates(chain.iri),
+            chain_candidates=chain_candidates,
             data_gaps=data_gaps,
             weak_threshold=self.threshold,
+            local_enterprise_total=self.chain_local_total.get(chain.iri, 0),
+            without_segment_total=len(unplaced),
+            chain_candidate_total=chain_candidate_total,
+            top=self.top,
         )
 
     def gaps(self, chain: _Chain) -> list[SegmentGap]:
         return [self.segment_gap(chain, seg) for seg in self.segment_rows(chain.iri)]
 
 
-def _selected(analysis: _Analysis, store: ox.Store, chain: str | None) -> list[_Chain]:
+def _selected(analysis: _Analysis, store: Any, chain: str | None) -> list[_Chain]:
     if chain is None:
         return list(analysis.chains.values())
     return [analysis.chains[resolve_chain(store, chain)]]
 
 
 def compute_gaps(
-    store: ox.Store, chain: str | None = None, weak_threshold: int = 2
+    store: Any, chain: str | None = None, weak_threshold: int = 2, top: int = TOP
 ) -> list[SegmentGap]:
-    """Every segment of every chain (or of the named one) with level and candidates."""
-    analysis = _Analysis(store, weak_threshold)
+    """Every segment of every chain (or of the named one) with level and candidates; lists
+    hold at most `top` names, with totals beside them."""
+    analysis = _Analysis(store, weak_threshold, top)
     return [gap for c in _selected(analysis, store, chain) for gap in analysis.gaps(c)]
 
 
 def chain_summaries(
-    store: ox.Store, weak_threshold: int = 2, chain: str | None = None
+    store: Any, weak_threshold: int = 2, chain: str | None = None, top: int = TOP
 ) -> list[ChainSummary]:
     """Chain-level figures for every chain (or the named one)."""
-    analysis = _Analysis(store, weak_threshold)
+    analysis = _Analysis(store, weak_threshold, top)
     return [analysis.summary(c, analysis.gaps(c)) for c in _selected(analysis, store, chain)]
 
 
 def gap_report_data(
-    store: ox.Store, weak_threshold: int = 2, chain: str | None = None
+    store: Any, weak_threshold: int = 2, chain: str | None = None, top: int = TOP
 ) -> list[tuple[ChainSummary, list[SegmentGap]]]:
-    """(summary, segment gaps) of every chain (or the named one), from one pass over the graph."""
-    analysis = _Analysis(store, weak_threshold)
+    """(summary, segment gaps) of every chain (or the named one), from one analysis."""
+    analysis = _Analysis(store, weak_threshold, top)
     out = []
     for c in _selected(analysis, store, chain):
         gaps = analysis.gaps(c)

@@ -1,0 +1,105 @@
+"""Gap report and named-query latency on an existing store (not a test).
+
+    python bench/gap_scale.py STORE [--queries] [--timeout 60] [--repeat 3]
+
+Times `chainkg.gaps.gap_report_data(store)` and, with --queries, every named query in
+queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS, plus `segment`,
+`entity` and `chain` IRIs of the synthetic graph), each in a child process with a time limit;
+prints one Markdown row per item: best of `--repeat` runs, in seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+SYNTH = "https://w3id.org/chainkg/synth/"
+PARAMS = {
+    "name": "ent-0",
+    "subject": "chain-0",
+    "text": "合成",
+    "year": "2020",
+    "segment": SYNTH + "segment/seg-0-1",
+    "entity": SYNTH + "enterprise/ent-0",
+    "chain": SYNTH + "chain/chain-0",
+}
+
+
+def run_one(store_path: str, name: str) -> dict:
+    """One item in this process: `gap-report` or a named query."""
+    import pyoxigraph as ox
+
+    from chainkg.queries import get_query, run_query
+
+    store = ox.Store.read_only(store_path)
+    start = time.perf_counter()
+    if name == "gap-report":
+        from chainkg.gaps import gap_report_data
+
+        rows = len(gap_report_data(store))
+    else:
+        query = get_query(name)
+        params = {
+            k: v for k, v in PARAMS.items() if k in query.params and "required" in query.params[k]
+        }
+        rows = len(run_query(store, query.text, params).rows)
+    return {"seconds": time.perf_counter() - start, "rows": rows}
+
+
+def timed(store_path: str, name: str, timeout: float, repeat: int) -> tuple[float | str, int]:
+    """Best of `repeat` child-process runs, or the reason it did not finish."""
+    best: float | None = None
+    rows = 0
+    for _ in range(repeat):
+        try:
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", store_path, name],
+                stdout=subprocess.PIPE,
+                timeout=timeout,
+                check=True,
+                text=True,
+            )
+        except subprocess.TimeoutExpired:
+            return f"timeout {timeout:.0f} s", 0
+        except subprocess.CalledProcessError as exc:
+            return f"exit {exc.returncode}", 0
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        rows = result["rows"]
+        best = result["seconds"] if best is None else min(best, result["seconds"])
+    return (best if best is not None else "-"), rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", nargs="?")
+    parser.add_argument("--queries", action="store_true", help="time every named query too")
+    parser.add_argument("--only", nargs="*", default=[], help="only these items")
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(*args.one)))
+        return
+    from chainkg.queries import list_queries
+
+    names = ["gap-report"] + ([q.name for q in list_queries()] if args.queries else [])
+    names = [n for n in names if not args.only or n in args.only]
+    print("| item | seconds | rows |\n|---|---|---|")
+    timings = []
+    for name in names:
+        seconds, rows = timed(args.store, name, args.timeout, args.repeat)
+        shown = f"{seconds:.3f}" if isinstance(seconds, float) else seconds
+        print(f"| {name} | {shown} | {rows} |", flush=True)
+        if name != "gap-report":
+            timings.append(seconds if isinstance(seconds, float) else float("inf"))
+    if timings:
+        print(f"\nmedian named query: {statistics.median(timings):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
