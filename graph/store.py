@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from chainkg.errors import SeedError, SeedProblem
+from chainkg.vocab import PREFIXES
 
 FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
@@ -46,7 +47,20 @@ def open_store(path: Path | str = DEFAULT_GRAPH_FILE) -> ox.Store:
     """Load a graph file (by extension), or open an on-disk Oxigraph store folder."""
     path = Path(path)
     if path.is_dir():
-        return ox.Store.read_only(str(path))
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise SeedError(
+                [
+                    SeedProblem(
+                        str(path),
+                        None,
+                        None,
+                        f"not an Oxigraph store folder ({exc})",
+                        "Pass the store a large build wrote (out/store) or a graph file",
+                    )
+                ]
+            ) from None
     if not path.is_file():
         raise SeedError(
             [
@@ -73,3 +87,27 @@ def open_store(path: Path | str = DEFAULT_GRAPH_FILE) -> ox.Store:
             ]
         )
     return store_from_quads(ox.parse(path=str(path), format=fmt))
+
+
+def export_store(store: ox.Store, path: Path | str) -> Path:
+    """Write the store to `path` in the format its extension names: the default graph (the
+    merged triples) for triple formats (.ttl, .nt, ...), every graph for .nq / .trig.
+    Written to a temporary file, then renamed.
+
+    Oxigraph's own writer, streaming from the store: a large build's store of 24M triples
+    dumps without being held in memory."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise ValueError(
+            f"unknown RDF file extension '{path.suffix}': use one of {', '.join(FORMATS)}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    graph = None if fmt.supports_datasets else ox.DefaultGraph()
+    try:
+        store.dump(str(tmp), format=fmt, from_graph=graph, prefixes=PREFIXES)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

@@ -484,20 +484,18 @@ def build_streaming(
     gap_reports: bool | None = None,
     full_shacl: bool = False,
 ) -> BuildReport:
-    """The build for large seeds: text assembly piped into the bulk loader -> store SHACL ->
-    class counts -> Turtle dump -> gap reports (by default only up to GAP_REPORTS_MAX
-    enterprises: the gap analysis projects the whole graph into networkx, over 10 minutes
-    at 100,000 enterprises; see BENCHMARKS.md).
+    """The build for large seeds: text assembly bulk-loaded into an on-disk store -> store
+    SHACL -> class counts -> gap reports (by default only up to GAP_REPORTS_MAX enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
     on-disk Oxigraph store: the merged, de-duplicated triples in its default graph only,
-    for `chainkg query --graph out/store`), `out/graph.ttl` (the same triples, written as
-    N-Triples lines while assembling: valid Turtle, no prefixes, a triple made by two rows
-    appears twice; dumping the store as pretty Turtle runs at ~150k triples/s, over two
-    minutes at 1M enterprises) and the gap reports in `out/site/gaps/`. JSON-LD and the
-    HTML site are not written at this size. SHACL runs over the whole store, except for the
-    constraints in ASSEMBLY_GUARANTEES (checked on a sample) unless `full_shacl`.
+    for `chainkg query --graph out/store`) and the gap reports in `out/site/gaps/`.
+    Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
+    `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
+    --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
+    the whole store, except for the constraints in ASSEMBLY_GUARANTEES (checked on a sample)
+    unless `full_shacl`.
     The graph files and the store change only if every stage up to validation succeeds.
     """
     from chainkg.evidence import check_evidence
@@ -526,12 +524,12 @@ def build_streaming(
     bar.update(task, total=1, completed=1)
     rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
     task = stage("assemble+store", rows)
-    nq_tmp, ttl_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.ttl.tmp", out / ".store.tmp"
+    nq_tmp, store_tmp = out / ".graph.nq.tmp", out / ".store.tmp"
     shutil.rmtree(store_tmp, ignore_errors=True)
     try:
         with _timed(report, "assemble+store"):
             chunks = assemble_text(seeds, on_rows=lambda k: bar.advance(task, k))
-            store, report.quads = load_text(chunks, nq_tmp, store_tmp, ttl_tmp)
+            store, report.quads = load_text(chunks, nq_tmp, store_tmp)
         task = stage("validate")
         with _timed(report, "validate"):
             shacl = validate_store(
@@ -553,18 +551,17 @@ def build_streaming(
         with _timed(report, "write"):
             del store  # closes the store before it moves
             os.replace(nq_tmp, out / "graph.nq")
-            os.replace(ttl_tmp, out / "graph.ttl")
+            for stale in ("graph.ttl", "graph.jsonld"):
+                (out / stale).unlink(missing_ok=True)
             shutil.rmtree(out / "store", ignore_errors=True)
             os.replace(store_tmp, out / "store")
             report.files = {
                 "graph.nq": out / "graph.nq",
-                "graph.ttl": out / "graph.ttl",
                 "store": out / "store",
             }
         bar.update(task, total=1, completed=1)
     finally:
         nq_tmp.unlink(missing_ok=True)
-        ttl_tmp.unlink(missing_ok=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
     enterprises = report.class_counts.get("Enterprise", 0)
     if not (gap_reports if gap_reports is not None else enterprises <= GAP_REPORTS_MAX):

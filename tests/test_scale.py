@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from typer.testing import CliRunner
 
 from chainkg import pipeline, validate
 from chainkg.assemble import assemble
+from chainkg.cli import app
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.pipeline import build, is_large
 from chainkg.queries import run_query
@@ -31,6 +33,12 @@ def large_build(tmp_path_factory: pytest.TempPathFactory):
     return seeds, counts, build(seeds, out, large=True)
 
 
+def _triples_of(report: pipeline.BuildReport) -> bytes:
+    """The built store's triples as N-Triples, to load into a copy that a test may change."""
+    store = ox.Store.read_only(str(report.files["store"]))
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+
 def test_the_build_switches_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     synthesize(30, tmp_path, seed=2)
     assert not is_large(tmp_path)
@@ -50,8 +58,7 @@ def test_streaming_build_counts_match_generator(large_build):
     named = {q.triple for q in ox.parse(path=str(report.files["graph.nq"]))}
     assert len(merged) == report.triples and merged == named
     assert len(store) == len(merged), "the large store holds the default graph only"
-    turtle = {q.triple for q in ox.parse(path=str(report.files["graph.ttl"]))}
-    assert turtle == merged
+    assert "graph.ttl" not in report.files and not (report.out_dir / "graph.ttl").exists()
     chains = counts["class:IndustrialChain"]
     assert len(list((report.out_dir / "site" / "gaps").glob("chain-*.md"))) == chains
     assert not (report.out_dir / "graph.jsonld").exists()
@@ -98,7 +105,7 @@ def test_store_validation_in_two_processes_finds_violations(
     _seeds, _counts, report = large_build
     copy = tmp_path / "store"
     store = ox.Store(str(copy))
-    store.bulk_load(path=str(report.files["graph.ttl"]), format=ox.RdfFormat.TURTLE)
+    store.bulk_load(_triples_of(report), format=ox.RdfFormat.N_TRIPLES)
     monkeypatch.setattr(validate, "PARALLEL_FOCUS_NODES", 0)
     monkeypatch.setattr(validate, "SMALL_CLASS", 0)  # every check a scan, shared out
     checks, _ = validate.compile_shapes()
@@ -117,7 +124,7 @@ def test_store_validation_in_two_processes_finds_violations(
 def test_store_validation_finds_a_second_value(large_build):
     _seeds, _counts, report = large_build
     store = ox.Store()
-    store.bulk_load(path=str(report.files["graph.ttl"]), format=ox.RdfFormat.TURTLE)
+    store.bulk_load(_triples_of(report), format=ox.RdfFormat.N_TRIPLES)
     evidence = ox.NamedNode("https://w3id.org/chainkg/synth/evidence/enterprise.ent-1998.1")
     source = ox.NamedNode(CKG + "source")
     other = ox.NamedNode("https://w3id.org/chainkg/synth/source/src-999999")
@@ -152,7 +159,7 @@ def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
     no guarantee covers (the value of locatedIn must be a Place)."""
     _seeds, _counts, report = large_build
     store = ox.Store()
-    store.bulk_load(path=str(report.files["graph.ttl"]), format=ox.RdfFormat.TURTLE)
+    store.bulk_load(_triples_of(report), format=ox.RdfFormat.N_TRIPLES)
     base = "https://w3id.org/chainkg/synth/enterprise/"
     store.add(
         ox.Quad(
@@ -177,3 +184,20 @@ def test_loading_in_parts_gives_the_same_store(large_build, tmp_path: Path):
     assert got == set(whole.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert lines == large_build[2].quads
     assert not (tmp_path / "store.parts").exists()
+
+
+def test_export_writes_the_store_as_turtle(large_build, tmp_path: Path):
+    _seeds, _counts, report = large_build
+    result = CliRunner().invoke(
+        app, ["export", str(tmp_path / "g.ttl"), "--graph", str(report.files["store"])]
+    )
+    assert result.exit_code == 0, result.output
+    store = ox.Store.read_only(str(report.files["store"]))
+    merged = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert set(ox.parse(path=str(tmp_path / "g.ttl"))) == merged
+    assert (tmp_path / "g.ttl").read_text(encoding="utf-8").startswith("@prefix")
+    store_dir = str(report.files["store"])
+    bad = CliRunner().invoke(app, ["export", str(tmp_path / "g.xyz"), "--graph", store_dir])
+    assert bad.exit_code == 2 and "extension" in bad.output
+    missing = CliRunner().invoke(app, ["export", str(tmp_path / "g.nt"), "--graph", str(tmp_path)])
+    assert missing.exit_code == 2 and "not an Oxigraph store folder" in missing.output

@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # Command modules register themselves on `app` when imported.
 from chainkg.cli import build as _build  # noqa: E402,F401
+from chainkg.cli import export as _export  # noqa: E402,F401
 from chainkg.cli import gaps as _gaps  # noqa: E402,F401
 from chainkg.cli import query as _query  # noqa: E402,F401
 from chainkg.cli import serve as _serve  # noqa: E402,F401

@@ -40,9 +40,10 @@ def build_command(
         report = _build_large(seeds, out_dir, base_iri, full_shacl)
         print_summary(report)
         out.print(
-            f"JSON-LD and the HTML site are not written for large graphs (the site is built "
-            f"for seeds of at most {LARGE_ENTERPRISES:,} enterprises); query {out_dir / 'store'} "
-            f"with `chainkg query --graph`.",
+            f"Turtle, JSON-LD and the HTML site are not written for large graphs (the site is "
+            f"built for seeds of at most {LARGE_ENTERPRISES:,} enterprises); query "
+            f"{out_dir / 'store'} with `chainkg query --graph`, or write Turtle with "
+            f"`chainkg export {out_dir / 'graph.ttl'} --graph {out_dir / 'store'}`.",
             highlight=False,
         )
         if "gaps" not in report.seconds:
