@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chainkg.errors import SeedError, SeedProblem
 from chainkg.schema import TABLES
-from chainkg.tables import Seeds, split_multi
+from chainkg.tables import FIRST_DATA_LINE, Seeds, split_multi
 
 CONTEXT_CHARS = 12
 
@@ -21,10 +21,11 @@ def check_evidence(seeds: Seeds) -> int:
         if not table.evidence or name not in seeds.tables:
             continue
         path = str(seeds.root / f"{name}.csv")
-        for line, row in seeds.rows(name):
-            for source, quote in zip(
-                split_multi(row["source"]), split_multi(row["quote"]), strict=False
-            ):
+        frame = seeds.tables[name]
+        # the two columns only: a whole-row dict per row (Seeds.rows) doubled the stage
+        cells = zip(frame["source"].tolist(), frame["quote"].tolist(), strict=True)
+        for line, (sources, quotes) in enumerate(cells, FIRST_DATA_LINE):
+            for source, quote in zip(split_multi(sources), split_multi(quotes), strict=False):
                 text = seeds.articles.get(source)
                 if text is None:
                     problems.append(
