@@ -479,10 +479,15 @@ class _Analysis:
         return out
 
     def ties(self, entity: str, chain: str) -> list[dict[str, str]]:
-        """Direct relations of an entity with enterprises and organizations (gap-entity-ties)."""
+        """Direct relations of an entity with enterprises and organizations (gap-entity-ties);
+        the quote of a customer_of link is moved into `quote` / `source`."""
         key = (entity, chain)
         if key not in self._ties:
-            self._ties[key] = _rows(self.store, "gap-entity-ties", entity=entity, chain=chain)
+            rows = _rows(self.store, "gap-entity-ties", entity=entity, chain=chain)
+            for r in rows:
+                if not r["quote"] and r["customer_quote"]:
+                    r["quote"], r["source"] = r["customer_quote"], r["customer_source"]
+            self._ties[key] = rows
         return self._ties[key]
 
     @staticmethod
