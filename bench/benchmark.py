@@ -24,7 +24,16 @@ import time
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
-REQUIRED_PARAMS = {"name": "ent-0", "subject": "chain-0", "text": "合成", "year": "2020"}
+SYNTH = "https://w3id.org/chainkg/synth/"  # the synthetic data set's base IRI
+REQUIRED_PARAMS = {
+    "name": "ent-0",
+    "subject": "chain-0",
+    "text": "合成",
+    "year": "2020",
+    "segment": SYNTH + "segment/seg-0-1",
+    "entity": SYNTH + "enterprise/ent-0",
+    "chain": SYNTH + "chain/chain-0",
+}
 
 
 def _rss_mb() -> float:
