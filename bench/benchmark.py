@@ -273,7 +273,7 @@ def main() -> None:
     print(table(results))
 
 
-STAGES = ("load", "evidence", "assemble+store", "validate", "count", "write")
+STAGES = ("load", "evidence", "assemble", "bulk-load", "validate", "count", "write")
 
 
 def table(results: dict) -> str:

@@ -173,17 +173,14 @@ def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
     assert "ent-1997" in result.text and "guaranteed by the assembler" in result.text
 
 
-def test_loading_in_parts_gives_the_same_store(large_build, tmp_path: Path):
-    """The N-Triples reach the bulk loader in parts: many small parts, one store."""
+def test_load_text_builds_the_store_and_leaves_no_temporary_file(large_build, tmp_path: Path):
     seeds = load_seeds(large_build[0])
-    store, lines = load_text(
-        assemble_text(seeds), tmp_path / "g.nq", tmp_path / "store", part_bytes=100_000
-    )
+    store, lines = load_text(assemble_text(seeds), tmp_path / "g.nq", tmp_path / "store")
     got = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     whole = ox.Store.read_only(str(large_build[2].files["store"]))
     assert got == set(whole.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert lines == large_build[2].quads
-    assert not (tmp_path / "store.parts").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "store"]
 
 
 def test_export_writes_the_store_as_turtle(large_build, tmp_path: Path):
