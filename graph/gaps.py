@@ -398,6 +398,7 @@ class _Analysis:
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
         self._listings: dict[tuple[str, bool], _Listing] = {}
         self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._neighbour_rows: dict[str, tuple[list[dict[str, str]], dict[str, set[str]]]] = {}
         self._suppliers: dict[str, list[dict[str, str]]] | None = None
 
     @staticmethod
@@ -478,16 +479,34 @@ class _Analysis:
         self._listings[key] = out
         return out
 
-    def ties(self, entity: str, chain: str) -> list[dict[str, str]]:
-        """Direct relations of an entity with enterprises and organizations (gap-entity-ties);
-        the quote of a customer_of link is moved into `quote` / `source`."""
-        key = (entity, chain)
-        if key not in self._ties:
-            rows = _rows(self.store, "gap-entity-ties", entity=entity, chain=chain)
-            for r in rows:
+    def _neighbours(self, entity: str) -> tuple[list[dict[str, str]], dict[str, set[str]]]:
+        """Rows of gap-entity-ties for an entity, once per neighbour and quote (the quote of a
+        customer_of link moved into `quote` / `source`), and the chains of each neighbour.
+        Fetched once per entity whatever the chain: a supplier hub has thousands of rows."""
+        if entity not in self._neighbour_rows:
+            rows: dict[tuple[str, ...], dict[str, str]] = {}
+            chains: dict[str, set[str]] = defaultdict(set)
+            for r in _rows(self.store, "gap-entity-ties", entity=entity):
+                if r["neighbour_chain"]:
+                    chains[r["neighbour"]].add(r["neighbour_chain"])
                 if not r["quote"] and r["customer_quote"]:
                     r["quote"], r["source"] = r["customer_quote"], r["customer_source"]
-            self._ties[key] = rows
+                key = (r["neighbour"], r["quote"], r["source"])
+                if key not in rows:
+                    rows[key] = {k: v for k, v in r.items() if k != "neighbour_chain"}
+            self._neighbour_rows[entity] = (list(rows.values()), chains)
+        return self._neighbour_rows[entity]
+
+    def ties(self, entity: str, chain: str) -> list[dict[str, str]]:
+        """Direct relations of an entity with enterprises and organizations, each with
+        `of_chain`: whether the neighbour works in or leads the chain."""
+        key = (entity, chain)
+        if key not in self._ties:
+            rows, chains = self._neighbours(entity)
+            self._ties[key] = [
+                {**r, "of_chain": "true" if chain in chains.get(r["neighbour"], ()) else "false"}
+                for r in rows
+            ]
         return self._ties[key]
 
     @staticmethod
