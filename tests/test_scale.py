@@ -16,7 +16,13 @@ from chainkg.config import DEFAULT_SEEDS
 from chainkg.pipeline import build, is_large
 from chainkg.queries import run_query
 from chainkg.store import open_store, store_from_quads
-from chainkg.stream import ASSEMBLY_GUARANTEES, assemble_nquads, assemble_text, load_text
+from chainkg.stream import (
+    ASSEMBLY_GUARANTEES,
+    assemble_nquads,
+    assemble_text,
+    load_text,
+    write_text,
+)
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
 from chainkg.validate import compile_shapes, validate_store
@@ -173,14 +179,32 @@ def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
     assert "ent-1997" in result.text and "guaranteed by the assembler" in result.text
 
 
-def test_load_text_builds_the_store_and_leaves_no_temporary_file(large_build, tmp_path: Path):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_load_text_builds_the_store_and_leaves_no_temporary_file(
+    large_build, tmp_path: Path, workers: int
+):
     seeds = load_seeds(large_build[0])
-    store, lines = load_text(assemble_text(seeds), tmp_path / "g.nq", tmp_path / "store")
+    store, lines = load_text(seeds, tmp_path / "g.nq", tmp_path / "store", workers=workers)
     got = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     whole = ox.Store.read_only(str(large_build[2].files["store"]))
     assert got == set(whole.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert lines == large_build[2].quads
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "store"]
+    built = large_build[2].files["graph.nq"].read_bytes()
+    written = (tmp_path / "g.nq").read_bytes()
+    assert sorted(written.splitlines()) == sorted(built.splitlines())
+
+
+def test_parallel_text_assembly_is_deterministic(large_build, tmp_path: Path):
+    """The build's own workers (two) give the same bytes every time; one worker gives the
+    chunks in `assemble_text` order."""
+    seeds = load_seeds(large_build[0])
+    again = tmp_path / "again.nq"
+    write_text(seeds, again, tmp_path / "again.nt")
+    assert again.read_bytes() == large_build[2].files["graph.nq"].read_bytes()
+    write_text(seeds, tmp_path / "one.nq", tmp_path / "one.nt", workers=1)
+    one = "".join(q for q, _t in assemble_text(seeds)).encode("utf-8")
+    assert (tmp_path / "one.nq").read_bytes() == one
 
 
 def test_export_writes_the_store_as_turtle(large_build, tmp_path: Path):
