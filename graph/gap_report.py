@@ -42,6 +42,23 @@ def _quotes(evidence: list[Evidence]) -> str:
     )
 
 
+def more_text(shown: int, total: int, query: str, chain_id: str) -> str:
+    """'…and N more' when a list holds `shown` of `total` names, with the command listing all
+    (Chinese first); '' when nothing is left out."""
+    if total <= shown:
+        return ""
+    command = f"chainkg query {query} --param chain={chain_id}"
+    return (
+        f"……另有 {total - shown} 家(用 `{command}` 查看全部)"
+        f"(…and {total - shown} more; all: `{command}`)"
+    )
+
+
+def _joined(names: list[str], total: int, query: str, chain_id: str) -> str:
+    more = more_text(len(names), total, query, chain_id)
+    return SEP.join(names) + (f" {more}" if more else "")
+
+
 def gaps_frame(gaps: list[SegmentGap], top: int = TOP_CANDIDATES) -> pd.DataFrame:
     """One flat row per segment (the gap table)."""
     rows = [
@@ -54,11 +71,20 @@ def gaps_frame(gaps: list[SegmentGap], top: int = TOP_CANDIDATES) -> pd.DataFram
             "level": g.level,
             "level_zh": LEVEL_ZH[g.level],
             "basis": g.basis,
-            "local_enterprises": SEP.join(g.local_enterprises),
-            "non_local_enterprises": SEP.join(g.non_local_enterprises),
-            "other_actors": SEP.join(g.other_actors),
+            "local_total": g.local_total,
+            "local_enterprises": _joined(
+                g.local_enterprises, g.local_total, "segment-enterprises", g.chain_id
+            ),
+            "non_local_total": g.non_local_total,
+            "non_local_enterprises": _joined(
+                g.non_local_enterprises, g.non_local_total, "segment-enterprises", g.chain_id
+            ),
+            "other_actors": _joined(
+                g.other_actors, g.other_total, "segment-enterprises", g.chain_id
+            ),
             "projects": SEP.join(g.projects),
             "candidates": SEP.join(g.candidates[:top]),
+            "candidate_total": g.candidate_total,
             "evidence": _quotes(g.evidence),
         }
         for g in gaps
@@ -80,7 +106,7 @@ def summaries_frame(summaries: list[ChainSummary]) -> pd.DataFrame:
                 "missing": s.missing,
                 "weak": s.weak,
                 "covered": s.covered,
-                "local_enterprises": len(s.local_enterprises),
+                "local_enterprises": max(s.local_enterprise_total, len(s.local_enterprises)),
                 "leaders": SEP.join(f"{ld.label}({ld.pull})" for ld in s.leaders),
                 "local_supply_rate": s.local_supply_rate,
                 "benchmark_supply_rates": SEP.join(
@@ -153,6 +179,7 @@ def render_html(s: ChainSummary, gaps: list[SegmentGap], lists: dict[str, list[L
         ranking=RANKING_TEXT,
         empty_note=EMPTY_NOTE,
         quotes=_quotes,
+        more=more_text,
     )
 
 
@@ -168,7 +195,8 @@ def render_markdown(
         f"\n- 环节 (segments): {s.segments};缺链 {s.missing} / 弱链 {s.weak} / 已覆盖 {s.covered}"
         f"(弱链阈值 {s.weak_threshold})"
     )
-    out.append(f"- 区内企业 (local enterprises): {len(s.local_enterprises)}")
+    n_local = max(s.local_enterprise_total, len(s.local_enterprises))
+    out.append(f"- 区内企业 (local enterprises): {n_local}")
     rate = s.local_supply_rate or "来源未给出 (not given by the sources)"
     out.append(f"- 本地配套率 (local supply rate): {rate}")
     bench = SEP.join(f"{f.chain_id} {f.value_text}" for f in s.benchmark_supply_rates)
@@ -205,11 +233,17 @@ def render_markdown(
             out.append("图谱中没有候选企业 (no candidate in the graph)")
         for c in g.candidate_details:
             out.append(f"{c.rank}. **{c.label}** — {';'.join(c.reasons)} {_quotes(c.evidence)}")
+        if g.candidate_total > len(g.candidate_details):
+            rest = g.candidate_total - len(g.candidate_details)
+            out.append(f"\n……另有 {rest} 家候选未列出 (…and {rest} more candidates)")
     if s.chain_candidates:
         out.append("\n### 环节未知的区外供应商 (suppliers elsewhere, segment unknown)\n")
         out += [
             f"- {c.label} — {';'.join(c.reasons)} {_quotes(c.evidence)}" for c in s.chain_candidates
         ]
+        if s.chain_candidate_total > len(s.chain_candidates):
+            rest = s.chain_candidate_total - len(s.chain_candidates)
+            out.append(f"- ……另有 {rest} 家未列出 (…and {rest} more)")
     out.append("\n## 七清单 (the seven lists)\n")
     for key, items in lists.items():
         _q, zh, en = LISTS[key]

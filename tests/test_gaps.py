@@ -12,14 +12,18 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg.cli import app
+from chainkg.gap_report import render_html, render_markdown
 from chainkg.gaps import (
     chain_summaries,
     compute_gaps,
+    gap_report_data,
     resolve_chain,
     write_gap_reports,
 )
 from chainkg.pipeline import BuildReport, build
+from chainkg.queries import run_query
 from chainkg.store import open_store
+from chainkg.synth import synthesize
 
 CASE = Path(__file__).parent / "cases" / "gaps" / "basic"
 EXPECTED = json.loads((CASE / "expected.json").read_text(encoding="utf-8"))
@@ -158,6 +162,103 @@ def test_report_escapes_data(basic_build: BuildReport, tmp_path: Path) -> None:
     write_gap_reports(store, tmp_path)
     text = (tmp_path / "battery.html").read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# ---------------------------------------------------------------- capped lists, full totals
+
+SYNTH = "https://w3id.org/chainkg/synth/"
+
+
+@pytest.fixture(scope="module")
+def synth_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """A synthetic graph big enough that segments hold more enterprises than `top`."""
+    seeds = tmp_path_factory.mktemp("synth-seeds")
+    synthesize(2_000, seeds, seed=3)
+    return seeds, build(seeds, tmp_path_factory.mktemp("synth-out"), large=True)
+
+
+def _csv_counts(seeds: Path) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """From the synth CSVs alone: (local, elsewhere) enterprises per segment IRI, and local
+    enterprises per chain IRI (in one of its segments or leading it)."""
+    places = pd.read_csv(seeds / "places.csv", dtype=str).fillna("")
+    parent = dict(zip(places["id"], places["part_of"], strict=True))
+    zone = "zone-0"
+
+    def in_zone(place: str) -> bool:
+        while place:
+            if place == zone:
+                return True
+            place = parent.get(place, "")
+        return False
+
+    firms = pd.read_csv(seeds / "enterprises.csv", dtype=str).fillna("")
+    local = {e for e, at in zip(firms["id"], firms["located_in"], strict=True) if in_zone(at)}
+    rel = pd.read_csv(seeds / "relations.csv", dtype=str).fillna("")
+    rel = rel[rel["subject"].isin(set(firms["id"]))]
+    works = rel[rel["predicate"] == "operates_in_segment"].drop_duplicates(["subject", "object"])
+    works = works.assign(local=works["subject"].isin(local))
+    per_segment = {
+        f"{SYNTH}segment/{seg}": (int(g["local"].sum()), int((~g["local"]).sum()))
+        for seg, g in works.groupby("object")
+    }
+    segments = pd.read_csv(seeds / "segments.csv", dtype=str)
+    chain_of = dict(zip(segments["id"], segments["chain"], strict=True))
+    members = {(chain_of[o], s) for s, o in zip(works["subject"], works["object"], strict=True)}
+    leads = rel[rel["predicate"].isin(["leads_chain", "in_chain"])]
+    members |= set(zip(leads["object"], leads["subject"], strict=True))
+    per_chain: dict[str, int] = {}
+    for chain, firm in members:
+        if firm in local:
+            key = f"{SYNTH}chain/{chain}"
+            per_chain[key] = per_chain.get(key, 0) + 1
+    return per_segment, per_chain
+
+
+def test_lists_capped_and_totals_counted_independently(synth_build) -> None:
+    seeds, report = synth_build
+    store = ox.Store.read_only(str(report.files["store"]))
+    top = 5
+    data = gap_report_data(store, top=top)
+    per_segment, per_chain = _csv_counts(seeds)
+    gaps = [g for _s, gs in data for g in gs]
+    assert len(gaps) == len(pd.read_csv(seeds / "segments.csv"))
+    assert any(g.local_total > top for g in gaps) and any(g.non_local_total > top for g in gaps)
+    for g in gaps:
+        assert (g.local_total, g.non_local_total) == per_segment.get(g.segment_iri, (0, 0))
+        assert len(g.local_enterprises) == min(top, g.local_total)
+        assert len(g.non_local_enterprises) == min(top, g.non_local_total)
+        assert len(g.candidates) == min(top, g.candidate_total)
+        assert g.local_enterprises == sorted(g.local_enterprises)
+    query = """SELECT ?seg (COUNT(DISTINCT ?e) AS ?n) WHERE {
+        ?ds ckg:focalZone ?zone . ?e ckg:operatesInSegment ?seg ; a ckg:Enterprise .
+        ?e ckg:locatedIn ?at . ?at ckg:partOf* ?zone
+    } GROUP BY ?seg"""
+    by_query = {r["seg"]: int(r["n"]) for r in run_query(store, query).records()}
+    assert {g.segment_iri: g.local_total for g in gaps if g.local_total} == by_query
+    for s, _gaps in data:
+        assert s.local_enterprise_total == per_chain.get(s.iri, 0), s.id
+        assert len(s.local_enterprises) == min(top, s.local_enterprise_total)
+        assert len(s.chain_candidates) <= top and s.chain_candidate_total >= len(s.chain_candidates)
+        for leader in s.leaders:
+            assert len(leader.linked_local) == min(top, leader.linked_total)
+    assert any(s.local_enterprise_total > top for s, _g in data)
+
+
+def test_report_says_how_many_more(synth_build) -> None:
+    _seeds, report = synth_build
+    store = ox.Store.read_only(str(report.files["store"]))
+    top = 5
+    summary, gaps = next((s, g) for s, g in gap_report_data(store, top=top) if g)
+    big = max(gaps, key=lambda g: g.local_total)
+    assert big.local_total > top
+    rest = f"另有 {big.local_total - top} 家"
+    command = f"chainkg query segment-enterprises --param chain={summary.id}"
+    md = render_markdown(summary, gaps, {})
+    html = render_html(summary, gaps, {})
+    for text in (md, html):
+        assert rest in text and command in text
+        assert text.index(rest) < text.index(f"and {big.local_total - top} more")
+    assert f"区内企业 (local enterprises): {summary.local_enterprise_total}" in md
 
 
 # ---------------------------------------------------------------- the seed graph

@@ -62,7 +62,7 @@ def segment_statuses(
     for gap in gaps:
         node = gap.segment_iri if gap.segment_iri in g else by_id.get(gap.segment_id)
         if node is not None:
-            out[node] = SegmentStatus(gap.level, len(gap.local_enterprises))
+            out[node] = SegmentStatus(gap.level, max(gap.local_total, len(gap.local_enterprises)))
     return out
 
 
