@@ -279,7 +279,7 @@ def main() -> None:
     print(table(results))
 
 
-STAGES = ("load", "evidence", "assemble", "bulk-load", "validate", "count", "write")
+STAGES = ("load", "evidence", "assemble", "bulk-load", "optimize", "validate", "count", "write")
 
 
 def table(results: dict) -> str:

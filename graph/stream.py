@@ -598,6 +598,13 @@ def build_streaming(
             store = bulk_load(nt_tmp, store_tmp)
             nt_tmp.unlink()
         bar.update(task, total=1, completed=1)
+        # Compacting the freshly bulk-loaded files pays for itself in the next stage alone
+        # (1M enterprises: optimize 28 s, then SHACL 16 s; without it SHACL took 49 s), and
+        # leaves the store fast for its users.
+        task = stage("optimize")
+        with _timed(report, "optimize"):
+            store.optimize()
+        bar.update(task, total=1, completed=1)
         task = stage("validate")
         with _timed(report, "validate"):
             shacl = validate_store(
