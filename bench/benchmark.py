@@ -250,6 +250,12 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--query-timeout", type=float, default=60)
     parser.add_argument("--table", action="store_true", help="print the table and stop")
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        default=["synth", "build", "bulk", "rdflib", "queries"],
+        help="steps to run (the others keep their recorded results)",
+    )
     parser.add_argument("--step", nargs="+", metavar="STEP N [NAME]", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -263,8 +269,8 @@ def main() -> None:
         print(table(results))
         return
     for n in args.sizes:
-        record: dict = {"enterprises": n}
-        for step in ("synth", "build", "bulk", "rdflib", "queries"):
+        record: dict = results.get(str(n), {"enterprises": n})
+        for step in args.steps:
             if step == "rdflib" and n > args.rdflib_max:
                 record[step] = {"skipped": f"not run above {args.rdflib_max:,} enterprises"}
                 continue
