@@ -125,7 +125,13 @@ def _params(query: NamedQuery, seed_store: ox.Store) -> dict[str, str]:
         seed_store,
         "SELECT ?l { ?s a ckg:Statistic ; ckg:about/rdfs:label ?l } ORDER BY ?l LIMIT 1",
     ).rows[0][0]
+    segment, entity = run_query(
+        seed_store,
+        "SELECT ?s ?e { ?e ckg:operatesInSegment ?s ; ckg:supplierOf ?c } ORDER BY ?s ?e LIMIT 1",
+    ).rows[0]
     values = {
+        "segment": segment,  # IRIs, as these two parameters expect
+        "entity": entity,
         "text": label[0][:2],
         "name": label[0],
         "label": label[0],
