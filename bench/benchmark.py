@@ -40,11 +40,6 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _children_rss_mb() -> float:
-    """Peak RSS of the largest child process (the build's assembly workers, SHACL worker)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def _du(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
@@ -83,7 +78,6 @@ def step_build(n: int) -> dict:
         "triples": report.triples,
         "conforms": report.conforms,
         "rss_mb": _rss_mb(),
-        "rss_children_mb": _children_rss_mb(),
         "sizes": {name: _du(path) for name, path in report.files.items()},
         "class_counts": report.class_counts,
     }
@@ -294,7 +288,7 @@ def table(results: dict) -> str:
         f"| enterprises | triples (quads) | build s ({' / '.join(STAGES)}) | build total s"
         " | triples/s | bulk-load alone s (lenient / default) | build ÷ bulk (lenient)"
         " | rdflib s (store only / with files) | rdflib ÷ build (store only / with files)"
-        " | peak RSS build MB (main + largest child) | graph.nq / store MB | median query s"
+        " | peak RSS build MB | graph.nq / store MB | median query s"
         " | slowest query s | gap report s |\n|" + "---|" * 14
     )
     lines = [head]
@@ -314,6 +308,8 @@ def table(results: dict) -> str:
             f"{len(slow)} of {len(lat)} hit the limit ({lat[slow[0]]})"
             if slow
             else f"{timed[-1][1]} {timed[-1][0]:.2f}"
+            if timed
+            else "-"
         )
         gap = q.get("gaps", {}).get("gap_report_data", "-")
         gap = f"{gap:.2f}" if isinstance(gap, float) else gap
@@ -337,7 +333,7 @@ def table(results: dict) -> str:
             f"{f' / {bulk_default:.1f}' if bulk_default else ''}"
             f" | {f'{total / bulk_s:.2f}' if bulk_s else '-'}"
             f" | {rd_cell} | {ratio}"
-            f" | {b['rss_mb']:,.0f} + {b.get('rss_children_mb', 0):,.0f} | {sizes}"
+            f" | {b['rss_mb']:,.0f} | {sizes}"
             f" | {'over the limit' if median == float('inf') else f'{median:.3f}'}"
             f" | {slowest} | {gap} |"
         )
