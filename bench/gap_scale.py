@@ -3,8 +3,9 @@
     python bench/gap_scale.py STORE [--queries] [--timeout 60] [--repeat 3]
 
 Times `chainkg.gaps.gap_report_data(store)` and, with --queries, every named query in
-queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS, plus `segment`,
-`entity` and `chain` IRIs of the synthetic graph), each in a child process with a time limit;
+queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS: ids, and the
+`segment`, `entity` and `chain` IRIs of the synthetic graph), each in a child process with a
+time limit;
 prints one Markdown row per item: best of `--repeat` runs, in seconds.
 """
 
@@ -17,16 +18,7 @@ import subprocess
 import sys
 import time
 
-SYNTH = "https://w3id.org/chainkg/synth/"
-PARAMS = {
-    "name": "ent-0",
-    "subject": "chain-0",
-    "text": "合成",
-    "year": "2020",
-    "segment": SYNTH + "segment/seg-0-1",
-    "entity": SYNTH + "enterprise/ent-0",
-    "chain": SYNTH + "chain/chain-0",
-}
+from benchmark import REQUIRED_PARAMS as PARAMS  # the same bindings as the scale benchmark
 
 
 def run_one(store_path: str, name: str) -> dict:

@@ -281,6 +281,26 @@ def _evidence(row: dict[str, str], supports: str = "") -> Evidence | None:
     return Evidence(row.get("source", ""), row["quote"], supports, mode.endswith("Assertion"))
 
 
+def _new_actor(r: dict[str, str]) -> Actor:
+    """An actor from the first row of an actor query."""
+    return Actor(
+        r["actor"],
+        r["actor_label"] or local_name(r["actor"]),
+        _true(r["local"]),
+        _true(r["is_enterprise"]),
+        local_name(r["kind"]) if r["kind"] else "",
+    )
+
+
+def _merge_row(actor: Actor, r: dict[str, str]) -> None:
+    """What a row of an actor query adds to its actor: a kind still unknown, its quote once."""
+    if r["kind"] and not actor.kind:
+        actor.kind = local_name(r["kind"])
+    ev = _evidence(r, actor.label)
+    if ev and ev not in actor.evidence:
+        actor.evidence.append(ev)
+
+
 @dataclass
 class _Chain:
     iri: str
@@ -409,18 +429,8 @@ class _Analysis:
             k = (r[key], r["actor"])
             actor = found.get(k)
             if actor is None:
-                actor = found[k] = Actor(
-                    r["actor"],
-                    r["actor_label"] or local_name(r["actor"]),
-                    _true(r["local"]),
-                    _true(r["is_enterprise"]),
-                    local_name(r["kind"]) if r["kind"] else "",
-                )
-            elif r["kind"] and not actor.kind:
-                actor.kind = local_name(r["kind"])
-            ev = _evidence(r, actor.label)
-            if ev and ev not in actor.evidence:
-                actor.evidence.append(ev)
+                actor = found[k] = _new_actor(r)
+            _merge_row(actor, r)
         out: dict[str, list[Actor]] = defaultdict(list)
         for (owner, _iri), actor in sorted(found.items()):
             actor.evidence.sort()
@@ -460,18 +470,8 @@ class _Analysis:
                         continue
                     have[kind] += 1
                     kind_of[r["actor"]] = kind
-                    actor = found[r["actor"]] = Actor(
-                        r["actor"],
-                        r["actor_label"] or local_name(r["actor"]),
-                        local,
-                        enterprise,
-                        local_name(r["kind"]) if r["kind"] else "",
-                    )
-                elif r["kind"] and not actor.kind:
-                    actor.kind = local_name(r["kind"])
-                ev = _evidence(r, actor.label)
-                if ev and ev not in actor.evidence:
-                    actor.evidence.append(ev)
+                    actor = found[r["actor"]] = _new_actor(r)
+                _merge_row(actor, r)
         out = _Listing()
         for iri, actor in sorted(found.items(), key=lambda kv: (kv[1].label, kv[0])):
             actor.evidence.sort()
