@@ -525,19 +525,6 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
     return store
 
 
-def load_text(
-    seeds: Seeds, nquads: Path, store_dir: Path, workers: int = ASSEMBLY_WORKERS
-) -> tuple[ox.Store, int]:
-    """`write_text` then `bulk_load`, through a temporary N-Triples file next to the store;
-    returns the store and the number of N-Quads lines written."""
-    ntriples = store_dir.with_name(store_dir.name + ".nt")
-    try:
-        lines = write_text(seeds, nquads, ntriples, workers=workers)
-        return bulk_load(ntriples, store_dir), lines
-    finally:
-        ntriples.unlink(missing_ok=True)
-
-
 def build_streaming(
     seeds_dir: Path | str,
     out_dir: Path | str = "out",

@@ -20,7 +20,7 @@ from chainkg.stream import (
     ASSEMBLY_GUARANTEES,
     assemble_nquads,
     assemble_text,
-    load_text,
+    bulk_load,
     write_text,
 )
 from chainkg.synth import synthesize
@@ -180,11 +180,12 @@ def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
 
 
 @pytest.mark.parametrize("workers", [1, 3])
-def test_load_text_builds_the_store_and_leaves_no_temporary_file(
-    large_build, tmp_path: Path, workers: int
-):
+def test_written_text_bulk_loads_into_the_same_store(large_build, tmp_path: Path, workers: int):
     seeds = load_seeds(large_build[0])
-    store, lines = load_text(seeds, tmp_path / "g.nq", tmp_path / "store", workers=workers)
+    nt = tmp_path / "g.nt"
+    lines = write_text(seeds, tmp_path / "g.nq", nt, workers=workers)
+    store = bulk_load(nt, tmp_path / "store")
+    nt.unlink()
     got = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     whole = ox.Store.read_only(str(large_build[2].files["store"]))
     assert got == set(whole.quads_for_pattern(None, None, None, ox.DefaultGraph()))
