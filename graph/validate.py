@@ -73,17 +73,24 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
 
 def validate(quads: Iterable[ox.Quad], shapes: Path = SHAPES_FILE) -> ValidationReport:
     """Validate the assembled graph against the SHACL shapes."""
-    data = to_rdflib(quads)
-    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
+    conforms, report_graph, text = _pyshacl(to_rdflib(quads), shapes)
+    return ValidationReport(conforms, report_graph, text)
+
+
+def _pyshacl(
+    data: rdflib.Graph, shapes: Path, focus: list | None = None
+) -> tuple[bool, rdflib.Graph, str]:
+    """pyshacl with the shapes file, no inference, SHACL-AF, on `focus` nodes if given."""
     conforms, report_graph, text = shacl_validate(
         data,
-        shacl_graph=shapes_graph,
+        shacl_graph=rdflib.Graph().parse(shapes, format="turtle"),
         inference="none",
         advanced=True,
         allow_warnings=True,
-        inplace=True,  # `data` is ours alone: no need for pyshacl's copy of it
+        inplace=True,  # `data` is built for this call alone: no need for pyshacl's copy
+        focus_nodes=focus or None,
     )
-    return ValidationReport(bool(conforms), report_graph, str(text))
+    return bool(conforms), report_graph, str(text)
 
 
 # --- The large-graph path: the same shapes, checked where the data lives -----------------
@@ -377,16 +384,8 @@ def validate_store(
             worker.kill()
             worker.wait()
     found = [(check, results[i]) for i, check in enumerate(checks) if results[i]]
-    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
-    conforms, report_graph, text = shacl_validate(
-        data,
-        shacl_graph=shapes_graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        focus_nodes=focus or None,
-    )
-    lines = [str(text)] if not conforms else []
+    conforms, report_graph, text = _pyshacl(data, shapes, focus)
+    lines = [text] if not conforms else []
     for check, rows in found:
         for row in rows:
             result = rdflib.BNode()
