@@ -61,14 +61,13 @@ _RDF, _RDFS, _SKOS, _DCT, _XSD = (
 #     statistic's label is built from required cells); labels come from nowhere else.
 #   - rdf:subject / rdf:predicate / rdf:object of a Relation: one IRI each, from the row's
 #     required, resolved `subject`, `predicate` (enum) and `object` cells.
-_RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
     (str(CKG.Evidence), None),
     (None, str(CKG.evidence)),
-    (None, "http://www.w3.org/2000/01/rdf-schema#label"),
-    (str(CKG.Relation), _RDF_NS + "subject"),
-    (str(CKG.Relation), _RDF_NS + "predicate"),
-    (str(CKG.Relation), _RDF_NS + "object"),
+    (None, _RDFS + "label"),
+    (str(CKG.Relation), _RDF + "subject"),
+    (str(CKG.Relation), _RDF + "predicate"),
+    (str(CKG.Relation), _RDF + "object"),
 )
 CHUNK_ROWS = 20_000
 GAP_REPORTS_MAX = 50_000  # enterprises; above, `chainkg gaps` on the store when needed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -26,6 +26,10 @@ from chainkg.store import DEFAULT_GRAPH_FILE
 
 FORMATS = ("table", "csv", "json", "xlsx", "md")
 out = Console(width=200)
+# Options both commands take, declared once.
+FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"Output: {', '.join(FORMATS)}.")]
+GraphOption = Annotated[Path, typer.Option("--graph", help="Built graph file or store folder.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
 
 
 def _check(fmt: str, output: Path | None) -> None:
@@ -67,12 +71,12 @@ def gaps_command(
     chain: str | None = typer.Option(
         None, "--chain", "-c", help="Chain: Chinese or English label, alias or id (default all)."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help=f"Output: {', '.join(FORMATS)}."),
+    fmt: FormatOption = "table",
     weak_threshold: int = typer.Option(
         2, "--weak-threshold", "-w", help="A segment with fewer local enterprises is weak."
     ),
-    graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    graph: GraphOption = DEFAULT_GRAPH_FILE,
+    output: OutputOption = None,
     endpoint: EndpointOption = None,
     user: UserOption = None,
     auth: AuthOption = "basic",
@@ -106,9 +110,9 @@ def lists_command(
     chain: str = typer.Option(
         ..., "--chain", "-c", help="Chain: Chinese or English label, alias or id."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help=f"Output: {', '.join(FORMATS)}."),
-    graph: Path = typer.Option(DEFAULT_GRAPH_FILE, "--graph", help="Built graph file."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    fmt: FormatOption = "table",
+    graph: GraphOption = DEFAULT_GRAPH_FILE,
+    output: OutputOption = None,
     endpoint: EndpointOption = None,
     user: UserOption = None,
     auth: AuthOption = "basic",
