@@ -7,13 +7,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from chainkg_viz.html import script_json
+from chainkg_viz.site import render_site
 
 from chainkg.cli import main
 from chainkg.pipeline import BuildReport, build
 from chainkg.project import to_networkx
 from chainkg.store import open_store
-from chainkg.viz.html import script_json
-from chainkg.viz.site import render_site
 from tests.browser_support import write_demo_seeds
 
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chainkg_viz.browser import OfflinePage, offline_page
 
 from chainkg.pipeline import BuildReport, build
 from chainkg.project import to_networkx
 from chainkg.store import open_store
-from chainkg.viz.browser import OfflinePage, offline_page
 from tests.browser_support import HOSTILE, needs_chromium, write_demo_seeds
 
 pytestmark = [pytest.mark.browser, needs_chromium]

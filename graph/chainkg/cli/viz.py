@@ -29,12 +29,12 @@ def viz_command(
     ),
 ) -> None:
     """Write the offline site: index, overview, chain maps, ego networks, entity pages."""
-    from chainkg.viz.site import build_site
+    from chainkg_viz.site import build_site
 
     files = build_site(open_store(graph), out_dir)
     out.print(f"wrote {len(files)} files into {out_dir}/ — open {out_dir / 'index.html'}")
     if screenshots is not None:
-        from chainkg.viz.browser import screenshot_views
+        from chainkg_viz.browser import screenshot_views
 
         for path in screenshot_views(out_dir, screenshots, chain):
             out.print(f"wrote {path} ({path.stat().st_size:,} bytes)", highlight=False)

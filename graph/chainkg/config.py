@@ -10,10 +10,12 @@ import pyoxigraph as ox
 
 from chainkg.errors import SeedError, SeedProblem
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-QUERIES_DIR = PROJECT_ROOT / "queries"
-DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Package data: the top-level ontology/, queries/ and seeds/ folders, linked into the package
+# (graph/chainkg/ontology -> ../../ontology, ...) so that an installed wheel has them too.
+ONTOLOGY_DIR = (PACKAGE_DIR / "ontology").resolve()
+QUERIES_DIR = (PACKAGE_DIR / "queries").resolve()
+DEFAULT_SEEDS = (PACKAGE_DIR / "seeds").resolve()
 DEFAULT_OUT = Path("out")
 DATASET_FILE = "dataset.toml"
 

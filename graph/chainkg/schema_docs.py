@@ -10,7 +10,7 @@ from chainkg import schema
 
 INTRO = """# Seed tables
 
-Generated from `graph/schema.py` by `python -m chainkg.schema_docs`; do not edit by hand.
+Generated from `graph/chainkg/schema.py` by `python -m chainkg.schema_docs`; do not edit by hand.
 
 A seeds folder holds `dataset.toml` (id, title, base_iri, focal_zone), `articles/` (the
 evidence corpus, UTF-8) and one CSV per table below (UTF-8, header row, comma-separated; quote

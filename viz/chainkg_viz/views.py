@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from chainkg.viz.data import SiteData, slug
-from chainkg.viz.layout import component_layout
+from chainkg_viz.data import SiteData, slug
+from chainkg_viz.layout import component_layout
 
 # type -> (Chinese name, colour, vis-network shape); names as in ontology/chainkg.ttl.
 TYPES: dict[str, tuple[str, str, str]] = {

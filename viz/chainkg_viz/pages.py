@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chainkg.viz.data import Evidence, SiteData, Source
-from chainkg.viz.html import render
-from chainkg.viz.views import TYPES, SegmentStatus, type_name
+from chainkg_viz.data import Evidence, SiteData, Source
+from chainkg_viz.html import render
+from chainkg_viz.views import TYPES, SegmentStatus, type_name
 
 CONTEXT = 120  # characters of article text shown around a quote
 

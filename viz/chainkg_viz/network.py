@@ -11,8 +11,8 @@ from collections import Counter
 
 import networkx as nx
 
-from chainkg.viz.html import render
-from chainkg.viz.views import LEVELS, TYPES, Drawing
+from chainkg_viz.html import render
+from chainkg_viz.views import LEVELS, TYPES, Drawing
 
 FONT_FACE = (
     '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '

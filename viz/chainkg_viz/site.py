@@ -23,12 +23,12 @@ import networkx as nx
 import pyoxigraph as ox
 
 from chainkg.gaps import SegmentGap, compute_gaps
-from chainkg.viz import views
-from chainkg.viz.data import SiteData, collect
-from chainkg.viz.html import STATIC
-from chainkg.viz.network import network_html
-from chainkg.viz.pages import ChainRow, article_html, chain_row, entity_html, index_html
-from chainkg.viz.views import LEVELS, SegmentStatus, type_name
+from chainkg_viz import views
+from chainkg_viz.data import SiteData, collect
+from chainkg_viz.html import STATIC
+from chainkg_viz.network import network_html
+from chainkg_viz.pages import ChainRow, article_html, chain_row, entity_html, index_html
+from chainkg_viz.views import LEVELS, SegmentStatus, type_name
 
 log = logging.getLogger(__name__)
 

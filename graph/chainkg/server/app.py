@@ -3,7 +3,7 @@ and the static site, on the standard library's threading HTTP server.
 
 Routes:
     /sparql (and /query)   SPARQL 1.1 Protocol, GET and POST; update and SERVICE refused
-    /                      query page (graph/static/), named queries from /api/queries
+    /                      query page (graph/chainkg/static/), named queries from /api/queries
     /api/queries           the named queries as JSON
     /api/bind              POST {query, params}: the query with parameters bound (VALUES)
     /site/...              the static site (out/site/), if it was built

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from chainkg_viz.site import render_site, write_site
 
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
@@ -39,7 +40,6 @@ from chainkg.gaps import gap_report_data, write_gap_reports
 from chainkg.queries import run_query
 from chainkg.store import store_from_quads
 from chainkg.tables import load_seeds
-from chainkg.viz.site import render_site, write_site
 from chainkg.vocab import CKG_IRI, ONTOLOGY_IRI
 from chainkg.write import write_outputs
 
