@@ -13,6 +13,7 @@ from chainkg.pipeline import BuildReport, build
 from chainkg.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.skip_policy"]
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +35,4 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(DEFAULT_SEEDS, target)
     return target
+

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import csv
 import shutil
+import sys
 from pathlib import Path
 
 TINY = Path(__file__).parent / "cases" / "tiny"
+
+
+def command_beside_python(name: str) -> str:
+    """The console script `name` installed next to the running Python (a venv's bin/, which
+    `.venv/bin/python -m pytest` does not put on PATH), else on PATH. A test extra that is
+    missing is an install error, not a reason to skip: this raises."""
+    beside = Path(sys.executable).parent / name  # not resolved: the venv's bin/, not /usr/bin
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(
+            f"'{name}' is neither beside {sys.executable} nor on PATH; "
+            "install the test extras: pip install -e '.[test]'"
+        )
+    return found
 
 
 def copy_tiny(tmp_path: Path) -> Path:
