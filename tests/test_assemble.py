@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from chainkg.assemble import assemble, predicate_iri
+from chainkg.assemble import assemble
+from chainkg.mapping import predicate_iri
 from chainkg.tables import load_seeds
 from chainkg.vocab import ONTOLOGY_IRI
 from tests.helpers import TINY, copy_tiny

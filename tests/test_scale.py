@@ -10,19 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg import pipeline, validate
-from chainkg.assemble import assemble
 from chainkg.cli import app
-from chainkg.config import DEFAULT_SEEDS
+from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text
 from chainkg.pipeline import build, is_large
 from chainkg.queries import run_query
 from chainkg.store import open_store, store_from_quads
-from chainkg.stream import (
-    ASSEMBLY_GUARANTEES,
-    assemble_nquads,
-    assemble_text,
-    bulk_load,
-    write_text,
-)
+from chainkg.stream import bulk_load, write_text
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
 from chainkg.validate import compile_shapes, validate_store
@@ -75,16 +68,6 @@ def test_open_store_reads_the_on_disk_store(large_build):
     store = open_store(report.out_dir / "store")
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Enterprise }"
     assert run_query(store, query).rows == [[str(counts["class:Enterprise"])]]
-
-
-@pytest.mark.parametrize("which", ["seeds", "synth"])
-def test_text_assembly_equals_object_assembly(which, large_build, tmp_path: Path):
-    try:
-        seeds = load_seeds(DEFAULT_SEEDS if which == "seeds" else large_build[0])
-    except Exception as exc:  # the curated seeds may be mid-edit by curators
-        pytest.skip(f"seeds do not load: {exc}")
-    text = "".join(assemble_nquads(seeds)).encode("utf-8")
-    assert set(ox.parse(text, format=ox.RdfFormat.N_QUADS)) == set(assemble(seeds))
 
 
 def test_store_validation_finds_violations(large_build):

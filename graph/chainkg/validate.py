@@ -345,7 +345,7 @@ def validate_store(
     about half of the heavy checks run in a second process on a read-only view of the store
     (Oxigraph holds the GIL while a query is consumed, so threads would not overlap).
     Checks covered by `guaranteed` (constraints the writer of the store makes true by
-    construction, see `chainkg.stream.ASSEMBLY_GUARANTEES`) are left to the pyshacl sample.
+    construction, see `chainkg.mapping.ASSEMBLY_GUARANTEES`) are left to the pyshacl sample.
     """
     sh = rdflib.Namespace(SH)
     checks, skipped = compile_shapes(shapes)

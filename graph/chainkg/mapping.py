@@ -1,0 +1,523 @@
+"""The row mapping: seed tables -> N-Quads text, written once for both build paths.
+
+Every IRI is minted under the data set's base IRI as `{base}{kind}/{id}`. The quads come in a
+fixed order (ontology, register, then each table in schema order and each row in file order),
+so the same seeds always give the same serialization without sorting.
+
+Named graphs: the ontology in its own IRI's graph; the source register and data-set node in
+`{base}graph/register`; every fact of a row in `{base}graph/{source}` for each of its sources,
+next to its evidence node `{base}evidence/{kind}.{id}.{n}` (quote, source, assertion mode).
+
+The mapping writes text, not pyoxigraph objects: at ~20M quads creating those objects costs
+~9 µs a quad, f-strings ~1 µs. The small path (`assemble.assemble`) parses this text into an
+in-memory store; the large path (`stream`) writes it to files and bulk-loads them. One mapping,
+two destinations.
+
+Hand-written N-Quads escaping (not a library call) because pyoxigraph would need a Literal
+object per value, which is the cost this module avoids; the escapes are the ECHAR set of the
+N-Quads grammar that can occur in CSV text: backslash, double quote, newline, carriage return.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pyoxigraph as ox
+
+from chainkg.config import ONTOLOGY_DIR
+from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES
+from chainkg.tables import Seeds, split_multi
+from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
+
+_RDF = PREFIXES["rdf"]
+_RDFS = PREFIXES["rdfs"]
+_SKOS = PREFIXES["skos"]
+_DCT = PREFIXES["dct"]
+_XSD = PREFIXES["xsd"]
+ONTOLOGY_FILE = ONTOLOGY_DIR / "chainkg.ttl"
+CHUNK_ROWS = 20_000  # rows per text chunk (and per unit of work of the streaming workers)
+
+
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+PLACE_CLASSES = {k: CKG[k.capitalize()] for k in PLACE_KINDS}
+ORGANIZATION_CLASSES = {
+    "government": CKG.GovernmentBody,
+    "party": CKG.PartyCommittee,
+    "institute": CKG.ResearchInstitute,
+    "university": CKG.University,
+    "innovation_centre": CKG.InnovationCentre,
+    "platform": CKG.Platform,
+    "association": CKG.Association,
+    "fund": CKG.Fund,
+    "working_group": CKG.WorkingGroup,
+    "media": CKG.MediaOrganization,
+    "other": CKG.Organization,
+}
+PROGRAM_CLASSES = {
+    "policy_document": CKG.PolicyDocument,
+    "mechanism": CKG.Mechanism,
+    "campaign": CKG.Campaign,
+    "action_plan": CKG.ActionPlan,
+    "plan": CKG.Plan,
+    "strategy": CKG.Strategy,
+    "reform": CKG.Reform,
+    "agreement": CKG.Agreement,
+    "designation": CKG.Designation,
+    "national_program": CKG.NationalProgram,
+}
+EVENT_CLASSES = {k: CKG[k.capitalize()] for k in EVENT_KINDS}
+ROLES = {
+    "leading": CKG.LeadingRole,
+    "featured": CKG.FeaturedRole,
+    "main_chain": CKG.MainChainRole,
+    "chain": CKG.ChainRole,
+    "group": CKG.GroupRole,
+    "office": CKG.OfficeRole,
+    "member": CKG.MemberRole,
+}
+STAGES = {"upstream": CKG.Upstream, "midstream": CKG.Midstream, "downstream": CKG.Downstream}
+STATUSES = {
+    "planned": CKG.Planned,
+    "signed": CKG.Signed,
+    "started": CKG.Started,
+    "under_construction": CKG.UnderConstruction,
+    "in_production": CKG.InProduction,
+    "completed": CKG.Completed,
+    "failed": CKG.Failed,
+}
+QUALIFIERS = {"exact": CKG.Exact, "about": CKG.About, "over": CKG.Over, "under": CKG.Under}
+FLAGS = {"implausible": CKG.Implausible, "inconsistent": CKG.Inconsistent}
+ASSERTION_MODES = {"stated": CKG.StatedInText, "curator": CKG.CuratorAssertion}
+
+
+def predicate_iri(snake: str) -> ox.NamedNode:
+    """The ckg property for a relations.csv predicate, e.g. supplier_of -> ckg:supplierOf."""
+    head, *rest = snake.split("_")
+    return _n(CKG[head + "".join(part.capitalize() for part in rest)])
+
+
+def source_graph(base: str, source_id: str) -> ox.NamedNode:
+    """The named graph holding the facts quoted from one source."""
+    return _n(f"{base}graph/{source_id}")
+
+
+def register_graph(base: str) -> ox.NamedNode:
+    return _n(f"{base}graph/register")
+
+
+def ontology_quads(path: Path = ONTOLOGY_FILE) -> Iterator[ox.Quad]:
+    graph = _n(ONTOLOGY_IRI)
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def register_quads(seeds: Seeds) -> Iterator[ox.Quad]:
+    """The data-set node and the source register, in `{base}graph/register`."""
+    base = seeds.config.base_iri
+    a, label = _n(_RDF + "type"), _n(_RDFS + "label")
+    graph = register_graph(base)
+    dataset = _n(f"{base}dataset")
+    triples: list[Triple] = [
+        (dataset, a, _n(CKG.Dataset)),
+        (dataset, a, _n(VOID.Dataset)),
+        (dataset, label, ox.Literal(seeds.config.title)),
+        (dataset, _n(_DCT + "identifier"), ox.Literal(seeds.config.id)),
+        (dataset, _n(CKG.focalZone), _entity_iri(seeds, seeds.config.focal_zone)),
+    ]
+    for _line, row in seeds.rows("sources"):
+        src = _n(f"{base}source/{row['id']}")
+        triples += [
+            (dataset, _n(_DCT + "source"), src),
+            (src, a, _n(CKG.SourceArticle)),
+            (src, _n(_DCT + "identifier"), ox.Literal(row["id"])),
+            (src, _n(_DCT + "title"), ox.Literal(row["headline"], language="zh")),
+            (src, label, ox.Literal(row["headline"], language="zh")),
+            (src, _n(CKG.fileName), ox.Literal(row["file"])),
+            (src, _n(CKG.dateBasis), ox.Literal(row["date_basis"])),
+            (src, _n(_DCT + "description"), ox.Literal(row["summary_en"], language="en")),
+            (src, _n(CKG.fullText), ox.Literal(seeds.articles[row["id"]], language="zh")),
+        ]
+        if row["publisher"]:
+            triples.append((src, _n(_DCT + "publisher"), ox.Literal(row["publisher"])))
+        if row["date"]:
+            triples.append((src, _n(_DCT + "date"), _date_literal(row["date"])))
+        if row["date_evidence"]:
+            triples.append((src, _n(CKG.dateEvidence), ox.Literal(row["date_evidence"])))
+    for s, p, o in triples:
+        yield ox.Quad(s, p, o, graph)
+
+
+def _date_literal(iso: str) -> ox.Literal:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(iso)]
+    return ox.Literal(iso, datatype=_n(_XSD + kind))
+
+
+def _entity_iri(seeds: Seeds, entity_id: str) -> ox.NamedNode:
+    return _n(f"{seeds.config.base_iri}{seeds.kind_of(entity_id)}/{entity_id}")
+
+
+# Shape constraints this module's mappers make true for every row that passed `load_seeds`
+# and `check_evidence`, whatever the rows hold (so checking them over 20M triples would only
+# re-check the code): the streaming build leaves them to the pyshacl sample, which still runs
+# them on up to 50 nodes per class, and `build_streaming(full_shacl=True)` /
+# `chainkg build --full-shacl` checks them over the whole store. Constraints that data can
+# break (references to entities of the wrong class, a second locatedIn from a relation row,
+# value ranges, years) are not listed and are checked over the whole store.
+#   - Every Evidence node is `<evidence/{kind}.{row id}.{n}>`, made once by `with_evidence`
+#     for the n-th source/quote pair of one row (ids are unique per table): exactly one
+#     ckg:supports, ckg:quote (a non-empty "@zh" literal: empty quotes are refused by
+#     check_evidence), ckg:source (a registered source: unknown ones are refused) and
+#     ckg:assertionMode (from the `assertion` enum); a curator note whenever the mode is a
+#     curator assertion (the loader requires `note` then).
+#   - ckg:evidence on any class: every fact of a row gets one Evidence node per source, and
+#     `source` is a required column; only rows' facts carry ckg:evidence.
+#   - rdfs:label: `labels()` writes the required `label_zh` cell as a "@zh" literal (a
+#     statistic's label is built from required cells); labels come from nowhere else.
+#   - rdf:subject / rdf:predicate / rdf:object of a Relation: one IRI each, from the row's
+#     required, resolved `subject`, `predicate` (enum) and `object` cells.
+ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
+    (str(CKG.Evidence), None),
+    (None, str(CKG.evidence)),
+    (None, _RDFS + "label"),
+    (str(CKG.Relation), _RDF + "subject"),
+    (str(CKG.Relation), _RDF + "predicate"),
+    (str(CKG.Relation), _RDF + "object"),
+)
+def iri(value: str) -> str:
+    """An IRI term in N-Quads syntax."""
+    return f"<{value}>"
+
+
+def lit(value: str, language: str | None = None, datatype: str | None = None) -> str:
+    """A literal term in N-Quads syntax (xsd:string literals are written plain)."""
+    # chained str.replace is C-speed; str.translate with a dict is ~10x slower on CJK text
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    text = f'"{text}"'
+    if language:
+        return f"{text}@{language}"
+    if datatype:
+        return f"{text}^^<{datatype}>"
+    return text
+
+
+A = iri(_RDF + "type")
+LABEL, PREF, ALT = iri(_RDFS + "label"), iri(_SKOS + "prefLabel"), iri(_SKOS + "altLabel")
+DESCRIPTION = iri(_DCT + "description")
+IDENTIFIER = iri(_DCT + "identifier")
+INTEGER, DECIMAL, GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
+Line = str  # "subject predicate object" in N-Triples syntax, without the final " ."
+
+
+@functools.cache
+def _c(term: object) -> str:
+    """An rdflib/ox term (or IRI string) as N-Triples text, computed once per term."""
+    return iri(str(term))
+
+
+# Every ckg term as N-Triples text, looked up as a plain attribute: `CKG.x` on the
+# DefinedNamespace costs a __getattr__ call (~1 µs) per use, i.e. seconds per million rows.
+K = SimpleNamespace(**{name: f"<{CKG_IRI}{name}>" for name in CKG.__annotations__})
+
+
+class RowBuilder:
+    """Mints IRI and literal text for rows, and wraps a row's triples with its evidence."""
+
+    def __init__(self, seeds: Seeds):
+        self.seeds = seeds
+        self.base = seeds.config.base_iri
+        self.kind = {e: TABLES[t].rdf_kind for e, t in seeds.table_of.items()}
+        self.modes = {k: _c(v) for k, v in ASSERTION_MODES.items()}
+        self.node_prefix = {name: f"<{self.base}{t.rdf_kind}/" for name, t in TABLES.items()}
+        self.evidence_prefix = {
+            name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
+        }
+
+    def entity(self, entity_id: str) -> str:
+        return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
+
+    def node(self, table: str, row_id: str) -> str:
+        return f"{self.node_prefix[table]}{row_id}>"
+
+    def labels(self, s: str, row: dict[str, str]) -> list[Line]:
+        zh = lit(row["label_zh"], "zh")
+        out = [f"{s} {LABEL} {zh}", f"{s} {PREF} {zh}"]
+        if row.get("label_en"):
+            en = lit(row["label_en"], "en")
+            out += [f"{s} {LABEL} {en}", f"{s} {PREF} {en}"]
+        if row["aliases"]:
+            out += [f"{s} {ALT} {lit(a, 'zh')}" for a in split_multi(row["aliases"])]
+        out.append(f"{s} {IDENTIFIER} {lit(row['id'])}")
+        if row.get("description_en"):
+            out.append(f"{s} {DESCRIPTION} {lit(row['description_en'], 'en')}")
+        return out
+
+    def ref(self, s: str, p: str, value: str) -> list[Line]:
+        return [f"{s} {p} {self.entity(value)}"] if value else []
+
+    def text(self, s: str, p: str, value: str) -> list[Line]:
+        return [f"{s} {p} {lit(value)}"] if value else []
+
+    def typed(self, s: str, p: str, value: str, datatype: str) -> list[Line]:
+        return [f"{s} {p} {lit(value, datatype=datatype)}"] if value else []
+
+    def with_evidence(
+        self, table: str, row: dict[str, str], fact: str, body: list[Line]
+    ) -> tuple[str, str]:
+        """The row's N-Quads text (its triples and evidence in each source's graph) and its
+        N-Triples text (the same triples once, for the default-graph store)."""
+        mode = self.modes[row.get("assertion") or "stated"]
+        note = row.get("note")
+        ev_prefix = f"{self.evidence_prefix[table]}{row['id']}."
+        triples = list(body)
+        quads = []
+        sources = split_multi(row["source"])
+        for n, (source, quote) in enumerate(zip(sources, split_multi(row["quote"]), strict=True)):
+            ev = f"{ev_prefix}{n + 1}>"
+            evidence = [
+                f"{fact} {K.evidence} {ev}",
+                f"{ev} {A} {K.Evidence}",
+                f"{ev} {K.supports} {fact}",
+                f"{ev} {K.quote} {lit(quote, 'zh')}",
+                f"{ev} {K.source} <{self.base}source/{source}>",
+                f"{ev} {K.assertionMode} {mode}",
+            ]
+            if note:
+                evidence.append(f"{ev} {K.curatorNote} {lit(note)}")
+            end = f" <{self.base}graph/{source}> .\n"
+            quads.append(end.join(body + evidence) + end)
+            triples += evidence
+        return "".join(quads), " .\n".join(triples) + " .\n"
+
+
+TextMapper = Callable[[RowBuilder, dict[str, str]], tuple[str, list[Line]]]
+
+
+def assemble_text(
+    seeds: Seeds, on_rows: Callable[[int], None] | None = None, part: tuple[int, int] = (0, 1)
+) -> Iterator[tuple[str, str]]:
+    """The graph's quads as (N-Quads, N-Triples) text chunks.
+
+    N-Quads keep `assemble`'s order (no dedupe); N-Triples hold the same triples without
+    graph names (a row's triples once however many sources it has; the store de-duplicates
+    the rest). `on_rows(k)` is called after every chunk of k rows (for progress bars).
+    `part=(i, n)` yields only chunks i, i+n, i+2n, ... (chunk 0 is the ontology and the
+    source register, then CHUNK_ROWS rows of a table each), for `write_text`'s workers.
+    """
+    index, parts = part
+    if index == 0:
+        head = list(ontology_quads()) + list(register_quads(seeds))
+        yield (
+            ox.serialize(head, format=ox.RdfFormat.N_QUADS).decode("utf-8"),
+            ox.serialize((q.triple for q in head), format=ox.RdfFormat.N_TRIPLES).decode(),
+        )
+    builder = RowBuilder(seeds)
+    chunk = 0
+    for name in TABLES:
+        if name == "sources" or name not in seeds.tables:
+            continue
+        mapper, evidence = _MAPPERS[name], builder.with_evidence
+        frame = seeds.tables[name]
+        columns = [str(c) for c in frame.columns]
+        # plain column lists: pandas' to_dict("records") boxes every cell (~4x slower)
+        cells = [frame[c].tolist() for c in columns]
+        for start in range(0, len(frame), CHUNK_ROWS):
+            chunk += 1
+            if chunk % parts != index:
+                continue
+            nquads: list[str] = []
+            ntriples: list[str] = []
+            for values in zip(*(c[start : start + CHUNK_ROWS] for c in cells), strict=True):
+                row = dict(zip(columns, values, strict=True))
+                quad_text, triple_text = evidence(name, row, *mapper(builder, row))
+                nquads.append(quad_text)
+                ntriples.append(triple_text)
+            yield "".join(nquads), "".join(ntriples)
+            if on_rows:
+                on_rows(len(nquads))
+
+
+def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The graph's quads as N-Quads text chunks (same order, no dedupe)."""
+    return (nquads for nquads, _ntriples in assemble_text(seeds, on_rows))
+
+
+def _types(s: str, *classes: str) -> list[Line]:
+    return [f"{s} {A} {c}" for c in classes]
+
+
+def _place(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("places", row["id"])
+    t = _types(s, K.Place, _c(PLACE_CLASSES[row["kind"]])) + b.labels(s, row)
+    return s, t + b.ref(s, K.partOf, row["part_of"])
+
+
+def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("organizations", row["id"])
+    cls = _c(ORGANIZATION_CLASSES[row["kind"]])
+    t = _types(s, K.Organization) + (_types(s, cls) if cls != K.Organization else [])
+    return s, t + b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
+
+
+_ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
+
+
+def _enterprise(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("enterprises", row["id"])
+    t = _types(s, *_ENTERPRISE_TYPES) + b.labels(s, row)
+    return s, t + b.ref(s, K.locatedIn, row["located_in"])
+
+
+_BOOLEAN = _XSD + "boolean"
+
+
+def _chain(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("chains", row["id"])
+    t = _types(s, K.IndustrialChain, iri(_SKOS + "ConceptScheme")) + b.labels(s, row)
+    t += b.ref(s, K.territory, row["place"])
+    if row["benchmark"]:
+        value = "true" if row["benchmark"] == "yes" else "false"
+        t.append(f"{s} {K.isBenchmark} {lit(value, datatype=_BOOLEAN)}")
+    return s, t
+
+
+def _segment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("segments", row["id"])
+    t = _types(s, K.ChainSegment, iri(_SKOS + "Concept")) + b.labels(s, row)
+    t += [
+        f"{s} {iri(_SKOS + 'inScheme')} {b.entity(row['chain'])}",
+        f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
+        f"{s} {K.stage} {_c(STAGES[row['stage']])}",
+    ]
+    return s, t
+
+
+def _framework(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("frameworks", row["id"])
+    t = _types(s, K.ClusterFramework) + b.labels(s, row)
+    t += b.ref(s, K.territory, row["place"])
+    t += b.typed(s, K.adoptedIn, row["year"], GYEAR)
+    t += b.text(s, K.dateText, row["date"])
+    for part in split_multi(row["declared_parts"]):
+        role, count = part.split(":")
+        p = iri(f"{b.base}declared-part/{row['id']}.{role}")
+        t += [
+            f"{s} {K.declaredPart} {p}",
+            f"{p} {A} {K.DeclaredPart}",
+            f"{p} {K.role} {_c(ROLES[role])}",
+            f"{p} {K.count} {lit(count, datatype=INTEGER)}",
+        ]
+    return s, t
+
+
+def _membership(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("framework_members", row["id"])
+    fw, member = b.entity(row["framework"]), b.entity(row["member"])
+    return s, [
+        f"{fw} {K.hasMember} {member}",
+        f"{s} {A} {K.FrameworkMembership}",
+        f"{s} {K.framework} {fw}",
+        f"{s} {K.member} {member}",
+        f"{s} {K.role} {_c(ROLES[row['role']])}",
+    ]
+
+
+def _project(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("projects", row["id"])
+    t = _types(s, K.InvestmentProject) + b.labels(s, row)
+    t += b.ref(s, K.investor, row["investor"]) + b.ref(s, K.inChain, row["chain"])
+    t += b.ref(s, K.locatedIn, row["site"])
+    t += b.text(s, K.amountText, row["amount_text"])
+    t += b.typed(s, K.amountYuan, row["amount_yuan"], DECIMAL)
+    t += b.typed(s, K.landAreaMu, row["land_mu"], DECIMAL)
+    t += b.text(s, K.capacityText, row["capacity_text"])
+    if row["status"]:
+        t.append(f"{s} {K.status} {_c(STATUSES[row['status']])}")
+    t += b.text(s, K.statusDate, row["status_date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+
+
+def _program(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("programs", row["id"])
+    t = _types(s, K.GovernmentProgram, _c(PROGRAM_CLASSES[row["kind"]]))
+    t += b.labels(s, row) + b.ref(s, K.issuedBy, row["issuer"])
+    t += [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
+    t += b.text(s, K.dateText, row["date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+
+
+def _event(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("events", row["id"])
+    t = _types(s, K.Event, _c(EVENT_CLASSES[row["kind"]])) + b.labels(s, row)
+    t += b.ref(s, K.locatedIn, row["place"]) + b.ref(s, K.organizedBy, row["organizer"])
+    t += [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
+    t += b.text(s, K.dateText, row["date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+
+
+_STATISTIC_TYPES = (K.Statistic, _c(QB.Observation))
+
+
+def _statistic(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("statistics", row["id"])
+    period = f" ({row['period']})" if row["period"] else ""
+    qualifier = _c(QUALIFIERS[row["value_qualifier"] or "exact"])
+    label = lit(f"{row['indicator_zh']} {row['value_text']}{period}", "zh")
+    t = _types(s, *_STATISTIC_TYPES) + [
+        f"{s} {LABEL} {label}",
+        f"{s} {K.about} {b.entity(row['subject'])}",
+        f"{s} {K.indicator} {lit(row['indicator_zh'], 'zh')}",
+        f"{s} {K.indicator} {lit(row['indicator_en'], 'en')}",
+        f"{s} {K.value} {lit(row['value'], datatype=DECIMAL)}",
+        f"{s} {K.valueQualifier} {qualifier}",
+        f"{s} {K.unit} {lit(row['unit'])}",
+        f"{s} {K.valueText} {lit(row['value_text'])}",
+    ]
+    t += b.text(s, K.period, row["period"]) + b.typed(s, K.year, row["year"], GYEAR)
+    if row["flag"]:
+        t.append(f"{s} {K.flag} {_c(FLAGS[row['flag']])}")
+    return s, t + b.text(s, K.flagNote, row["flag_note"])
+
+
+_RELATION_TYPES = (K.Relation, iri(_RDF + "Statement"))
+_RDF_SPO = (iri(_RDF + "subject"), iri(_RDF + "predicate"), iri(_RDF + "object"))
+
+
+@functools.cache
+def _predicate(name: str) -> str:
+    return _c(predicate_iri(name).value)
+
+
+def _relation(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("relations", row["id"])
+    subj, obj = b.entity(row["subject"]), b.entity(row["object"])
+    pred = _predicate(row["predicate"])
+    t = [f"{subj} {pred} {obj}", *_types(s, *_RELATION_TYPES)]
+    t += [f"{s} {_RDF_SPO[0]} {subj}", f"{s} {_RDF_SPO[1]} {pred}", f"{s} {_RDF_SPO[2]} {obj}"]
+    return s, t + b.text(s, K.roleText, row["role"]) + b.text(s, K.dateText, row["date"])
+
+
+_MAPPERS: dict[str, TextMapper] = {
+    "places": _place,
+    "organizations": _organization,
+    "enterprises": _enterprise,
+    "chains": _chain,
+    "segments": _segment,
+    "frameworks": _framework,
+    "framework_members": _membership,
+    "projects": _project,
+    "programs": _program,
+    "events": _event,
+    "statistics": _statistic,
+    "relations": _relation,
+}
+assert set(_MAPPERS) == set(TABLES) - {"sources"}, "every table needs a row mapper"
+
