@@ -1,0 +1,145 @@
+"""A name index built with the graph: labels, aliases and ids of every entity, searchable
+without scanning the store.
+
+SQLite (the standard library's `sqlite3`) with an FTS5 table and the `trigram` tokenizer
+(SQLite >= 3.34), which matches any substring of three characters or more in Chinese as in
+English; shorter search texts (一两个汉字) use a LIKE scan of the same table. Exact names,
+aliases and ids are a plain indexed table, for resolving a parameter to its entity.
+
+Written atomically (temp file, then rename) next to the graph: `out/names.sqlite`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from chainkg.vocab import CKG_IRI, PREFIXES
+
+INDEX_FILE = "names.sqlite"
+_NAMES_QUERY = f"""
+SELECT ?e ?name ?kind ?type WHERE {{
+  {{ ?e <{PREFIXES["rdfs"]}label> ?name BIND("label" AS ?kind) }}
+  UNION {{ ?e <{PREFIXES["skos"]}altLabel> ?name BIND("alias" AS ?kind) }}
+  UNION {{ ?e <{PREFIXES["dct"]}identifier> ?name BIND("id" AS ?kind) }}
+  ?e a ?type . FILTER(STRSTARTS(STR(?type), "{CKG_IRI}"))
+  FILTER(?type NOT IN (<{CKG_IRI}Evidence>, <{CKG_IRI}Relation>, <{CKG_IRI}SourceArticle>))
+}}"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entity whose name matched: its IRI, class name, preferred label and the name that
+    matched (a label, an alias or its id)."""
+
+    iri: str
+    type: str
+    label: str
+    matched: str
+
+
+def name_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
+    """(iri, name, kind, class name) for every label, alias and id of a ckg entity; kind is
+    label_zh, label (other languages), alias or id."""
+    for s in store.query(_NAMES_QUERY):
+        name = s["name"]
+        kind = s["kind"].value
+        if kind == "label" and getattr(name, "language", None) == "zh":
+            kind = "label_zh"  # the label shown: Chinese first
+        yield (s["e"].value, name.value, kind, s["type"].value[len(CKG_IRI) :])
+
+
+def build_index(rows: Iterable[tuple[str, str, str, str]], path: Path) -> Path:
+    """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        with con:
+            con.executescript(
+                "DROP TABLE IF EXISTS names;"
+                "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT);"
+                "CREATE VIRTUAL TABLE names_fts USING fts5("
+                "  name, content='names', content_rowid='rowid', tokenize='trigram');"
+            )
+            con.executemany(
+                "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
+                sorted(set(rows)),  # sorted: the same graph gives the same file
+            )
+            con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
+            con.execute("CREATE INDEX names_by_iri ON names (iri)")
+            con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
+        con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class NameIndex:
+    """A read-only view of an index file."""
+
+    def __init__(self, path: Path):
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"{path}: no name index (built by `chainkg build`)")
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> NameIndex:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _label(self, iri: str) -> str:
+        row = self._con.execute(
+            "SELECT name FROM names WHERE iri = ? AND kind IN ('label_zh', 'label')"
+            " ORDER BY kind DESC, name LIMIT 1",
+            (iri,),
+        ).fetchone()
+        return row[0] if row else iri
+
+    def search(self, text: str, limit: int = 50) -> list[Hit]:
+        """Entities with a name containing `text` (case-insensitive), exact matches first,
+        then shorter names, then by name; at most `limit`."""
+        text = text.strip()
+        if not text:
+            return []
+        if len(text) >= 3:  # trigram index
+            sql = (
+                "SELECT n.iri, n.type, n.name FROM names_fts"
+                " JOIN names n ON n.rowid = names_fts.rowid WHERE names_fts MATCH ?"
+            )
+            needle = '"' + text.replace('"', '""') + '"'
+        else:  # too short for trigrams: a scan
+            sql = "SELECT n.iri, n.type, n.name FROM names n WHERE n.name LIKE ? ESCAPE '\\'"
+            needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        generic = "('Place', 'Organization', 'Enterprise')"  # a more specific class first
+        sql += (
+            " ORDER BY (lower(n.name) = lower(?)) DESC, length(n.name), n.name, n.iri,"
+            f" n.type IN {generic}, n.type"
+        )
+        best: dict[str, tuple[str, str]] = {}
+        for iri, type_, name in self._con.execute(sql, (needle, text)):
+            best.setdefault(iri, (type_, name))
+            if len(best) >= limit:
+                break
+        return [Hit(iri, t, self._label(iri), m) for iri, (t, m) in best.items()]
+
+    def resolve(self, value: str) -> list[str]:
+        """IRIs whose label, alias or id equals `value` (case-insensitive), sorted."""
+        rows = self._con.execute(
+            "SELECT DISTINCT iri FROM names WHERE name = ? COLLATE NOCASE ORDER BY iri",
+            (value.strip(),),
+        )
+        return [r[0] for r in rows]

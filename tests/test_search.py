@@ -1,0 +1,60 @@
+"""The name index: substring search in Chinese and English, exact resolution, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chainkg.search import NameIndex, build_index
+
+E = "https://example.org/enterprise/"
+ROWS = [
+    (E + "a", "北汽株洲公司", "label_zh", "Enterprise"),
+    (E + "a", "BAIC Zhuzhou", "label", "Enterprise"),
+    (E + "a", "北汽", "alias", "Enterprise"),
+    (E + "a", "baic-zhuzhou", "id", "Enterprise"),
+    (E + "b", "菲仕电机", "label_zh", "Enterprise"),
+    (E + "c", "电机电控", "label_zh", "ChainSegment"),
+    (E + "d", "100%_纯电", "label_zh", "Enterprise"),
+]
+
+
+@pytest.fixture()
+def index(tmp_path: Path) -> NameIndex:
+    with NameIndex(build_index(ROWS, tmp_path / "names.sqlite")) as opened:
+        yield opened
+
+
+def test_substring_search_long_and_short(index: NameIndex) -> None:
+    assert [h.iri for h in index.search("电机")] == [E + "c", E + "b"]  # shorter name first
+    assert [h.label for h in index.search("株洲公司")] == ["北汽株洲公司"]
+    assert [h.label for h in index.search("zhuzhou")] == ["北汽株洲公司"]  # case-insensitive
+    assert index.search("北汽")[0].matched == "北汽"  # the exact alias ranks first
+
+
+def test_wildcards_are_literal(index: NameIndex) -> None:
+    assert [h.iri for h in index.search("%_")] == [E + "d"]
+    assert index.search("_") == index.search("%_")
+    assert index.search("x%") == []
+
+
+def test_limit_and_empty(index: NameIndex) -> None:
+    assert len(index.search("电", limit=1)) == 1
+    assert index.search("  ") == []
+
+
+def test_resolve_exact_names_aliases_ids(index: NameIndex) -> None:
+    assert index.resolve("北汽") == index.resolve("BAIC-ZHUZHOU") == [E + "a"]
+    assert index.resolve("北") == []
+
+
+def test_same_rows_same_bytes(tmp_path: Path) -> None:
+    one = build_index(ROWS, tmp_path / "one.sqlite").read_bytes()
+    two = build_index(list(reversed(ROWS)), tmp_path / "two.sqlite").read_bytes()
+    assert one == two
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no name index"):
+        NameIndex(tmp_path / "nope.sqlite")
