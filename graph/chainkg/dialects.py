@@ -18,7 +18,7 @@ the named queries give the same answers on every store:
     `virtuoso_strings` does that to every such literal, GROUP_CONCAT's SEPARATOR included
     (Virtuoso accepts a typed literal there; other stores do not, so only for Virtuoso).
   - booleans come back as xsd:integer 1/0 (`EXISTS {...}`, `true`, comparisons, also in
-    `BIND(... AS ?v)`): `boolean_variables` finds the variables a query binds to a boolean
+    `BIND(... AS ?v)`): `query_shape` finds the variables a query binds to a boolean
     expression (with rdflib's SPARQL parser) and `virtuoso_results` turns their 1/0 back into
     true/false; an xsd:boolean written 1/0 anywhere becomes true/false.
   - an ASK answer comes as a one-row SELECT of `__ASK_RETVAL`; `virtuoso_results` makes it
@@ -180,10 +180,11 @@ _KEEPS_TYPE = frozenset({"Aggregate_Sample", "Aggregate_Min", "Aggregate_Max"})
 
 
 @lru_cache(maxsize=256)
-def boolean_variables(text: str) -> frozenset[str]:
+def query_shape(text: str) -> tuple[frozenset[str], bool]:
     """The variables that the query binds to a boolean (BIND, SELECT expressions, VALUES,
-    and what takes their value: COALESCE, IF, SAMPLE/MIN/MAX). Parsed by rdflib; a query
-    rdflib cannot parse gets no boolean variables (its 1/0 are then left as they are)."""
+    and what takes their value: COALESCE, IF, SAMPLE/MIN/MAX), and whether it is SELECT
+    DISTINCT. Parsed by rdflib; a query rdflib cannot parse gets ((), False): its 1/0 are
+    then left as they are."""
     from rdflib import Literal, URIRef, Variable
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -192,7 +193,8 @@ def boolean_variables(text: str) -> frozenset[str]:
     try:
         algebra = translateQuery(parseQuery(text)).algebra
     except Exception:  # rdflib raises pyparsing and its own errors alike
-        return frozenset()
+        return frozenset(), False
+    distinct = getattr(algebra.get("p"), "name", "") == "Distinct"
     definitions: list[tuple[str, object]] = []
     booleans: set[str] = set()
 
@@ -238,12 +240,14 @@ def boolean_variables(text: str) -> frozenset[str]:
             if var not in booleans and is_boolean(expr):
                 booleans.add(var)
                 changed = True
-    return frozenset(booleans)
+    return frozenset(booleans), distinct
 
 
-def virtuoso_results(data: bytes, booleans: frozenset[str]) -> bytes:
+def virtuoso_results(data: bytes, booleans: frozenset[str], distinct: bool = False) -> bytes:
     """Virtuoso's SPARQL JSON answer as the standard expects it: ASK as a boolean answer, and
-    1/0 as true/false in boolean variables and wherever the datatype is xsd:boolean."""
+    1/0 as true/false in boolean variables and wherever the datatype is xsd:boolean. With
+    `distinct`, rows that became equal are kept once (Virtuoso's DISTINCT can keep a boolean
+    and its integer twin apart)."""
     doc = json.loads(data)
     bindings = doc.get("results", {}).get("bindings", [])
     if doc.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
@@ -260,4 +264,13 @@ def virtuoso_results(data: bytes, booleans: frozenset[str]) -> bytes:
                     "datatype": XSD + "boolean",
                     "value": "true" if term["value"] == "1" else "false",
                 }
+    if distinct:
+        seen: set[str] = set()
+        kept = []
+        for row in bindings:
+            key = json.dumps(row, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                kept.append(row)
+        doc["results"]["bindings"] = kept
     return json.dumps(doc, ensure_ascii=False).encode()

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from chainkg.dialects import (
     STANDARD,
     VIRTUOSO,
-    boolean_variables,
+    query_shape,
     uses_lateral,
     virtuoso_results,
     virtuoso_strings,
@@ -134,7 +134,7 @@ class RemoteEndpoint:
             {"Content-Type": "application/x-www-form-urlencoded", "Accept": SPARQL_JSON},
         )
         if self.dialect == VIRTUOSO:
-            data = virtuoso_results(data, boolean_variables(self._portable(text)))
+            data = virtuoso_results(data, *query_shape(self._portable(text)))
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
     def probe(self) -> tuple[str, bool]:
