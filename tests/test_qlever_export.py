@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from chainkg.pipeline import BuildReport
@@ -26,6 +27,7 @@ def _export(seed_build: BuildReport, target: Path) -> Path:
     return target
 
 
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
 def test_ntriples_export_round_trips(
     tmp_path: Path, seed_build: BuildReport, seed_store: ox.Store
 ) -> None:
