@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite on a fresh machine (Python 3.11 + apt):
-# installs Debian's Chromium for the browser tests, makes .venv, installs chainkg with its
+# installs Debian's Chromium for the browser tests and Virtuoso for the remote-store tests,
+# makes .venv, installs chainkg with its
 # test extras, then runs pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,14 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "we
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
     chromium chromium-driver fonts-wqy-microhei >/dev/null
+fi
+
+# Debian's Virtuoso Open Source for tests/test_virtuoso.py (which starts its own virtuoso-t
+# on free loopback ports from a temporary folder; the package's own service is not used).
+if [ ! -x /usr/bin/virtuoso-t ] || [ ! -x /usr/bin/isql-vt ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq virtuoso-opensource >/dev/null
 fi
 
 PY=${PYTHON:-python3}

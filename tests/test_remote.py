@@ -19,9 +19,19 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from chainkg.dialects import (
+    XSD,
+    query_shape,
+    uses_lateral,
+    virtuoso_results,
+    virtuoso_strings,
+    without_lateral,
+)
 from chainkg.pipeline import BuildReport
 from chainkg.queries import NamedQuery, run_named_query, run_query
 from chainkg.remote import Credentials, RemoteEndpoint, RemoteError, connect, push
+from chainkg.server.text import with_prefixes
+from chainkg.vocab import PREFIXES
 from tests.helpers import command_beside_python
 from tests.sparql_compare import all_named_queries, comparable
 
@@ -258,3 +268,101 @@ def test_cli_reports_an_unreachable_endpoint(tmp_path: Path, seed_build: BuildRe
     )
     assert result.returncode == 2
     assert "failed" in result.stderr
+
+
+# ---------------------------------------------------------------- dialects (no server needed)
+
+
+@pytest.mark.parametrize(
+    "query", [q for q in all_named_queries() if uses_lateral(q.text)], ids=lambda q: q.name
+)
+def test_portable_form_of_a_lateral_query_gives_the_same_answers(
+    seed_store: ox.Store, query: NamedQuery
+) -> None:
+    """The SPARQL 1.1 form sent to a store without LATERAL answers like the original."""
+    portable = without_lateral(query.text)
+    assert not uses_lateral(portable) and "OPTIONAL" in portable
+    params = _params(query, seed_store)
+    original = run_named_query(seed_store, query, params)
+    rewritten = run_named_query(
+        seed_store, NamedQuery(query.name, "", portable, query.params), params
+    )
+    assert original.rows, f"{query.name}: no rows to compare"
+    assert comparable(rewritten, portable) == comparable(original, query.text)
+
+
+def test_lateral_queries_exist_and_other_forms_are_refused() -> None:
+    assert sum(uses_lateral(q.text) for q in all_named_queries()) >= 5
+    text = 'SELECT * { ?s ?p ?o LATERAL { SELECT ?x { ?s ?q ?x } LIMIT 1 } # LATERAL { "x" }\n}'
+    with pytest.raises(ValueError, match="line 1: this store has no LATERAL"):
+        without_lateral(text)
+    quoted = 'SELECT * { ?s ?p "LATERAL { OPTIONAL {" }'
+    assert not uses_lateral(quoted) and without_lateral(quoted) == quoted
+
+
+def test_virtuoso_strings_typed_by_context() -> None:
+    xsd = "<http://www.w3.org/2001/XMLSchema#string>"
+    text = (
+        'SELECT (GROUP_CONCAT(?l; SEPARATOR="、") AS ?x) { VALUES (?a) { ("中") } '
+        'BIND("状" AS ?y) ?s ?p "文" . FILTER(CONTAINS(?l, "配")) ?s ?p "長"@zh . '
+        '?s ?p "ascii" } # "注"'
+    )
+    assert virtuoso_strings(text) == (
+        f'SELECT (GROUP_CONCAT(?l; SEPARATOR="、"^^{xsd}) AS ?x) '
+        f'{{ VALUES (?a) {{ ("中"^^{xsd}) }} '
+        f'BIND(STR("状"^^{xsd}) AS ?y) ?s ?p "文"^^{xsd} . FILTER(CONTAINS(?l, STR("配"^^{xsd}))) '
+        '?s ?p "長"@zh . ?s ?p "ascii" } # "注"'
+    )
+
+
+def test_boolean_variables_found_and_virtuoso_answers_normalised() -> None:
+    query = next(q for q in all_named_queries() if q.name == "gap-chain-actors")
+    booleans, distinct = query_shape(without_lateral(with_prefixes(query.text, PREFIXES)))
+    assert booleans >= {"is_enterprise", "leader", "placed", "local"} and distinct
+    assert "actor_label" not in booleans
+    answer = {
+        "head": {"vars": ["local", "n"]},
+        "results": {
+            "bindings": [
+                {
+                    "local": {"type": "typed-literal", "datatype": XSD + "integer", "value": "1"},
+                    "n": {"type": "typed-literal", "datatype": XSD + "integer", "value": "1"},
+                },
+                {
+                    "local": {"type": "literal", "datatype": XSD + "boolean", "value": "true"},
+                    "n": {"type": "typed-literal", "datatype": XSD + "integer", "value": "1"},
+                },
+            ]
+        },
+    }
+    fixed = json.loads(virtuoso_results(json.dumps(answer).encode(), frozenset({"local"}), True))
+    assert fixed["results"]["bindings"] == [
+        {
+            "local": {"type": "literal", "datatype": XSD + "boolean", "value": "true"},
+            "n": {"type": "typed-literal", "datatype": XSD + "integer", "value": "1"},
+        }
+    ]
+    ask = {
+        "head": {"vars": ["__ASK_RETVAL"]},
+        "results": {
+            "bindings": [
+                {
+                    "__ASK_RETVAL": {
+                        "type": "typed-literal",
+                        "datatype": XSD + "integer",
+                        "value": "0",
+                    }
+                }
+            ]
+        },
+    }
+    assert json.loads(virtuoso_results(json.dumps(ask).encode(), frozenset())) == {
+        "head": {},
+        "boolean": False,
+    }
+
+
+def test_oxigraph_is_probed_as_standard_with_lateral(pushed: RemoteEndpoint) -> None:
+    assert pushed.probe() == ("standard", True)
+    query = next(q for q in all_named_queries() if q.name == "gap-chain-actors")
+    assert "LATERAL" in pushed.prepare(query.text)  # sent as written

@@ -4,11 +4,14 @@
 Fuseki, Virtuoso, GraphDB. `run_query(endpoint, text, params)` in chainkg.queries accepts one
 in place of a local store and returns the same QueryResult. Credentials come from arguments
 or the environment (CHAINKG_USER / CHAINKG_PASSWORD, or CHAINKG_TOKEN for a bearer token).
+What the store supports (LATERAL) and which dialect it speaks (Virtuoso) is found out by one
+probe query before the first query, and the rewrites of chainkg.dialects applied.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import urllib.error
 import urllib.parse
@@ -20,11 +23,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from chainkg.server.text import with_prefixes, with_values
+from chainkg.dialects import (
+    STANDARD,
+    VIRTUOSO,
+    query_shape,
+    uses_lateral,
+    virtuoso_results,
+    virtuoso_strings,
+    without_lateral,
+)
+from chainkg.server.text import term_sparql, with_prefixes, with_values
 from chainkg.vocab import PREFIXES
 
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "CHAINKG_USER", "CHAINKG_PASSWORD", "CHAINKG_TOKEN"
 SPARQL_JSON = "application/sparql-results+json"
+# Answers true where LATERAL works; a store without it rejects the query as a syntax error.
+LATERAL_PROBE = "ASK { BIND(1 AS ?x) LATERAL { BIND(?x AS ?y) } }"
 
 
 class RemoteError(ValueError):
@@ -73,6 +87,8 @@ class RemoteEndpoint:
     graphs (as the local store has it). default_graphs: sent as `default-graph-uri` (and
     `named-graph-uri`) with every query, when the data was pushed into one graph (`--graph`),
     e.g. on Virtuoso, whose default graph is the union of all its graphs.
+    dialect ("virtuoso" or "standard") and lateral (whether the store has SPARQL 1.2 LATERAL):
+    None means found out by one probe query (its answer and the Server header) when first needed.
     """
 
     query_url: str
@@ -81,6 +97,8 @@ class RemoteEndpoint:
     default_graphs: list[str] = field(default_factory=list)
     timeout: float = 60.0
     prefixes: Mapping[str, str] = field(default_factory=lambda: dict(PREFIXES))
+    dialect: str | None = None
+    lateral: bool | None = None
 
     def __post_init__(self) -> None:
         for url in (self.query_url, self.store_url):
@@ -89,11 +107,19 @@ class RemoteEndpoint:
         self._opener = _opener(self.query_url, self.store_url, self.credentials)
 
     def prepare(self, text: str, params: Mapping[str, str] | None = None) -> str:
-        """The query as sent: preset prefixes declared, parameters bound as VALUES rows."""
+        """The query as sent: preset prefixes declared, LATERAL rewritten for a store without
+        it, parameters bound as VALUES rows, and Virtuoso's string literals typed."""
         from chainkg.queries import bind_value
 
         bindings = {k.lstrip("?$"): bind_value(v) for k, v in (params or {}).items()}
-        return with_values(with_prefixes(text, self.prefixes), bindings)
+        text = with_values(self._portable(text), bindings)
+        if self.probe()[0] != VIRTUOSO:
+            return text
+        for name, term in bindings.items():  # Virtuoso: a BIND, where STR() makes it narrow
+            if isinstance(term, ox.Literal) and not term.value.isascii():
+                row = f"VALUES ?{name} {{ {term_sparql(term)} }}"
+                text = text.replace(row, f"BIND({term_sparql(term)} AS ?{name})", 1)
+        return virtuoso_strings(text)
 
     def query(self, text: str, params: Mapping[str, str] | None = None) -> ox.QuerySolutions:
         """Run a SELECT or ASK query; the answer parsed by pyoxigraph (SPARQL JSON)."""
@@ -107,7 +133,28 @@ class RemoteEndpoint:
             body,
             {"Content-Type": "application/x-www-form-urlencoded", "Accept": SPARQL_JSON},
         )
+        if self.dialect == VIRTUOSO:
+            data = virtuoso_results(data, *query_shape(self._portable(text)))
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+    def probe(self) -> tuple[str, bool]:
+        """The store's dialect and whether it has LATERAL (asked once, then remembered)."""
+        if self.dialect is None or self.lateral is None:
+            body = urllib.parse.urlencode({"query": LATERAL_PROBE}).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": SPARQL_JSON}
+            status, data, server = self._exchange("POST", self.query_url, body, headers, (400,))
+            if self.dialect is None:
+                from_virtuoso = "virtuoso" in server.lower() or b"Virtuoso" in data[:200]
+                self.dialect = VIRTUOSO if from_virtuoso else STANDARD
+            if self.lateral is None:
+                self.lateral = status == 200 and _true_answer(data)
+        return self.dialect, self.lateral
+
+    def _portable(self, text: str) -> str:
+        text = with_prefixes(text, self.prefixes)
+        if uses_lateral(text) and not self.probe()[1]:
+            return without_lateral(text)
+        return text
 
     def put_graph(self, data: bytes, graph: str | None, media_type: str = "application/n-triples"):
         """Replace one graph (None: the default graph) with the given RDF (GSP PUT)."""
@@ -120,17 +167,40 @@ class RemoteEndpoint:
         )
 
     def _request(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> bytes:
+        return self._exchange(method, url, body, headers)[1]
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        body: bytes,
+        headers: dict[str, str],
+        accepted_errors: tuple[int, ...] = (),
+    ) -> tuple[int, bytes, str]:
+        """Status, body and Server header; an HTTP error not in accepted_errors raises."""
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         if auth := self.credentials.header():
             request.add_header("Authorization", auth)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                return response.read()
+                return response.status, response.read(), response.headers.get("Server", "")
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip()[:2000]
+            data = exc.read()
+            if exc.code in accepted_errors:
+                return exc.code, data, exc.headers.get("Server", "")
+            detail = data.decode("utf-8", "replace").strip()[:2000]
             raise RemoteError(f"{method} {url} -> HTTP {exc.code}: {detail}") from exc
         except (urllib.error.URLError, OSError) as exc:
             raise RemoteError(f"{method} {url} failed: {exc}") from exc
+
+
+def _true_answer(data: bytes) -> bool:
+    """Whether a SPARQL JSON ASK answer (or Virtuoso's one-row form of it) says true."""
+    try:
+        doc = json.loads(virtuoso_results(data, frozenset()))
+    except ValueError:
+        return False
+    return doc.get("boolean") is True
 
 
 def connect(
@@ -143,13 +213,15 @@ def connect(
     """An endpoint from a query URL; credentials from the environment (see Credentials).
 
     The Graph Store URL defaults to Oxigraph's layout: `.../query` or `.../sparql` ->
-    `.../store`; give it explicitly for Fuseki (`/ds/data`) or Virtuoso (`/sparql-graph-crud`).
+    `.../store`, and to Virtuoso's for its authenticated endpoint: `.../sparql-auth` ->
+    `.../sparql-graph-crud-auth`; give it explicitly for others (Fuseki: `/ds/data`).
     """
     if scheme not in ("basic", "digest"):
         raise ValueError(f"unknown auth scheme '{scheme}'; use basic or digest")
     if store_url is None:
         head, _, tail = url.rstrip("/").rpartition("/")
-        store_url = f"{head}/store" if tail in ("query", "sparql") else None
+        guesses = {"query": "store", "sparql": "store", "sparql-auth": "sparql-graph-crud-auth"}
+        store_url = f"{head}/{guesses[tail]}" if tail in guesses else None
     return RemoteEndpoint(
         url,
         store_url,
@@ -191,6 +263,11 @@ def push(endpoint: RemoteEndpoint, graph_file: Path | str, into: str | None = No
     """
     from chainkg.store import open_store
 
+    if into is None and endpoint.probe()[0] == VIRTUOSO:
+        raise ValueError(
+            "Virtuoso has no default graph of its own (its default graph is the union of all "
+            "graphs): push with --graph IRI, then query with --default-graph IRI"
+        )
     store = open_store(graph_file)
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in store:
