@@ -63,18 +63,7 @@ ckgsh:EveryEnterpriseNeedsADescription a sh:NodeShape ; sh:targetClass ckg:Enter
 """,
         encoding="utf-8",
     )
-    code = f"""
-import sys
-from pathlib import Path
-
-import pytest
-import chainkg.validate as v
-v.SHAPES_FILE = Path({str(shapes)!r})
-v.validate.__defaults__ = (v.SHAPES_FILE,)
-from chainkg.cli import main
-sys.exit(main(["build", "--seeds", {str(seeds)!r}, "--out", {str(out)!r}]))
-"""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    result = run_build("--seeds", str(seeds), "--out", str(out), "--shapes", str(shapes))
     assert result.returncode == 1, result.stderr
     assert "SHACL validation failed" in result.stderr
     assert not out.exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from chainkg.errors import SeedError, SeedProblem
+from chainkg.errors import ResourceMissing, SeedError, SeedProblem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Package data: the top-level ontology/, queries/ and seeds/ folders, linked into the package
@@ -18,6 +18,27 @@ QUERIES_DIR = (PACKAGE_DIR / "queries").resolve()
 DEFAULT_SEEDS = (PACKAGE_DIR / "seeds").resolve()
 DEFAULT_OUT = Path("out")
 DATASET_FILE = "dataset.toml"
+
+
+def package_resource(path: Path, what: str) -> Path:
+    """`path` (a file or folder shipped with the package) if it exists; else ResourceMissing
+    naming it, never an empty answer."""
+    if not path.exists():
+        raise ResourceMissing(str(path), what)
+    return path
+
+
+def default_seeds(cwd: Path | None = None) -> tuple[Path, str]:
+    """The seeds folder a build uses when none is given, and why: `./seeds` when it holds a
+    dataset.toml, else the example data set installed with the package."""
+    here = (cwd or Path.cwd()) / "seeds"
+    if (here / DATASET_FILE).is_file():
+        return here, f"the seeds folder here ({here}, it holds a {DATASET_FILE})"
+    packaged = package_resource(DEFAULT_SEEDS / DATASET_FILE, "The example data set").parent
+    return packaged, (
+        f"the example data set installed with chainkg ({packaged}); no ./seeds/{DATASET_FILE} "
+        "here. Pass --seeds DIR to build your own"
+    )
 
 
 @dataclass(frozen=True)

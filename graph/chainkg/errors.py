@@ -38,3 +38,16 @@ class ValidationFailed(Exception):
     def __init__(self, report_text: str):
         self.report_text = report_text
         super().__init__(report_text)
+
+
+class ResourceMissing(FileNotFoundError):
+    """A file or folder that ships with chainkg (ontology, shapes, queries, the example data
+    set) is not where the package expects it: a broken or partial installation (exit code 2)."""
+
+    def __init__(self, path: str, what: str):
+        self.path = path
+        super().__init__(
+            f"{what} not found at {path}: the chainkg installation is incomplete. Reinstall it "
+            "(`pip install --force-reinstall chainkg`, or `pip install -e .` in a checkout, "
+            "whose ontology/, queries/ and seeds/ are linked into graph/chainkg/)"
+        )

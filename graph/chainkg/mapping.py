@@ -192,6 +192,8 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
     (str(CKG.Relation), _RDF + "predicate"),
     (str(CKG.Relation), _RDF + "object"),
 )
+
+
 def iri(value: str) -> str:
     """An IRI term in N-Quads syntax."""
     return f"<{value}>"
@@ -520,4 +522,3 @@ _MAPPERS: dict[str, TextMapper] = {
     "relations": _relation,
 }
 assert set(_MAPPERS) == set(TABLES) - {"sources"}, "every table needs a row mapper"
-

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from chainkg.config import QUERIES_DIR
+from chainkg.bindings import bind_value
+from chainkg.config import QUERIES_DIR, package_resource
 from chainkg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -74,8 +75,9 @@ def parse_named_query(path: Path) -> NamedQuery:
 
 
 def list_queries(queries_dir: Path = QUERIES_DIR) -> list[NamedQuery]:
-    """Every named query, sorted by name."""
-    return [parse_named_query(p) for p in sorted(Path(queries_dir).glob("*.rq"))]
+    """Every named query, sorted by name; ResourceMissing if the folder is not there."""
+    folder = package_resource(Path(queries_dir), "The named queries folder")
+    return [parse_named_query(p) for p in sorted(folder.glob("*.rq"))]
 
 
 def get_query(name: str, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
@@ -84,16 +86,6 @@ def get_query(name: str, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
         known = ", ".join(q.name for q in list_queries(queries_dir))
         raise KeyError(f"no named query '{name}'. Known: {known}")
     return parse_named_query(path)
-
-
-def bind_value(value: str) -> ox.NamedNode | ox.Literal:
-    """A parameter value as an RDF term: IRIs as IRIs, everything else as a plain literal."""
-    stripped = value.strip()
-    if stripped.startswith("<") and stripped.endswith(">"):
-        return ox.NamedNode(stripped[1:-1])
-    if re.match(r"^https?://\S+$", stripped):
-        return ox.NamedNode(stripped)
-    return ox.Literal(stripped)
 
 
 def term_text(term: object) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from chainkg.bindings import bind_value
 from chainkg.server.text import with_prefixes, with_values
 from chainkg.vocab import PREFIXES
 
@@ -90,8 +91,6 @@ class RemoteEndpoint:
 
     def prepare(self, text: str, params: Mapping[str, str] | None = None) -> str:
         """The query as sent: preset prefixes declared, parameters bound as VALUES rows."""
-        from chainkg.queries import bind_value
-
         bindings = {k.lstrip("?$"): bind_value(v) for k, v in (params or {}).items()}
         return with_values(with_prefixes(text, self.prefixes), bindings)
 

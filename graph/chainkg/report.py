@@ -1,0 +1,46 @@
+"""What a build did (`BuildReport`) and the stage timer both build paths fill it with.
+
+A bottom-layer module: the small path (`pipeline`) and the streaming path (`stream`) import it,
+it imports neither.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("chainkg.pipeline")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: files, counts and seconds per stage."""
+
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    quads: int = 0
+    triples: int = 0
+    quotes_checked: int = 0
+    class_counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    conforms: bool = True
+    violations: int = 0
+    elapsed: float | None = None  # wall clock of the whole build (stages may overlap)
+    streaming: bool = False  # the large-graph path: no Turtle, JSON-LD or site
+
+    @property
+    def total_seconds(self) -> float:
+        return self.elapsed if self.elapsed is not None else sum(self.seconds.values())
+
+
+@contextmanager
+def timed(report: BuildReport, stage: str) -> Iterator[None]:
+    """Add the seconds the block takes to `report.seconds[stage]`, and log them."""
+    start = time.perf_counter()
+    yield
+    report.seconds[stage] = round(report.seconds.get(stage, 0.0) + time.perf_counter() - start, 3)
+    log.info("%s: %.2f s", stage, report.seconds[stage])
