@@ -7,7 +7,9 @@ import shutil
 import sys
 from pathlib import Path
 
-TINY = Path(__file__).parent / "cases" / "tiny"
+REPO = Path(__file__).resolve().parent.parent  # the checkout
+CASES = Path(__file__).parent / "cases"  # hand-made inputs, one folder per case
+TINY = CASES / "tiny"
 
 
 def command_beside_python(name: str) -> str:

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from chainkg.pipeline import build
-from tests.helpers import copy_tiny, edit_csv
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, copy_tiny, edit_csv
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess:

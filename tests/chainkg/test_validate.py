@@ -25,10 +25,6 @@ def test_tiny_graph_conforms(tmp_path: Path) -> None:
     assert report.conforms, report.text
 
 
-def test_seed_graph_conforms(seed_build) -> None:
-    assert seed_build.conforms and seed_build.violations == 0
-
-
 def test_evidence_without_quote_is_a_violation(tmp_path: Path) -> None:
     quads = [
         q

@@ -25,27 +25,6 @@ def test_tiny_seeds_load_with_all_tables(tmp_path: Path) -> None:
     assert seeds.articles["a1"].startswith("示例高新区")
 
 
-def test_real_seeds_load(seed_build) -> None:  # the fixture builds; load again to inspect
-    from chainkg.config import DEFAULT_SEEDS
-
-    seeds = load_seeds(DEFAULT_SEEDS)
-    assert len(seeds.articles) == 5
-    for name in (
-        "places",
-        "enterprises",
-        "organizations",
-        "chains",
-        "segments",
-        "projects",
-        "programs",
-        "events",
-        "statistics",
-        "relations",
-        "frameworks",
-    ):
-        assert len(seeds.tables[name]) > 0, name
-
-
 def test_missing_column(tmp_path: Path) -> None:
     seeds = copy_tiny(tmp_path)
     path = seeds / "enterprises.csv"
