@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-
 import pytest
 
 from chainkg.queries import get_query, list_queries, run_named_query
