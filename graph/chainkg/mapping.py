@@ -168,7 +168,7 @@ def _entity_iri(seeds: Seeds, entity_id: str) -> ox.NamedNode:
 # Shape constraints this module's mappers make true for every row that passed `load_seeds`
 # and `check_evidence`, whatever the rows hold (so checking them over 20M triples would only
 # re-check the code): the streaming build leaves them to the pyshacl sample, which still runs
-# them on up to 50 nodes per class, and `build_streaming(full_shacl=True)` /
+# them on up to 50 nodes per class, and `pipeline.build(full_shacl=True)` /
 # `chainkg build --full-shacl` checks them over the whole store. Constraints that data can
 # break (references to entities of the wrong class, a second locatedIn from a relation row,
 # value ranges, years) are not listed and are checked over the whole store.

@@ -18,6 +18,7 @@ were.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -37,7 +38,7 @@ from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
 from chainkg.gaps import gap_report_data, write_gap_reports
 from chainkg.queries import run_query
-from chainkg.report import BuildReport, timed
+from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.store import store_from_quads
 from chainkg.stream import build_streaming
 from chainkg.tables import load_seeds
@@ -78,30 +79,32 @@ def build(
     progress: Progress | None = None,
     full_shacl: bool = False,
     shapes: Path | None = None,
+    gap_reports: bool | None = None,
 ) -> BuildReport:
     """Build the graph from a seeds folder into out_dir; see the module docstring. The one
-    entry point of both build paths.
+    entry point of both build paths (see `report.BuildOptions` for the options).
 
     `large` (default: `is_large(seeds_dir)`) switches to `chainkg.stream.build_streaming`:
     N-Quads, an on-disk store and the gap reports, without Turtle, JSON-LD and the site;
-    `progress` (a rich Progress, started here while the build runs) shows its stages as bars
-    and `full_shacl` checks the assembler's guarantees over the whole store. `shapes`: a
-    SHACL file to validate against instead of the packaged `ontology/shapes.ttl`. The small path
-    reports its stages through `on_stage` only (no live display: it forks SHACL, which must
-    not happen while a display thread holds locks)."""
+    `progress` (a rich Progress, started here while the build runs) shows its stages as bars.
+    The small path reports its stages through `on_stage` only (no live display: it forks
+    SHACL, which must not happen while a display thread holds locks)."""
+    options = BuildOptions(base_iri, on_stage, shapes, full_shacl, progress, gap_reports)
     if large if large is not None else is_large(seeds_dir):
-        options = {"full_shacl": full_shacl, "shapes": shapes}
-        if progress is None:
-            return build_streaming(seeds_dir, out_dir, base_iri, on_stage, **options)
-        with progress:
-            return build_streaming(seeds_dir, out_dir, base_iri, on_stage, progress, **options)
+        with progress or contextlib.nullcontext():
+            return build_streaming(seeds_dir, out_dir, options)
+    return _build_small(seeds_dir, Path(out_dir), options)
+
+
+def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) -> BuildReport:
+    """The stages of the module docstring, in memory."""
     started = time.perf_counter()
-    report = BuildReport(Path(out_dir))
-    notify = on_stage or (lambda _stage: None)
+    report = BuildReport(out_dir)
+    notify = options.notify
 
     notify("load")
     with timed(report, "load"):
-        seeds = load_seeds(seeds_dir, base_iri)
+        seeds = load_seeds(seeds_dir, options.base_iri)
     notify("evidence")
     with timed(report, "evidence"):
         report.quotes_checked = check_evidence(seeds)
@@ -112,7 +115,7 @@ def build(
         report.triples = len({q.triple for q in quads})
     notify("validate")
     report.seconds["validate"] = 0.0  # filled in when SHACL is done
-    with _background(_validate, quads, shapes) as shacl:
+    with _background(_validate, quads, options.shapes) as shacl:
         store = store_from_quads(quads)
         notify("gaps")
         with timed(report, "gaps"):

@@ -1,4 +1,5 @@
-"""What a build did (`BuildReport`) and the stage timer both build paths fill it with.
+"""What a build is asked for (`BuildOptions`), what it did (`BuildReport`), and the stage
+timer both build paths fill the report with.
 
 A bottom-layer module: the small path (`pipeline`) and the streaming path (`stream`) import it,
 it imports neither.
@@ -8,12 +9,32 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 log = logging.getLogger("chainkg.pipeline")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a build is asked for, read by both paths (`pipeline.build` makes it)."""
+
+    base_iri: str | None = None  # overrides the data set's base IRI
+    on_stage: Callable[[str], None] | None = None  # told each stage's name as it starts
+    shapes: Path | None = None  # a SHACL file instead of the packaged ontology/shapes.ttl
+    full_shacl: bool = False  # streaming: the assembler's guarantees over the whole store too
+    progress: Progress | None = None  # streaming: a bar per stage (started by the caller)
+    gap_reports: bool | None = None  # streaming: default up to stream.GAP_REPORTS_MAX
+
+    def notify(self, stage: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(stage)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from rich.progress import Progress, TaskID
 
 from chainkg.errors import ValidationFailed
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
-from chainkg.report import BuildReport, timed
+from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
@@ -144,14 +144,7 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
 
 
 def build_streaming(
-    seeds_dir: Path | str,
-    out_dir: Path | str = "out",
-    base_iri: str | None = None,
-    on_stage: Callable[[str], None] | None = None,
-    progress: Progress | None = None,
-    gap_reports: bool | None = None,
-    full_shacl: bool = False,
-    shapes: Path | None = None,
+    seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
     """The build for large seeds: text assembly bulk-loaded into an on-disk store -> store
     SHACL -> class counts -> gap reports (by default only up to GAP_REPORTS_MAX enterprises).
@@ -164,7 +157,8 @@ def build_streaming(
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
     the whole store, except for the constraints in ASSEMBLY_GUARANTEES (checked on a sample)
-    unless `full_shacl`; against `shapes` if given, else the packaged shapes.
+    unless `options.full_shacl`; against `options.shapes` if given, else the packaged shapes.
+    Called by `pipeline.build`, the one entry point.
     The graph files and the store change only if every stage up to validation succeeds.
     """
     # Imported here: pyshacl and the gap analysis load slowly, and `chainkg query` imports
@@ -177,16 +171,15 @@ def build_streaming(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = BuildReport(out, streaming=True)
-    notify = on_stage or (lambda _stage: None)
-    bar = progress or Progress(disable=True)
+    bar = options.progress or Progress(disable=True)
 
     def stage(name: str, total: float | None = None) -> TaskID:
-        notify(name)
+        options.notify(name)
         return bar.add_task(name, total=total)
 
     task = stage("load")
     with timed(report, "load"):
-        seeds = load_seeds(seeds_dir, base_iri)
+        seeds = load_seeds(seeds_dir, options.base_iri)
     bar.update(task, total=1, completed=1)
     task = stage("evidence")
     with timed(report, "evidence"):
@@ -216,10 +209,10 @@ def build_streaming(
         with timed(report, "validate"):
             shacl = validate_store(
                 store,
-                shapes or SHAPES_FILE,
+                options.shapes or SHAPES_FILE,
                 on_check=lambda _c: bar.advance(task),
                 path=store_tmp,
-                guaranteed=() if full_shacl else ASSEMBLY_GUARANTEES,
+                guaranteed=() if options.full_shacl else ASSEMBLY_GUARANTEES,
             )
             report.conforms, report.violations = shacl.conforms, shacl.violations
         bar.update(task, total=1, completed=1)
@@ -248,7 +241,8 @@ def build_streaming(
         nt_tmp.unlink(missing_ok=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
     enterprises = report.class_counts.get("Enterprise", 0)
-    if not (gap_reports if gap_reports is not None else enterprises <= GAP_REPORTS_MAX):
+    wanted = options.gap_reports
+    if not (wanted if wanted is not None else enterprises <= GAP_REPORTS_MAX):
         return report
     task = stage("gaps")
     with timed(report, "gaps"):
