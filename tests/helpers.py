@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,6 +28,18 @@ def command_beside_python(name: str) -> str:
             "install the test extras: pip install -e '.[test]'"
         )
     return found
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
+    """Stop a process a test started: SIGTERM, then SIGKILL after `grace` seconds."""
+    process.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(grace)
+    process.kill()  # a no-op once it has exited
+    process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream:
+            stream.close()
 
 
 def copy_tiny(tmp_path: Path) -> Path:

@@ -56,30 +56,16 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
     """Read `dataset.toml`; `base_iri` overrides the file's base IRI."""
     path = seeds_dir / DATASET_FILE
     if not path.is_file():
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    None,
-                    "file not found",
-                    "Create it with id, title, base_iri and focal_zone (see docs/seed-tables.md)",
-                )
-            ]
+        raise SeedError.at(
+            path,
+            "file not found",
+            "Create it with id, title, base_iri and focal_zone (see docs/seed-tables.md)",
         )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    None,
-                    f"cannot be read: {exc}",
-                    "Fix the TOML syntax and save as UTF-8",
-                )
-            ]
+        raise SeedError.at(
+            path, f"cannot be read: {exc}", "Fix the TOML syntax and save as UTF-8"
         ) from exc
     missing = [k for k in ("id", "title", "base_iri", "focal_zone") if not raw.get(k)]
     if missing:
@@ -88,21 +74,9 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
         )
     iri = base_iri or raw["base_iri"]
     if not iri.endswith(("/", "#")):
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    "base_iri",
-                    f"'{iri}' must end in / or #",
-                    "Add a trailing slash",
-                )
-            ]
-        )
+        raise SeedError.at(path, f"'{iri}' must end in / or #", "Add a trailing slash", "base_iri")
     try:
         ox.NamedNode(iri + "x")  # every IRI of the graph starts with it
     except ValueError as exc:
-        raise SeedError(
-            [SeedProblem(str(path), None, "base_iri", f"'{iri}' is not an IRI: {exc}", "Fix it")]
-        ) from None
+        raise SeedError.at(path, f"'{iri}' is not an IRI: {exc}", "Fix it", "base_iri") from None
     return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))

@@ -31,6 +31,11 @@ class SeedError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @classmethod
+    def at(cls, file: object, message: str, hint: str, field: str | None = None) -> SeedError:
+        """The error of one problem with a whole file (no line), or with one of its fields."""
+        return cls([SeedProblem(str(file), None, field, message, hint)])
+
 
 class ValidationFailed(Exception):
     """The assembled graph does not conform to the SHACL shapes (exit code 1)."""

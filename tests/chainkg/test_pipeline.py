@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.progress import Progress
 
 from chainkg.pipeline import build
 from tests.helpers import REPO, copy_tiny, edit_csv
@@ -36,6 +37,27 @@ def test_build_command_exit_0_and_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Enterprise" in result.stdout and "SHACL: conforms" in result.stdout
     assert (tmp_path / "out" / "graph.ttl").is_file()
+
+
+def test_build_command_takes_the_streaming_path_when_asked(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_build("--seeds", str(copy_tiny(tmp_path)), "--out", str(out), "--large")
+    assert result.returncode == 0, result.stderr
+    assert "SHACL: conforms" in result.stdout and "not written for large graphs" in result.stdout
+    assert (out / "store").is_dir() and (out / "graph.nq").is_file()
+    assert not (out / "graph.ttl").exists()
+
+
+def test_one_entry_point_runs_both_paths_with_the_same_counts(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    stages: list[str] = []
+    bars = Progress(disable=True)
+    large = build(seeds, tmp_path / "large", on_stage=stages.append, large=True, progress=bars)
+    assert large.streaming and not bars.live.is_started  # started for the build, then stopped
+    assert {"load", "assemble", "bulk-load", "validate"} <= set(stages)
+    small = build(seeds, tmp_path / "small", large=False)
+    assert not small.streaming
+    assert large.class_counts == small.class_counts and large.triples == small.triples
 
 
 def test_bad_input_exit_2_and_previous_out_untouched(tmp_path: Path) -> None:
