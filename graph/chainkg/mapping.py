@@ -28,7 +28,7 @@ from types import SimpleNamespace
 import pyoxigraph as ox
 
 from chainkg.config import ONTOLOGY_DIR
-from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES
+from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES, relation_property
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
 
@@ -101,8 +101,7 @@ ASSERTION_MODES = {"stated": CKG.StatedInText, "curator": CKG.CuratorAssertion}
 
 def predicate_iri(snake: str) -> ox.NamedNode:
     """The ckg property for a relations.csv predicate, e.g. supplier_of -> ckg:supplierOf."""
-    head, *rest = snake.split("_")
-    return _n(CKG[head + "".join(part.capitalize() for part in rest)])
+    return _n(CKG[relation_property(snake)])
 
 
 def source_graph(base: str, source_id: str) -> ox.NamedNode:
