@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 import pyoxigraph as ox
 
-from chainkg.config import ONTOLOGY_DIR
+from chainkg.config import ONTOLOGY_DIR, package_resource
 from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES, relation_property
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
@@ -115,6 +115,7 @@ def register_graph(base: str) -> ox.NamedNode:
 
 def ontology_quads(path: Path = ONTOLOGY_FILE) -> Iterator[ox.Quad]:
     graph = _n(ONTOLOGY_IRI)
+    path = package_resource(path, "The ontology file")
     for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
