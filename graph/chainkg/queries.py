@@ -15,9 +15,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -25,12 +26,18 @@ from chainkg.bindings import bind_value
 from chainkg.config import QUERIES_DIR, package_resource
 from chainkg.vocab import PREFIXES
 
-if TYPE_CHECKING:
-    from chainkg.remote import RemoteEndpoint
-
 _SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
 _PARAM = re.compile(r"^#\s*Param:\s*\??(\w+)\s*(?:[—:-]+\s*(.*))?$", re.IGNORECASE)
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+class Endpoint(Protocol):
+    """A store reached over SPARQL (`chainkg.remote.RemoteEndpoint`): it declares the preset
+    prefixes and binds the parameters itself."""
+
+    def query(
+        self, text: str, params: Mapping[str, str] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | bool: ...
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def term_text(term: object) -> str:
 
 
 def run_query(
-    store: ox.Store | RemoteEndpoint, text: str, params: dict[str, str] | None = None
+    store: ox.Store | Endpoint, text: str, params: dict[str, str] | None = None
 ) -> QueryResult:
     """Run SELECT or ASK against the default graph (the merge of all named graphs).
 
@@ -122,7 +129,7 @@ def run_query(
 
 
 def run_named_query(
-    store: ox.Store | RemoteEndpoint, query: NamedQuery, params: dict[str, str] | None = None
+    store: ox.Store | Endpoint, query: NamedQuery, params: dict[str, str] | None = None
 ) -> QueryResult:
     """Run a named query after checking its parameters; parameter columns are dropped."""
     params = dict(params or {})
