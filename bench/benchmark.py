@@ -3,12 +3,12 @@
     python bench/benchmark.py --sizes 10000 100000 1000000 [--rdflib-max 100000]
 
 For each size, in fresh child processes (so peak RSS is per step): generate seeds with
-`chainkg.synth`, build with `chainkg.stream.build_streaming` (per-stage seconds), bulk-load
-the built store's triples as one N-Triples file into an empty on-disk store with pyoxigraph
-alone (the ceiling; default and lenient), build the same graph the plain rdflib way (object
-assembly into an in-memory rdflib Dataset, then graph.nq written by rdflib) up to
-`--rdflib-max`, then time every named query in queries/ and the full gap report on the built
-store. Results go to bench/out/results.json (one record per size) and a Markdown table on
+`chainkg.synth`, build with `chainkg.pipeline.build(large=True)` (the streaming path;
+per-stage seconds), bulk-load the built store's triples as one N-Triples file into an empty
+on-disk store with pyoxigraph alone (the ceiling; default and lenient), build the same graph
+the plain rdflib way (object assembly into an in-memory rdflib Dataset, then graph.nq written by
+rdflib) up to `--rdflib-max`, then time every named query in queries/ and the full gap report on
+the built store. Results go to bench/out/results.json (one record per size) and a Markdown table on
 stdout; data lives under bench/out/ (gitignored).
 """
 
@@ -62,14 +62,14 @@ def step_synth(n: int) -> dict:
 def step_build(n: int) -> dict:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from chainkg.stream import build_streaming
+    from chainkg.pipeline import build
 
     columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
     start = time.perf_counter()
-    with Progress(*columns, transient=False, redirect_stdout=False) as progress:
-        report = build_streaming(
-            OUT / f"seeds-{n}", OUT / f"build-{n}", progress=progress, gap_reports=False
-        )
+    progress = Progress(*columns, transient=False, redirect_stdout=False)  # started by build
+    report = build(
+        OUT / f"seeds-{n}", OUT / f"build-{n}", large=True, progress=progress, gap_reports=False
+    )
     total = time.perf_counter() - start
     return {
         "seconds": report.seconds,

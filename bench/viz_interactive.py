@@ -44,37 +44,27 @@ def write_views(store: ox.Store, site: Path) -> dict[str, tuple[Path, int, float
         shutil.copyfile(src, site / "static" / src.name)
     for name, target in VIS_FILES.items():
         shutil.copyfile(vis_network_dir() / name, site / "static" / target)
-    out = {}
-    t = time.perf_counter()
-    view = views.overview(g)
-    (site / "overview.html").write_text(
-        network_html(view, title="overview", site_title="bench"), encoding="utf-8"
-    )
-    out["overview"] = (site / "overview.html", view.number_of_nodes(), time.perf_counter() - t)
     chains = [n for n, a in g.nodes(data=True) if a["type"] == "IndustrialChain"]
-    t = time.perf_counter()
-    best = max(
-        (views.chain_map(g, data, c) for c in sorted(chains)), key=lambda v: v.number_of_nodes()
-    )
-    (site / "chains/largest.html").write_text(
-        network_html(best, title="chain", site_title="bench", root="../"), encoding="utf-8"
-    )
-    out["chain map (largest)"] = (
-        site / "chains/largest.html",
-        best.number_of_nodes(),
-        time.perf_counter() - t,
-    )
-    t = time.perf_counter()
     hub = max(g.nodes, key=lambda n: (g.degree(n), n))
-    ego = views.ego(g, hub)
-    (site / "ego/hub.html").write_text(
-        network_html(ego, title="ego", site_title="bench", root="../"), encoding="utf-8"
-    )
-    out["ego (busiest node)"] = (
-        site / "ego/hub.html",
-        ego.number_of_nodes(),
-        time.perf_counter() - t,
-    )
+    pages = {  # name: (page, how to compute the view, the page's way back to the site root)
+        "overview": ("overview.html", lambda: views.overview(g), ""),
+        "chain map (largest)": (
+            "chains/largest.html",
+            lambda: max(
+                (views.chain_map(g, data, c) for c in sorted(chains)),
+                key=lambda v: v.number_of_nodes(),
+            ),
+            "../",
+        ),
+        "ego (busiest node)": ("ego/hub.html", lambda: views.ego(g, hub), "../"),
+    }
+    out = {}
+    for name, (page, compute, root) in pages.items():
+        t = time.perf_counter()
+        view = compute()
+        html = network_html(view, title=name.split(" ")[0], site_title="bench", root=root)
+        (site / page).write_text(html, encoding="utf-8")
+        out[name] = (site / page, view.number_of_nodes(), time.perf_counter() - t)
     return out
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-TINY = Path(__file__).parent / "cases" / "tiny"
+REPO = Path(__file__).resolve().parent.parent  # the checkout
+CASES = Path(__file__).parent / "cases"  # hand-made inputs, one folder per case
+TINY = CASES / "tiny"
 
 
 def command_beside_python(name: str) -> str:
@@ -24,6 +28,18 @@ def command_beside_python(name: str) -> str:
             "install the test extras: pip install -e '.[test]'"
         )
     return found
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
+    """Stop a process a test started: SIGTERM, then SIGKILL after `grace` seconds."""
+    process.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(grace)
+    process.kill()  # a no-op once it has exited
+    process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream:
+            stream.close()
 
 
 def copy_tiny(tmp_path: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from chainkg.errors import SeedError, SeedProblem
+from chainkg.errors import ResourceMissing, SeedError, SeedProblem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Package data: the top-level ontology/, queries/ and seeds/ folders, linked into the package
@@ -18,6 +18,27 @@ QUERIES_DIR = (PACKAGE_DIR / "queries").resolve()
 DEFAULT_SEEDS = (PACKAGE_DIR / "seeds").resolve()
 DEFAULT_OUT = Path("out")
 DATASET_FILE = "dataset.toml"
+
+
+def package_resource(path: Path, what: str) -> Path:
+    """`path` (a file or folder shipped with the package) if it exists; else ResourceMissing
+    naming it, never an empty answer."""
+    if not path.exists():
+        raise ResourceMissing(str(path), what)
+    return path
+
+
+def default_seeds(cwd: Path | None = None) -> tuple[Path, str]:
+    """The seeds folder a build uses when none is given, and why: `./seeds` when it holds a
+    dataset.toml, else the example data set installed with the package."""
+    here = (cwd or Path.cwd()) / "seeds"
+    if (here / DATASET_FILE).is_file():
+        return here, f"the seeds folder here ({here}, it holds a {DATASET_FILE})"
+    packaged = package_resource(DEFAULT_SEEDS / DATASET_FILE, "The example data set").parent
+    return packaged, (
+        f"the example data set installed with chainkg ({packaged}); no ./seeds/{DATASET_FILE} "
+        "here. Pass --seeds DIR to build your own"
+    )
 
 
 @dataclass(frozen=True)
@@ -35,30 +56,16 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
     """Read `dataset.toml`; `base_iri` overrides the file's base IRI."""
     path = seeds_dir / DATASET_FILE
     if not path.is_file():
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    None,
-                    "file not found",
-                    "Create it with id, title, base_iri and focal_zone (see docs/seed-tables.md)",
-                )
-            ]
+        raise SeedError.at(
+            path,
+            "file not found",
+            "Create it with id, title, base_iri and focal_zone (see docs/seed-tables.md)",
         )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    None,
-                    f"cannot be read: {exc}",
-                    "Fix the TOML syntax and save as UTF-8",
-                )
-            ]
+        raise SeedError.at(
+            path, f"cannot be read: {exc}", "Fix the TOML syntax and save as UTF-8"
         ) from exc
     missing = [k for k in ("id", "title", "base_iri", "focal_zone") if not raw.get(k)]
     if missing:
@@ -67,21 +74,9 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
         )
     iri = base_iri or raw["base_iri"]
     if not iri.endswith(("/", "#")):
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    "base_iri",
-                    f"'{iri}' must end in / or #",
-                    "Add a trailing slash",
-                )
-            ]
-        )
+        raise SeedError.at(path, f"'{iri}' must end in / or #", "Add a trailing slash", "base_iri")
     try:
         ox.NamedNode(iri + "x")  # every IRI of the graph starts with it
     except ValueError as exc:
-        raise SeedError(
-            [SeedProblem(str(path), None, "base_iri", f"'{iri}' is not an IRI: {exc}", "Fix it")]
-        ) from None
+        raise SeedError.at(path, f"'{iri}' is not an IRI: {exc}", "Fix it", "base_iri") from None
     return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))

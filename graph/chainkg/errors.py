@@ -31,6 +31,11 @@ class SeedError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @classmethod
+    def at(cls, file: object, message: str, hint: str, field: str | None = None) -> SeedError:
+        """The error of one problem with a whole file (no line), or with one of its fields."""
+        return cls([SeedProblem(str(file), None, field, message, hint)])
+
 
 class ValidationFailed(Exception):
     """The assembled graph does not conform to the SHACL shapes (exit code 1)."""
@@ -38,3 +43,16 @@ class ValidationFailed(Exception):
     def __init__(self, report_text: str):
         self.report_text = report_text
         super().__init__(report_text)
+
+
+class ResourceMissing(FileNotFoundError):
+    """A file or folder that ships with chainkg (ontology, shapes, queries, the example data
+    set) is not where the package expects it: a broken or partial installation (exit code 2)."""
+
+    def __init__(self, path: str, what: str):
+        self.path = path
+        super().__init__(
+            f"{what} not found at {path}: the chainkg installation is incomplete. Reinstall it "
+            "(`pip install --force-reinstall chainkg`, or `pip install -e .` in a checkout, "
+            "whose ontology/, queries/ and seeds/ are linked into graph/chainkg/)"
+        )

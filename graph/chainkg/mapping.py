@@ -27,8 +27,8 @@ from types import SimpleNamespace
 
 import pyoxigraph as ox
 
-from chainkg.config import ONTOLOGY_DIR
-from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES
+from chainkg.config import ONTOLOGY_DIR, package_resource
+from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES, relation_property
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
 
@@ -101,8 +101,7 @@ ASSERTION_MODES = {"stated": CKG.StatedInText, "curator": CKG.CuratorAssertion}
 
 def predicate_iri(snake: str) -> ox.NamedNode:
     """The ckg property for a relations.csv predicate, e.g. supplier_of -> ckg:supplierOf."""
-    head, *rest = snake.split("_")
-    return _n(CKG[head + "".join(part.capitalize() for part in rest)])
+    return _n(CKG[relation_property(snake)])
 
 
 def source_graph(base: str, source_id: str) -> ox.NamedNode:
@@ -116,6 +115,7 @@ def register_graph(base: str) -> ox.NamedNode:
 
 def ontology_quads(path: Path = ONTOLOGY_FILE) -> Iterator[ox.Quad]:
     graph = _n(ONTOLOGY_IRI)
+    path = package_resource(path, "The ontology file")
     for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
@@ -168,7 +168,7 @@ def _entity_iri(seeds: Seeds, entity_id: str) -> ox.NamedNode:
 # Shape constraints this module's mappers make true for every row that passed `load_seeds`
 # and `check_evidence`, whatever the rows hold (so checking them over 20M triples would only
 # re-check the code): the streaming build leaves them to the pyshacl sample, which still runs
-# them on up to 50 nodes per class, and `build_streaming(full_shacl=True)` /
+# them on up to 50 nodes per class, and `pipeline.build(full_shacl=True)` /
 # `chainkg build --full-shacl` checks them over the whole store. Constraints that data can
 # break (references to entities of the wrong class, a second locatedIn from a relation row,
 # value ranges, years) are not listed and are checked over the whole store.
@@ -192,6 +192,8 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
     (str(CKG.Relation), _RDF + "predicate"),
     (str(CKG.Relation), _RDF + "object"),
 )
+
+
 def iri(value: str) -> str:
     """An IRI term in N-Quads syntax."""
     return f"<{value}>"
@@ -520,4 +522,3 @@ _MAPPERS: dict[str, TextMapper] = {
     "relations": _relation,
 }
 assert set(_MAPPERS) == set(TABLES) - {"sources"}, "every table needs a row mapper"
-

@@ -18,7 +18,7 @@ were.
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -26,24 +26,24 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from chainkg_viz.site import render_site, write_site
+from rich.progress import Progress
 
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
 from chainkg.gaps import gap_report_data, write_gap_reports
 from chainkg.queries import run_query
+from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.store import store_from_quads
+from chainkg.stream import build_streaming
 from chainkg.tables import load_seeds
 from chainkg.vocab import CKG_IRI, ONTOLOGY_IRI
 from chainkg.write import write_outputs
-
-log = logging.getLogger(__name__)
 
 _CLASS_COUNTS = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
@@ -51,34 +51,6 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   FILTER(?g != <{ONTOLOGY_IRI}> && STRSTARTS(STR(?class), "{CKG_IRI}"))
 }} GROUP BY ?class ORDER BY ?class
 """
-
-
-@dataclass
-class BuildReport:
-    """What a build did: files, counts and seconds per stage."""
-
-    out_dir: Path
-    files: dict[str, Path] = field(default_factory=dict)
-    quads: int = 0
-    triples: int = 0
-    quotes_checked: int = 0
-    class_counts: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
-    conforms: bool = True
-    violations: int = 0
-    elapsed: float | None = None  # wall clock of the whole build (stages may overlap)
-
-    @property
-    def total_seconds(self) -> float:
-        return self.elapsed if self.elapsed is not None else sum(self.seconds.values())
-
-
-@contextmanager
-def _timed(report: BuildReport, stage: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    report.seconds[stage] = round(report.seconds.get(stage, 0.0) + time.perf_counter() - start, 3)
-    log.info("%s: %.2f s", stage, report.seconds[stage])
 
 
 LARGE_ENTERPRISES = 20_000  # more rows than this in enterprises.csv: the streaming build
@@ -104,67 +76,81 @@ def build(
     base_iri: str | None = None,
     on_stage: Callable[[str], None] | None = None,
     large: bool | None = None,
+    progress: Progress | None = None,
+    full_shacl: bool = False,
+    shapes: Path | None = None,
+    gap_reports: bool | None = None,
 ) -> BuildReport:
-    """Build the graph from a seeds folder into out_dir; see the module docstring.
+    """Build the graph from a seeds folder into out_dir; see the module docstring. The one
+    entry point of both build paths (see `report.BuildOptions` for the options).
 
     `large` (default: `is_large(seeds_dir)`) switches to `chainkg.stream.build_streaming`:
-    N-Quads, Turtle, an on-disk store and the gap reports, without JSON-LD and the site."""
+    N-Quads, an on-disk store and the gap reports, without Turtle, JSON-LD and the site;
+    `progress` (a rich Progress, started here while the build runs) shows its stages as bars.
+    The small path reports its stages through `on_stage` only (no live display: it forks
+    SHACL, which must not happen while a display thread holds locks)."""
+    options = BuildOptions(base_iri, on_stage, shapes, full_shacl, progress, gap_reports)
     if large if large is not None else is_large(seeds_dir):
-        from chainkg.stream import build_streaming
+        with progress or contextlib.nullcontext():
+            return build_streaming(seeds_dir, out_dir, options)
+    return _build_small(seeds_dir, Path(out_dir), options)
 
-        return build_streaming(seeds_dir, out_dir, base_iri, on_stage)
+
+def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) -> BuildReport:
+    """The stages of the module docstring, in memory."""
     started = time.perf_counter()
-    report = BuildReport(Path(out_dir))
-    notify = on_stage or (lambda _stage: None)
+    report = BuildReport(out_dir)
+    notify = options.notify
 
     notify("load")
-    with _timed(report, "load"):
-        seeds = load_seeds(seeds_dir, base_iri)
+    with timed(report, "load"):
+        seeds = load_seeds(seeds_dir, options.base_iri)
     notify("evidence")
-    with _timed(report, "evidence"):
+    with timed(report, "evidence"):
         report.quotes_checked = check_evidence(seeds)
     notify("assemble")
-    with _timed(report, "assemble"):
+    with timed(report, "assemble"):
         quads = list(dict.fromkeys(assemble(seeds)))
         report.quads = len(quads)
         report.triples = len({q.triple for q in quads})
     notify("validate")
     report.seconds["validate"] = 0.0  # filled in when SHACL is done
-    with _background(_validate, quads) as shacl:
+    with _background(_validate, quads, options.shapes) as shacl:
         store = store_from_quads(quads)
         notify("gaps")
-        with _timed(report, "gaps"):
+        with timed(report, "gaps"):
             analysis = gap_report_data(store)
         notify("site")
-        with _timed(report, "site"):
+        with timed(report, "site"):
             segment_gaps = [gap for _summary, gaps in analysis for gap in gaps]
             pages = render_site(store, gaps=segment_gaps)
         report.conforms, report.violations, text, report.seconds["validate"] = shacl.result()
     if not report.conforms:
         raise ValidationFailed(text)
     notify("write")
-    with _timed(report, "write"):
+    with timed(report, "write"):
         report.files = write_outputs(quads, report.out_dir, seeds.config.base_iri)
-    with _timed(report, "gaps"):
+    with timed(report, "gaps"):
         for path in write_gap_reports(store, report.out_dir / "site" / "gaps", data=analysis):
             report.files[f"site/gaps/{path.name}"] = path
-    with _timed(report, "site"):
+    with timed(report, "site"):
         write_site(pages, report.out_dir / "site")
         report.files["site"] = report.out_dir / "site"
     notify("count")
-    with _timed(report, "count"):
+    with timed(report, "count"):
         report.class_counts = class_counts(store)
     report.elapsed = round(time.perf_counter() - started, 3)
     return report
 
 
-def _validate(quads: list[ox.Quad]) -> tuple[bool, int, str, float]:
-    """SHACL on the quads: conforms, violations, report text, seconds. (Imported here: only
-    the process that validates needs pyshacl.)"""
-    from chainkg.validate import validate
+def _validate(quads: list[ox.Quad], shapes: Path | None) -> tuple[bool, int, str, float]:
+    """SHACL on the quads (against `shapes`, default the packaged shapes): conforms,
+    violations, report text, seconds. (Imported here: only the process that validates needs
+    pyshacl.)"""
+    from chainkg.validate import SHAPES_FILE, validate
 
     start = time.perf_counter()
-    shacl = validate(quads)
+    shacl = validate(quads, shapes or SHAPES_FILE)
     return shacl.conforms, shacl.violations, shacl.text, round(time.perf_counter() - start, 3)
 
 

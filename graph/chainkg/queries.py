@@ -15,21 +15,29 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pyoxigraph as ox
 
-from chainkg.config import QUERIES_DIR
+from chainkg.bindings import bind_value
+from chainkg.config import QUERIES_DIR, package_resource
 from chainkg.vocab import PREFIXES
-
-if TYPE_CHECKING:
-    from chainkg.remote import RemoteEndpoint
 
 _SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
 _PARAM = re.compile(r"^#\s*Param:\s*\??(\w+)\s*(?:[—:-]+\s*(.*))?$", re.IGNORECASE)
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+class Endpoint(Protocol):
+    """A store reached over SPARQL (`chainkg.remote.RemoteEndpoint`): it declares the preset
+    prefixes and binds the parameters itself."""
+
+    def query(
+        self, text: str, params: Mapping[str, str] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | bool: ...
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,9 @@ def parse_named_query(path: Path) -> NamedQuery:
 
 
 def list_queries(queries_dir: Path = QUERIES_DIR) -> list[NamedQuery]:
-    """Every named query, sorted by name."""
-    return [parse_named_query(p) for p in sorted(Path(queries_dir).glob("*.rq"))]
+    """Every named query, sorted by name; ResourceMissing if the folder is not there."""
+    folder = package_resource(Path(queries_dir), "The named queries folder")
+    return [parse_named_query(p) for p in sorted(folder.glob("*.rq"))]
 
 
 def get_query(name: str, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
@@ -86,16 +95,6 @@ def get_query(name: str, queries_dir: Path = QUERIES_DIR) -> NamedQuery:
     return parse_named_query(path)
 
 
-def bind_value(value: str) -> ox.NamedNode | ox.Literal:
-    """A parameter value as an RDF term: IRIs as IRIs, everything else as a plain literal."""
-    stripped = value.strip()
-    if stripped.startswith("<") and stripped.endswith(">"):
-        return ox.NamedNode(stripped[1:-1])
-    if re.match(r"^https?://\S+$", stripped):
-        return ox.NamedNode(stripped)
-    return ox.Literal(stripped)
-
-
 def term_text(term: object) -> str:
     """The lexical value of a result term; '' for unbound."""
     if term is None:
@@ -104,7 +103,7 @@ def term_text(term: object) -> str:
 
 
 def run_query(
-    store: ox.Store | RemoteEndpoint, text: str, params: dict[str, str] | None = None
+    store: ox.Store | Endpoint, text: str, params: dict[str, str] | None = None
 ) -> QueryResult:
     """Run SELECT or ASK against the default graph (the merge of all named graphs).
 
@@ -130,7 +129,7 @@ def run_query(
 
 
 def run_named_query(
-    store: ox.Store | RemoteEndpoint, query: NamedQuery, params: dict[str, str] | None = None
+    store: ox.Store | Endpoint, query: NamedQuery, params: dict[str, str] | None = None
 ) -> QueryResult:
     """Run a named query after checking its parameters; parameter columns are dropped."""
     params = dict(params or {})

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from chainkg.bindings import bind_value
 from chainkg.dialects import (
     STANDARD,
     VIRTUOSO,
@@ -109,8 +110,6 @@ class RemoteEndpoint:
     def prepare(self, text: str, params: Mapping[str, str] | None = None) -> str:
         """The query as sent: preset prefixes declared, LATERAL rewritten for a store without
         it, parameters bound as VALUES rows, and Virtuoso's string literals typed."""
-        from chainkg.queries import bind_value
-
         bindings = {k.lstrip("?$"): bind_value(v) for k, v in (params or {}).items()}
         text = with_values(self._portable(text), bindings)
         if self.probe()[0] != VIRTUOSO:

@@ -168,6 +168,13 @@ RELATION_PREDICATES = (
 )
 
 
+def relation_property(predicate: str) -> str:
+    """The ckg property a relations.csv predicate becomes: supplier_of -> supplierOf (the
+    ontology defines it; tests/chainkg/test_vocab.py checks each one)."""
+    head, *rest = predicate.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def _ref(name: str, targets: tuple[str, ...], required: bool = False, doc: str = "") -> Column:
     return Column(name, "ref", required=required, targets=targets, doc=doc)
 

@@ -42,7 +42,9 @@ def render() -> str:
     out.append("\n## Relation predicates\n")
     out.append(
         "`relations.csv` `predicate` values and the ckg property each becomes: "
-        + ", ".join(f"`{p}`" for p in schema.RELATION_PREDICATES)
+        + ", ".join(
+            f"`{p}` (`ckg:{schema.relation_property(p)}`)" for p in schema.RELATION_PREDICATES
+        )
         + ".\n"
     )
     return "\n".join(out)

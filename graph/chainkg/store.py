@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from chainkg.errors import SeedError, SeedProblem
+from chainkg.errors import SeedError
 from chainkg.vocab import PREFIXES
 
 FORMATS = {
@@ -50,42 +50,18 @@ def open_store(path: Path | str = DEFAULT_GRAPH_FILE) -> ox.Store:
         try:
             return ox.Store.read_only(str(path))
         except OSError as exc:
-            raise SeedError(
-                [
-                    SeedProblem(
-                        str(path),
-                        None,
-                        None,
-                        f"not an Oxigraph store folder ({exc})",
-                        "Pass the store a large build wrote (out/store) or a graph file",
-                    )
-                ]
+            raise SeedError.at(
+                path,
+                f"not an Oxigraph store folder ({exc})",
+                "Pass the store a large build wrote (out/store) or a graph file",
             ) from None
     if not path.is_file():
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    None,
-                    "graph not found",
-                    "Build it first with `chainkg build`, or pass --graph",
-                )
-            ]
+        raise SeedError.at(
+            path, "graph not found", "Build it first with `chainkg build`, or pass --graph"
         )
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
-        raise SeedError(
-            [
-                SeedProblem(
-                    str(path),
-                    None,
-                    None,
-                    "unknown RDF file extension",
-                    f"Use one of {', '.join(FORMATS)}",
-                )
-            ]
-        )
+        raise SeedError.at(path, "unknown RDF file extension", f"Use one of {', '.join(FORMATS)}")
     return store_from_quads(ox.parse(path=str(path), format=fmt))
 
 

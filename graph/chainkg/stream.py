@@ -10,18 +10,16 @@ import shutil
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
 from chainkg.errors import ValidationFailed
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
+from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
-
-if TYPE_CHECKING:
-    from chainkg.pipeline import BuildReport
 
 GAP_REPORTS_MAX = 50_000  # enterprises; above, `chainkg gaps` on the store when needed
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
@@ -146,13 +144,7 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
 
 
 def build_streaming(
-    seeds_dir: Path | str,
-    out_dir: Path | str = "out",
-    base_iri: str | None = None,
-    on_stage: Callable[[str], None] | None = None,
-    progress: Progress | None = None,
-    gap_reports: bool | None = None,
-    full_shacl: bool = False,
+    seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
     """The build for large seeds: text assembly bulk-loaded into an on-disk store -> store
     SHACL -> class counts -> gap reports (by default only up to GAP_REPORTS_MAX enterprises).
@@ -165,31 +157,32 @@ def build_streaming(
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
     the whole store, except for the constraints in ASSEMBLY_GUARANTEES (checked on a sample)
-    unless `full_shacl`.
+    unless `options.full_shacl`; against `options.shapes` if given, else the packaged shapes.
+    Called by `pipeline.build`, the one entry point.
     The graph files and the store change only if every stage up to validation succeeds.
     """
+    # Imported here: pyshacl and the gap analysis load slowly, and `chainkg query` imports
+    # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import write_gap_reports
-    from chainkg.pipeline import BuildReport, _timed
     from chainkg.tables import load_seeds
-    from chainkg.validate import validate_store
+    from chainkg.validate import SHAPES_FILE, validate_store
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = BuildReport(out)
-    notify = on_stage or (lambda _stage: None)
-    bar = progress or Progress(disable=True)
+    report = BuildReport(out, streaming=True)
+    bar = options.progress or Progress(disable=True)
 
     def stage(name: str, total: float | None = None) -> TaskID:
-        notify(name)
+        options.notify(name)
         return bar.add_task(name, total=total)
 
     task = stage("load")
-    with _timed(report, "load"):
-        seeds = load_seeds(seeds_dir, base_iri)
+    with timed(report, "load"):
+        seeds = load_seeds(seeds_dir, options.base_iri)
     bar.update(task, total=1, completed=1)
     task = stage("evidence")
-    with _timed(report, "evidence"):
+    with timed(report, "evidence"):
         report.quotes_checked = check_evidence(seeds)
     bar.update(task, total=1, completed=1)
     rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
@@ -197,11 +190,11 @@ def build_streaming(
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     shutil.rmtree(store_tmp, ignore_errors=True)
     try:
-        with _timed(report, "assemble"):
+        with timed(report, "assemble"):
             report.quads = write_text(seeds, nq_tmp, nt_tmp, on_rows=lambda k: bar.advance(task, k))
             bar.update(task, completed=rows)
         task = stage("bulk-load")  # no total: Oxigraph reports no progress
-        with _timed(report, "bulk-load"):
+        with timed(report, "bulk-load"):
             store = bulk_load(nt_tmp, store_tmp)
             nt_tmp.unlink()
         bar.update(task, total=1, completed=1)
@@ -209,28 +202,29 @@ def build_streaming(
         # (1M enterprises: optimize 28 s, then SHACL 16 s; without it SHACL took 49 s), and
         # leaves the store fast for its users.
         task = stage("optimize")
-        with _timed(report, "optimize"):
+        with timed(report, "optimize"):
             store.optimize()
         bar.update(task, total=1, completed=1)
         task = stage("validate")
-        with _timed(report, "validate"):
+        with timed(report, "validate"):
             shacl = validate_store(
                 store,
+                options.shapes or SHAPES_FILE,
                 on_check=lambda _c: bar.advance(task),
                 path=store_tmp,
-                guaranteed=() if full_shacl else ASSEMBLY_GUARANTEES,
+                guaranteed=() if options.full_shacl else ASSEMBLY_GUARANTEES,
             )
             report.conforms, report.violations = shacl.conforms, shacl.violations
         bar.update(task, total=1, completed=1)
         if not shacl.conforms:
             raise ValidationFailed(shacl.text)
         task = stage("count")
-        with _timed(report, "count"):
+        with timed(report, "count"):
             report.triples = len(store)
             report.class_counts = class_counts_store(store)
         bar.update(task, total=1, completed=1)
         task = stage("write")
-        with _timed(report, "write"):
+        with timed(report, "write"):
             del store  # closes the store before it moves
             os.replace(nq_tmp, out / "graph.nq")
             for stale in ("graph.ttl", "graph.jsonld"):
@@ -247,10 +241,11 @@ def build_streaming(
         nt_tmp.unlink(missing_ok=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
     enterprises = report.class_counts.get("Enterprise", 0)
-    if not (gap_reports if gap_reports is not None else enterprises <= GAP_REPORTS_MAX):
+    wanted = options.gap_reports
+    if not (wanted if wanted is not None else enterprises <= GAP_REPORTS_MAX):
         return report
     task = stage("gaps")
-    with _timed(report, "gaps"):
+    with timed(report, "gaps"):
         store = ox.Store.read_only(str(out / "store"))
         for path in write_gap_reports(store, out / "site" / "gaps"):
             report.files[f"site/gaps/{path.name}"] = path

@@ -19,7 +19,7 @@ import rdflib
 import rdflib.collection
 from pyshacl import validate as shacl_validate
 
-from chainkg.config import ONTOLOGY_DIR
+from chainkg.config import ONTOLOGY_DIR, package_resource
 from chainkg.vocab import PREFIXES
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
@@ -77,13 +77,19 @@ def validate(quads: Iterable[ox.Quad], shapes: Path = SHAPES_FILE) -> Validation
     return ValidationReport(conforms, report_graph, text)
 
 
+def parse_turtle(path: Path, what: str) -> rdflib.Graph:
+    """A Turtle file (the shapes, the ontology) as an rdflib graph; ResourceMissing names a
+    missing file instead of an empty or cryptic answer."""
+    return rdflib.Graph().parse(package_resource(Path(path), what), format="turtle")
+
+
 def _pyshacl(
     data: rdflib.Graph, shapes: Path, focus: list | None = None
 ) -> tuple[bool, rdflib.Graph, str]:
     """pyshacl with the shapes file, no inference, SHACL-AF, on `focus` nodes if given."""
     conforms, report_graph, text = shacl_validate(
         data,
-        shacl_graph=rdflib.Graph().parse(shapes, format="turtle"),
+        shacl_graph=parse_turtle(shapes, "The SHACL shapes file"),
         inference="none",
         advanced=True,
         allow_warnings=True,
@@ -142,8 +148,8 @@ class StoreCheck:
 
 def compile_shapes(shapes: Path = SHAPES_FILE) -> tuple[list[StoreCheck], list[str]]:
     """SPARQL checks for the shapes, and the constraints left to the sampled pyshacl run."""
-    g = rdflib.Graph().parse(shapes, format="turtle")
-    g += rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")  # for rdfs:subClassOf
+    g = parse_turtle(shapes, "The SHACL shapes file")
+    g += parse_turtle(ONTOLOGY_FILE, "The ontology file")  # for rdfs:subClassOf
     sh = rdflib.Namespace(SH)
     checks: list[StoreCheck] = []
     skipped: list[str] = []
@@ -448,7 +454,7 @@ def _worker_main() -> None:
 def _sample_graph(store: ox.Store, shapes: Path, sample: int) -> tuple[rdflib.Graph, list]:
     """Up to `sample` focus nodes per target class with their outgoing triples, the types
     of their objects, and the ontology (for the types of vocabulary individuals)."""
-    g = rdflib.Graph().parse(shapes, format="turtle")
+    g = parse_turtle(shapes, "The SHACL shapes file")
     targets = sorted({str(t) for t in g.objects(None, rdflib.URIRef(SH + "targetClass"))})
     focus: list[str] = []
     for target in targets:
@@ -464,7 +470,8 @@ def _sample_graph(store: ox.Store, shapes: Path, sample: int) -> tuple[rdflib.Gr
     triples = store.query(construct, prefixes=PREFIXES)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
-    graph.parse(ONTOLOGY_FILE, format="turtle")  # the store may hold no ontology graph
+    # the store may hold no ontology graph
+    graph.parse(package_resource(ONTOLOGY_FILE, "The ontology file"), format="turtle")
     return graph, [rdflib.URIRef(f) for f in focus]
 
 

@@ -1,6 +1,7 @@
 """The chainkg vocabulary as a closed namespace: a typo raises instead of minting a new IRI.
 
-`tests/test_vocab.py` checks that these terms and `ontology/chainkg.ttl` define the same set.
+`tests/chainkg/test_vocab.py` checks that these terms and `ontology/chainkg.ttl` define the same
+set.
 """
 
 from rdflib import Namespace, URIRef

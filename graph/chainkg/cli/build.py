@@ -1,4 +1,5 @@
-"""`chainkg build`: seeds folder -> out/ (graph files, then the views)."""
+"""`chainkg build`: seeds folder -> out/ (graph files, then the views). Flags and printing only:
+`chainkg.pipeline.build` chooses the path and runs it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from chainkg.cli import app, handle_errors
-from chainkg.config import DEFAULT_SEEDS
-from chainkg.pipeline import LARGE_ENTERPRISES, BuildReport, build, is_large
-from chainkg.stream import GAP_REPORTS_MAX, build_streaming
+from chainkg.cli.common import app, handle_errors
+from chainkg.config import default_seeds
+from chainkg.pipeline import LARGE_ENTERPRISES, BuildReport, build
+from chainkg.stream import GAP_REPORTS_MAX
 
 out = Console()
 
@@ -19,7 +21,12 @@ out = Console()
 @app.command("build")
 @handle_errors
 def build_command(
-    seeds: Path = typer.Option(DEFAULT_SEEDS, "--seeds", help="Seeds folder to read."),
+    seeds: Path | None = typer.Option(
+        None,
+        "--seeds",
+        help="Seeds folder to read (default: ./seeds if it holds a dataset.toml, else the "
+        "example data set installed with chainkg).",
+    ),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Folder to write into."),
     base_iri: str | None = typer.Option(None, "--base-iri", help="Override the base IRI."),
     large: bool | None = typer.Option(
@@ -34,11 +41,30 @@ def build_command(
         help="Large builds: also check over the whole store the constraints the assembler "
         "guarantees by construction (otherwise checked on a sample; slower).",
     ),
+    shapes: Path | None = typer.Option(
+        None,
+        "--shapes",
+        exists=True,
+        dir_okay=False,
+        help="Validate against this SHACL file instead of the packaged ontology/shapes.ttl.",
+    ),
 ) -> None:
     """Build the graph (Turtle, N-Quads, JSON-LD) from the seed tables and articles."""
-    if large if large is not None else is_large(seeds):
-        report = _build_large(seeds, out_dir, base_iri, full_shacl)
-        print_summary(report)
+    if seeds is None:
+        seeds, why = default_seeds()
+        out.print(f"Seeds: {why}.", highlight=False)
+    columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
+    bars = Progress(*columns, console=out)  # started by the streaming build only
+
+    def on_stage(stage: str) -> None:
+        # Plain lines, not a live spinner, on the small path: it forks SHACL, which must not
+        # happen while another thread (a spinner) holds locks. The bars name the large stages.
+        if not bars.live.is_started:
+            out.print(f"{stage}…", style="dim")
+
+    report = build(seeds, out_dir, base_iri, on_stage, large, bars, full_shacl, shapes)
+    print_summary(report)
+    if report.streaming:
         out.print(
             f"Turtle, JSON-LD and the HTML site are not written for large graphs (the site is "
             f"built for seeds of at most {LARGE_ENTERPRISES:,} enterprises); query "
@@ -52,22 +78,6 @@ def build_command(
                 f"takes minutes at this size); run `chainkg gaps --graph {out_dir / 'store'}`.",
                 highlight=False,
             )
-        return
-    # Stage names as plain lines, not a live spinner: the site stage may fork worker
-    # processes, which must not happen while another thread (a spinner) holds locks.
-    report = build(seeds, out_dir, base_iri, on_stage=lambda s: out.print(f"{s}…", style="dim"))
-    print_summary(report)
-
-
-def _build_large(
-    seeds: Path, out_dir: Path, base_iri: str | None, full_shacl: bool = False
-) -> BuildReport:
-    """The streaming build with one rich progress bar per stage."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description:>15}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=out) as progress:
-        return build_streaming(seeds, out_dir, base_iri, progress=progress, full_shacl=full_shacl)
 
 
 def print_summary(report: BuildReport) -> None:
@@ -82,11 +92,10 @@ def print_summary(report: BuildReport) -> None:
         f"total {report.total_seconds:.2f} s"
     )
     out.print(f"SHACL: {'conforms' if report.conforms else 'FAILS'}")
-    for name, path in report.files.items():
+    for path in report.files.values():
         out.print(
             f"wrote {path}  ({path.stat().st_size:,} bytes)"
             if path.is_file()
             else f"wrote {path}/",
             highlight=False,
         )
-        del name

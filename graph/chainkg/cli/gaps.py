@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from chainkg.cli import app, handle_errors
+from chainkg.cli.common import app, handle_errors
 from chainkg.cli.serve import (
     AuthOption,
     DefaultGraphOption,

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import typer
 from rich.console import Console
 
-from chainkg.cli import app, handle_errors
+from chainkg.cli.common import app, handle_errors
 from chainkg.store import DEFAULT_GRAPH_FILE, open_store
 
 if TYPE_CHECKING:  # chainkg.remote (and the HTTP modules it loads) only when a command runs

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from chainkg.cli import app, handle_errors
+from chainkg.cli.common import app, handle_errors
 from chainkg.synth import synthesize
 
 out = Console()

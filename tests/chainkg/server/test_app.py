@@ -25,6 +25,7 @@ from chainkg.queries import QueryResult, list_queries, run_query, term_text
 from chainkg.server import ChainkgServer, ServeConfig
 from chainkg.server.text import update_keyword, uses_service, with_prefixes, with_values
 from chainkg.vocab import PREFIXES
+from tests.helpers import stop_process
 from tests.sparql_compare import TEST_QUERIES, all_named_queries, comparable
 
 COUNT_CLASSES = "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
@@ -458,9 +459,4 @@ def test_serve_command_starts_and_stops(seed_build: BuildReport, tmp_path: Path)
         assert int(count) > 10
         assert (tmp_path / "store").is_dir()
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, 15)

@@ -12,7 +12,7 @@ from chainkg.cli import app
 from chainkg.gap_report import lists_frame
 from chainkg.lists import EMPTY_NOTE, LISTS, seven_lists
 from chainkg.pipeline import BuildReport
-from tests.test_gaps import EXPECTED, basic_build, basic_store  # noqa: F401  (fixtures)
+from tests.chainkg.test_gaps import EXPECTED, basic_build, basic_store  # noqa: F401  (fixtures)
 
 
 def test_seven_lists_known_by_construction(basic_store: ox.Store) -> None:  # noqa: F811

@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.progress import Progress
 
 from chainkg.pipeline import build
-from tests.helpers import copy_tiny, edit_csv
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, copy_tiny, edit_csv
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess:
@@ -40,6 +39,27 @@ def test_build_command_exit_0_and_summary(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "graph.ttl").is_file()
 
 
+def test_build_command_takes_the_streaming_path_when_asked(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_build("--seeds", str(copy_tiny(tmp_path)), "--out", str(out), "--large")
+    assert result.returncode == 0, result.stderr
+    assert "SHACL: conforms" in result.stdout and "not written for large graphs" in result.stdout
+    assert (out / "store").is_dir() and (out / "graph.nq").is_file()
+    assert not (out / "graph.ttl").exists()
+
+
+def test_one_entry_point_runs_both_paths_with_the_same_counts(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    stages: list[str] = []
+    bars = Progress(disable=True)
+    large = build(seeds, tmp_path / "large", on_stage=stages.append, large=True, progress=bars)
+    assert large.streaming and not bars.live.is_started  # started for the build, then stopped
+    assert {"load", "assemble", "bulk-load", "validate"} <= set(stages)
+    small = build(seeds, tmp_path / "small", large=False)
+    assert not small.streaming
+    assert large.class_counts == small.class_counts and large.triples == small.triples
+
+
 def test_bad_input_exit_2_and_previous_out_untouched(tmp_path: Path) -> None:
     seeds, out = copy_tiny(tmp_path), tmp_path / "out"
     assert run_build("--seeds", str(seeds), "--out", str(out)).returncode == 0
@@ -63,18 +83,7 @@ ckgsh:EveryEnterpriseNeedsADescription a sh:NodeShape ; sh:targetClass ckg:Enter
 """,
         encoding="utf-8",
     )
-    code = f"""
-import sys
-from pathlib import Path
-
-import pytest
-import chainkg.validate as v
-v.SHAPES_FILE = Path({str(shapes)!r})
-v.validate.__defaults__ = (v.SHAPES_FILE,)
-from chainkg.cli import main
-sys.exit(main(["build", "--seeds", {str(seeds)!r}, "--out", {str(out)!r}]))
-"""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    result = run_build("--seeds", str(seeds), "--out", str(out), "--shapes", str(shapes))
     assert result.returncode == 1, result.stderr
     assert "SHACL validation failed" in result.stderr
     assert not out.exists()

@@ -48,16 +48,6 @@ def test_facts_sit_in_their_source_graph(tmp_path: Path) -> None:
     }
 
 
-def test_multi_source_row_goes_into_each_source_graph(seed_store: ox.Store) -> None:
-    zone = ox.NamedNode("https://w3id.org/chainkg/zhuzhou-hitech/place/zhuzhou-hitech-zone")
-    graphs = {
-        q.graph_name.value.rsplit("/", 1)[-1]
-        for q in seed_store.quads_for_pattern(zone, None, None)
-        if not isinstance(q.graph_name, ox.DefaultGraph)
-    }
-    assert {"hz-70years-2019", "tianyuan-survey-2023"} <= graphs
-
-
 def test_base_iri_override_moves_every_minted_iri(tmp_path: Path) -> None:
     seeds = load_seeds(copy_tiny(tmp_path), base_iri="https://data.example.com/kg/")
     minted = {

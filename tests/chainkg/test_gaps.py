@@ -25,7 +25,7 @@ from chainkg.queries import run_query
 from chainkg.store import open_store
 from chainkg.synth import synthesize
 
-CASE = Path(__file__).parent / "cases" / "gaps" / "basic"
+CASE = Path(__file__).parents[1] / "cases" / "gaps" / "basic"
 EXPECTED = json.loads((CASE / "expected.json").read_text(encoding="utf-8"))
 
 

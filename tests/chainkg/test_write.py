@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 from chainkg import write
 from chainkg.pipeline import build
-from tests.helpers import copy_tiny
+from tests.helpers import REPO, copy_tiny
 
 
 def test_same_seeds_give_byte_identical_files(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_whole_out_folder_identical_across_processes(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = REPO
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"

@@ -25,27 +25,6 @@ def test_tiny_seeds_load_with_all_tables(tmp_path: Path) -> None:
     assert seeds.articles["a1"].startswith("示例高新区")
 
 
-def test_real_seeds_load(seed_build) -> None:  # the fixture builds; load again to inspect
-    from chainkg.config import DEFAULT_SEEDS
-
-    seeds = load_seeds(DEFAULT_SEEDS)
-    assert len(seeds.articles) == 5
-    for name in (
-        "places",
-        "enterprises",
-        "organizations",
-        "chains",
-        "segments",
-        "projects",
-        "programs",
-        "events",
-        "statistics",
-        "relations",
-        "frameworks",
-    ):
-        assert len(seeds.tables[name]) > 0, name
-
-
 def test_missing_column(tmp_path: Path) -> None:
     seeds = copy_tiny(tmp_path)
     path = seeds / "enterprises.csv"
@@ -88,19 +67,29 @@ def test_duplicate_id_across_tables(tmp_path: Path) -> None:
     assert "duplicate id 'demo-zone'" in problem.message and "places.csv line 3" in problem.hint
 
 
-def test_reference_to_missing_id(tmp_path: Path) -> None:
-    seeds = copy_tiny(tmp_path)
-    edit_csv(seeds / "relations.csv", 1, object="no-such-firm")
-    [problem] = problems_of(seeds)
-    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 3, "object")
-    assert "'no-such-firm' is not an id" in problem.message
+# One bad cell -> exactly one problem: (file, data row, change, file line, field, in message)
+ONE_PROBLEM = {
+    "reference to a missing id": (
+        "relations.csv", 1, {"object": "no-such-firm"}, 3, "object", "'no-such-firm' is not an id"
+    ),
+    "reference to the wrong table": (
+        "enterprises.csv", 0, {"located_in": "yi"}, 2, "located_in", "enterprises.csv"
+    ),
+    "curator assertion without a note": ("relations.csv", 2, {"note": ""}, 4, "note", ""),
+    "source and quote counts differ": (
+        "places.csv", 0, {"source": "a1|a1"}, 2, "quote", "2 source(s) but 1 quote(s)"
+    ),
+}  # fmt: skip
 
 
-def test_reference_to_wrong_table(tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", ONE_PROBLEM.values(), ids=list(ONE_PROBLEM))
+def test_one_bad_cell_is_named_by_file_line_and_field(tmp_path: Path, case: tuple) -> None:
+    file, row, change, line, field, in_message = case
     seeds = copy_tiny(tmp_path)
-    edit_csv(seeds / "enterprises.csv", 0, located_in="yi")
+    edit_csv(seeds / file, row, **change)
     [problem] = problems_of(seeds)
-    assert problem.field == "located_in" and "enterprises.csv" in problem.message
+    assert (Path(problem.file).name, problem.line, problem.field) == (file, line, field)
+    assert in_message in problem.message
 
 
 def test_bad_number_and_bad_year(tmp_path: Path) -> None:
@@ -115,20 +104,6 @@ def test_bad_date_and_bad_enum(tmp_path: Path) -> None:
     edit_csv(seeds / "sources.csv", 0, date="2024年5月1日", date_basis="guessed")
     found = {p.field for p in problems_of(seeds)}
     assert found == {"date", "date_basis"}
-
-
-def test_curator_assertion_needs_note(tmp_path: Path) -> None:
-    seeds = copy_tiny(tmp_path)
-    edit_csv(seeds / "relations.csv", 2, note="")
-    [problem] = problems_of(seeds)
-    assert (problem.field, problem.line) == ("note", 4)
-
-
-def test_source_and_quote_counts_must_match(tmp_path: Path) -> None:
-    seeds = copy_tiny(tmp_path)
-    edit_csv(seeds / "places.csv", 0, source="a1|a1")
-    [problem] = problems_of(seeds)
-    assert problem.field == "quote" and "2 source(s) but 1 quote(s)" in problem.message
 
 
 def test_file_not_utf8(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from chainkg.queries import NamedQuery, run_named_query, run_query
 from chainkg.remote import Credentials, RemoteEndpoint, RemoteError, connect, push
 from chainkg.server.text import with_prefixes
 from chainkg.vocab import PREFIXES
-from tests.helpers import command_beside_python
+from tests.helpers import command_beside_python, stop_process
 from tests.sparql_compare import all_named_queries, comparable
 
 OXIGRAPH = command_beside_python("oxigraph")
@@ -63,37 +63,26 @@ def start_oxigraph() -> tuple[subprocess.Popen[bytes], str]:
                     process.stderr.read().decode() if process.stderr else ""
                 ) from None
             time.sleep(0.05)
-    stop(process)
+    stop_process(process)
     raise RuntimeError("oxigraph serve did not start")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
+def running_oxigraph() -> Iterator[str]:
+    process, url = start_oxigraph()
     try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if process.stderr:
-        process.stderr.close()
+        yield url
+    finally:
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
 def oxigraph_url() -> Iterator[str]:
-    process, url = start_oxigraph()
-    try:
-        yield url
-    finally:
-        stop(process)
+    yield from running_oxigraph()
 
 
 @pytest.fixture()
 def fresh_oxigraph_url() -> Iterator[str]:
-    process, url = start_oxigraph()
-    try:
-        yield url
-    finally:
-        stop(process)
+    yield from running_oxigraph()
 
 
 @pytest.fixture(scope="module")
