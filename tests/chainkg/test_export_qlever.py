@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import rdflib
 
 from chainkg.pipeline import BuildReport
-from tests.test_remote import CLI
+from tests.chainkg.test_remote import CLI
 
 
 def _export(seed_build: BuildReport, target: Path) -> Path:

@@ -25,8 +25,9 @@ import pytest
 from chainkg.pipeline import BuildReport
 from chainkg.queries import NamedQuery, run_named_query, run_query
 from chainkg.remote import RemoteEndpoint, connect, push
+from tests.chainkg.test_remote import CLI, _params, _sorted_json, free_port
+from tests.helpers import stop_process
 from tests.sparql_compare import all_named_queries, comparable
-from tests.test_remote import CLI, _params, _sorted_json, free_port, stop
 
 VIRTUOSO_T = Path("/usr/bin/virtuoso-t")
 ISQL_VT = Path("/usr/bin/isql-vt")
@@ -142,7 +143,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
         assert changed.returncode == 0 and "Error" not in changed.stdout, changed.stdout
         yield Virtuoso(base + "/sparql", base + "/sparql-auth", sql_port, password)
     finally:
-        stop(process)
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
