@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +106,10 @@ class RemoteEndpoint:
             if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise ValueError(f"'{url}' is not an http(s) URL")
         self._opener = _opener(self.query_url, self.store_url, self.credentials)
+        digest = [
+            h for h in self._opener.handlers if isinstance(h, urllib.request.HTTPDigestAuthHandler)
+        ]
+        self._digest = digest[0] if digest else None
 
     def prepare(self, text: str, params: Mapping[str, str] | None = None) -> str:
         """The query as sent: preset prefixes declared, LATERAL rewritten for a store without
@@ -155,14 +159,21 @@ class RemoteEndpoint:
             return without_lateral(text)
         return text
 
-    def put_graph(self, data: bytes, graph: str | None, media_type: str = "application/n-triples"):
-        """Replace one graph (None: the default graph) with the given RDF (GSP PUT)."""
+    def put_graph(
+        self,
+        data: bytes,
+        graph: str | None,
+        media_type: str = "application/n-triples",
+        method: str = "PUT",
+    ) -> None:
+        """Replace one graph (None: the default graph) with the given RDF (GSP PUT), or add
+        the RDF to it (method POST)."""
         if not self.store_url:
             raise ValueError("no Graph Store Protocol URL: give --store-url")
         query = urllib.parse.urlencode({"graph": graph} if graph else {"default": ""})
         separator = "&" if "?" in self.store_url else "?"
         self._request(
-            "PUT", f"{self.store_url}{separator}{query}", data, {"Content-Type": media_type}
+            method, f"{self.store_url}{separator}{query}", data, {"Content-Type": media_type}
         )
 
     def _request(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -180,6 +191,16 @@ class RemoteEndpoint:
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         if auth := self.credentials.header():
             request.add_header("Authorization", auth)
+        elif (
+            body
+            and len(body) > _SMALL_BODY
+            and self.credentials.scheme == "digest"
+            and (answer := self._digest_answer(request))
+        ):
+            # A digest server answers 401 and closes before reading a large body, which the
+            # client sees as a broken pipe, never as the challenge: get the challenge with a
+            # bodiless GET first and send the body with its answer.
+            request.add_header("Authorization", answer)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.read(), response.headers.get("Server", "")
@@ -191,6 +212,26 @@ class RemoteEndpoint:
             raise RemoteError(f"{method} {url} -> HTTP {exc.code}: {detail}") from exc
         except (urllib.error.URLError, OSError) as exc:
             raise RemoteError(f"{method} {url} failed: {exc}") from exc
+
+    def _digest_answer(self, request: urllib.request.Request) -> str | None:
+        """The digest Authorization header for `request`, from the challenge the server gives
+        a bodiless GET of the same URL (None if it asks for none; the answer is not read)."""
+        probe = urllib.request.Request(request.full_url, method="GET")
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout):
+                return None
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        except (urllib.error.URLError, OSError) as exc:
+            raise RemoteError(f"GET {request.full_url} failed: {exc}") from exc
+        scheme, _, params = challenge.partition(" ")
+        if scheme.lower() != "digest":
+            return None
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        return self._digest.get_authorization(request, fields) if self._digest else None
+
+
+_SMALL_BODY = 64 * 1024  # bodies a server's socket buffers take in whole before it answers
 
 
 def _true_answer(data: bytes) -> bool:
@@ -276,10 +317,34 @@ def push(endpoint: RemoteEndpoint, graph_file: Path | str, into: str | None = No
             by_graph[into].append(quad.triple)
     report = PushReport()
     for name, triples in by_graph.items():
-        data = _ntriples(dict.fromkeys(triples))
-        endpoint.put_graph(data, None if name == "" else name)
+        graph = None if name == "" else name
+        for n, batch in enumerate(_batches(_ntriples(dict.fromkeys(triples)))):
+            if n == 0:
+                endpoint.put_graph(batch, graph)  # replaces the graph
+            else:
+                endpoint.put_graph(batch, graph, method="POST")  # adds to it
         report.graphs[name or "(default graph)"] = len(set(triples))
     return report
+
+
+PUSH_BATCH_BYTES = 512 * 1024  # Virtuoso 7 drops request bodies of about 2 MB and more
+
+
+def _batches(ntriples: bytes, limit: int = PUSH_BATCH_BYTES) -> Iterator[bytes]:
+    """N-Triples text in whole-line pieces of at most `limit` bytes (a longer line alone);
+    always at least one piece, so an empty graph is still replaced."""
+    start, size = 0, len(ntriples)
+    while True:
+        if size - start <= limit:
+            end = size
+        else:
+            end = ntriples.rfind(b"\n", start, start + limit) + 1
+            if end <= start:  # one line longer than the limit
+                end = ntriples.index(b"\n", start) + 1
+        yield ntriples[start:end]
+        start = end
+        if start >= size:
+            return
 
 
 def _graph_name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:

@@ -355,3 +355,15 @@ def test_oxigraph_is_probed_as_standard_with_lateral(pushed: RemoteEndpoint) -> 
     assert pushed.probe() == ("standard", True)
     query = next(q for q in all_named_queries() if q.name == "gap-chain-actors")
     assert "LATERAL" in pushed.prepare(query.text)  # sent as written
+
+
+def test_push_batches_are_whole_lines_within_the_limit() -> None:
+    from chainkg.remote import _batches
+
+    text = b"".join(b"<http://a/%d> <http://b> <http://c> .\n" % i for i in range(5000))
+    parts = list(_batches(text, 1000))
+    assert b"".join(parts) == text and len(parts) > 100
+    assert all(len(p) <= 1000 and p.endswith(b"\n") for p in parts)
+    long_line = b"x" * 5000 + b"\n"
+    assert list(_batches(long_line + b"y\n", 1000)) == [long_line, b"y\n"]
+    assert list(_batches(b"")) == [b""]  # an empty graph is still replaced
