@@ -215,9 +215,20 @@ def execute(store: ox.Store, job: Job) -> Answer:
                 "Add a LIMIT or narrow the query.\n"
             )
             return Answer(422, TEXT, message.encode())
-        return Answer(500, TEXT, f"Query failed: {exc}\n".encode())
+        return _failure(exc)
     charset = "" if "json" in media or "xml" in media else "; charset=utf-8"
     return Answer(200, media + charset, bytes(sink.data))
+
+
+def _failure(exc: Exception) -> Answer:
+    """The answer for an engine error; a blocked network call is a refused SERVICE."""
+    if "os error 1)" in str(exc):  # EPERM from the sandbox: the query tried to connect
+        message = (
+            "Refused: federated queries (SERVICE) are not allowed on this endpoint "
+            "(the query workers have no network access)."
+        )
+        return Answer(403, TEXT, f"{message}\n".encode())
+    return Answer(500, TEXT, f"Query failed: {exc}\n".encode())
 
 
 def _load(graph: str) -> ox.Store:
@@ -249,7 +260,7 @@ def worker_main(graph: str, conn_in: Connection, conn_out: Connection, memory_mb
             except RecursionError:
                 answer = Answer(400, TEXT, b"Bad query: nested too deeply.\n")
             except Exception as exc:  # noqa: BLE001 - report any engine failure to the client
-                answer = Answer(500, TEXT, f"Query failed: {exc}\n".encode())
+                answer = _failure(exc)
             conn_out.send(answer)
             if answer.retire:
                 return
@@ -397,9 +408,7 @@ class WorkerPool:
         """Run a job (see the lanes above), waiting for a worker at most `wait_limit` s."""
         deadline = time.monotonic() + wait_limit
         key = job.key()
-        with self._cond:
-            slow = key in self._slow
-        taken = self._take((GENERAL,) if slow or not self.fast_size else (FAST, GENERAL), deadline)
+        taken = self._take(key, deadline)
         if taken is None:
             return BUSY
         worker, started = taken, time.monotonic()
@@ -412,7 +421,7 @@ class WorkerPool:
             if not self._swap_into_general(worker):
                 log.info("fast lane: stopping a query after %.1f s to rerun it", fast_limit)
                 self._replace(worker)
-                taken = self._take((GENERAL,), deadline)
+                taken = self._take(key, deadline)
                 if taken is None:
                     return BUSY
                 worker, started = taken, time.monotonic()
@@ -428,10 +437,13 @@ class WorkerPool:
         )
         return Answer(503, TEXT, message.encode())
 
-    def _take(self, lanes: tuple[str, ...], deadline: float) -> _Worker | None:
+    def _take(self, key: tuple[object, ...], deadline: float) -> _Worker | None:
+        """An idle worker: general or fast, or only general for a query known to be slow
+        (looked up again after every wait: another run of it may have just proved slow)."""
         with self._cond:
             while not self._closed:
-                for lane in lanes:
+                slow = key in self._slow or not self.fast_size
+                for lane in (GENERAL,) if slow else (FAST, GENERAL):
                     if self._idle[lane]:
                         return self._idle[lane].popleft()
                 remaining = deadline - time.monotonic()
