@@ -283,6 +283,8 @@ class ChainkgServer:
         body = await self._body(request)
         ctype, _, ctype_params = request.headers.get("content-type", "").partition(";")
         ctype = ctype.strip().lower()
+        if ctype == "application/sparql-update":
+            raise _BadRequest(_refuse("SPARQL Update"))
         charset = ""
         for part in ctype_params.split(";"):
             name, _, value = part.partition("=")
@@ -295,8 +297,6 @@ class ChainkgServer:
                 params.setdefault(key, []).extend(values)
         elif ctype == "application/sparql-query":
             params["query"] = [_utf8(body)]
-        elif ctype == "application/sparql-update":
-            raise _BadRequest(_refuse("SPARQL Update"))
         else:
             raise _BadRequest(
                 _text(
