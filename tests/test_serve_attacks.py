@@ -7,6 +7,8 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -383,3 +385,16 @@ def test_per_client_limit(seed_build: BuildReport) -> None:
         answers = [run.result(timeout=60) for run in runs]
     refused = [body for status, _, body in answers if status == 429]
     assert len(refused) == 3 and b"at most 2 run at a time" in refused[0]
+
+
+def test_chainkg_query_reports_the_engine_crash(seed_build: BuildReport) -> None:
+    """`chainkg query` runs a local query in a forked child: exit 2 and a message, not 134."""
+    cmd = [
+        sys.executable, "-c", "import sys; from chainkg.cli import main; sys.exit(main())",
+        "query", "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 1",
+        "--graph", str(seed_build.files["graph.nq"]),
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "the query engine crashed on this query" in done.stderr
+    assert "STR(?x)" in done.stderr
