@@ -8,10 +8,11 @@ this machine instead.
     python bench/load_test.py --graph out/graph.nq --clients 50 200 --requests 2000
     python bench/load_test.py --graph out/graph.nq --clients 50 200 --no-cache
 
-Each client is an asyncio task with one keep-alive HTTP/1.1 connection; it POSTs the named
-queries (those without required parameters) round-robin, from its own starting point, until
-the level's request budget or time limit is spent. Any non-200 answer or socket error counts as
-an error.
+Each client is an asyncio task with one keep-alive HTTP/1.1 connection from its own loopback
+source address (127.0.0.2, 127.0.0.3, ...: the server limits queries per client address, and
+200 clients are 200 addresses); it POSTs the named queries (those without required parameters)
+round-robin, from its own starting point, until the level's request budget or time limit is
+spent. Any non-200 answer or socket error counts as an error.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Level:
 
 async def _client(
     host: str, port: int, bodies: list[bytes], start: int, level: Level, budget: list[int],
-    deadline: float, timeout: float,
+    deadline: float, timeout: float, source: str,
 ) -> None:  # fmt: skip
     reader = writer = None
     i = start
@@ -65,7 +66,7 @@ async def _client(
         began = time.monotonic()
         try:
             if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
+                reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
             assert reader is not None
             writer.write(body)
             await writer.drain()
@@ -120,10 +121,18 @@ async def run_level(
     began = time.monotonic()
     deadline = began + duration
     await asyncio.gather(
-        *(_client(host, port, bodies, k, level, budget, deadline, timeout) for k in range(clients))
+        *(
+            _client(host, port, bodies, k, level, budget, deadline, timeout, _source(k))
+            for k in range(clients)
+        )
     )
     level.seconds = time.monotonic() - began
     return level
+
+
+def _source(k: int) -> str:
+    """Client k's loopback source address (127.0.0.2 upwards; Linux routes all of 127/8)."""
+    return f"127.0.{(k + 2) // 256}.{(k + 2) % 256}"
 
 
 def _free_port() -> int:

@@ -26,6 +26,7 @@ LEAKED = {"type": "literal", "value": "LEAKED"}
 HIDDEN = "PREFIX ex: <http://e/> SELECT ?c WHERE {{ OPTIONAL {{ ?s ex:a{esc} ?o }} "
 HIDDEN += "SERVICE <{url}> {{ ?c ?p ?q }} }}"
 READ_TIMEOUT = 1.0
+IDLE_TIMEOUT = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def server(seed_build: BuildReport) -> Iterator[ChainkgServer]:
         time_limit=30,
         worker_memory_mb=MEMORY_MB,
         read_timeout=READ_TIMEOUT,
-        keep_alive=2.0,
+        idle_timeout=IDLE_TIMEOUT,
     )
     with ChainkgServer(config).start() as running:
         yield running
@@ -288,7 +289,7 @@ def test_half_open_requests_are_timed_out_without_threads(server: ChainkgServer)
             sockets.append(sock)
         assert threading.active_count() - threads_before < 5
         assert request(server, "GET", "/health", timeout=5)[0] == 200
-        time.sleep(READ_TIMEOUT + 2)
+        time.sleep(IDLE_TIMEOUT + 2)
         closed = 0
         for sock in sockets:
             try:
@@ -300,6 +301,28 @@ def test_half_open_requests_are_timed_out_without_threads(server: ChainkgServer)
     finally:
         for sock in sockets:
             sock.close()
+
+
+def test_slow_body_is_timed_out(server: ChainkgServer) -> None:
+    began = time.monotonic()
+    reply = raw(
+        server,
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK {",  # 95 bytes never come
+        wait=READ_TIMEOUT + 3,
+    )
+    assert reply.startswith(b"HTTP/1.1 408") and b"not received within 1 s" in reply
+    assert time.monotonic() - began < READ_TIMEOUT + 2.5
+
+
+def test_a_long_answer_keeps_its_connection(server: ChainkgServer) -> None:
+    """The idle and read timeouts do not cut a request whose answer takes longer."""
+    values = " ".join(str(i) for i in range(1000))  # 16 million rows: ~3 s, past both timeouts
+    slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o VALUES ?a {{ {values} }} }}"
+    began = time.monotonic()
+    status, _, body = query(server, slow)
+    assert status == 200, body
+    assert time.monotonic() - began > IDLE_TIMEOUT
 
 
 def test_head_and_options(server: ChainkgServer) -> None:

@@ -88,8 +88,11 @@ def serve_command(
         100_000, "--max-query-chars", help="Longest query text, characters."
     ),
     max_depth: int = typer.Option(64, "--max-depth", help="Deepest bracket nesting in a query."),
+    idle_timeout: float = typer.Option(
+        5.0, "--idle-timeout", help="Seconds before an idle or unfinished connection closes."
+    ),
     read_timeout: float = typer.Option(
-        10.0, "--read-timeout", help="Seconds to wait for the rest of a request."
+        10.0, "--read-timeout", help="Seconds a request body may take to arrive."
     ),
     cors_origins: list[str] | None = typer.Option(
         None, "--cors-origin", help="Allow this origin to call the endpoint (repeatable; off)."
@@ -127,6 +130,7 @@ def serve_command(
         max_request_bytes=max_request_bytes,
         max_query_chars=max_query_chars,
         max_depth=max_depth,
+        idle_timeout=idle_timeout,
         read_timeout=read_timeout,
         cors_origins=list(cors_origins or []),
         base_iri=base_iri,

@@ -74,8 +74,8 @@ class ServeConfig:
     max_per_client: int = 4  # uncached queries in flight per client address
     max_pending: int = 256  # uncached queries in flight in all
     wait_limit: float = 60.0
-    read_timeout: float = 10.0  # seconds to wait for the next bytes of a request
-    keep_alive: float = 5.0  # seconds an idle connection stays open
+    idle_timeout: float = 5.0  # an idle connection, or one with unfinished headers, closes
+    read_timeout: float = 10.0  # seconds a request body may take to arrive in full
     site_dir: Path | None = None  # default: site/ next to the graph file
     queries_dir: Path = QUERIES_DIR
     cache_bytes: int = 64_000_000  # answers kept (the graph is read-only); 0 disables
@@ -148,8 +148,10 @@ class ChainkgServer:
         hc = Config()
         hc.bind = [f"fd://{os.dup(self.socket.fileno())}"]  # hypercorn closes its copy
         hc.backlog = 1024  # 200 clients connecting at once are queued, not reset
-        hc.read_timeout = self.config.read_timeout
-        hc.keep_alive_timeout = self.config.keep_alive
+        # Hypercorn's read timeout counts while an answer is being computed too, so it is set
+        # past the longest answer (queue wait + time limit); slow bodies: see _body.
+        hc.read_timeout = self.config.wait_limit + self.config.time_limit + 30
+        hc.keep_alive_timeout = self.config.idle_timeout
         hc.h11_max_incomplete_size = 16 * 1024  # request line + headers
         hc.include_server_header = False
         hc.graceful_timeout = 2.0
@@ -269,10 +271,14 @@ class ChainkgServer:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise too_large
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise too_large
+        with anyio.move_on_after(self.config.read_timeout) as timer:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise too_large
+        if timer.cancelled_caught:
+            seconds = self.config.read_timeout
+            raise _BadRequest(_text(408, f"Request body not received within {seconds:g} s"))
         return bytes(body)
 
     async def _protocol_params(self, request: Request) -> dict[str, list[str]]:
