@@ -10,11 +10,12 @@ Each worker loads the graph file into memory, or opens an on-disk Oxigraph store
 either way the default graph is the merge of the named graphs (see chainkg.store). Workers
 start sandboxed (chainkg.server.guard): no network sockets, an address-space limit.
 
-Two lanes: the *fast* workers take any query but only for `fast_limit` seconds; a query that
-runs longer moves to the *general* lane (the worker swaps roles with an idle general worker
-and carries on; if none is idle it is stopped and the query waits for a general worker), and
-is remembered as slow so that it goes straight to the general lane next time. Cheap queries
-therefore answer while the general workers are busy with slow ones.
+Two lanes: the *fast* workers take any query, but a query still running after `fast_limit`
+seconds moves to the *general* lane and is remembered as slow, so that it goes straight to the
+general lane next time. It is not stopped: its worker becomes a general worker and an idle
+general worker takes over the fast lane, or, if none is idle, a fresh worker is started for
+the fast lane (at most one extra process per fast worker; extras retire when their query
+ends). Cheap queries therefore answer while the general workers are busy with slow ones.
 """
 
 from __future__ import annotations
@@ -387,6 +388,7 @@ class WorkerPool:
         self._idle: dict[str, deque[_Worker]] = {GENERAL: deque(), FAST: deque()}
         self._all: set[_Worker] = set()
         self._slow: OrderedDict[tuple[object, ...], None] = OrderedDict()
+        self._count = {GENERAL: self.size, FAST: self.fast_size}  # live workers, busy or idle
         self._closed = False
         self.restarts = 0
         lanes = [GENERAL] * self.size + [FAST] * self.fast_size
@@ -418,15 +420,7 @@ class WorkerPool:
             if worker.conn.poll(fast_limit):
                 return self._receive(worker)
             self._remember_slow(key)
-            if not self._swap_into_general(worker):
-                log.info("fast lane: stopping a query after %.1f s to rerun it", fast_limit)
-                self._replace(worker)
-                taken = self._take(key, deadline)
-                if taken is None:
-                    return BUSY
-                worker, started = taken, time.monotonic()
-                if not self._send(worker, job):
-                    return worker.death_answer()
+            self._leave_fast_lane(worker)
         if worker.conn.poll(max(0.0, time_limit - (time.monotonic() - started))):
             return self._receive(worker)
         log.warning("query stopped after %.1f s: %s", time_limit, job.query[:200])
@@ -478,8 +472,14 @@ class WorkerPool:
         with self._cond:
             if self._closed:
                 return
-            self._idle[worker.lane].append(worker)
-            self._cond.notify_all()
+            target = self.size if worker.lane == GENERAL else self.fast_size
+            if self._count[worker.lane] <= target:
+                self._idle[worker.lane].append(worker)
+                self._cond.notify_all()
+                return
+            self._count[worker.lane] -= 1  # an extra whose slow query has ended: retire it
+            self._all.discard(worker)
+        worker.kill()
 
     def _remember_slow(self, key: tuple[object, ...]) -> None:
         with self._cond:
@@ -488,26 +488,42 @@ class WorkerPool:
             if len(self._slow) > 10_000:
                 self._slow.popitem(last=False)
 
-    def _swap_into_general(self, worker: _Worker) -> bool:
-        """The fast worker keeps its slow query as a general worker if an idle general worker
-        can take over the fast lane."""
+    def _leave_fast_lane(self, worker: _Worker) -> None:
+        """A fast worker whose query overran carries on in the general lane; the fast lane
+        gets an idle general worker in exchange, or else a fresh worker (one extra process per
+        fast worker at most; extras retire when their query ends). Nothing is stopped."""
         with self._cond:
-            if not self._idle[GENERAL]:
-                return False
-            other = self._idle[GENERAL].popleft()
-            other.lane, worker.lane = FAST, GENERAL
-            self._idle[FAST].append(other)
-            self._cond.notify_all()
-            return True
+            if self._idle[GENERAL]:
+                other = self._idle[GENERAL].popleft()
+                other.lane, worker.lane = FAST, GENERAL
+                self._idle[FAST].append(other)
+                self._cond.notify_all()
+                return
+            if self._count[GENERAL] >= self.size + self.fast_size:
+                return  # extras all busy: this query keeps the fast worker until it ends
+            worker.lane = GENERAL
+            self._count[GENERAL] += 1
+            self._count[FAST] -= 1
+        self._start_spawn(FAST)
 
     def _replace(self, worker: _Worker) -> None:
+        """Kill a worker (time limit, crash, memory) and start one in its lane if needed."""
         worker.kill()
         with self._cond:
             self._all.discard(worker)
             if self._closed:
                 return
             self.restarts += 1
-        threading.Thread(target=self._spawn, args=(worker.lane,), daemon=True).start()
+            self._count[worker.lane] -= 1
+            target = self.size if worker.lane == GENERAL else self.fast_size
+            if self._count[worker.lane] >= target:
+                return  # it was an extra
+            self._count[worker.lane] += 1
+        self._start_spawn(worker.lane)
+
+    def _start_spawn(self, lane: str) -> None:
+        """Start a worker for `lane` in the background (already counted in its lane)."""
+        threading.Thread(target=self._spawn, args=(lane,), daemon=True).start()
 
     def _spawn(self, lane: str) -> None:
         with self._cond:
@@ -520,8 +536,9 @@ class WorkerPool:
         except RuntimeError:
             with self._cond:
                 self._all.discard(worker)
+                self._count[worker.lane] -= 1
             if not self._closed:
-                log.exception("could not restart a query worker")
+                log.exception("could not start a query worker")
             return
         self._release(worker)
 
