@@ -70,11 +70,13 @@ async def _client(
             assert reader is not None
             writer.write(body)
             await writer.drain()
-            status = await asyncio.wait_for(_read_response(reader), timeout)
+            status, body = await asyncio.wait_for(_read_response(reader), timeout)
             if status == 200:
                 level.latencies.append(time.monotonic() - began)
             else:
-                level.errors[f"HTTP {status}"] = level.errors.get(f"HTTP {status}", 0) + 1
+                reason = " ".join(body.decode("utf-8", "replace").split()[:3])
+                name = f"HTTP {status} ({reason})"
+                level.errors[name] = level.errors.get(name, 0) + 1
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
             name = type(exc).__name__
             level.errors[name] = level.errors.get(name, 0) + 1
@@ -85,16 +87,17 @@ async def _client(
         writer.close()
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("the server closed the connection")
     status = int(status_line.split()[1])
     length = 0
     while (line := await reader.readline()) not in (b"\r\n", b""):
         name, _, value = line.decode("latin-1").partition(":")
         if name.strip().lower() == "content-length":
             length = int(value)
-    await reader.readexactly(length)
-    return status
+    return status, await reader.readexactly(length)
 
 
 def _requests(host: str, port: int) -> list[bytes]:

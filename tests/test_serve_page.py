@@ -64,17 +64,23 @@ def page(server: ChainkgServer) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def run_text(page: Any, text: str) -> None:
+def open_page(page: Any, url: str) -> None:
+    """Open the page and wait until it has listed the named queries (and picked one)."""
+    page.goto(url)
+    expect(page.locator("#named option")).not_to_have_count(1, timeout=30_000)
+    expect(page.locator("#summary")).not_to_be_empty()
+
+
+def run_text(page: Any, text: str, status: str) -> None:
     page.fill("#query", text)
     page.click("#run")
-    expect(page.locator("#status")).to_contain_text(" s", timeout=60_000)
+    expect(page.locator("#status")).to_contain_text(status, timeout=60_000)
 
 
 def test_page_runs_a_named_query(
     server: ChainkgServer, page: Any, seed_store: Any, tmp_path: Path
 ) -> None:
-    page.goto(server.url + "/?q=counts-per-class")
-    expect(page.locator("#named option")).not_to_have_count(1, timeout=30_000)
+    open_page(page, server.url + "/?q=counts-per-class")
     assert page.input_value("#named") == "counts-per-class"
     page.click("#run")
     page.wait_for_selector("#result table tbody tr")
@@ -87,14 +93,15 @@ def test_page_runs_a_named_query(
 
 
 def test_page_shows_a_refusal(server: ChainkgServer, page: Any) -> None:
-    page.goto(server.url + "/")
-    run_text(page, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
-    assert "HTTP 403" in page.inner_text("#status")
+    open_page(page, server.url + "/")
+    run_text(
+        page, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "HTTP 403"
+    )
     assert "SERVICE" in page.inner_text("#result .error-box")
 
 
 def test_page_inserts_answers_as_text(server: ChainkgServer, page: Any) -> None:
-    page.goto(server.url + "/")
-    run_text(page, f'SELECT ?x WHERE {{ BIND("{HOSTILE}" AS ?x) }}')
+    open_page(page, server.url + "/")
+    run_text(page, f'SELECT ?x WHERE {{ BIND("{HOSTILE}" AS ?x) }}', "1 row")
     assert page.inner_text("#result table tbody td") == HOSTILE
     assert page.locator("#result img").count() == 0

@@ -14,8 +14,8 @@ Two lanes: the *fast* workers take any query, but a query still running after `f
 seconds moves to the *general* lane and is remembered as slow, so that it goes straight to the
 general lane next time. It is not stopped: its worker becomes a general worker and an idle
 general worker takes over the fast lane, or, if none is idle, a fresh worker is started for
-the fast lane (at most one extra process per fast worker; extras retire when their query
-ends). Cheap queries therefore answer while the general workers are busy with slow ones.
+the fast lane (the general lane grows by at most one extra process per fast worker, once).
+Cheap queries therefore answer while the general workers are busy with slow ones.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ class Job:
     max_bytes: int = 10_000_000
     base_iri: str | None = None
     format: str = ""  # `format=` from the request: honoured when it fits the query form
+    checked: bool = False  # the guard already passed this exact text (in any worker)
 
     def key(self) -> tuple[object, ...]:
         """What makes two jobs give the same answer (for the cache and the slow list)."""
@@ -102,6 +103,7 @@ class Answer:
     content_type: str
     body: bytes
     retire: bool = False  # the worker asks to be replaced (e.g. after a MemoryError)
+    checked: bool = False  # the guard passed the query text (the pool remembers it)
 
 
 class ResultTooLarge(Exception):
@@ -159,7 +161,7 @@ def _media_for_format(fmt: str, offered: dict[str, object]) -> str | None:
     return media if media in offered else None
 
 
-_verdicts: OrderedDict[str, Answer | None] = OrderedDict()  # query text -> refusal (per worker)
+_verdicts: OrderedDict[str, Answer | None] = OrderedDict()  # query text -> refusal, per worker
 
 
 def _refusal(query: str) -> Answer | None:
@@ -181,8 +183,14 @@ def _refusal(query: str) -> Answer | None:
 
 def execute(store: ox.Store, job: Job) -> Answer:
     """Check the query, run it on the store and serialize it as the client asked."""
-    if refused := _refusal(job.query):
+    if not job.checked and (refused := _refusal(job.query)):
         return refused
+    answer = _run(store, job)
+    answer.checked = True
+    return answer
+
+
+def _run(store: ox.Store, job: Job) -> Answer:
     try:
         result = store.query(
             job.query,
@@ -389,6 +397,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._slow: OrderedDict[tuple[object, ...], None] = OrderedDict()
         self._count = {GENERAL: self.size, FAST: self.fast_size}  # live workers, busy or idle
+        self._passed: OrderedDict[str, None] = OrderedDict()  # texts the guard let through
         self._closed = False
         self.restarts = 0
         lanes = [GENERAL] * self.size + [FAST] * self.fast_size
@@ -410,6 +419,8 @@ class WorkerPool:
         """Run a job (see the lanes above), waiting for a worker at most `wait_limit` s."""
         deadline = time.monotonic() + wait_limit
         key = job.key()
+        with self._cond:
+            job.checked = job.query in self._passed
         taken = self._take(key, deadline)
         if taken is None:
             return BUSY
@@ -418,11 +429,11 @@ class WorkerPool:
             return worker.death_answer()
         if worker.lane == FAST:
             if worker.conn.poll(fast_limit):
-                return self._receive(worker)
+                return self._receive(worker, job)
             self._remember_slow(key)
             self._leave_fast_lane(worker)
         if worker.conn.poll(max(0.0, time_limit - (time.monotonic() - started))):
-            return self._receive(worker)
+            return self._receive(worker, job)
         log.warning("query stopped after %.1f s: %s", time_limit, job.query[:200])
         self._replace(worker)
         message = (
@@ -454,7 +465,7 @@ class WorkerPool:
             self._replace(worker)
             return False
 
-    def _receive(self, worker: _Worker) -> Answer:
+    def _receive(self, worker: _Worker, job: Job) -> Answer:
         try:
             answer: Answer = worker.conn.recv()
         except (EOFError, OSError) as exc:
@@ -462,6 +473,11 @@ class WorkerPool:
             answer = worker.death_answer()
             self._replace(worker)
             return answer
+        if answer.checked and not job.checked:  # parsed once per text, not once per worker
+            with self._cond:
+                self._passed[job.query] = None
+                if len(self._passed) > 10_000:
+                    self._passed.popitem(last=False)
         if answer.retire:
             self._replace(worker)
         else:
@@ -472,14 +488,8 @@ class WorkerPool:
         with self._cond:
             if self._closed:
                 return
-            target = self.size if worker.lane == GENERAL else self.fast_size
-            if self._count[worker.lane] <= target:
-                self._idle[worker.lane].append(worker)
-                self._cond.notify_all()
-                return
-            self._count[worker.lane] -= 1  # an extra whose slow query has ended: retire it
-            self._all.discard(worker)
-        worker.kill()
+            self._idle[worker.lane].append(worker)
+            self._cond.notify_all()
 
     def _remember_slow(self, key: tuple[object, ...]) -> None:
         with self._cond:
@@ -490,8 +500,9 @@ class WorkerPool:
 
     def _leave_fast_lane(self, worker: _Worker) -> None:
         """A fast worker whose query overran carries on in the general lane; the fast lane
-        gets an idle general worker in exchange, or else a fresh worker (one extra process per
-        fast worker at most; extras retire when their query ends). Nothing is stopped."""
+        gets an idle general worker in exchange, or else a fresh worker (the general lane grows
+        by at most one extra process per fast worker, once: extras are kept, since starting a
+        worker costs seconds of CPU). Nothing is stopped."""
         with self._cond:
             if self._idle[GENERAL]:
                 other = self._idle[GENERAL].popleft()
