@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=120, help="seconds per level (bound)")
     parser.add_argument("--timeout", type=float, default=120, help="per request, seconds")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fast-workers", type=int, default=1)
     parser.add_argument("--no-cache", action="store_true", help="serve with --cache-mb 0")
     args = parser.parse_args(argv)
 
@@ -178,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [
             sys.executable, "-c", "import sys; from chainkg.cli import main; sys.exit(main())",
             "serve", "--graph", str(args.graph), "--port", str(port),
-            "--workers", str(args.workers), "--cache-mb", "0" if args.no_cache else "64",
+            "--workers", str(args.workers), "--fast-workers", str(args.fast_workers),
+            "--cache-mb", "0" if args.no_cache else "64",
         ]  # fmt: skip
         process = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, env={**os.environ})
     split = urllib.parse.urlsplit(url)
@@ -186,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("loopback only: the load test refuses other hosts")
     try:
         _wait(url, process)
-        print(f"server: {url}  cache: {'off' if args.no_cache else 'on'}  workers: {args.workers}")
+        lanes = f"workers: {args.workers} + {args.fast_workers} fast" if process else "as started"
+        print(f"server: {url}  cache: {'off' if args.no_cache else 'on'}  {lanes}")
         print("| clients | requests | seconds | req/s | p50 ms | p99 ms | errors |")
         print("|---|---|---|---|---|---|---|")
         for clients in args.clients:
