@@ -267,6 +267,15 @@ def test_two_content_lengths_do_not_smuggle_a_request(server: ChainkgServer) -> 
     assert reply.count(b"HTTP/1.1 ") == 1 and b"ok\n" not in reply
 
 
+def test_oversized_headers_are_refused(server: ChainkgServer) -> None:
+    big = b"a" * 20_000
+    for head in (b"X-Big: " + big, b"Cookie: " + big):
+        reply = raw(server, b"GET /health HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n\r\n")
+        assert reply.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")), reply[:100]
+    status, _, _ = request(server, "GET", "/sparql?query=" + "%20" * 20_000)
+    assert status == 431
+
+
 def test_chunked_body_keeps_the_connection_in_step(server: ChainkgServer) -> None:
     reply = raw(
         server,

@@ -53,6 +53,8 @@ TEXT = "text/plain; charset=utf-8"
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
 SPARQL_PATHS = ("/sparql", "/sparql/", "/query")
 ALLOW = "GET, HEAD, POST, OPTIONS"
+# h11 enforces this only on a head that arrives in pieces; checked again on the whole head
+MAX_HEAD_BYTES = 16 * 1024
 
 
 @dataclass
@@ -152,7 +154,7 @@ class ChainkgServer:
         # past the longest answer (queue wait + time limit); slow bodies: see _body.
         hc.read_timeout = self.config.wait_limit + self.config.time_limit + 30
         hc.keep_alive_timeout = self.config.idle_timeout
-        hc.h11_max_incomplete_size = 16 * 1024  # request line + headers
+        hc.h11_max_incomplete_size = MAX_HEAD_BYTES  # request line + headers
         hc.include_server_header = False
         hc.graceful_timeout = 2.0
         hc.accesslog = None
@@ -422,7 +424,12 @@ class _Guard:
 
         method = scope["method"]
         response: Response | None = None
-        if "\x00" in scope.get("path", ""):
+        head_size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        head_size += sum(len(name) + len(value) for name, value in scope.get("headers", []))
+        if head_size > MAX_HEAD_BYTES:
+            limit = f"at most {MAX_HEAD_BYTES} bytes"
+            response = _text(431, f"Request line and headers must be {limit}")
+        elif "\x00" in scope.get("path", ""):
             response = _text(400, "Bad request: NUL in the path")
         elif method in ("PUT", "DELETE", "PATCH"):
             response = _refuse(f"HTTP {method}")
