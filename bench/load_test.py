@@ -8,10 +8,11 @@ this machine instead.
     python bench/load_test.py --graph out/graph.nq --clients 50 200 --requests 2000
     python bench/load_test.py --graph out/graph.nq --clients 50 200 --no-cache
 
-Each client is an asyncio task with one keep-alive HTTP/1.1 connection; it POSTs the named
-queries (those without required parameters) round-robin, from its own starting point, until
-the level's request budget or time limit is spent. Any non-200 answer or socket error counts as
-an error.
+Each client is an asyncio task with one keep-alive HTTP/1.1 connection from its own loopback
+source address (127.0.0.2, 127.0.0.3, ...: the server limits queries per client address, and
+200 clients are 200 addresses); it POSTs the named queries (those without required parameters)
+round-robin, from its own starting point, until the level's request budget or time limit is
+spent. Any non-200 answer or socket error counts as an error.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class Level:
 
 async def _client(
     host: str, port: int, bodies: list[bytes], start: int, level: Level, budget: list[int],
-    deadline: float, timeout: float,
+    deadline: float, timeout: float, source: str,
 ) -> None:  # fmt: skip
     reader = writer = None
     i = start
@@ -66,15 +67,17 @@ async def _client(
         began = time.monotonic()
         try:
             if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
+                reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
             assert reader is not None
             writer.write(body)
             await writer.drain()
-            status = await asyncio.wait_for(_read_response(reader), timeout)
+            status, body = await asyncio.wait_for(_read_response(reader), timeout)
             if status == 200:
                 level.latencies.append(time.monotonic() - began)
             else:
-                level.errors[f"HTTP {status}"] = level.errors.get(f"HTTP {status}", 0) + 1
+                reason = " ".join(body.decode("utf-8", "replace").split()[:3])
+                name = f"HTTP {status} ({reason})"
+                level.errors[name] = level.errors.get(name, 0) + 1
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
             name = type(exc).__name__
             level.errors[name] = level.errors.get(name, 0) + 1
@@ -85,16 +88,17 @@ async def _client(
         writer.close()
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("the server closed the connection")
     status = int(status_line.split()[1])
     length = 0
     while (line := await reader.readline()) not in (b"\r\n", b""):
         name, _, value = line.decode("latin-1").partition(":")
         if name.strip().lower() == "content-length":
             length = int(value)
-    await reader.readexactly(length)
-    return status
+    return status, await reader.readexactly(length)
 
 
 def _requests(host: str, port: int) -> list[bytes]:
@@ -121,10 +125,18 @@ async def run_level(
     began = time.monotonic()
     deadline = began + duration
     await asyncio.gather(
-        *(_client(host, port, bodies, k, level, budget, deadline, timeout) for k in range(clients))
+        *(
+            _client(host, port, bodies, k, level, budget, deadline, timeout, _source(k))
+            for k in range(clients)
+        )
     )
     level.seconds = time.monotonic() - began
     return level
+
+
+def _source(k: int) -> str:
+    """Client k's loopback source address (127.0.0.2 upwards; Linux routes all of 127/8)."""
+    return f"127.0.{(k + 2) // 256}.{(k + 2) % 256}"
 
 
 def _free_port() -> int:
@@ -155,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=120, help="seconds per level (bound)")
     parser.add_argument("--timeout", type=float, default=120, help="per request, seconds")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fast-workers", type=int, default=1)
     parser.add_argument("--no-cache", action="store_true", help="serve with --cache-mb 0")
     args = parser.parse_args(argv)
 
@@ -167,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [
             sys.executable, "-c", "import sys; from chainkg.cli import main; sys.exit(main())",
             "serve", "--graph", str(args.graph), "--port", str(port),
-            "--workers", str(args.workers), "--cache-mb", "0" if args.no_cache else "64",
+            "--workers", str(args.workers), "--fast-workers", str(args.fast_workers),
+            "--cache-mb", "0" if args.no_cache else "64",
         ]  # fmt: skip
         process = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, env={**os.environ})
     split = urllib.parse.urlsplit(url)
@@ -175,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("loopback only: the load test refuses other hosts")
     try:
         _wait(url, process)
-        print(f"server: {url}  cache: {'off' if args.no_cache else 'on'}  workers: {args.workers}")
+        lanes = f"workers: {args.workers} + {args.fast_workers} fast" if process else "as started"
+        print(f"server: {url}  cache: {'off' if args.no_cache else 'on'}  {lanes}")
         print("| clients | requests | seconds | req/s | p50 ms | p99 ms | errors |")
         print("|---|---|---|---|---|---|---|")
         for clients in args.clients:

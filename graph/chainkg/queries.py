@@ -14,11 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pickle
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -126,6 +128,44 @@ def run_query(
         rows = [[term_text(solution[c]) for c in columns] for solution in result]
         return QueryResult(columns, rows)
     raise ValueError("only SELECT and ASK queries can be shown as a table")
+
+
+T = TypeVar("T")
+
+
+def run_isolated(run: Callable[[], T]) -> T:
+    """`run()` in a forked child, so that an engine abort becomes a ValueError here.
+
+    Oxigraph aborts the whole process on some queries (a Rust panic, e.g. ORDER BY over values
+    of mixed types: "comparison function does not correctly implement a total order"); for a
+    one-off command, forking costs a few milliseconds and keeps the message and exit code ours.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send back the result or the exception, exit at once
+        os.close(read_end)
+        try:
+            payload = pickle.dumps(("ok", run()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent as is
+            payload = pickle.dumps(("error", exc))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {status}"
+        raise ValueError(
+            f"the query engine crashed on this query ({how}); Oxigraph aborts on ORDER BY over "
+            "values of mixed types (e.g. strings and numbers): order by STR(?x) or filter the "
+            "values by type"
+        )
+    kind, value = pickle.loads(payload)
+    if kind == "error":
+        raise value
+    return value
 
 
 def run_named_query(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -24,6 +25,7 @@ from chainkg.queries import (
     get_query,
     list_queries,
     parse_named_query,
+    run_isolated,
     run_named_query,
     run_query,
 )
@@ -73,9 +75,10 @@ def query_command(
     named = resolve_named_query(sparql)
     store = open_target(graph, endpoint, user, auth, default_graph)
     if named is not None:
-        result = run_named_query(store, named, parse_params(param))
+        run = lambda: run_named_query(store, named, parse_params(param))  # noqa: E731
     else:
-        result = run_query(store, resolve_query_text(sparql), parse_params(param))
+        run = lambda: run_query(store, resolve_query_text(sparql), parse_params(param))  # noqa: E731
+    result = run_isolated(run) if isinstance(store, ox.Store) else run()
     typer.echo(format_result(result, fmt), nl=fmt == "table")
 
 

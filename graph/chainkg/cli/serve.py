@@ -67,8 +67,39 @@ def serve_command(
     disk: Path | None = typer.Option(
         None, "--disk", help="Serve from an on-disk store in this folder (built if missing)."
     ),
-    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes (general lane)."),
+    fast_workers: int = typer.Option(
+        1, "--fast-workers", help="Extra workers for the fast lane (0: no fast lane)."
+    ),
+    fast_limit: float = typer.Option(
+        1.0, "--fast-limit", help="Seconds a query may run in the fast lane before it moves."
+    ),
     timeout: float = typer.Option(10.0, "--timeout", help="Time limit per query, seconds."),
+    memory_mb: int = typer.Option(
+        4096, "--worker-memory-mb", help="Address-space limit per worker, MB (0: none)."
+    ),
+    per_client: int = typer.Option(
+        4, "--max-per-client", help="Uncached queries running at once per client address."
+    ),
+    max_request_bytes: int = typer.Option(
+        1_000_000, "--max-request-bytes", help="Largest request body, bytes."
+    ),
+    max_query_chars: int = typer.Option(
+        100_000, "--max-query-chars", help="Longest query text, characters."
+    ),
+    max_depth: int = typer.Option(64, "--max-depth", help="Deepest bracket nesting in a query."),
+    idle_timeout: float = typer.Option(
+        5.0, "--idle-timeout", help="Seconds before an idle or unfinished connection closes."
+    ),
+    read_timeout: float = typer.Option(
+        10.0, "--read-timeout", help="Seconds a request body may take to arrive."
+    ),
+    cors_origins: list[str] | None = typer.Option(
+        None, "--cors-origin", help="Allow this origin to call the endpoint (repeatable; off)."
+    ),
+    base_iri: str | None = typer.Option(
+        None, "--base-iri", help="Base IRI for relative IRIs in queries (default: endpoint URL)."
+    ),
     max_result_bytes: int = typer.Option(
         10_000_000, "--max-result-bytes", help="Largest result sent, in bytes."
     ),
@@ -91,7 +122,18 @@ def serve_command(
         host=host,
         port=port,
         workers=workers,
+        fast_workers=fast_workers,
+        fast_limit=fast_limit,
         time_limit=timeout,
+        worker_memory_mb=memory_mb,
+        max_per_client=per_client,
+        max_request_bytes=max_request_bytes,
+        max_query_chars=max_query_chars,
+        max_depth=max_depth,
+        idle_timeout=idle_timeout,
+        read_timeout=read_timeout,
+        cors_origins=list(cors_origins or []),
+        base_iri=base_iri,
         max_result_bytes=max_result_bytes,
         cache_bytes=cache_mb * 1_000_000,
         site_dir=site or (graph.parent / "site"),

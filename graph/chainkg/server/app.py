@@ -1,32 +1,47 @@
 """The HTTP side of `chainkg serve`: a read-only SPARQL 1.1 Protocol endpoint, a query page
-and the static site, on the standard library's threading HTTP server.
+and the static site, as a Starlette application served by Hypercorn.
 
 Routes:
-    /sparql (and /query)   SPARQL 1.1 Protocol, GET and POST; update and SERVICE refused
+    /sparql (and /sparql/, /query)   SPARQL 1.1 Protocol, GET and POST; updates refused
     /                      query page (graph/chainkg/static/), named queries from /api/queries
     /api/queries           the named queries as JSON
     /api/bind              POST {query, params}: the query with parameters bound (VALUES)
     /site/...              the static site (out/site/), if it was built
     /health                "ok" once the workers are up
+
+HTTP itself (parsing, one Content-Length, chunked bodies, header size, read and keep-alive
+timeouts, HEAD) is Hypercorn's (h11); this module adds the body cap, the per-client limit, the
+answer cache and the SPARQL Protocol rules. What a query may do is checked in
+chainkg.server.guard; queries run in chainkg.server.pool's worker processes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
-import mimetypes
+import os
+import socket
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+
+import anyio
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from chainkg.config import QUERIES_DIR
 from chainkg.queries import bind_value, list_queries
-from chainkg.server.pool import FORMAT_ALIASES, Answer, Job, WorkerPool
-from chainkg.server.text import update_keyword, uses_service, with_values
+from chainkg.server.guard import precheck, read_only_refusal
+from chainkg.server.pool import Answer, Job, WorkerPool
+from chainkg.server.text import with_values
 from chainkg.store import DEFAULT_GRAPH_FILE
 from chainkg.vocab import PREFIXES
 
@@ -36,6 +51,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 TEXT = "text/plain; charset=utf-8"
 # The page may load only what this server serves: proof that nothing comes from a CDN.
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
+SPARQL_PATHS = ("/sparql", "/sparql/", "/query")
+ALLOW = "GET, HEAD, POST, OPTIONS"
+# h11 enforces this only on a head that arrives in pieces; checked again on the whole head
+MAX_HEAD_BYTES = 16 * 1024
 
 
 @dataclass
@@ -46,20 +65,43 @@ class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+    fast_workers: int = 1  # the fast lane (see chainkg.server.pool); 0 disables it
+    fast_limit: float = 1.0  # seconds a query may run in the fast lane
     time_limit: float = 10.0
     max_result_bytes: int = 10_000_000
     max_request_bytes: int = 1_000_000
+    max_query_chars: int = 100_000
+    max_depth: int = 64  # nesting of brackets in a query
+    worker_memory_mb: int = 4096  # address-space limit per worker; 0: none
+    max_per_client: int = 4  # uncached queries in flight per client address
+    max_pending: int = 256  # uncached queries in flight in all
     wait_limit: float = 60.0
+    idle_timeout: float = 5.0  # an idle connection, or one with unfinished headers, closes
+    read_timeout: float = 10.0  # seconds a request body may take to arrive in full
     site_dir: Path | None = None  # default: site/ next to the graph file
     queries_dir: Path = QUERIES_DIR
     cache_bytes: int = 64_000_000  # answers kept (the graph is read-only); 0 disables
+    cors_origins: list[str] = field(default_factory=list)  # off unless given
+    base_iri: str | None = None  # for relative IRIs in queries; default: the endpoint URL
     prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 1024  # the default (5) resets connections under load
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(message.rstrip("\n") + "\n", status, headers, media_type=TEXT)
+
+
+def _answer(answer: Answer) -> Response:
+    return Response(answer.body, answer.status, media_type=answer.content_type)
+
+
+class _BadRequest(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+async def _bad_request_response(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, _BadRequest)
+    return exc.response
 
 
 class ChainkgServer:
@@ -68,41 +110,85 @@ class ChainkgServer:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.site_dir = config.site_dir or Path(config.graph).parent / "site"
-        self.pool = WorkerPool(config.graph, config.workers)
+        self.socket = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            self.httpd = _Server((config.host, config.port), _handler_class(self))
+            self.socket.bind((config.host, config.port))
+            self.socket.listen(1024)  # connections queue from now on, before serving starts
         except OSError:
-            self.pool.close()
+            self.socket.close()
             raise
-        self._thread: threading.Thread | None = None
+        try:
+            self.pool = WorkerPool(
+                config.graph, config.workers, config.fast_workers, config.worker_memory_mb
+            )
+        except Exception:
+            self.socket.close()
+            raise
+        self.base_iri = config.base_iri or f"{self.url}/sparql"
+        self.app = self._build_app()
         self._cache: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
         self._cache_size = 0
         self._cache_lock = threading.Lock()
+        self._in_flight: dict[str, int] = {}
+        self._limiter = anyio.CapacityLimiter(max(1, config.max_pending))
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._started = threading.Event()
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        host, port = self.socket.getsockname()[:2]
+        return f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
+
+    # -- running ---------------------------------------------------------------------------
+
+    def _hypercorn_config(self):  # noqa: ANN202 - hypercorn is imported lazily
+        from hypercorn.config import Config
+
+        hc = Config()
+        hc.bind = [f"fd://{os.dup(self.socket.fileno())}"]  # hypercorn closes its copy
+        hc.backlog = 1024  # 200 clients connecting at once are queued, not reset
+        # Hypercorn's read timeout counts while an answer is being computed too, so it is set
+        # past the longest answer (queue wait + time limit); slow bodies: see _body.
+        hc.read_timeout = self.config.wait_limit + self.config.time_limit + 30
+        hc.keep_alive_timeout = self.config.idle_timeout
+        hc.h11_max_incomplete_size = MAX_HEAD_BYTES  # request line + headers
+        hc.include_server_header = False
+        hc.graceful_timeout = 2.0
+        hc.accesslog = None
+        return hc
+
+    async def _serve(self) -> None:
+        from hypercorn.asyncio import serve
+
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        self._started.set()
+        await serve(self.app, self._hypercorn_config(), shutdown_trigger=self._stop.wait)
 
     def serve_forever(self) -> None:
         try:
-            self.httpd.serve_forever(poll_interval=0.2)
+            asyncio.run(self._serve())
         finally:
             self.close()
 
     def start(self) -> ChainkgServer:
         """Serve from a background thread (for tests and scripts)."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
         self._thread.start()
+        self._started.wait(30)
         return self
 
     def close(self) -> None:
         """Stop serving and stop the workers."""
-        if self._thread is not None:
-            self.httpd.shutdown()
+        if self._thread is not None and self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already stopped
+                self._loop.call_soon_threadsafe(self._stop.set)
             self._thread.join(10)
             self._thread = None
-        self.httpd.server_close()
+        self.socket.close()
         self.pool.close()
 
     def __enter__(self) -> ChainkgServer:
@@ -111,47 +197,170 @@ class ChainkgServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- the application -------------------------------------------------------------------
+
+    def _build_app(self) -> Starlette:
+        routes = [
+            Route(path, self._sparql_route, methods=["GET", "POST"]) for path in SPARQL_PATHS
+        ] + [
+            Route("/", self._page),
+            Route("/index.html", self._page),
+            Route("/static/{rel:path}", self._static),
+            Route("/api/queries", self._named_queries),
+            Route("/api/bind", self._bind_route, methods=["POST"]),
+            Route("/health", self._health),
+            Route("/site", lambda _: RedirectResponse("/site/", 301)),
+            Route("/site/{rel:path}", self._site),
+        ]
+        middleware = []
+        if self.config.cors_origins:
+            middleware.append(
+                Middleware(
+                    CORSMiddleware,
+                    allow_origins=self.config.cors_origins,
+                    allow_methods=["GET", "POST", "OPTIONS"],
+                    allow_headers=["Content-Type", "Accept"],
+                )
+            )
+        app = Starlette(
+            routes=routes,
+            middleware=middleware,
+            exception_handlers={_BadRequest: _bad_request_response},
+        )
+        return _Guard(app, self)  # type: ignore[return-value]
+
+    async def _health(self, request: Request) -> Response:
+        return _text(200, "ok")
+
+    async def _page(self, request: Request) -> Response:
+        return self._file(STATIC_DIR, "index.html", {"Content-Security-Policy": PAGE_CSP})
+
+    async def _static(self, request: Request) -> Response:
+        return self._file(STATIC_DIR, request.path_params["rel"])
+
+    async def _site(self, request: Request) -> Response:
+        if not self.site_dir.is_dir():
+            return _text(
+                404, f"No static site at {self.site_dir}; build it first (see docs/serving.md)"
+            )
+        return self._file(self.site_dir, request.path_params["rel"] or "index.html")
+
+    def _file(self, root: Path, rel: str, headers: dict[str, str] | None = None) -> Response:
+        root = root.resolve()
+        target = (root / rel).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(root) or not target.is_file():
+            return _text(404, f"Not found: {rel}")
+        return FileResponse(target, headers=headers)
+
+    async def _named_queries(self, request: Request) -> Response:
+        return _answer(self.named_queries())
+
+    async def _bind_route(self, request: Request) -> Response:
+        return _answer(self.bind(await self._body(request)))
+
+    async def _sparql_route(self, request: Request) -> Response:
+        params = await self._protocol_params(request)
+        accept = request.headers.get("accept", "")
+        client = request.client.host if request.client else "-"
+        return _answer(await self.sparql(params, accept, client))
+
+    async def _body(self, request: Request) -> bytes:
+        limit = self.config.max_request_bytes
+        too_large = _BadRequest(_text(413, f"Request body must be at most {limit} bytes"))
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise too_large
+        body = bytearray()
+        with anyio.move_on_after(self.config.read_timeout) as timer:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise too_large
+        if timer.cancelled_caught:
+            seconds = self.config.read_timeout
+            raise _BadRequest(_text(408, f"Request body not received within {seconds:g} s"))
+        return bytes(body)
+
+    async def _protocol_params(self, request: Request) -> dict[str, list[str]]:
+        """The SPARQL Protocol parameters from the URL and, for POST, the body (UTF-8 only)."""
+        params = _decode_form(request.scope.get("query_string", b""))
+        if request.method != "POST":
+            return params
+        body = await self._body(request)
+        ctype, _, ctype_params = request.headers.get("content-type", "").partition(";")
+        ctype = ctype.strip().lower()
+        if ctype == "application/sparql-update":
+            raise _BadRequest(_refuse("SPARQL Update"))
+        charset = ""
+        for part in ctype_params.split(";"):
+            name, _, value = part.partition("=")
+            if name.strip().lower() == "charset":
+                charset = value.strip().strip('"').lower()
+        if charset not in ("", "utf-8", "utf8"):
+            raise _BadRequest(_text(415, f"Unsupported charset '{charset}': send UTF-8"))
+        if ctype == "application/x-www-form-urlencoded":
+            for key, values in _decode_form(body).items():
+                params.setdefault(key, []).extend(values)
+        elif ctype == "application/sparql-query":
+            params["query"] = [_utf8(body)]
+        else:
+            raise _BadRequest(
+                _text(
+                    415,
+                    f"Unsupported Content-Type '{ctype}': send application/sparql-query "
+                    "or application/x-www-form-urlencoded",
+                )
+            )
+        return params
+
     # -- request handling, independent of the HTTP plumbing ---------------------------------
 
-    def sparql(self, params: dict[str, list[str]], accept: str) -> Answer:
+    async def sparql(self, params: dict[str, list[str]], accept: str, client: str) -> Answer:
         """Answer one SPARQL Protocol request (params already merged from URL and body)."""
-        if "update" in params:
-            return _refuse_update("SPARQL Update")
+        config = self.config
+        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+            return _refusal_answer("SPARQL Update")
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             return Answer(400, TEXT, b"Give exactly one 'query' parameter (SPARQL 1.1 Protocol)\n")
         query = queries[0]
-        if keyword := update_keyword(query):
-            return _refuse_update(keyword)
-        if uses_service(query):
-            return Answer(
-                403,
-                TEXT,
-                b"Refused: federated queries (SERVICE) are not allowed on this endpoint.\n",
-            )
-        fmt = params.get("format", [""])[0].lower()
-        if fmt:
-            if fmt not in FORMAT_ALIASES:
-                known = ", ".join(FORMAT_ALIASES)
-                return Answer(400, TEXT, f"Unknown format '{fmt}'; use one of {known}\n".encode())
-            accept = FORMAT_ALIASES[fmt]
+        if refused := precheck(query, config.max_query_chars, config.max_depth):
+            return Answer(refused.status, TEXT, f"{refused.message}\n".encode())
         job = Job(
             query=query,
             accept=accept,
-            prefixes=self.config.prefixes,
+            prefixes=config.prefixes,
             default_graphs=params.get("default-graph-uri", []),
             named_graphs=params.get("named-graph-uri", []),
-            max_bytes=self.config.max_result_bytes,
+            max_bytes=config.max_result_bytes,
+            base_iri=self.base_iri,
+            format=params.get("format", [""])[0],
         )
-        key = (job.query, job.accept, tuple(job.default_graphs), tuple(job.named_graphs))
+        key = job.key()
         if cached := self._cached(key):
             return cached
+        if self._in_flight.get(client, 0) >= config.max_per_client:
+            message = (
+                f"Too many queries at once from {client}: at most {config.max_per_client} "
+                "run at a time per client; wait for one to finish.\n"
+            )
+            return Answer(429, TEXT, message.encode())
+        self._in_flight[client] = self._in_flight.get(client, 0) + 1
         try:
-            answer = self.pool.run(job, self.config.time_limit, self.config.wait_limit)
+            answer = await anyio.to_thread.run_sync(
+                lambda: self.pool.run(job, config.time_limit, config.wait_limit, config.fast_limit),
+                limiter=self._limiter,
+            )
         except Exception as exc:  # noqa: BLE001 - the server must stay up
             log.exception("query failed")
             return Answer(500, TEXT, f"Query failed: {exc}\n".encode())
-        if answer.status in (200, 400, 406, 422):
+        finally:
+            self._in_flight[client] -= 1
+            if not self._in_flight[client]:
+                del self._in_flight[client]
+        if answer.status in (200, 400, 403, 406, 422):
             self._remember(key, answer)
         return answer
 
@@ -194,139 +403,80 @@ class ChainkgServer:
             return Answer(400, TEXT, f"Cannot bind the parameters: {exc}\n".encode())
 
 
-def _refuse_update(what: str) -> Answer:
-    return Answer(
-        403,
-        TEXT,
-        f"Refused: this endpoint is read-only; {what} is not allowed.\n".encode(),
-    )
+class _Guard:
+    """ASGI wrapper: errors raised while reading a request become their answers, methods that
+    change data are refused everywhere, OPTIONS is answered, and every answer says nosniff."""
+
+    def __init__(self, app: Starlette, server: ChainkgServer) -> None:
+        self.app, self.server = app, server
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_nosniff(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        method = scope["method"]
+        response: Response | None = None
+        head_size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        head_size += sum(len(name) + len(value) for name, value in scope.get("headers", []))
+        if head_size > MAX_HEAD_BYTES:
+            limit = f"at most {MAX_HEAD_BYTES} bytes"
+            response = _text(431, f"Request line and headers must be {limit}")
+        elif "\x00" in scope.get("path", ""):
+            response = _text(400, "Bad request: NUL in the path")
+        elif method in ("PUT", "DELETE", "PATCH"):
+            response = _refuse(f"HTTP {method}")
+        elif method == "POST" and scope["path"] in ("/update", "/store"):
+            response = _refuse("changing the data")
+        elif method == "OPTIONS" and not (self.server.config.cors_origins and _is_preflight(scope)):
+            response = Response(b"", 204, {"Allow": ALLOW})
+        elif method not in ("GET", "HEAD", "POST", "OPTIONS"):
+            response = _text(405, f"Method {method} not allowed", {"Allow": ALLOW})
+        if response is not None:
+            await response(scope, receive, send_nosniff)
+            return
+        await self.app(scope, receive, send_nosniff)
+
+
+def _is_preflight(scope) -> bool:  # noqa: ANN001
+    names = {name for name, _ in scope.get("headers", [])}
+    return b"origin" in names and b"access-control-request-method" in names
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _BadRequest(
+            _text(400, f"Bad request: the body is not UTF-8 (byte {exc.start})")
+        ) from None
+
+
+def _decode_form(data: bytes) -> dict[str, list[str]]:
+    """A URL-encoded form or query string; percent-escapes must decode as UTF-8."""
+    try:
+        return parse_qs(_utf8(data), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise _BadRequest(
+            _text(400, "Bad request: a parameter is not UTF-8 once percent-decoded")
+        ) from None
+
+
+def _refusal_answer(what: str) -> Answer:
+    refusal = read_only_refusal(what)
+    return Answer(refusal.status, TEXT, (refusal.message + "\n").encode())
+
+
+def _refuse(what: str) -> Response:
+    return _answer(_refusal_answer(what))
 
 
 def _json(data: object) -> Answer:
     return Answer(200, "application/json", json.dumps(data, ensure_ascii=False).encode())
-
-
-def _handler_class(server: ChainkgServer) -> type[BaseHTTPRequestHandler]:
-    config = server.config
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "chainkg"
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            log.debug("%s " + format, self.address_string(), *args)
-
-        def do_GET(self) -> None:  # noqa: N802
-            url = urlsplit(self.path)
-            path = url.path
-            if path in ("/sparql", "/query"):
-                params = parse_qs(url.query, keep_blank_values=True)
-                self._send(server.sparql(params, self.headers.get("Accept", "")))
-            elif path in ("/", "/index.html"):
-                self._file(STATIC_DIR, "index.html", csp=True)
-            elif path.startswith("/static/"):
-                self._file(STATIC_DIR, path.removeprefix("/static/"))
-            elif path == "/api/queries":
-                self._send(server.named_queries())
-            elif path == "/health":
-                self._send(Answer(200, TEXT, b"ok\n"))
-            elif path == "/site":
-                self._redirect("/site/")
-            elif path.startswith("/site/"):
-                self._site(path.removeprefix("/site/"))
-            else:
-                self._send(Answer(404, TEXT, f"Not found: {path}\n".encode()))
-
-        def do_POST(self) -> None:  # noqa: N802
-            url = urlsplit(self.path)
-            body = self._body()
-            if body is None:
-                return
-            if url.path == "/api/bind":
-                self._send(server.bind(body))
-                return
-            if url.path not in ("/sparql", "/query"):
-                if url.path in ("/update", "/store") or url.path.startswith("/store"):
-                    self._send(_refuse_update("changing the data"))
-                else:
-                    self._send(Answer(404, TEXT, f"Not found: {url.path}\n".encode()))
-                return
-            params = parse_qs(url.query, keep_blank_values=True)
-            ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if ctype == "application/x-www-form-urlencoded":
-                for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
-                    params.setdefault(key, []).extend(values)
-            elif ctype == "application/sparql-query":
-                params["query"] = [body.decode("utf-8")]
-            elif ctype == "application/sparql-update":
-                self._send(_refuse_update("SPARQL Update"))
-                return
-            else:
-                message = (
-                    f"Unsupported Content-Type '{ctype}': send application/sparql-query "
-                    "or application/x-www-form-urlencoded\n"
-                )
-                self._send(Answer(415, TEXT, message.encode()))
-                return
-            self._send(server.sparql(params, self.headers.get("Accept", "")))
-
-        def _read_only(self) -> None:
-            self._body()
-            self._send(_refuse_update(f"HTTP {self.command}"))
-
-        do_PUT = do_DELETE = do_PATCH = _read_only  # noqa: N815
-
-        def _body(self) -> bytes | None:
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if length < 0 or length > config.max_request_bytes:
-                self.close_connection = True
-                message = f"Request body must be at most {config.max_request_bytes} bytes\n"
-                self._send(Answer(413, TEXT, message.encode()))
-                return None
-            return self.rfile.read(length) if length else b""
-
-        def _site(self, rel: str) -> None:
-            site = server.site_dir
-            if not site.is_dir():
-                hint = f"No static site at {site}; build it first (see docs/serving.md)\n"
-                self._send(Answer(404, TEXT, hint.encode()))
-                return
-            self._file(site, rel or "index.html")
-
-        def _file(self, root: Path, rel: str, csp: bool = False) -> None:
-            root = root.resolve()
-            target = (root / rel).resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_relative_to(root) or not target.is_file():
-                self._send(Answer(404, TEXT, f"Not found: {rel}\n".encode()))
-                return
-            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
-                ctype += "; charset=utf-8"
-            extra = {"Content-Security-Policy": PAGE_CSP} if csp else {}
-            self._send(Answer(200, ctype, target.read_bytes()), extra)
-
-        def _redirect(self, location: str) -> None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _send(self, answer: Answer, extra: dict[str, str] | None = None) -> None:
-            try:
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.send_header("X-Content-Type-Options", "nosniff")
-                for key, value in (extra or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(answer.body)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
-
-    return Handler

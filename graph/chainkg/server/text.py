@@ -1,7 +1,9 @@
-"""Lexical checks and edits on SPARQL text that the server and the remote client need.
+"""Edits on SPARQL text that the query page and the remote client need (preset prefixes,
+parameters bound as VALUES).
 
 pyoxigraph exposes no SPARQL parser, so these work on a small lexer that skips comments,
-string literals and IRIs; keywords are then found only where the grammar can have them.
+string literals and IRIs. They only place text; what the endpoint refuses is decided on the
+parsed query (chainkg.server.guard), never by this lexer.
 """
 
 from __future__ import annotations
@@ -24,9 +26,6 @@ _SKIP = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _WORD = re.compile(r"(?<![\w:?$])([A-Za-z]+)(?![\w:])")
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
 _PREFIX_DECL = re.compile(r"(?<![\w:?$])PREFIX\s+([\w.-]*):", re.IGNORECASE)
 
 
@@ -46,20 +45,6 @@ def keywords(text: str) -> Iterator[tuple[int, str]]:
     for offset, span in code_spans(text):
         for m in _WORD.finditer(span):
             yield offset + m.start(1), m.group(1).upper()
-
-
-def uses_service(text: str) -> bool:
-    """True if the query has a SERVICE clause (a federated call to another endpoint)."""
-    return any(word == "SERVICE" for _, word in keywords(text))
-
-
-def update_keyword(text: str) -> str | None:
-    """The update operation a request starts with (INSERT, DELETE, LOAD, ...), if any."""
-    for _, word in keywords(text):
-        if word in ("PREFIX", "BASE"):
-            continue
-        return word if word in UPDATE_KEYWORDS else None
-    return None
 
 
 def declared_prefixes(text: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""Entry point of a query worker process: `python -m chainkg.server.worker GRAPH FD_IN FD_OUT`."""
+"""A query worker process: `python -m chainkg.server.worker GRAPH FD_IN FD_OUT MB`."""
 
 import sys
 from multiprocessing.connection import Connection
@@ -10,4 +10,5 @@ if __name__ == "__main__":
         sys.argv[1],
         Connection(int(sys.argv[2]), writable=False),
         Connection(int(sys.argv[3]), readable=False),
+        int(sys.argv[4]),
     )
