@@ -73,11 +73,17 @@ class CKG(DefinedNamespace):
     Over: URIRef
     Park: URIRef
     PartyCommittee: URIRef
+    Person: URIRef
     Place: URIRef
     Plan: URIRef
     Planned: URIRef
     Platform: URIRef
     PolicyDocument: URIRef
+    Post: URIRef
+    PresenceStage: URIRef
+    PresentBuilding: URIRef
+    PresentProducing: URIRef
+    PresentSigned: URIRef
     ProjectStatus: URIRef
     Province: URIRef
     Reform: URIRef
@@ -86,6 +92,7 @@ class CKG(DefinedNamespace):
     ResearchInstitute: URIRef
     Role: URIRef
     Signed: URIRef
+    Site: URIRef
     SourceArticle: URIRef
     Stage: URIRef
     StageScheme: URIRef
@@ -102,6 +109,7 @@ class CKG(DefinedNamespace):
     ValueQualifier: URIRef
     WorkingGroup: URIRef
     Zone: URIRef
+    ZonePresence: URIRef
 
     # Properties
     about: URIRef
@@ -113,6 +121,7 @@ class CKG(DefinedNamespace):
     capacityText: URIRef
     concerns: URIRef
     count: URIRef
+    createdBy: URIRef
     curatorNote: URIRef
     customerOf: URIRef
     dateBasis: URIRef
@@ -128,7 +137,9 @@ class CKG(DefinedNamespace):
     fullText: URIRef
     hasMember: URIRef
     headedBy: URIRef
+    holder: URIRef
     inChain: URIRef
+    inZone: URIRef
     indicator: URIRef
     investor: URIRef
     investsIn: URIRef
@@ -136,6 +147,7 @@ class CKG(DefinedNamespace):
     issuedBy: URIRef
     landAreaMu: URIRef
     leadsChain: URIRef
+    listedOn: URIRef
     locatedIn: URIRef
     member: URIRef
     memberOf: URIRef
@@ -147,11 +159,17 @@ class CKG(DefinedNamespace):
     participatesIn: URIRef
     partnerOf: URIRef
     period: URIRef
+    postIn: URIRef
+    postKind: URIRef
+    presenceOf: URIRef
+    presenceStage: URIRef
+    presenceVia: URIRef
     quote: URIRef
     relocatedTo: URIRef
     role: URIRef
     roleText: URIRef
     signedWith: URIRef
+    siteKind: URIRef
     source: URIRef
     spunOffFrom: URIRef
     stage: URIRef
@@ -166,6 +184,7 @@ class CKG(DefinedNamespace):
     valueQualifier: URIRef
     valueText: URIRef
     year: URIRef
+    zoneStage: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
