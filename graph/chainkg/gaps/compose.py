@@ -75,7 +75,9 @@ class _Analysis:
         self.chain_actors = self._actors(chain_rows, "chain")
         self.leader_iris = {(r["chain"], r["actor"]) for r in chain_rows if true(r["leader"])}
         self.placed = {(r["chain"], r["actor"]) for r in chain_rows if true(r["placed"])}
-        self.projects, self.by_investor = self._projects(rows(store, "gap-projects"))
+        project_rows = rows(store, "gap-projects")
+        self.projects, self.by_investor = self._projects(project_rows)
+        self.producing = {r["investor"]: true(r["investor_producing"]) for r in project_rows}
         self.matches = rows(store, "gap-matching-segments")
         self.figures = self._figures(rows(store, "gap-chain-statistics"))
         self.stated = self._stated(rows(store, "gap-segment-statistics"))
@@ -373,15 +375,25 @@ class _Analysis:
                 _add_reason(cand, kind, text, a.evidence)
         return self._rank(chain, found.values())
 
-    def follow_ups(self, segment: str) -> list[FollowUp]:
+    def follow_ups(self, chain: str, segment: str) -> list[FollowUp]:
         """Enterprises of the segment whose base or project in the zone is signed or under
-        way, with those projects."""
-        out = []
+        way, and investors of the segment's projects under way in the zone, with those
+        projects (never producing enterprises)."""
+        out: dict[str, FollowUp] = {}
         for a in self.listing(segment, all_elsewhere=True).pipeline:
             projects = [p for p in self.by_investor.get(a.iri, []) if p.local]
             evidence = sorted({e for p in projects for e in p.evidence} | set(a.evidence))
-            out.append(FollowUp(a.iri, a.label, a.stage, STAGE_ZH[a.stage], projects, evidence))
-        return out
+            out[a.iri] = FollowUp(a.iri, a.label, a.stage, STAGE_ZH[a.stage], projects, evidence)
+        for p in self.projects.get((chain, segment), []):
+            if not (p.local and p.investor_iri and p.status_order in UNDER_WAY):
+                continue
+            if p.investor_iri in out or self.producing.get(p.investor_iri, False):
+                continue
+            stage = "building" if p.status_order in (3, 4) else "signed"
+            out[p.investor_iri] = FollowUp(
+                p.investor_iri, p.investor, stage, STAGE_ZH[stage], [p], sorted(p.evidence)
+            )
+        return sorted(out.values(), key=lambda f: (f.label, f.iri))
 
     def suppliers(self, chain: str) -> list[dict[str, str]]:
         if self._suppliers is None:
@@ -447,7 +459,7 @@ class _Analysis:
             n_else,
             self.threshold,
         )
-        follow_ups = self.follow_ups(segment) if level != Level.COVERED or n_pipe else []
+        follow_ups = self.follow_ups(chain.iri, segment)
         note = self._note(chain, level, basis, n_local, n_else, found, stated, projects)
         evidence = sorted(
             {e for a in (found.local or institutions or found.elsewhere) for e in a.evidence}
