@@ -25,7 +25,7 @@ from chainkg.gaps import (
     SegmentGap,
     analyse,
 )
-from chainkg.lists import EMPTY_NOTE, LISTS, ListItem, seven_lists_of_all_chains
+from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
 
 SEP = "、"
 TOP_CANDIDATES = 5
@@ -132,7 +132,13 @@ def lists_frame(lists: dict[str, list[ListItem]]) -> pd.DataFrame:
         _query, zh, en = LISTS[key]
         if not items:
             rows.append(
-                {"list": key, "list_zh": zh, "list_en": en, "label": "", "note": EMPTY_NOTE}
+                {
+                    "list": key,
+                    "list_zh": zh,
+                    "list_en": en,
+                    "label": "",
+                    "note": EMPTY_NOTES.get(key, EMPTY_NOTE),
+                }
             )
         for item in items:
             rows.append(
@@ -184,6 +190,7 @@ def render_html(s: ChainSummary, gaps: list[SegmentGap], lists: dict[str, list[L
         level_zh=LEVEL_ZH,
         ranking=RANKING_TEXT,
         empty_note=EMPTY_NOTE,
+        empty_notes=EMPTY_NOTES,
         quotes=_quotes,
         more=more_text,
     )
@@ -256,7 +263,7 @@ def render_markdown(
         _q, zh, en = LISTS[key]
         out.append(f"\n### {zh} ({en})\n")
         if not items:
-            out.append(EMPTY_NOTE)
+            out.append(EMPTY_NOTES.get(key, EMPTY_NOTE))
         for i in items:
             extra = SEP.join(x for x in (i.kind, i.detail, "区内" if i.local else "") if x)
             out.append(f"- {i.label}({extra}) {_quotes(i.evidence)}")
