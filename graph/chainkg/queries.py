@@ -171,11 +171,9 @@ ENTITY_PARAMS = {
     "entity": "",
 }
 _RESOLVE = """
-SELECT DISTINCT ?wanted ?wanted_iri ?e ?label ?id ?own WHERE {
-  { ?e rdfs:label|skos:altLabel|dct:identifier ?name . FILTER(LCASE(STR(?name)) = ?wanted) }
-  UNION { BIND(IRI(?wanted_iri) AS ?e) ?e ?p ?o . }
+SELECT DISTINCT ?wanted ?e ?label ?id ?own WHERE {
   %s
-  FILTER(isIRI(?e))
+  %s
   OPTIONAL { ?e rdfs:label ?label . FILTER(LANG(?label) = "zh") }
   OPTIONAL { ?e dct:identifier ?id }
   BIND(EXISTS { ?e ckg:zoneStage ?stage }
@@ -184,6 +182,11 @@ SELECT DISTINCT ?wanted ?wanted_iri ?e ?label ?id ?own WHERE {
 }
 ORDER BY ?e
 """
+# by IRI, or by a Chinese or English label, an alias or an id (case-insensitive); one group
+# each, so a remote endpoint's VALUES binding reaches the FILTER
+_BY_IRI = "FILTER(STR(?e) = STR(?wanted))"
+_BY_NAME = "?e rdfs:label|skos:altLabel|dct:identifier ?name . FILTER(LCASE(STR(?name)) = ?wanted)"
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", re.IGNORECASE)
 
 
 class AmbiguousName(KeyError):
@@ -205,9 +208,12 @@ def resolve_entity(store: ox.Store | RemoteEndpoint, param: str, value: str) -> 
     if not wanted:
         raise UnknownName(f"give a value for --param {param}")
     cls = ENTITY_PARAMS.get(param, "")
-    text = _RESOLVE % (f"?e a {cls} ." if cls else "?e dct:identifier ?any_id .")
-    iri = wanted if re.match(r"^[a-z][a-z0-9+.-]*:\S+$", wanted, re.IGNORECASE) else "urn:x-none"
-    found = run_query(store, text, {"wanted": wanted.casefold(), "wanted_iri": iri}).records()
+    typed = f"?e a {cls} ." if cls else "?e dct:identifier ?any_id ."
+    if _IRI.match(wanted) and "://" in wanted:
+        found = run_query(store, _RESOLVE % (typed, _BY_IRI), {"wanted": wanted}).records()
+    else:
+        found = run_query(store, _RESOLVE % (_BY_NAME, typed), {"wanted": wanted.casefold()})
+        found = found.records()
     by_iri: dict[str, dict[str, str]] = {}
     for row in found:
         by_iri.setdefault(row["e"], row)
