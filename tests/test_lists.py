@@ -44,7 +44,7 @@ def test_lists_cli(basic_build: BuildReport) -> None:  # noqa: F811
     data = json.loads(result.stdout)
     assert data["associations"][0]["label"] == "甲电池协会" and data["experts"] == []
     md = runner.invoke(app, ["lists", "--graph", graph, "--chain", "电池", "-f", "md"])
-    assert md.exit_code == 0 and "| experts |" in md.stdout and "数据缺口" in md.stdout
+    assert md.exit_code == 0 and "| experts |" in md.stdout and "未点名" in md.stdout
     missing = runner.invoke(app, ["lists", "--graph", graph])
     assert missing.exit_code == 2
     unknown = runner.invoke(app, ["lists", "--graph", graph, "--chain", "x"])

@@ -246,7 +246,8 @@ def render_markdown(
             out.append("图谱中没有新的招商对象 (no new target in the graph)")
         for c in g.candidate_details:
             reasons = ";".join(f"{r.text} {_quotes(r.evidence)}".strip() for r in c.reason_details)
-            out.append(f"{c.rank}. **[{c.label}]({c.profile_href})** — {reasons}")
+            where = f"({c.located})" if c.located else ""
+            out.append(f"{c.rank}. **[{c.label}]({c.profile_href})**{where} — {reasons}")
         if g.candidate_total > len(g.candidate_details):
             rest = g.candidate_total - len(g.candidate_details)
             out.append(f"\n……另有 {rest} 家候选未列出 (…and {rest} more candidates)")

@@ -46,8 +46,8 @@ LISTS: dict[str, tuple[str, str, str]] = {
 EMPTY_NOTE = "数据缺口:图谱中暂无此清单的条目 (data gap: the graph has no entries for this list)"
 # Lists whose emptiness says something more specific than a data gap.
 EMPTY_NOTES = {
-    "experts": "来源文章未点名本链的产业专家或链长(只写到职务,如“区主要领导担任总链长”) "
-    "(the sources name no expert or chain chief of this chain; they describe the posts only)",
+    "experts": "来源文章未点名本链的产业专家或链长 "
+    "(the sources name no expert or chain chief of this chain)",
 }
 
 

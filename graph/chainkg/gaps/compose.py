@@ -102,6 +102,7 @@ class _Analysis:
             true(r["is_enterprise"]),
             local_name(r["kind"]) if r["kind"] else "",
             stage,
+            located=r.get("place_label", ""),
         )
 
     def _merge_row(self, actor: Actor, r: dict[str, str]) -> None:
@@ -349,7 +350,7 @@ class _Analysis:
         seg_label = self.segment_label.get(segment, local_name(segment))
         in_segment = self.listing(segment, all_elsewhere=True).elsewhere
         for a in in_segment:
-            cand = found.setdefault(a.iri, Candidate(a.iri, a.label))
+            cand = found.setdefault(a.iri, Candidate(a.iri, a.label, located=a.located))
             _add_reason(cand, "operates-in-segment", f"在{seg_label}环节有业务", a.evidence)
         for a in in_segment:
             self._supply_reasons(found[a.iri], chain)
@@ -371,7 +372,7 @@ class _Analysis:
                     f"{other_label}产业链{other_seg}环节成员(同名环节)",
                 )
             for a in self.listing(m["other_segment"], all_elsewhere=True).elsewhere:
-                cand = found.setdefault(a.iri, Candidate(a.iri, a.label))
+                cand = found.setdefault(a.iri, Candidate(a.iri, a.label, located=a.located))
                 _add_reason(cand, kind, text, a.evidence)
         return self._rank(chain, found.values())
 

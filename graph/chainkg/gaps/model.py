@@ -90,6 +90,7 @@ class Actor:
     kind: str = ""
     stage: str = ""  # presence in the zone: producing | building | signed | ''
     evidence: list[Evidence] = field(default_factory=list)
+    located: str = ""  # where the sources place it (its own location)
 
     @property
     def id(self) -> str:
@@ -145,7 +146,7 @@ class Candidate:
     leader_distance: int | None = None
     rank: int = 0
     reason_details: list[Reason] = field(default_factory=list)
-    located: str = ""
+    located: str = ""  # where the sources place it
 
     @property
     def id(self) -> str:
