@@ -23,8 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pyoxigraph as ox
+
 from chainkg.config import QUERIES_DIR
-from chainkg.queries import bind_value, list_queries
+from chainkg.queries import ENTITY_PARAMS, bind_value, list_queries, resolve_entity
 from chainkg.server.pool import FORMAT_ALIASES, Answer, Job, WorkerPool
 from chainkg.server.text import update_keyword, uses_service, with_values
 from chainkg.store import DEFAULT_GRAPH_FILE
@@ -188,10 +190,37 @@ class ChainkgServer:
         try:
             data = json.loads(body or b"{}")
             params = {k: v for k, v in (data.get("params") or {}).items() if str(v).strip()}
-            terms = {k.lstrip("?$"): bind_value(str(v)) for k, v in params.items()}
+            params = {k.lstrip("?$"): str(v) for k, v in params.items()}
+            for name in [n for n in params if n in ENTITY_PARAMS]:
+                # a label, alias, id or IRI, resolved once as `chainkg query` does
+                params[name] = resolve_entity(_PoolQueries(self), name, params[name])
+            terms = {k: bind_value(v) for k, v in params.items()}
             return _json({"query": with_values(str(data.get("query", "")), terms)})
+        except KeyError as exc:
+            message = exc.args[0] if exc.args else exc
+            return Answer(400, TEXT, f"Cannot bind the parameters: {message}\n".encode())
         except (ValueError, AttributeError, TypeError) as exc:
             return Answer(400, TEXT, f"Cannot bind the parameters: {exc}\n".encode())
+
+
+class _PoolQueries:
+    """The server's worker pool as a query target for `resolve_entity` (SPARQL JSON back)."""
+
+    def __init__(self, server: ChainkgServer):
+        self.server = server
+
+    def query(self, text: str, params: dict[str, str] | None = None) -> ox.QuerySolutions:
+        bindings = {k: bind_value(v) for k, v in (params or {}).items()}
+        job = Job(
+            query=with_values(text, bindings),
+            accept="application/sparql-results+json",
+            prefixes=self.server.config.prefixes,
+            max_bytes=self.server.config.max_result_bytes,
+        )
+        answer = self.server.pool.run(job, self.server.config.time_limit)
+        if answer.status != 200:
+            raise ValueError(answer.body.decode("utf-8", "replace").strip())
+        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
 
 
 def _refuse_update(what: str) -> Answer:
