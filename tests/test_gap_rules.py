@@ -45,10 +45,11 @@ def test_stated_count_beside_one_named_firm(gaps) -> None:
     # 丙零件公司生产零部件。区内有近40家零部件企业。
     parts = gaps["car-parts"]
     assert (parts.level, parts.basis) == ("covered", "stated-count")
-    assert parts.local_enterprises == ["丙零件公司"]
+    # 辛配件公司 is registered elsewhere but produces in its factory here (a site)
+    assert parts.local_enterprises == ["丙零件公司", "辛配件公司"]
     [count] = parts.stated_counts
     assert count.value_text == "近40家" and count.evidence[0].quote == "区内有近40家零部件企业"
-    assert "近40家" in parts.basis_note and "具名在产 1 家" in parts.basis_note
+    assert "近40家" in parts.basis_note and "具名在产 2 家" in parts.basis_note
 
 
 def test_institute_covers_rd_segment(gaps) -> None:
@@ -101,7 +102,18 @@ def test_presence_is_materialized_once(case_build: BuildReport) -> None:
         "bing-leader": "PresentProducing",
         "bing-parts": "PresentProducing",
         "wu-motor": "PresentBuilding",
+        "xin-parts": "PresentProducing",  # through its factory (org:hasSite) in the zone
     }
+    sites = store.query(
+        "SELECT ?owner ?site WHERE { ?owner org:hasSite ?site . ?site a ckg:Site }",
+        prefixes={"ckg": "https://w3id.org/chainkg/def#", "org": "http://www.w3.org/ns/org#"},
+    )
+    assert [(s["owner"].value, s["site"].value) for s in sites] == [
+        (
+            "https://example.org/presence/enterprise/xin-parts",
+            "https://example.org/presence/site/xin-parts-factory",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
