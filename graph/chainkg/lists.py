@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from chainkg.gaps import Evidence, resolve_chain
+from chainkg.gaps.fetch import Sources
 from chainkg.project import local_name
 from chainkg.queries import get_query, run_query
 
@@ -80,17 +81,18 @@ def seven_lists_of_all_chains(store: ox.Store) -> dict[str, dict[str, list[ListI
 def _lists_by_chain(
     store: ox.Store, params: dict[str, str]
 ) -> dict[str, dict[str, list[ListItem]]]:
+    sources = Sources(store)
     rows_by_chain: dict[str, dict[str, list[dict[str, str]]]] = {}
     for key, (query, _zh, _en) in LISTS.items():
         for r in run_query(store, get_query(query).text, params).records():
             rows_by_chain.setdefault(r["chain"], {}).setdefault(key, []).append(r)
     return {
-        chain: {key: _items(lists.get(key, [])) for key in LISTS}
+        chain: {key: _items(lists.get(key, []), sources) for key in LISTS}
         for chain, lists in rows_by_chain.items()
     }
 
 
-def _items(rows: list[dict[str, str]]) -> list[ListItem]:
+def _items(rows: list[dict[str, str]], sources: Sources) -> list[ListItem]:
     """One list's rows -> items with their evidence, sorted by stage, locality, kind, label."""
     items: dict[tuple[str, str, str], ListItem] = {}
     stage: dict[tuple[str, str, str], int] = {}
@@ -106,10 +108,9 @@ def _items(rows: list[dict[str, str]]) -> list[ListItem]:
                 r["local"] == "true",
             )
         stage[k] = int(r.get("stage_order") or 9)
-        if r["quote"]:
-            ev = Evidence(r["source"], r["quote"], item.label)
-            if ev not in item.evidence:
-                item.evidence.append(ev)
+        ev = sources.evidence(r, item.label)
+        if ev and ev not in item.evidence:
+            item.evidence.append(ev)
     ordered = [
         items[k]
         for k in sorted(
