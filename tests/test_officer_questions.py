@@ -172,6 +172,9 @@ def test_q17_feishi_supplies_baic_and_is_in_the_zone(seed_store) -> None:
     rows = ask(seed_store, "suppliers-of", company="北汽")
     feishi = [r for r in rows if r["supplier_label"] == "菲仕电机"]
     assert feishi and all(r["supplier_stage"] == "在建" for r in feishi)
+    [nev] = analyse(seed_store, "nev")
+    [follow] = [f for g in nev.gaps for f in g.follow_ups if f.label == "菲仕电机"]
+    assert follow.reasons == ["为本区龙头北汽集团供货"]
 
 
 def test_q18_firms_placed_in_the_zone_by_base_or_project(seed_store) -> None:
@@ -362,3 +365,10 @@ def test_q40_subsidiary_ties_say_stated_or_judged(seed_store) -> None:
     assert dewei and dewei[0]["subsidiary_stage"] == "在产"
     assert {r["assertion"] for r in rows} <= {"原文明示", "编者判断"}
     assert "编者判断" in {r["assertion"] for r in rows}
+
+
+def test_q41_hydrogen_follow_ups(seed_store) -> None:
+    # 淳华氢能科技园项目、北京铂陆氢能研究院项目等的签约,为株洲氢能产业链上“新引擎”
+    [hydrogen] = analyse(seed_store, "氢能")
+    follow = {f.label: f.stage_zh for f in hydrogen.summary.follow_ups}
+    assert follow == {"淳华": "已签约", "北京铂陆氢能研究院": "已签约"}

@@ -236,6 +236,9 @@ def render_markdown(
         out.append("数据缺口:图谱中没有该产业链的环节 (data gap: no segments in the graph)\n")
     out.append("\n## 招商候选 (candidate targets)\n")
     out.append(f"{RANKING_TEXT[0]}\n\n{RANKING_TEXT[1]}\n")
+    if s.follow_ups:
+        out.append("\n### 本链跟进 (follow-ups: signed or building in the zone)\n")
+        out += [f"- [{f.text}]({f.profile_href}) {_quotes(f.evidence)}" for f in s.follow_ups]
     for g in gaps:
         if g.level == Level.COVERED and not g.follow_ups:
             continue

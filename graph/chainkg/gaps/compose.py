@@ -377,11 +377,13 @@ class _Analysis:
         return self._rank(chain, found.values())
 
     def follow_ups(self, chain: str, segment: str) -> list[FollowUp]:
-        """Enterprises of the segment whose base or project in the zone is signed or under
-        way, and investors of the segment's projects under way in the zone, with those
-        projects (never producing enterprises)."""
+        """Enterprises of the segment ('' = of the chain, segment unknown) whose base or
+        project in the zone is signed or under way, and investors of its projects under way
+        in the zone, with those projects and their ties to local firms (never producing
+        enterprises)."""
         out: dict[str, FollowUp] = {}
-        for a in self.listing(segment, all_elsewhere=True).pipeline:
+        pipeline = self.listing(segment, all_elsewhere=True).pipeline if segment else []
+        for a in pipeline:
             projects = [p for p in self.by_investor.get(a.iri, []) if p.local]
             evidence = sorted({e for p in projects for e in p.evidence} | set(a.evidence))
             out[a.iri] = FollowUp(a.iri, a.label, a.stage, STAGE_ZH[a.stage], projects, evidence)
@@ -394,6 +396,11 @@ class _Analysis:
             out[p.investor_iri] = FollowUp(
                 p.investor_iri, p.investor, stage, STAGE_ZH[stage], [p], sorted(p.evidence)
             )
+        for follow in out.values():
+            probe = Candidate(follow.iri, follow.label)
+            self._supply_reasons(probe, chain)
+            follow.reasons = probe.reasons
+            follow.evidence = sorted(set(follow.evidence) | set(probe.evidence))
         return sorted(out.values(), key=lambda f: (f.label, f.iri))
 
     def suppliers(self, chain: str) -> list[dict[str, str]]:
@@ -597,6 +604,7 @@ class _Analysis:
             top=self.top,
             pipeline=sum(g.level == Level.PIPELINE for g in gaps),
             no_panorama=not gaps,
+            follow_ups=self.follow_ups(chain.iri, "")[: self.top],
         )
 
     def gaps(self, chain: Chain) -> list[SegmentGap]:

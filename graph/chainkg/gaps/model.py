@@ -172,6 +172,7 @@ class FollowUp:
     stage_zh: str
     projects: list[Project] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # ties to local firms, plain Chinese
 
     @property
     def profile_href(self) -> str:
@@ -180,7 +181,8 @@ class FollowUp:
     @property
     def text(self) -> str:
         done = "、".join(p.text for p in self.projects)
-        return f"{self.label}({self.stage_zh}" + (f":{done})" if done else ")")
+        ties = ";" + ";".join(self.reasons) if self.reasons else ""
+        return f"{self.label}({self.stage_zh}" + (f":{done}" if done else "") + f"{ties})"
 
 
 @dataclass
@@ -300,6 +302,8 @@ class ChainSummary:
     top: int = 20
     pipeline: int = 0
     no_panorama: bool = False  # 全景图缺失: the graph has no segment of this chain
+    # signed or building in the zone with a project of the chain but of no known segment
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def local_supply_rate(self) -> str:
