@@ -563,13 +563,14 @@ def presence_text(seeds: Seeds, builder: RowBuilder) -> tuple[str, str]:
     `ckg:ZonePresence` node, with the quotes of the row it rests on as evidence."""
     nquads: list[str] = []
     ntriples: list[str] = []
-    frames = {
-        name: seeds.tables[name].set_index("id")
-        for name in ("relations", "sites", "projects")
-        if name in seeds.tables
-    }
-    for actor, basis in zone_presence(seeds, builder.zone_places).items():
-        row = {k: str(v) for k, v in frames[basis.table].loc[basis.row_id].items()}
+    presences = zone_presence(seeds, builder.zone_places)
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for table in sorted({b.table for b in presences.values()}):
+        frame = seeds.tables[table]
+        wanted = frame[frame["id"].isin({b.row_id for b in presences.values() if b.table == table})]
+        rows.update({(table, r["id"]): r for r in wanted.to_dict("records")})
+    for actor, basis in presences.items():
+        row = dict(rows[(basis.table, basis.row_id)])
         row["id"] = f"{basis.row_id}.presence"
         agent, stage = builder.entity(actor), _STAGES[basis.stage]
         s = iri(f"{builder.base}presence/{actor}")
