@@ -111,6 +111,14 @@ def _items(rows: list[dict[str, str]], sources: Sources) -> list[ListItem]:
         ev = sources.evidence(r, item.label)
         if ev and ev not in item.evidence:
             item.evidence.append(ev)
+    # an entry without detail says nothing its detailed twin does not: keep the detailed one
+    detailed = {(k[0], k[1]) for k in items if k[2]}
+    for k in [k for k in items if not k[2] and (k[0], k[1]) in detailed]:
+        for ev in items[k].evidence:
+            twin = next(t for t in items if t[:2] == k[:2] and t[2])
+            if ev not in items[twin].evidence:
+                items[twin].evidence.append(ev)
+        del items[k]
     ordered = [
         items[k]
         for k in sorted(
