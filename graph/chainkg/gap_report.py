@@ -12,18 +12,20 @@ from typing import Any
 
 import jinja2
 import pandas as pd
-import pyoxigraph as ox
 
 from chainkg.gaps import (
     BASIS_TEXT,
     LEVEL_ZH,
     RANKING_TEXT,
+    WEAK_THRESHOLD,
+    ChainAnalysis,
     ChainSummary,
     Evidence,
+    Level,
     SegmentGap,
-    gap_report_data,
+    analyse,
 )
-from chainkg.lists import EMPTY_NOTE, LISTS, ListItem, seven_lists_of_all_chains
+from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
 
 SEP = "、"
 TOP_CANDIDATES = 5
@@ -33,7 +35,7 @@ def _quotes(evidence: list[Evidence]) -> str:
     # One entry per quote: a quote that proves several firms is shown once, naming them all.
     merged: dict[tuple[str, str], list[str]] = {}
     for e in evidence:
-        names = merged.setdefault((e.quote, e.source), [])
+        names = merged.setdefault((e.quote, e.cite), [])
         if e.supports and e.supports not in names:
             names.append(e.supports)
     return " | ".join(
@@ -83,6 +85,8 @@ def gaps_frame(gaps: list[SegmentGap], top: int = TOP_CANDIDATES) -> pd.DataFram
                 g.other_actors, g.other_total, "segment-enterprises", g.chain_id
             ),
             "projects": SEP.join(g.projects),
+            "follow_ups": SEP.join(f.text for f in g.follow_ups),
+            "stated_counts": SEP.join(c.value_text for c in g.stated_counts),
             "candidates": SEP.join(g.candidates[:top]),
             "candidate_total": g.candidate_total,
             "evidence": _quotes(g.evidence),
@@ -103,7 +107,9 @@ def summaries_frame(summaries: list[ChainSummary]) -> pd.DataFrame:
                 "territory": s.territory,
                 "benchmark": s.benchmark,
                 "segments": s.segments,
+                "levels": s.levels_text,
                 "missing": s.missing,
+                "pipeline": s.pipeline,
                 "weak": s.weak,
                 "covered": s.covered,
                 "local_enterprises": max(s.local_enterprise_total, len(s.local_enterprises)),
@@ -126,7 +132,13 @@ def lists_frame(lists: dict[str, list[ListItem]]) -> pd.DataFrame:
         _query, zh, en = LISTS[key]
         if not items:
             rows.append(
-                {"list": key, "list_zh": zh, "list_en": en, "label": "", "note": EMPTY_NOTE}
+                {
+                    "list": key,
+                    "list_zh": zh,
+                    "list_en": en,
+                    "label": "",
+                    "note": EMPTY_NOTES.get(key, EMPTY_NOTE),
+                }
             )
         for item in items:
             rows.append(
@@ -178,6 +190,7 @@ def render_html(s: ChainSummary, gaps: list[SegmentGap], lists: dict[str, list[L
         level_zh=LEVEL_ZH,
         ranking=RANKING_TEXT,
         empty_note=EMPTY_NOTE,
+        empty_notes=EMPTY_NOTES,
         quotes=_quotes,
         more=more_text,
     )
@@ -191,10 +204,7 @@ def render_markdown(
     out.append(
         f"所属地区 (territory): {s.territory}" + (";对标案例 (benchmark)" if s.benchmark else "")
     )
-    out.append(
-        f"\n- 环节 (segments): {s.segments};缺链 {s.missing} / 弱链 {s.weak} / 已覆盖 {s.covered}"
-        f"(弱链阈值 {s.weak_threshold})"
-    )
+    out.append(f"\n- 环节 (segments): {s.segments};{s.levels_text}(弱链阈值 {s.weak_threshold})")
     n_local = max(s.local_enterprise_total, len(s.local_enterprises))
     out.append(f"- 区内企业 (local enterprises): {n_local}")
     rate = s.local_supply_rate or "来源未给出 (not given by the sources)"
@@ -215,6 +225,7 @@ def render_markdown(
                 "local_enterprises",
                 "non_local_enterprises",
                 "projects",
+                "follow_ups",
                 "candidates",
             ]
         ]
@@ -225,14 +236,21 @@ def render_markdown(
         out.append("数据缺口:图谱中没有该产业链的环节 (data gap: no segments in the graph)\n")
     out.append("\n## 招商候选 (candidate targets)\n")
     out.append(f"{RANKING_TEXT[0]}\n\n{RANKING_TEXT[1]}\n")
+    if s.follow_ups:
+        out.append("\n### 本链跟进 (follow-ups: signed or building in the zone)\n")
+        out += [f"- [{f.text}]({f.profile_href}) {_quotes(f.evidence)}" for f in s.follow_ups]
     for g in gaps:
-        if g.level == "covered":
+        if g.level == Level.COVERED and not g.follow_ups:
             continue
         out.append(f"\n### {g.order}. {g.segment}({LEVEL_ZH[g.level]})\n")
-        if not g.candidate_details:
-            out.append("图谱中没有候选企业 (no candidate in the graph)")
+        for f in g.follow_ups:
+            out.append(f"- 跟进 (follow up): [{f.text}]({f.profile_href}) {_quotes(f.evidence)}")
+        if not g.candidate_details and g.level != Level.COVERED:
+            out.append("图谱中没有新的招商对象 (no new target in the graph)")
         for c in g.candidate_details:
-            out.append(f"{c.rank}. **{c.label}** — {';'.join(c.reasons)} {_quotes(c.evidence)}")
+            reasons = ";".join(f"{r.text} {_quotes(r.evidence)}".strip() for r in c.reason_details)
+            where = f"({c.located})" if c.located else ""
+            out.append(f"{c.rank}. **[{c.label}]({c.profile_href})**{where} — {reasons}")
         if g.candidate_total > len(g.candidate_details):
             rest = g.candidate_total - len(g.candidate_details)
             out.append(f"\n……另有 {rest} 家候选未列出 (…and {rest} more candidates)")
@@ -249,7 +267,7 @@ def render_markdown(
         _q, zh, en = LISTS[key]
         out.append(f"\n### {zh} ({en})\n")
         if not items:
-            out.append(EMPTY_NOTE)
+            out.append(EMPTY_NOTES.get(key, EMPTY_NOTE))
         for i in items:
             extra = SEP.join(x for x in (i.kind, i.detail, "区内" if i.local else "") if x)
             out.append(f"- {i.label}({extra}) {_quotes(i.evidence)}")
@@ -257,19 +275,19 @@ def render_markdown(
 
 
 def write_reports(
-    store: ox.Store,
+    store: Any,
     out_dir: Path,
-    weak_threshold: int = 2,
-    data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None,
+    weak_threshold: int = WEAK_THRESHOLD,
+    data: list[ChainAnalysis] | None = None,
 ) -> list[Path]:
     """Write <chain-id>.html and .md for every chain, and index.html / index.md.
 
-    `data` is `gaps.gap_report_data(store, weak_threshold)` when the caller already has it."""
+    `data` is `gaps.analyse(store)` when the caller already has it."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if data is None:
-        data = gap_report_data(store, weak_threshold)
+        data = analyse(store, weak_threshold=weak_threshold)
     all_lists = seven_lists_of_all_chains(store)
     no_lists: dict[str, list] = {key: [] for key in LISTS}
     for summary, gaps in data:

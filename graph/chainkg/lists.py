@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from chainkg.gaps import Evidence, resolve_chain
+from chainkg.gaps.fetch import Sources
 from chainkg.project import local_name
 from chainkg.queries import get_query, run_query
 
@@ -44,6 +45,11 @@ LISTS: dict[str, tuple[str, str, str]] = {
     "experts": ("list-experts", "产业专家清单", "Industry experts"),
 }
 EMPTY_NOTE = "数据缺口:图谱中暂无此清单的条目 (data gap: the graph has no entries for this list)"
+# Lists whose emptiness says something more specific than a data gap.
+EMPTY_NOTES = {
+    "experts": "来源文章未点名本链的产业专家或链长 "
+    "(the sources name no expert or chain chief of this chain)",
+}
 
 
 @dataclass
@@ -75,17 +81,18 @@ def seven_lists_of_all_chains(store: ox.Store) -> dict[str, dict[str, list[ListI
 def _lists_by_chain(
     store: ox.Store, params: dict[str, str]
 ) -> dict[str, dict[str, list[ListItem]]]:
+    sources = Sources(store)
     rows_by_chain: dict[str, dict[str, list[dict[str, str]]]] = {}
     for key, (query, _zh, _en) in LISTS.items():
         for r in run_query(store, get_query(query).text, params).records():
             rows_by_chain.setdefault(r["chain"], {}).setdefault(key, []).append(r)
     return {
-        chain: {key: _items(lists.get(key, [])) for key in LISTS}
+        chain: {key: _items(lists.get(key, []), sources) for key in LISTS}
         for chain, lists in rows_by_chain.items()
     }
 
 
-def _items(rows: list[dict[str, str]]) -> list[ListItem]:
+def _items(rows: list[dict[str, str]], sources: Sources) -> list[ListItem]:
     """One list's rows -> items with their evidence, sorted by stage, locality, kind, label."""
     items: dict[tuple[str, str, str], ListItem] = {}
     stage: dict[tuple[str, str, str], int] = {}
@@ -101,10 +108,17 @@ def _items(rows: list[dict[str, str]]) -> list[ListItem]:
                 r["local"] == "true",
             )
         stage[k] = int(r.get("stage_order") or 9)
-        if r["quote"]:
-            ev = Evidence(r["source"], r["quote"], item.label)
-            if ev not in item.evidence:
-                item.evidence.append(ev)
+        ev = sources.evidence(r, item.label)
+        if ev and ev not in item.evidence:
+            item.evidence.append(ev)
+    # an entry without detail says nothing its detailed twin does not: keep the detailed one
+    detailed = {(k[0], k[1]) for k in items if k[2]}
+    for k in [k for k in items if not k[2] and (k[0], k[1]) in detailed]:
+        for ev in items[k].evidence:
+            twin = next(t for t in items if t[:2] == k[:2] and t[2])
+            if ev not in items[twin].evidence:
+                items[twin].evidence.append(ev)
+        del items[k]
     ordered = [
         items[k]
         for k in sorted(

@@ -28,9 +28,10 @@ from types import SimpleNamespace
 import pyoxigraph as ox
 
 from chainkg.config import ONTOLOGY_DIR, package_resource
+from chainkg.presence import BUILDING, PRODUCING, SIGNED, places_in_zone, zone_presence
 from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES, relation_property
 from chainkg.tables import Seeds, split_multi
-from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
+from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, SCHEMA, VOID
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]
@@ -242,6 +243,13 @@ class RowBuilder:
         self.evidence_prefix = {
             name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
         }
+        self.zone_places = places_in_zone(seeds)
+        self.zone = f"<{self.base}{self.kind[seeds.config.focal_zone]}/{seeds.config.focal_zone}>"
+
+    def in_zone(self, s: str, place: str) -> list[Line]:
+        """`ckg:zoneStage ckg:PresentProducing` when the row's own place is in the focal zone
+        (other presences are derived in `presence_text`)."""
+        return [f"{s} {K.zoneStage} {K.PresentProducing}"] if place in self.zone_places else []
 
     def entity(self, entity_id: str) -> str:
         return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
@@ -345,6 +353,9 @@ def assemble_text(
             yield "".join(nquads), "".join(ntriples)
             if on_rows:
                 on_rows(len(nquads))
+    chunk += 1
+    if chunk % parts == index:
+        yield presence_text(seeds, builder)
 
 
 def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
@@ -366,7 +377,8 @@ def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("organizations", row["id"])
     cls = _c(ORGANIZATION_CLASSES[row["kind"]])
     t = _types(s, K.Organization) + (_types(s, cls) if cls != K.Organization else [])
-    return s, t + b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
+    t += b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
+    return s, t + b.in_zone(s, row["located_in"])
 
 
 _ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
@@ -375,7 +387,8 @@ _ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
 def _enterprise(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     s = b.node("enterprises", row["id"])
     t = _types(s, *_ENTERPRISE_TYPES) + b.labels(s, row)
-    return s, t + b.ref(s, K.locatedIn, row["located_in"])
+    t += b.ref(s, K.locatedIn, row["located_in"]) + b.in_zone(s, row["located_in"])
+    return s, t + b.text(s, K.listedOn, row.get("listed_on", ""))
 
 
 _BOOLEAN = _XSD + "boolean"
@@ -507,6 +520,73 @@ def _relation(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     return s, t + b.text(s, K.roleText, row["role"]) + b.text(s, K.dateText, row["date"])
 
 
+def _site(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("sites", row["id"])
+    owner = b.entity(row["owner"])
+    t = _types(s, K.Site, _c(ORG.Site)) + b.labels(s, row)
+    t += [f"{owner} {_c(ORG.hasSite)} {s}", f"{s} {_c(ORG.siteOf)} {owner}"]
+    t += b.ref(s, K.locatedIn, row["located_in"]) + b.text(s, K.siteKind, row["kind"])
+    if row["status"]:
+        t.append(f"{s} {K.status} {_c(STATUSES[row['status']])}")
+    t += b.text(s, K.statusDate, row["status_date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+
+
+def _person(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("people", row["id"])
+    return s, _types(s, K.Person, _c(SCHEMA.Person)) + b.labels(s, row)
+
+
+def _post(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("posts", row["id"])
+    person = b.entity(row["person"])
+    role_zh = lit(row["role_zh"], "zh")
+    t = _types(s, K.Post, _c(ORG.Membership)) + [
+        f"{s} {K.holder} {person}",
+        f"{s} {_c(ORG.member)} {person}",
+        f"{s} {K.roleText} {role_zh}",
+        f"{s} {LABEL} {role_zh}",
+        f"{s} {K.postKind} {lit(row['kind'])}",
+    ]
+    if row["role_en"]:
+        t.append(f"{s} {LABEL} {lit(row['role_en'], 'en')}")
+    t += b.ref(s, K.postIn, row["post_in"]) + b.text(s, K.dateText, row["date"])
+    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+
+
+_STAGES = {PRODUCING: K.PresentProducing, BUILDING: K.PresentBuilding, SIGNED: K.PresentSigned}
+
+
+def presence_text(seeds: Seeds, builder: RowBuilder) -> tuple[str, str]:
+    """The derived presences (see chainkg.presence) as (N-Quads, N-Triples) text: for each
+    actor present in the zone other than by its own location, `ckg:zoneStage` and one
+    `ckg:ZonePresence` node, with the quotes of the row it rests on as evidence."""
+    nquads: list[str] = []
+    ntriples: list[str] = []
+    presences = zone_presence(seeds, builder.zone_places)
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for table in sorted({b.table for b in presences.values()}):
+        frame = seeds.tables[table]
+        wanted = frame[frame["id"].isin({b.row_id for b in presences.values() if b.table == table})]
+        rows.update({(table, r["id"]): r for r in wanted.to_dict("records")})
+    for actor, basis in presences.items():
+        row = dict(rows[(basis.table, basis.row_id)])
+        row["id"] = f"{basis.row_id}.presence"
+        agent, stage = builder.entity(actor), _STAGES[basis.stage]
+        s = iri(f"{builder.base}presence/{actor}")
+        body = _types(s, K.ZonePresence) + [
+            f"{s} {K.presenceOf} {agent}",
+            f"{s} {K.inZone} {builder.zone}",
+            f"{s} {K.presenceStage} {stage}",
+            f"{s} {K.presenceVia} {builder.entity(basis.via)}",
+            f"{agent} {K.zoneStage} {stage}",
+        ]
+        quad_text, triple_text = builder.with_evidence(basis.table, row, s, body)
+        nquads.append(quad_text)
+        ntriples.append(triple_text)
+    return "".join(nquads), "".join(ntriples)
+
+
 _MAPPERS: dict[str, TextMapper] = {
     "places": _place,
     "organizations": _organization,
@@ -520,5 +600,8 @@ _MAPPERS: dict[str, TextMapper] = {
     "events": _event,
     "statistics": _statistic,
     "relations": _relation,
+    "sites": _site,
+    "people": _person,
+    "posts": _post,
 }
 assert set(_MAPPERS) == set(TABLES) - {"sources"}, "every table needs a row mapper"

@@ -30,6 +30,7 @@ from chainkg.vocab import PREFIXES
 
 _SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
 _PARAM = re.compile(r"^#\s*Param:\s*\??(\w+)\s*(?:[—:-]+\s*(.*))?$", re.IGNORECASE)
+_INTERNAL = re.compile(r"^#\s*Internal:\s*(yes|true)\b", re.IGNORECASE)
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 
@@ -50,6 +51,7 @@ class NamedQuery:
     summary: str
     text: str
     params: dict[str, str] = field(default_factory=dict)
+    internal: bool = False  # a helper of the gap analysis; `--list` hides it unless asked
 
     @property
     def required_params(self) -> list[str]:
@@ -70,7 +72,7 @@ class QueryResult:
 
 def parse_named_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
-    summary, params = "", {}
+    summary, params, internal = "", {}, False
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -78,9 +80,11 @@ def parse_named_query(path: Path) -> NamedQuery:
             summary = m.group(1).strip()
         elif m := _PARAM.match(line):
             params[m.group(1)] = (m.group(2) or "").strip()
+        elif _INTERNAL.match(line):
+            internal = True
     if not summary:
         raise ValueError(f"{path}: a named query needs a '# Summary: ...' first line")
-    return NamedQuery(path.stem, summary, text, params)
+    return NamedQuery(path.stem, summary, text, params, internal)
 
 
 def list_queries(queries_dir: Path = QUERIES_DIR) -> list[NamedQuery]:
@@ -184,6 +188,9 @@ def run_named_query(
         raise ValueError(
             f"query '{query.name}' needs --param {missing[0]}=VALUE ({query.params[missing[0]]})"
         )
+    for name in list(params):
+        if name in ENTITY_PARAMS and params[name]:
+            params[name] = resolve_entity(store, name, params[name])
     result = run_query(store, query.text, params)
     keep = [i for i, c in enumerate(result.columns) if c not in query.params]
     return QueryResult(
@@ -191,6 +198,88 @@ def run_named_query(
         [[row[i] for i in keep] for row in result.rows],
         result.boolean,
     )
+
+
+# Parameters that name an entity, and the class it must have ('' = any labelled entity).
+# Every named query takes a label, an alias, an id or an IRI for them, resolved once here.
+ENTITY_PARAMS = {
+    "chain": "ckg:IndustrialChain",
+    "company": "ckg:Enterprise",
+    "segment": "ckg:ChainSegment",
+    "subject": "",
+    "entity": "",
+}
+_RESOLVE = """
+SELECT DISTINCT ?wanted ?e ?label ?id ?own WHERE {
+  %s
+  %s
+  OPTIONAL { ?e rdfs:label ?label . FILTER(LANG(?label) = "zh") }
+  OPTIONAL { ?e dct:identifier ?id }
+  BIND(EXISTS { ?e ckg:zoneStage ?stage }
+       || EXISTS { ?ds ckg:focalZone ?zone . ?e ckg:territory ?zone .
+                   FILTER NOT EXISTS { ?e ckg:isBenchmark true } } AS ?own)
+}
+ORDER BY ?e
+"""
+# by IRI, or by a Chinese or English label, an alias or an id (case-insensitive); one group
+# each, so a remote endpoint's VALUES binding reaches the FILTER
+_BY_IRI = "FILTER(STR(?e) = STR(?wanted))"
+_BY_NAME = "?e rdfs:label|skos:altLabel|dct:identifier ?name . FILTER(LCASE(STR(?name)) = ?wanted)"
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", re.IGNORECASE)
+
+
+class AmbiguousName(KeyError):
+    """A parameter value names several entities; the message lists them."""
+
+
+class UnknownName(KeyError):
+    """A parameter value names no entity of the expected kind."""
+
+
+def resolve_entity(store: ox.Store | Endpoint, param: str, value: str) -> str:
+    """The IRI of the entity a parameter value names: a Chinese or English label, an alias,
+    an id or an IRI (case-insensitive). When a name fits several, the focal zone's own one
+    (its chain, or an actor present in it) wins; otherwise an AmbiguousName lists them all,
+    and a name that fits none raises UnknownName."""
+    wanted = value.strip()
+    if wanted.startswith("<") and wanted.endswith(">"):
+        wanted = wanted[1:-1]
+    if not wanted:
+        raise UnknownName(f"give a value for --param {param}")
+    cls = ENTITY_PARAMS.get(param, "")
+    typed = f"?e a {cls} ." if cls else "?e dct:identifier ?any_id ."
+    if _IRI.match(wanted) and "://" in wanted:
+        found = run_query(store, _RESOLVE % (typed, _BY_IRI), {"wanted": wanted}).records()
+    else:
+        found = run_query(store, _RESOLVE % (_BY_NAME, typed), {"wanted": wanted.casefold()})
+        found = found.records()
+    by_iri: dict[str, dict[str, str]] = {}
+    for row in found:
+        by_iri.setdefault(row["e"], row)
+    matches = list(by_iri.values())
+    if len(matches) > 1:
+        own = [m for m in matches if m["own"] == "true"]
+        if len(own) == 1:
+            matches = own
+    if len(matches) == 1:
+        return matches[0]["e"]
+    kind = cls.removeprefix("ckg:") or "entity"
+    if matches:
+        listed = "; ".join(f"{m['id'] or m['e']} ({m['label']})" for m in matches)
+        raise AmbiguousName(
+            f"--param {param}='{value}' names {len(matches)} {kind}s: {listed}. Use an id."
+        )
+    hint = ""
+    if cls:
+        names = run_query(
+            store,
+            f"SELECT DISTINCT ?id ?label WHERE {{ ?e a {cls} ; dct:identifier ?id . "
+            'OPTIONAL { ?e rdfs:label ?label . FILTER(LANG(?label) = "zh") } } ORDER BY ?id',
+        ).records()
+        shown = "; ".join(f"{n['id']} ({n['label']})" for n in names[:40])
+        more = f" … and {len(names) - 40} more" if len(names) > 40 else ""
+        hint = f" Known {kind}s: {shown}{more}"
+    raise UnknownName(f"--param {param}='{value}' names no {kind} in the graph.{hint}")
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:

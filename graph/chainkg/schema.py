@@ -82,6 +82,8 @@ ENTITY_TABLES = (
     "projects",
     "programs",
     "events",
+    "sites",
+    "people",
 )
 AGENTS = ("enterprises", "organizations")
 ANY_ENTITY = ENTITY_TABLES + ("statistics",)
@@ -165,7 +167,18 @@ RELATION_PREDICATES = (
     "participates_in",  # subject takes part in object (event, program)
     "signed_with",  # subject signed an agreement with object
     "headed_by",  # subject is led by object (organization)
+    "created_by",  # subject (framework, program) was created by object (a document, program)
 )
+SITE_KINDS = (
+    "base",
+    "factory",
+    "industrial_park",
+    "branch",
+    "headquarters",
+    "rd_centre",
+    "office",
+)
+POST_KINDS = ("official", "chain_chief", "expert", "entrepreneur")
 
 
 def relation_property(predicate: str) -> str:
@@ -227,8 +240,14 @@ TABLES: dict[str, Table] = {
             + (
                 _ref("located_in", ("places",), doc="most specific place known"),
                 Column("description_en"),
+                Column(
+                    "listed_on",
+                    doc="a listed company (上市公司): the board as printed, or 上市公司 when the "
+                    "source names no board; the row's quotes must say so",
+                ),
             ),
-            doc="Enterprises, local or not; locality follows from located_in.",
+            doc="Enterprises, local or not; presence in the focal zone follows from located_in, "
+            "sites, subsidiaries and projects (see chainkg.presence).",
         ),
         Table(
             "chains",
@@ -358,6 +377,47 @@ TABLES: dict[str, Table] = {
                 Column("date", doc="date as printed"),
             ),
             doc="Relations between any two entities.",
+        ),
+        Table(
+            "sites",
+            "site",
+            _label_columns()
+            + (
+                _ref("owner", AGENTS, required=True, doc="whose base, factory or branch"),
+                Column("kind", "enum", required=True, allowed=SITE_KINDS),
+                _ref("located_in", ("places",), required=True),
+                Column("status", "enum", allowed=PROJECT_STATUSES, doc="stage as printed"),
+                Column("status_date", doc="date of the status as printed"),
+                Column("year", "int", doc="year of the status"),
+                Column("description_en"),
+            ),
+            doc="Sites of an enterprise or organization (W3C ORG org:Site): bases (基地), "
+            "factories (工厂), industrial parks (产业园), branches.",
+            required_file=False,
+        ),
+        Table(
+            "people",
+            "person",
+            _label_columns() + (Column("description_en"),),
+            doc="People named in a public role (officials, chain chiefs, experts, "
+            "entrepreneurs): only what the sources print.",
+            required_file=False,
+        ),
+        Table(
+            "posts",
+            "post",
+            (
+                Column("id", "id", required=True),
+                _ref("person", ("people",), required=True),
+                Column("role_zh", required=True, doc="the role as printed, e.g. 党工委书记"),
+                Column("role_en"),
+                Column("kind", "enum", required=True, allowed=POST_KINDS),
+                _ref("post_in", AGENTS + ("chains", "places"), doc="organization, chain or place"),
+                Column("year", "int", doc="year the source shows the person in the role"),
+                Column("date", doc="date as printed"),
+            ),
+            doc="Dated roles of people (党工委书记 of the zone in 2019, 链长 of a chain).",
+            required_file=False,
         ),
     )
 }

@@ -393,6 +393,19 @@ def synthesize(
         encoding="utf-8",
     )
     counts["sources"] = counts["articles"] = n_articles
+    # Presence in the zone derived at build (chainkg.presence), counted here independently:
+    # every project is sited in the zone with a presence-giving status, so its investor is
+    # present; so is the parent of a present subsidiary. One ZonePresence node (and one
+    # evidence node) per present firm not located in the zone.
+    located_here = set(eid[np.isin(located, local_places)])
+    present = located_here | set(projects["investor"])
+    pairs = list(zip(eid[child], eid[parent], strict=True))
+    grown = True
+    while grown:
+        before = len(present)
+        present |= {p for c, p in pairs if c in present}
+        grown = len(present) > before
+    counts["presences"] = len(present - located_here)
     counts["quotes"] = int(sum(counts[t] for t in order))
     counts.update(
         {
@@ -408,7 +421,8 @@ def synthesize(
             "class:Event": counts["events"],
             "class:Statistic": counts["statistics"],
             "class:Relation": counts["relations"],
-            "class:Evidence": counts["quotes"],
+            "class:Evidence": counts["quotes"] + counts["presences"],
+            "class:ZonePresence": counts["presences"],
             "class:SourceArticle": n_articles,
             "supplier_links": int(len(supplier)),
             "segment_links": int(len(in_seg)),

@@ -74,11 +74,17 @@ class CKG(DefinedNamespace):
     Over: URIRef
     Park: URIRef
     PartyCommittee: URIRef
+    Person: URIRef
     Place: URIRef
     Plan: URIRef
     Planned: URIRef
     Platform: URIRef
     PolicyDocument: URIRef
+    Post: URIRef
+    PresenceStage: URIRef
+    PresentBuilding: URIRef
+    PresentProducing: URIRef
+    PresentSigned: URIRef
     ProjectStatus: URIRef
     Province: URIRef
     Reform: URIRef
@@ -87,6 +93,7 @@ class CKG(DefinedNamespace):
     ResearchInstitute: URIRef
     Role: URIRef
     Signed: URIRef
+    Site: URIRef
     SourceArticle: URIRef
     Stage: URIRef
     StageScheme: URIRef
@@ -103,6 +110,7 @@ class CKG(DefinedNamespace):
     ValueQualifier: URIRef
     WorkingGroup: URIRef
     Zone: URIRef
+    ZonePresence: URIRef
 
     # Properties
     about: URIRef
@@ -114,6 +122,7 @@ class CKG(DefinedNamespace):
     capacityText: URIRef
     concerns: URIRef
     count: URIRef
+    createdBy: URIRef
     curatorNote: URIRef
     customerOf: URIRef
     dateBasis: URIRef
@@ -129,7 +138,9 @@ class CKG(DefinedNamespace):
     fullText: URIRef
     hasMember: URIRef
     headedBy: URIRef
+    holder: URIRef
     inChain: URIRef
+    inZone: URIRef
     indicator: URIRef
     investor: URIRef
     investsIn: URIRef
@@ -137,6 +148,7 @@ class CKG(DefinedNamespace):
     issuedBy: URIRef
     landAreaMu: URIRef
     leadsChain: URIRef
+    listedOn: URIRef
     locatedIn: URIRef
     member: URIRef
     memberOf: URIRef
@@ -148,11 +160,17 @@ class CKG(DefinedNamespace):
     participatesIn: URIRef
     partnerOf: URIRef
     period: URIRef
+    postIn: URIRef
+    postKind: URIRef
+    presenceOf: URIRef
+    presenceStage: URIRef
+    presenceVia: URIRef
     quote: URIRef
     relocatedTo: URIRef
     role: URIRef
     roleText: URIRef
     signedWith: URIRef
+    siteKind: URIRef
     source: URIRef
     spunOffFrom: URIRef
     stage: URIRef
@@ -167,6 +185,7 @@ class CKG(DefinedNamespace):
     valueQualifier: URIRef
     valueText: URIRef
     year: URIRef
+    zoneStage: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

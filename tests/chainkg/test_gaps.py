@@ -66,19 +66,23 @@ def test_candidate_reasons_paths_and_evidence(basic_store: ox.Store) -> None:
     packs = _by_segment(basic_store)["bat-packs"]
     first, second = packs.candidate_details
     assert (first.label, first.rank, second.label, second.rank) == ("丙包装公司", 1, "丁包公司", 2)
-    assert first.reason_kinds == ["operates-in-segment", "supplies-local-enterprise"]
-    assert any("—供应商→ 甲龙头公司" in r for r in first.reasons)
+    assert first.reason_kinds == ["operates-in-segment", "supplies-local-leader"]
+    assert first.reasons == ["在电池包环节有业务", "为本区龙头甲龙头公司供货"]
     assert {e.quote for e in first.evidence} == {"丙包装公司生产电池包", "是甲龙头公司的供应商"}
     assert first.local_ties == 1 and second.local_ties == 0
+    assert first.profile_href == "../entities/bing-packs.html"
     recycling = _by_segment(basic_store)["bat-recycling"]
-    [bench] = recycling.candidate_details
-    assert bench.reason_kinds == ["benchmark-segment"] and "乙市电池" in bench.reasons[0]
+    # 乙回收公司 (the benchmark's recycler) signed a project in the zone: a follow-up
+    assert recycling.candidate_details == [] and recycling.level == "pipeline"
+    [follow] = recycling.follow_ups
+    assert (follow.label, follow.stage_zh) == ("乙回收公司", "已签约")
+    assert [p.label for p in follow.projects] == ["乙回收公司甲市项目"]
 
 
 def test_basis_separates_missing_in_zone_from_missing_in_data(basic_store: ox.Store) -> None:
     gaps = _by_segment(basic_store)
     assert "none in the zone" in gaps["bat-packs"].basis_note
-    assert "gap in our data" in gaps["bat-recycling"].basis_note
+    assert "bases or projects there are signed" in gaps["bat-recycling"].basis_note
     assert "乙回收公司甲市项目" in gaps["bat-recycling"].basis_note  # a project under way
     assert [e.quote for e in gaps["bat-cathode"].evidence] == ["甲材料公司生产正极材料"]
 
@@ -111,7 +115,7 @@ def test_unknown_chain_lists_the_chains(basic_store: ox.Store) -> None:
     with pytest.raises(KeyError) as info:
         compute_gaps(basic_store, chain="不存在")
     message = info.value.args[0]
-    assert "不存在" in message and "battery (电池 / Batteries)" in message
+    assert "不存在" in message and "battery (电池)" in message
     assert "yi-battery" in message
 
 
@@ -194,6 +198,18 @@ def _csv_counts(seeds: Path) -> tuple[dict[str, tuple[int, int]], dict[str, int]
     firms = pd.read_csv(seeds / "enterprises.csv", dtype=str).fillna("")
     local = {e for e, at in zip(firms["id"], firms["located_in"], strict=True) if in_zone(at)}
     rel = pd.read_csv(seeds / "relations.csv", dtype=str).fillna("")
+    # producing in the zone also through a producing project there or a local subsidiary
+    projects = pd.read_csv(seeds / "projects.csv", dtype=str).fillna("")
+    producing = projects[projects["status"].isin(["in_production", "completed"])]
+    local |= {
+        i
+        for i, at in zip(producing["investor"], producing["site"], strict=True)
+        if in_zone(at) and i
+    }
+    subs = rel[rel["predicate"] == "subsidiary_of"]
+    local |= {
+        parent for sub, parent in zip(subs["subject"], subs["object"], strict=True) if sub in local
+    }
     rel = rel[rel["subject"].isin(set(firms["id"]))]
     works = rel[rel["predicate"] == "operates_in_segment"].drop_duplicates(["subject", "object"])
     works = works.assign(local=works["subject"].isin(local))
@@ -224,14 +240,15 @@ def test_lists_capped_and_totals_counted_independently(synth_build) -> None:
     assert len(gaps) == len(pd.read_csv(seeds / "segments.csv"))
     assert any(g.local_total > top for g in gaps) and any(g.non_local_total > top for g in gaps)
     for g in gaps:
-        assert (g.local_total, g.non_local_total) == per_segment.get(g.segment_iri, (0, 0))
+        # not located in the zone = signed or building there (pipeline) + not present at all
+        elsewhere = g.non_local_total + g.pipeline_total
+        assert (g.local_total, elsewhere) == per_segment.get(g.segment_iri, (0, 0))
         assert len(g.local_enterprises) == min(top, g.local_total)
         assert len(g.non_local_enterprises) == min(top, g.non_local_total)
         assert len(g.candidates) == min(top, g.candidate_total)
         assert g.local_enterprises == sorted(g.local_enterprises)
     query = """SELECT ?seg (COUNT(DISTINCT ?e) AS ?n) WHERE {
-        ?ds ckg:focalZone ?zone . ?e ckg:operatesInSegment ?seg ; a ckg:Enterprise .
-        ?e ckg:locatedIn ?at . ?at ckg:partOf* ?zone
+        ?e ckg:operatesInSegment ?seg ; a ckg:Enterprise ; ckg:zoneStage ckg:PresentProducing .
     } GROUP BY ?seg"""
     by_query = {r["seg"]: int(r["n"]) for r in run_query(store, query).records()}
     assert {g.segment_iri: g.local_total for g in gaps if g.local_total} == by_query
@@ -269,9 +286,12 @@ def test_seed_every_chain_is_reported(seed_store: ox.Store) -> None:
     gaps = compute_gaps(seed_store)
     assert len(summaries) >= 20 and len({s.id for s in summaries}) == len(summaries)
     assert {g.chain_id for g in gaps} <= {s.id for s in summaries}
-    assert all(g.level in ("missing", "weak", "covered") for g in gaps)
+    assert all(g.level in ("missing", "pipeline", "weak", "covered") for g in gaps)
     for s in summaries:
-        assert s.segments == s.missing + s.weak + s.covered
+        assert s.segments == s.missing + s.pipeline + s.weak + s.covered
+        assert s.no_panorama == (s.segments == 0)
+        if s.no_panorama:
+            assert s.levels_text.startswith("全景图缺失") and "0" not in s.levels_text
 
 
 def test_seed_local_supply_rates_next_to_benchmarks(seed_store: ox.Store) -> None:

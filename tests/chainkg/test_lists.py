@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from chainkg.cli import app
 from chainkg.gap_report import lists_frame
-from chainkg.lists import EMPTY_NOTE, LISTS, seven_lists
+from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, seven_lists
 from chainkg.pipeline import BuildReport
 from tests.chainkg.test_gaps import EXPECTED, basic_build, basic_store  # noqa: F401  (fixtures)
 
@@ -31,9 +31,9 @@ def test_seven_lists_known_by_construction(basic_store: ox.Store) -> None:  # no
 def test_empty_list_shown_as_data_gap(basic_store: ox.Store) -> None:  # noqa: F811
     frame = lists_frame(seven_lists(basic_store, "battery"))
     experts = frame[frame["list"] == "experts"]
-    assert list(experts["note"]) == [EMPTY_NOTE]
+    assert list(experts["note"]) == [EMPTY_NOTES["experts"]]
     empty = lists_frame(seven_lists(basic_store, "空链"))
-    assert set(empty["note"]) == {EMPTY_NOTE} and len(empty) == len(LISTS)
+    assert set(empty["note"]) == {EMPTY_NOTE, EMPTY_NOTES["experts"]} and len(empty) == len(LISTS)
 
 
 def test_lists_cli(basic_build: BuildReport) -> None:  # noqa: F811
@@ -44,11 +44,11 @@ def test_lists_cli(basic_build: BuildReport) -> None:  # noqa: F811
     data = json.loads(result.stdout)
     assert data["associations"][0]["label"] == "甲电池协会" and data["experts"] == []
     md = runner.invoke(app, ["lists", "--graph", graph, "--chain", "电池", "-f", "md"])
-    assert md.exit_code == 0 and "| experts |" in md.stdout and "数据缺口" in md.stdout
+    assert md.exit_code == 0 and "| experts |" in md.stdout and "未点名" in md.stdout
     missing = runner.invoke(app, ["lists", "--graph", graph])
     assert missing.exit_code == 2
     unknown = runner.invoke(app, ["lists", "--graph", graph, "--chain", "x"])
-    assert unknown.exit_code == 2 and "Chains in the graph" in unknown.stderr
+    assert unknown.exit_code == 2 and "names no IndustrialChain" in unknown.stderr
 
 
 @pytest.mark.parametrize("chain", ["nev", "electronics", "hsinchu-ic"])

@@ -27,7 +27,8 @@ def test_build_reports_counts_and_stages(tmp_path: Path) -> None:
     report = build(copy_tiny(tmp_path), tmp_path / "out")
     assert report.class_counts["Enterprise"] == 3
     assert report.class_counts["Relation"] == 3
-    assert report.class_counts["Evidence"] == 11
+    assert report.class_counts["Evidence"] == 12  # 11 rows + the derived presence of 乙集团
+    assert report.class_counts["ZonePresence"] == 1
     assert set(report.seconds) >= {"load", "evidence", "assemble", "validate", "write"}
     assert report.conforms and report.triples > 100
 

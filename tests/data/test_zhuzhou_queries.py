@@ -13,6 +13,8 @@ REQUIRED = {
     "zone-structure-in-year": {"year": "2022"},
     "statistics-about": {"subject": "zhuzhou-hitech-zone"},
     "entity-search": {"text": "意华"},
+    "gap-entity-ties": {"entity": "北汽集团"},
+    "gap-segment-actors": {"segment": "nev-motor-control"},
 }
 
 

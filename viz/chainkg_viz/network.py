@@ -11,6 +11,7 @@ from collections import Counter
 
 import networkx as nx
 
+from chainkg.gaps import Level
 from chainkg_viz.html import render
 from chainkg_viz.views import LEVELS, TYPES, Drawing
 
@@ -22,9 +23,7 @@ LARGE = 1000  # above this many nodes: lighter drawing (see vis_data)
 # Types that keep their labels on the canvas in large views; others show on hover and click.
 LARGE_VIEW_LABELS = ("IndustrialChain", "ChainSegment", "ClusterFramework", "Place")
 LEVEL_STYLE = {
-    "missing": {"background": "#ffffff", "border": "#d62728"},
-    "weak": {"background": "#fff3cd", "border": "#ff9800"},
-    "covered": {"background": "#e3f2e1", "border": "#2ca02c"},
+    level.value: {"background": level.background, "border": level.colour} for level in Level
 }
 
 

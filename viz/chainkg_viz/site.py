@@ -22,7 +22,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from chainkg.gaps import SegmentGap, compute_gaps
+from chainkg.gaps import WEAK_THRESHOLD, SegmentGap, compute_gaps
 from chainkg_viz import views
 from chainkg_viz.data import SiteData, collect
 from chainkg_viz.html import STATIC
@@ -32,7 +32,6 @@ from chainkg_viz.views import LEVELS, SegmentStatus, type_name
 
 log = logging.getLogger(__name__)
 
-WEAK_THRESHOLD = 2
 OWN_DIRS = ("chains", "ego", "entities", "articles", "static", "export")
 VIS_FILES = {"vis-network.min.js": "vis-network.min.js", "vis-network.css": "vis-network.min.css"}
 

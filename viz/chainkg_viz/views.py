@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from chainkg.gaps import WEAK_THRESHOLD, Level, segment_level
 from chainkg_viz.data import SiteData, slug
 from chainkg_viz.layout import component_layout
 
@@ -29,7 +30,7 @@ TYPES: dict[str, tuple[str, str, str]] = {
     "Event": ("活动", "#bcbd22", "dot"),
     "Statistic": ("统计数据", "#7f7f7f", "dot"),
 }
-LEVELS = {"missing": "缺失", "weak": "薄弱", "covered": "已覆盖"}
+LEVELS = {level.value: level.zh for level in Level}  # names owned by chainkg.gaps.Level
 EGO_MAX_NODES = 400
 
 
@@ -37,7 +38,7 @@ EGO_MAX_NODES = 400
 class SegmentStatus:
     """A segment's gap level and how many local actors operate in it."""
 
-    level: str  # missing | weak | covered
+    level: str  # a chainkg.gaps.Level value
     local_actors: int
 
 
@@ -221,12 +222,14 @@ def actors_in(graph: nx.MultiDiGraph, segment: str) -> list[str]:
     return sorted(actors, key=lambda a: (not graph.nodes[a]["local"], graph.nodes[a]["label"], a))
 
 
-def default_status(graph: nx.MultiDiGraph, segment: str, weak_threshold: int = 2) -> SegmentStatus:
-    """Gap level from the projection alone: no local actor = missing, fewer than the
-    threshold = weak (used when the gaps module is not available)."""
+def default_status(
+    graph: nx.MultiDiGraph, segment: str, weak_threshold: int = WEAK_THRESHOLD
+) -> SegmentStatus:
+    """Gap level from the projection alone, by the one rule (chainkg.gaps.segment_level)
+    with local actors only (used when no analysis was passed in)."""
     n = sum(1 for a in actors_in(graph, segment) if graph.nodes[a]["local"])
-    level = "missing" if n == 0 else "weak" if n < weak_threshold else "covered"
-    return SegmentStatus(level, n)
+    level, _basis = segment_level(n, 0, 0, 0, 0, weak_threshold)
+    return SegmentStatus(level.value, n)
 
 
 def concerning(graph: nx.MultiDiGraph, chain: str, segments: list[str]) -> list[str]:

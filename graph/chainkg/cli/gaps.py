@@ -20,7 +20,7 @@ from chainkg.cli.serve import (
     open_target,
 )
 from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
-from chainkg.gaps import gap_report_data
+from chainkg.gaps import WEAK_THRESHOLD, analyse
 from chainkg.lists import seven_lists
 from chainkg.store import DEFAULT_GRAPH_FILE
 
@@ -73,7 +73,10 @@ def gaps_command(
     ),
     fmt: FormatOption = "table",
     weak_threshold: int = typer.Option(
-        2, "--weak-threshold", "-w", help="A segment with fewer local enterprises is weak."
+        WEAK_THRESHOLD,
+        "--weak-threshold",
+        "-w",
+        help="A segment with fewer local enterprises is weak.",
     ),
     graph: GraphOption = DEFAULT_GRAPH_FILE,
     output: OutputOption = None,
@@ -82,12 +85,12 @@ def gaps_command(
     auth: AuthOption = "basic",
     default_graph: DefaultGraphOption = None,
 ) -> None:
-    """Missing (缺链) and weak (弱链) segments of each chain, with ranked candidates to court."""
+    """Missing (缺链), pipeline (在建补链) and weak (弱链) segments, follow-ups and new targets."""
     _check(fmt, output)
     store = open_target(graph, endpoint, user, auth, default_graph)
-    data = gap_report_data(store, weak_threshold, chain)
-    summaries = [summary for summary, _gaps in data]
-    gaps = [gap for _summary, chain_gaps in data for gap in chain_gaps]
+    data = analyse(store, chain, weak_threshold)
+    summaries = [a.summary for a in data]
+    gaps = [gap for a in data for gap in a.gaps]
     if fmt == "json":
         _emit(_json([g.to_dict() for g in gaps]), output)
     elif fmt == "csv":
@@ -101,7 +104,10 @@ def gaps_command(
     else:
         _rich(summaries_frame(summaries), "产业链概况 (chains)")
         columns = ["chain", "order", "segment", "stage", "level_zh", "local_enterprises"]
-        _rich(gaps_frame(gaps)[[*columns, "candidates"]], "缺链弱链 (segment gaps)")
+        frame = gaps_frame(gaps)
+        if len(frame):
+            frame = frame[[*columns, "stated_counts", "follow_ups", "candidates"]]
+        _rich(frame, "缺链弱链 (segment gaps)")
 
 
 @app.command("lists")

@@ -56,6 +56,9 @@ def query_command(
     ),
     param: list[str] = typer.Option([], "--param", "-p", help="Bind a parameter: name=value."),
     list_: bool = typer.Option(False, "--list", help="List the named queries."),
+    all_: bool = typer.Option(
+        False, "--all", help="With --list: also the internal helper queries of the gap analysis."
+    ),
     endpoint: EndpointOption = None,
     user: UserOption = None,
     auth: AuthOption = "basic",
@@ -65,6 +68,8 @@ def query_command(
     if list_:
         table = Table("name", "summary", "params", title=f"Named queries in {QUERIES_DIR}")
         for q in list_queries():
+            if q.internal and not all_:
+                continue
             table.add_row(q.name, q.summary, ", ".join(q.params))
         out.print(table)
         return

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import anyio
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -38,7 +39,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from chainkg.config import QUERIES_DIR
-from chainkg.queries import bind_value, list_queries
+from chainkg.queries import ENTITY_PARAMS, bind_value, list_queries, resolve_entity
 from chainkg.server.guard import precheck, read_only_refusal
 from chainkg.server.pool import Answer, Job, WorkerPool
 from chainkg.server.text import with_values
@@ -258,7 +259,8 @@ class ChainkgServer:
         return _answer(self.named_queries())
 
     async def _bind_route(self, request: Request) -> Response:
-        return _answer(self.bind(await self._body(request)))
+        body = await self._body(request)  # resolving a name runs queries: off the event loop
+        return _answer(await anyio.to_thread.run_sync(self.bind, body, limiter=self._limiter))
 
     async def _sparql_route(self, request: Request) -> Response:
         params = await self._protocol_params(request)
@@ -397,10 +399,38 @@ class ChainkgServer:
         try:
             data = json.loads(body or b"{}")
             params = {k: v for k, v in (data.get("params") or {}).items() if str(v).strip()}
-            terms = {k.lstrip("?$"): bind_value(str(v)) for k, v in params.items()}
+            params = {k.lstrip("?$"): str(v) for k, v in params.items()}
+            for name in [n for n in params if n in ENTITY_PARAMS]:
+                # a label, alias, id or IRI, resolved once as `chainkg query` does
+                params[name] = resolve_entity(_PoolQueries(self), name, params[name])
+            terms = {k: bind_value(v) for k, v in params.items()}
             return _json({"query": with_values(str(data.get("query", "")), terms)})
+        except KeyError as exc:
+            message = exc.args[0] if exc.args else exc
+            return Answer(400, TEXT, f"Cannot bind the parameters: {message}\n".encode())
         except (ValueError, AttributeError, TypeError) as exc:
             return Answer(400, TEXT, f"Cannot bind the parameters: {exc}\n".encode())
+
+
+class _PoolQueries:
+    """The server's worker pool as a query target for `resolve_entity` (SPARQL JSON back)."""
+
+    def __init__(self, server: ChainkgServer):
+        self.server = server
+
+    def query(self, text: str, params: dict[str, str] | None = None) -> ox.QuerySolutions:
+        bindings = {k: bind_value(v) for k, v in (params or {}).items()}
+        config = self.server.config
+        job = Job(
+            query=with_values(text, bindings),
+            accept="application/sparql-results+json",
+            prefixes=config.prefixes,
+            max_bytes=config.max_result_bytes,
+        )
+        answer = self.server.pool.run(job, config.time_limit, config.wait_limit, config.fast_limit)
+        if answer.status != 200:
+            raise ValueError(answer.body.decode("utf-8", "replace").strip())
+        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
 
 
 class _Guard:

@@ -22,6 +22,7 @@ import pytest
 
 from chainkg.pipeline import BuildReport
 from chainkg.queries import QueryResult, list_queries, run_query, term_text
+from chainkg.queries import get_query as named_query
 from chainkg.server import ChainkgServer, ServeConfig
 from chainkg.server.text import with_prefixes, with_values
 from chainkg.vocab import PREFIXES
@@ -465,3 +466,25 @@ def test_serve_command_starts_and_stops(seed_build: BuildReport, tmp_path: Path)
         assert (tmp_path / "store").is_dir()
     finally:
         stop_process(process, 15)
+
+
+def test_query_page_resolves_entity_parameters(server: ChainkgServer) -> None:
+    query = named_query("chain-leaders").text
+    body = json.dumps({"query": query, "params": {"chain": "新能源汽车产业链"}}).encode()
+    status, _, answer = http(
+        server, "/api/bind", method="POST", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert status == 200
+    bound = json.loads(answer)["query"]
+    assert "VALUES ?chain { <https://w3id.org/chainkg/zhuzhou-hitech/chain/nev> }" in bound
+    status, _, result = post_form(server, {"query": bound})
+    assert status == 200 and "北汽集团" in result.decode("utf-8")
+    unknown = json.dumps({"query": query, "params": {"chain": "不存在的链"}}).encode()
+    status, _, text = http(
+        server,
+        "/api/bind",
+        method="POST",
+        data=unknown,
+        headers={"Content-Type": "application/json"},
+    )
+    assert status == 400 and "names no IndustrialChain" in text.decode("utf-8")

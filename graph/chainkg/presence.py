@@ -1,0 +1,151 @@
+"""Presence in the focal zone — the one definition of "local": `zone_presence(seeds)`.
+
+An enterprise or organization is present in the data set's focal zone
+- where it is located (its row's `located_in`, or a `located_in` relation, is the zone or a
+  place inside it): producing;
+- through a site there (`sites.csv`: 基地, 工厂, 产业园, branch): the site's status;
+- through an investment project there (`projects.csv`, `site` in the zone): its status;
+- through a subsidiary present there (`subsidiary_of`): the subsidiary's stage.
+
+Statuses map to three stages (`STAGE_OF_STATUS`): 在产 producing (in production, completed,
+or a located site with no status), 在建 building (started, under construction), 已签约 signed
+(signed, or placed in the zone with no status printed). Planned and failed projects make no
+presence. An actor's stage is the most advanced of its presences.
+
+The mapping writes the result as `ckg:zoneStage` on the actor (every query, report and view
+reads that one property) and, for actors not located in the zone by their own row, one
+`ckg:ZonePresence` node naming the row it rests on, with that row's quotes as evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chainkg.tables import Seeds
+
+PRODUCING, BUILDING, SIGNED = "producing", "building", "signed"
+STAGE_ORDER = {PRODUCING: 1, BUILDING: 2, SIGNED: 3}
+STAGE_OF_STATUS = {
+    "in_production": PRODUCING,
+    "completed": PRODUCING,
+    "started": BUILDING,
+    "under_construction": BUILDING,
+    "signed": SIGNED,
+    "": SIGNED,
+}
+SITE_STAGE_WITHOUT_STATUS = PRODUCING  # a site located in the zone, no status printed
+
+
+@dataclass(frozen=True)
+class PresenceBasis:
+    """Why an actor is present: the stage, and the row (table, id) and entity it rests on."""
+
+    stage: str
+    table: str
+    row_id: str
+    via: str  # entity id: the site, project, subsidiary or place
+
+    def key(self) -> tuple[int, str, str]:
+        return (STAGE_ORDER[self.stage], self.table, self.row_id)
+
+
+def places_in_zone(seeds: Seeds) -> set[str]:
+    """The focal zone and every place inside it (`part_of`, transitively)."""
+    zone = seeds.config.focal_zone
+    places = seeds.tables.get("places")
+    if places is None:
+        return {zone}
+    parent = dict(zip(places["id"].tolist(), places["part_of"].tolist(), strict=True))
+    inside = {zone}
+    for place in parent:
+        seen: list[str] = []
+        at = place
+        while at and at not in inside and at not in seen:
+            seen.append(at)
+            at = parent.get(at, "")
+        if at in inside:
+            inside.update(seen)
+    return inside
+
+
+def located_in_zone(seeds: Seeds, zone_places: set[str]) -> set[str]:
+    """Actors whose own row places them in the zone."""
+    out: set[str] = set()
+    for table in ("enterprises", "organizations"):
+        frame = seeds.tables.get(table)
+        if frame is not None:
+            ids, at = frame["id"].tolist(), frame["located_in"].tolist()
+            out.update(i for i, place in zip(ids, at, strict=True) if place in zone_places)
+    return out
+
+
+def zone_presence(seeds: Seeds, zone_places: set[str] | None = None) -> dict[str, PresenceBasis]:
+    """The best presence basis of every actor present in the zone other than by its own
+    row's location, keyed by actor id (sorted)."""
+    zone_places = places_in_zone(seeds) if zone_places is None else zone_places
+    own = located_in_zone(seeds, zone_places)
+    agents = set(seeds.tables["enterprises"]["id"]) if "enterprises" in seeds.tables else set()
+    if "organizations" in seeds.tables:
+        agents |= set(seeds.tables["organizations"]["id"])
+    best: dict[str, PresenceBasis] = {}
+
+    def offer(actor: str, basis: PresenceBasis) -> None:
+        if actor in own or actor not in agents:
+            return
+        if actor not in best or basis.key() < best[actor].key():
+            best[actor] = basis
+
+    relations = seeds.tables.get("relations")
+    subsidiaries: list[tuple[str, str, str]] = []
+    if relations is not None:
+        columns = zip(
+            relations["id"].tolist(),
+            relations["subject"].tolist(),
+            relations["predicate"].tolist(),
+            relations["object"].tolist(),
+            strict=True,
+        )
+        for rid, subject, predicate, obj in columns:
+            if predicate == "located_in" and obj in zone_places:
+                offer(subject, PresenceBasis(PRODUCING, "relations", rid, obj))
+            elif predicate == "subsidiary_of":
+                subsidiaries.append((rid, subject, obj))
+    sites = seeds.tables.get("sites")
+    if sites is not None:
+        for sid, owner, place, status in zip(
+            sites["id"].tolist(),
+            sites["owner"].tolist(),
+            sites["located_in"].tolist(),
+            sites["status"].tolist(),
+            strict=True,
+        ):
+            stage = STAGE_OF_STATUS.get(status) if status else SITE_STAGE_WITHOUT_STATUS
+            if place in zone_places and stage:
+                offer(owner, PresenceBasis(stage, "sites", sid, sid))
+    projects = seeds.tables.get("projects")
+    if projects is not None:
+        for pid, investor, place, status in zip(
+            projects["id"].tolist(),
+            projects["investor"].tolist(),
+            projects["site"].tolist(),
+            projects["status"].tolist(),
+            strict=True,
+        ):
+            stage = STAGE_OF_STATUS.get(status)
+            if investor and place in zone_places and stage:
+                offer(investor, PresenceBasis(stage, "projects", pid, pid))
+    # Parents through subsidiaries, until nothing changes (chains of subsidiaries).
+    changed = True
+    while changed:
+        changed = False
+        for rid, sub, parent in subsidiaries:
+            if sub in own:
+                stage = PRODUCING
+            elif sub in best:
+                stage = best[sub].stage
+            else:
+                continue
+            before = best.get(parent)
+            offer(parent, PresenceBasis(stage, "relations", rid, sub))
+            changed = changed or best.get(parent) != before
+    return dict(sorted(best.items()))
