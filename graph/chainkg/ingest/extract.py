@@ -161,7 +161,7 @@ class _Article:
         *,
         allow: tuple[str, ...] = (),
         max_chars: int = 20,
-        stops: tuple[str, ...] = ("项目",),
+        stops: tuple[str, ...] = ("项目", "企业"),
     ) -> int:
         """Where a name ending after pos starts: walk back over words until a boundary."""
         i = self.token_at[pos]
@@ -205,7 +205,7 @@ def _trim(name: str) -> str:
 
 def _generic(name: str, suffix: str) -> bool:
     core = name[: -len(suffix)] if suffix and name.endswith(suffix) else name
-    if name in rules.GENERIC_NAMES or len(core) < 2:
+    if name in rules.GENERIC_NAMES or len(core) < 2 or core.startswith("限"):
         return True
     rest = core
     changed = True

@@ -136,8 +136,9 @@ LEADING_NOISE = (
     "此",
     "各",
     "新",
-    "有",
     "年",
+    "充分发挥",
+    "发挥",
 )
 # jieba part-of-speech tags that end a name's left side: the name starts after the last one.
 BOUNDARY_POS = ("v", "vn", "p", "c", "u", "d", "r", "uj", "ul", "f", "m", "q", "t", "y", "zg")
@@ -223,6 +224,13 @@ GENERIC_ENDINGS = (
     "新",
     "一批",
     "建设",
+    "企业",
+    "平台",
+    "资源",
+    "大型",
+    "行业",
+    "重构",
+    "国有",
 )
 
 # --- projects ---------------------------------------------------------------------------
