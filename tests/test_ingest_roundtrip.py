@@ -128,11 +128,25 @@ def test_failed_accept_leaves_seeds_unchanged(seeds_copy: Path, tmp_path: Path) 
     proposal = propose([SIGNING], seeds_copy)
     write_review(proposal, tmp_path, ("xlsx",))
     review = tmp_path / "review.xlsx"
-    _mark(review, {"project": {"青禾机器人减速器产业化项目"}}, {"status": "almost-done"})
+    edits = {"status": "almost-done", "investor": None}
+    _mark(review, {"project": {"青禾机器人减速器产业化项目"}}, edits)
     before = _snapshot(seeds_copy)
     with pytest.raises(SeedError) as info:
         accept(review, seeds_copy)
     assert "status" in str(info.value) and "almost-done" in str(info.value)
+    assert _snapshot(seeds_copy) == before
+
+
+def test_reference_to_a_candidate_not_accepted_is_named(seeds_copy: Path, tmp_path: Path) -> None:
+    proposal = propose([SIGNING], seeds_copy)
+    write_review(proposal, tmp_path, ("xlsx",))
+    _mark(tmp_path / "review.xlsx", {"project": {"青禾机器人减速器产业化项目"}})
+    before = _snapshot(seeds_copy)
+    with pytest.raises(SeedError) as info:
+        accept(tmp_path / "review.xlsx", seeds_copy)
+    message = str(info.value)
+    assert "sheet project, line" in message and "'investor'" in message
+    assert "qing-he-zhi-neng-zhuang-bei" in message
     assert _snapshot(seeds_copy) == before
 
 

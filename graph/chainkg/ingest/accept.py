@@ -66,6 +66,7 @@ def accept(review_path: Path | str, seeds_dir: Path | str) -> AcceptReport:
                 report.added[table] = len(new_rows)
             tables[table] = frame
             changed.add(table)
+        _check_references(review, tables)
         for table in sorted(changed):
             tables[table].to_csv(work / f"{table}.csv", index=False, lineterminator="\n")
         build(work, Path(tmp) / "out")  # SeedError / ValidationFailed: nothing is moved
@@ -130,6 +131,31 @@ def _article_text(review_path: Path, article: Path, row: dict[str, str]) -> str:
             ]
         )
     return text
+
+
+def _check_references(review, tables: dict[str, pd.DataFrame]) -> None:  # noqa: ANN001
+    """Every id an accepted row refers to exists (maybe as another accepted row): else a
+    problem naming the review sheet, line and column, before anything is built."""
+    ids = {i for frame in tables.values() if "id" in frame.columns for i in frame["id"]}
+    problems = []
+    for table, rows in review.accepted.items():
+        for row in rows:
+            for column in TABLES[table].columns:
+                if column.type not in ("ref", "refs"):
+                    continue
+                for value in filter(None, row.get(column.name, "").split(MULTI_SEPARATOR)):
+                    if value not in ids:
+                        problems.append(
+                            SeedProblem(
+                                row["_where"],
+                                None,
+                                column.name,
+                                f"'{value}' is neither in the seed tables nor an accepted row",
+                                "Accept the candidate with that id too, or clear the cell",
+                            )
+                        )
+    if problems:
+        raise SeedError(problems)
 
 
 def _append_evidence(frame: pd.DataFrame, entity_id: str, row: dict[str, str]) -> None:

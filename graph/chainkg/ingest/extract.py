@@ -43,8 +43,10 @@ _DATE_RE = re.compile(rules.DATE_PATTERN)
 _YEAR_RE = re.compile(r"(\d{4})年")
 _NOISE = tuple(sorted(rules.LEADING_NOISE, key=len, reverse=True))
 _BOUNDARY = frozenset(rules.BOUNDARY_POS)
+# Words and jieba tags a project's name may contain besides nouns (及, 25万台, 扩展, 一期 ...).
+_PROJECT_WORDS = ("及", "m", "q", "x", "eng", "vn", "v", "a", "b", "一期", "二期", "三期")
 # Kinds whose names may contain another mention (an investor in a project's name ...).
-_COMPOSITE = ("project", "event", "program", "organization", "park")
+_COMPOSITE = ("project", "event", "program", "organization", "park", "chain")
 
 
 @dataclass
@@ -168,7 +170,10 @@ class _Article:
         token = self.tokens[i]
         edge = token.start if token.start < pos else pos
         if token.start < pos and not _name_word(token, allow):
-            return pos
+            # a word across the name's start (包装有|限公司): keep its name characters
+            head = self.text[token.start : pos]
+            if not _NAME_RE.match(head) or head in rules.LEADING_NOISE:
+                return pos
         i -= 1
         while i >= 0 and pos - self.tokens[i].start <= max_chars:
             token = self.tokens[i]
@@ -184,9 +189,11 @@ def _name_word(token: _Token, allow: tuple[str, ...]) -> bool:
         return False
     if token.word in allow:
         return True
+    if token.word in rules.LEADING_NOISE:
+        return False
     if token.flag == "m" and "m" in allow:
-        return bool(re.match(r"^\d", token.word))
-    if token.flag in _BOUNDARY or token.word in rules.LEADING_NOISE:
+        return bool(re.match(r"^[\d万千百亿台吨辆套]+$", token.word))
+    if token.flag in _BOUNDARY:
         return token.flag in allow
     return True
 
@@ -205,7 +212,7 @@ def _trim(name: str) -> str:
 
 def _generic(name: str, suffix: str) -> bool:
     core = name[: -len(suffix)] if suffix and name.endswith(suffix) else name
-    if name in rules.GENERIC_NAMES or len(core) < 2 or core.startswith("限"):
+    if name in rules.GENERIC_NAMES or name in rules.COMPANY_LEGAL_SUFFIXES or len(core) < 2:
         return True
     rest = core
     changed = True
@@ -216,7 +223,17 @@ def _generic(name: str, suffix: str) -> bool:
                 rest, changed = rest[len(prefix) :], True
     if len(rest) < 2 or re.match(r"^[\d一二三四五六七八九十几多]+个", core):
         return True
-    return core.endswith(rules.GENERIC_ENDINGS)
+    if not re.search(r"[\u4e00-\u9fff]{2}", rest):
+        return True
+    for ending in rules.GENERIC_ENDINGS:
+        if core.endswith(ending):  # 配套项目 is generic, 某某集团重大项目 is not
+            rest = core[: -len(ending)]
+            return (
+                len(rest) < 2
+                or _generic(rest, "")
+                or rest.endswith(rules.GENERIC_ENDINGS + rules.PLACE_ENDINGS)
+            )
+    return False
 
 
 @dataclass
@@ -306,6 +323,8 @@ class _Extractor:
             for other in self.mentions:
                 if other.start < start < other.end:
                     start = other.start
+            if kind == "project":
+                start = self._verb_cut(start, match.start(), suffix == "项目")
             name = _trim(self.text[start:end])
             start = end - len(name)
             if len(name) - len(suffix) < min_core or _generic(name, suffix):
@@ -330,6 +349,29 @@ class _Extractor:
         for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
             self.add(mention)
 
+    def _verb_cut(self, start: int, suffix_start: int, plain_suffix: bool = True) -> int:
+        """A verb may sit inside a project's name (…株洲扩展基地…) only between nouns; the
+        name starts after a verb that opens it, follows a verb, or comes right before the
+        suffix (围着项目, 考察对接优质项目)."""
+        tokens = self.article.tokens
+        i = self.article.token_at[start]
+        cut = start
+        while i < len(tokens) and tokens[i].start < suffix_start:
+            token = tokens[i]
+            if token.flag in ("v", "vn") or token.word in rules.LEADING_NOISE:
+                prev = tokens[i - 1] if i else None
+                nounish = (
+                    prev is not None
+                    and prev.start >= cut
+                    and prev.flag not in ("v", "d", "p", "c", "uj", "a")
+                    and not (prev.flag == "vn" and token.flag == "v")
+                )
+                last = token.end >= suffix_start and token.flag != "vn" and plain_suffix
+                if not nounish or last:
+                    cut = token.end
+            i += 1
+        return cut
+
     def find_enterprises(self) -> None:
         self.find_suffixed("enterprise", rules.COMPANY_LEGAL_SUFFIXES, "legal_suffix", max_chars=24)
         self.find_suffixed("enterprise", rules.COMPANY_SHORT_SUFFIXES, "short_suffix", max_chars=10)
@@ -343,7 +385,15 @@ class _Extractor:
             core = normalize(mention.name)
             if len(core) < 3 or core == mention.name:
                 continue
-            for match in re.finditer(re.escape(core), self.text):
+            cores = [core]
+            first = self.article.tokens[self.article.token_at[mention.start]]
+            if (
+                first.flag == "ns"
+                and first.start == mention.start
+                and len(core) - len(first.word) >= 3
+            ):
+                cores.append(core[len(first.word) :])  # 湖北凯乐科技 -> 凯乐科技
+            for match in (m for c in cores for m in re.finditer(re.escape(c), self.text)):
                 self.add(
                     _Mention(
                         "enterprise",
@@ -375,7 +425,7 @@ class _Extractor:
             if prev.end != match.start() or not _NAME_RE.match(prev.word) or len(prev.word) < 2:
                 continue
             proper = prev.flag in ("nr", "nrt", "nz", "nt", "x", "eng", "nrfg") or (
-                prev.flag in ("n", "ns") and freq.get(prev.word, 0) < 50
+                prev.flag in ("n", "ns", "j") and prev.word not in freq
             )
             if not proper or prev.word in rules.LEADING_NOISE:
                 continue
@@ -395,6 +445,194 @@ class _Extractor:
                     rules.CONFIDENCE["industry_suffix"],
                 )
             )
+
+    def _proper(self, start: int, end: int) -> bool:
+        """Whether text[start:end] is cut at word boundaries and looks like a proper name:
+        not a common word, and made of at least one rare or proper-tagged word."""
+        name = self.text[start:end]
+        if start not in self.article.starts or end not in self.article.ends:
+            return False
+        if not _NAME_RE.match(name) or name in rules.GENERIC_NAMES or _generic(name, ""):
+            return False
+        if name.startswith(_NOISE) or re.search(r"\d", name):
+            return False
+        if name in rules.COMPANY_LEGAL_SUFFIXES or name in rules.COMPANY_INDUSTRY_SUFFIXES:
+            return False
+        freq = make_freq()
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        if any(t.flag in _BOUNDARY for t in words):
+            return False
+        if len(words) == 1:
+            word = words[0]
+            if word.flag == "ns" and word.word in freq:
+                return False  # a place
+            return word.word not in freq or word.flag in rules.PROPER_TAGS
+        if words[-1].word in rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES:
+            words = words[:-1]  # 宏工|智能: the industry word may be common
+        if words and words[0].flag == "ns":
+            words = words[1:]  # 宁波|国创: a place may open the name
+        return bool(words) and all(
+            t.word not in freq
+            or freq[t.word] < rules.COMMON_WORD_FREQ
+            or t.flag in rules.PROPER_TAGS
+            for t in words
+        )
+
+    def find_firm_contexts(self) -> None:
+        """Names in contexts that only a firm fits (作为X的供应商, 获X注资, 龙头企业X ...)."""
+        name = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
+        for cue in rules.FIRM_CONTEXT_PATTERNS:
+            regex = cue.replace("{N2}", f"(?P<n2>{name})").replace("{N}", f"(?P<n>{name})")
+            for match in re.finditer(regex, self.text):
+                for group in ("n", "n2"):
+                    if group not in match.groupdict() or match.group(group) is None:
+                        continue
+                    start, end = match.span(group)
+                    if self._proper(start, end):
+                        self.add(
+                            _Mention(
+                                "enterprise",
+                                match.group(group),
+                                start,
+                                end,
+                                "firm_context",
+                                rules.CONFIDENCE["firm_context"],
+                            )
+                        )
+
+    def find_list_members(self) -> None:
+        """In a list A、B、C (or A和B), items beside a firm are firms too."""
+        for s_start, s_end in self.article.sentences:
+            sentence = self.text[s_start:s_end]
+            for run in re.finditer(rf"{rules.NAME_CHAR}+(?:[、和]{rules.NAME_CHAR}+)+", sentence):
+                items, at = [], s_start + run.start()
+                for part in re.split(r"([、和])", run.group()):
+                    if part not in ("、", "和"):
+                        items.append((at, at + len(part)))
+                    at += len(part)
+                spans = []
+                for n, item in enumerate(items):
+                    span = self._item_span(item, n, len(items))
+                    if n and span[1] < item[1]:
+                        span = self._item_span(item, len(items) - 1, len(items))
+                        spans.append(span)
+                        break
+                    spans.append(span)
+                kinds = [self._kind_at(a, b) for a, b in spans]
+                if "enterprise" not in kinds:
+                    continue
+                for (a, b), kind in zip(spans, kinds, strict=True):
+                    if kind is None and 2 <= b - a <= 10 and self._proper(a, b):
+                        self.add(
+                            _Mention(
+                                "enterprise",
+                                self.text[a:b],
+                                a,
+                                b,
+                                "firm_list",
+                                rules.CONFIDENCE["firm_list"] - 0.1,
+                            )
+                        )
+
+    def _item_span(self, item: tuple[int, int], n: int, count: int) -> tuple[int, int]:
+        start, end = item
+        if n == 0:  # the first item: its left edge is where the name starts
+            start = self.article.left_edge(end - 1, max_chars=10) if end > start else start
+            for mention in self.mentions:
+                if mention.start < end <= mention.end:
+                    return mention.start, mention.end
+        clean = all(
+            _name_word(t, ()) for t in self.article.tokens if start <= t.start and t.end <= end
+        )
+        if n == count - 1 or not clean:  # the last item: words up to the first boundary word
+            i, stop = self.article.token_at[start], start
+            while i < len(self.article.tokens):
+                token = self.article.tokens[i]
+                if token.end > end or not _name_word(token, ()) or token.word in ("这些", "等"):
+                    break
+                stop = token.end
+                i += 1
+            for mention in self.mentions:
+                if mention.start <= start < mention.end:
+                    return mention.start, mention.end
+            end = stop
+        return start, end
+
+    def _kind_at(self, start: int, end: int) -> str | None:
+        for mention in self.mentions:
+            if mention.start == start and mention.end == end:
+                return mention.kind
+            if mention.start < end and start < mention.end:
+                return "other"
+        return None
+
+    def find_project_investors(self) -> None:
+        """The firm that opens a project's name (麦格米特 in 麦格米特扩展基地一期项目)."""
+        freq = make_freq()
+        industry = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
+        for project in [m for m in self.mentions if m.kind == "project"]:
+            if any(
+                m.kind == "enterprise" and project.start <= m.start < project.end
+                for m in self.mentions
+            ):
+                continue
+            i = self.article.token_at[project.start]
+            words: list[_Token] = []
+            while i < len(self.article.tokens) and self.article.tokens[i].end <= project.end:
+                token = self.article.tokens[i]
+                rare = token.word not in freq
+                place = token.flag == "ns" and not words
+                if any(part in token.word for part in ("园", "基地", "项目", "中心")):
+                    break
+                if not (rare or token.flag in rules.PROPER_TAGS or place) or not _name_word(
+                    token, ()
+                ):
+                    break
+                words.append(token)
+                i += 1
+            while words and words[-1].flag == "ns" and freq.get(words[-1].word, 0) > 0:
+                words.pop()  # a trailing place (…株洲) is the site, not the name
+            if i < len(self.article.tokens) and words:
+                following = self.article.tokens[i]
+                after = self.article.tokens[i + 1] if i + 1 < len(self.article.tokens) else None
+                ends_name = (
+                    after is None
+                    or after.flag == "ns"
+                    or after.start >= project.end
+                    or (after.word.endswith(rules.PROJECT_SUFFIXES))
+                )
+                if following.word in industry and following.end <= project.end and ends_name:
+                    words.append(following)
+            if not words or all(w.flag == "ns" for w in words):
+                continue
+            start, end = words[0].start, words[-1].end
+            if 2 <= end - start <= 8 and end < project.end and self._proper(start, end):
+                if self.text[start:end] in rules.COMPANY_INDUSTRY_SUFFIXES:
+                    continue
+                longer = next(
+                    (
+                        m
+                        for m in self.mentions
+                        if m.kind == "enterprise" and m.name.startswith(self.text[start:end])
+                    ),
+                    None,
+                )
+                if longer is not None:  # 青禾 of 青禾智能装备有限公司: that firm
+                    project.fields.setdefault("investor", longer.known_id or longer.name)
+                    continue
+                mention = _Mention(
+                    "enterprise",
+                    self.text[start:end],
+                    start,
+                    end,
+                    "project_investor",
+                    rules.CONFIDENCE["project_investor"],
+                )
+                known = self.index.lookup(mention.name)
+                if known and self.index.entities[known].kind == "enterprise":
+                    mention.known_id = known
+                self.mentions.append(mention)  # nested in the project's name
+                project.fields.setdefault("investor", mention.known_id or mention.name)
 
     def find_firm_lists(self) -> None:
         """A、B、C等(代表|龙头)企业: each short item is a firm."""
@@ -419,28 +657,66 @@ class _Extractor:
                 )
 
     def find_chains(self) -> None:
-        pattern = re.compile("|".join(rules.CHAIN_SUFFIXES))
+        """…产业链 / …产业集群 (and, less sure, …产业): the words before name the chain; a
+        place opening them (我市, 某某区) is dropped from the label."""
+        suffixes = sorted(rules.CHAIN_SUFFIXES + rules.CHAIN_WEAK_SUFFIXES, key=len, reverse=True)
+        pattern = re.compile("|".join(suffixes))
         for match in pattern.finditer(self.text):
-            start = self.article.left_edge(match.start(), max_chars=10)
+            weak = match.group() in rules.CHAIN_WEAK_SUFFIXES
+            if weak and re.match(r"[链集园项基化]", self.text[match.end() : match.end() + 1]):
+                continue  # 产业链 / 产业园 / 产业化 are other words
+            start = self.article.left_edge(match.start(), max_chars=8)
+            for other in self.mentions:
+                if other.start < start < other.end:
+                    start = other.start
             name = _trim(self.text[start : match.end()])
             start = match.end() - len(name)
-            core = name[: -len(match.group())]
+            label_start = start
+            i = self.article.token_at[start] if start < len(self.text) else 0
+            while (
+                i < len(self.article.tokens)
+                and self.article.tokens[i].end <= match.start()
+                and (
+                    self.article.tokens[i].flag == "ns"
+                    or self.article.tokens[i].word in rules.CHAIN_PLACE_WORDS
+                    or self.article.tokens[i].word.endswith(rules.PLACE_ENDINGS)
+                )
+            ):
+                label_start = self.article.tokens[i].end
+                i += 1
+            core = self.text[label_start : match.start()]
             core = core[:-2] if core.endswith("产业") and len(core) > 3 else core
-            if len(core) < 2 or _generic(core + "链", "链") or core in ("产业", "该", "这"):
+            if (
+                len(core) < 2
+                or not _NAME_RE.match(core)
+                or core in rules.CHAIN_GENERIC
+                or core.endswith(rules.CHAIN_GENERIC)
+                or _generic(core + "链", "链")
+            ):
                 continue
+            if not self._chain_words(label_start, match.start(), weak):
+                continue
+            confidence = rules.CONFIDENCE["chain"] - (0.2 if weak else 0.0)
             mention = _Mention(
-                "chain",
-                core,
-                start,
-                match.end(),
-                "chain",
-                rules.CONFIDENCE["chain"],
-                aliases=[name],
+                "chain", core, start, match.end(), "chain", confidence, aliases=[name]
             )
             known = self.index.lookup(core) or self.index.lookup(name)
             if known and self.index.entities[known].kind == "chain":
                 mention.known_id = known
             self.add(mention)
+
+    def _chain_words(self, start: int, end: int, weak: bool) -> bool:
+        """Whether text[start:end] can name a chain before a bare 产业: nouns only, not one
+        frequent word (国家产业, 材料产业)."""
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        if not words or words[0].start != start or words[-1].end != end:
+            return False
+        if any(t.flag[0] in "vadrpmuc" and t.flag != "vn" for t in words):
+            return False
+        freq = make_freq()
+        return not (
+            weak and len(words) == 1 and freq.get(words[0].word, 0) >= rules.CHAIN_COMMON_FREQ
+        )
 
     def find_titles(self) -> None:
         for match in re.finditer(r"《([^》\n]{4,60})》", self.text):
@@ -541,6 +817,18 @@ class _Extractor:
             ):
                 continue  # part of a longer name (管委会 in 某某区管委会)
             key = (mention.kind, mention.known_id or normalize(mention.name))
+            if key not in seen and mention.kind in ("project", "park"):
+                key = next(
+                    (
+                        k
+                        for k, c in seen.items()
+                        if k[0] == mention.kind
+                        and len(c.name) >= 4
+                        and len(mention.name) >= 4
+                        and (mention.name.endswith(c.name) or c.name.endswith(mention.name))
+                    ),
+                    key,
+                )
             if key in seen:
                 first = seen[key]
                 if mention.name != first.name and mention.name not in first.aliases:
@@ -548,7 +836,7 @@ class _Extractor:
                 continue
             fields = dict(mention.fields)
             if mention.kind == "project":
-                fields |= self._project_fields(mention)
+                fields = self._project_fields(mention) | fields  # the name's own investor first
             confidence = mention.confidence
             if mention.kind == "project" and fields.get("amount_text"):
                 confidence = max(confidence, rules.CONFIDENCE["project_amount"])
@@ -693,6 +981,20 @@ class _Extractor:
         seen: set[tuple[str, str, str]] = set()
         for s_start, s_end in self.article.sentences:
             inside = [m for m in self.mentions if s_start <= m.start and m.end <= s_end]
+            inside = sorted(
+                (
+                    m
+                    for m in inside
+                    if not any(
+                        o is not m
+                        and o.start <= m.start
+                        and m.end <= o.end
+                        and (o.end - o.start) > (m.end - m.start)
+                        for o in inside
+                    )
+                ),
+                key=lambda m: m.start,
+            )
             if len(inside) < 2:
                 continue
             # the sentence with each mention replaced by \x01<n>\x02
@@ -775,7 +1077,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         "park",
         tuple(s for s, _ in rules.PARK_SUFFIXES),
         "park",
-        max_chars=10,
+        max_chars=14,
         fields={s: {"kind": k} for s, k in rules.PARK_SUFFIXES},
     )
     ex.find_suffixed(
@@ -783,7 +1085,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         rules.PROJECT_SUFFIXES,
         "project",
         max_chars=30,
-        allow=("及", "m", "x", "eng", "vn"),
+        allow=_PROJECT_WORDS,
     )
     ex.find_suffixed(
         "organization",
@@ -804,6 +1106,9 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     ex.find_chains()
     ex.find_firm_lists()
     ex.find_industry_firms()
+    ex.find_firm_contexts()
+    ex.find_project_investors()
+    ex.find_list_members()
     ex.find_segments()
     return ex.candidates()
 

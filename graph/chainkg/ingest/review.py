@@ -160,6 +160,7 @@ def read_review(path: Path | str) -> Review:
                     )
                 )
             elif decision in ACCEPTING:
+                row["_where"] = f"{path} sheet {kind}, line {line}"
                 accepted.setdefault(table_of(kind), []).append(row)
     book.close()
     if problems:

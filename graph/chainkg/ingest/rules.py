@@ -53,8 +53,24 @@ COMPANY_INDUSTRY_SUFFIXES = (
 )
 # Words that, printed right after a list of names, say the list is of firms.
 FIRM_LIST_CUES = ("企业", "公司", "龙头", "厂商", "供应商", "配套商", "客户", "巨头", "品牌")
-# Cue phrases just before a firm name.
-FIRM_PREFIX_CUES = ("龙头企业", "引进了", "引进", "引入", "携手", "牵手", "以")
+# Contexts that say the words in them name a firm; `{N}` is the name (2-8 characters, cut
+# at jieba's word boundaries, and it must look proper: see extract._proper).
+FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
+    r"作为{N}的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|配套企业|客户)",
+    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|客户)",
+    r"为{N}(?:供货|配套|代工|提供配套)",
+    r"(?:龙头企业|领军企业|骨干企业|上市公司|电池企业|汽车企业|车企|独角兽)(?:之一)?{N}(?=[,，、。的在是于已将与和])",
+    r"由{N}(?:牵头|主导|研制|投资|建设|控股)",
+    r"获{N}(?:注资|投资|入股|战略投资)",
+    r"(?:帮扶|引进了?|携手|牵手){N}(?=[,，、。成落等与和在])",
+    r"(?:^|[,，。；\n]){N}(?:的)?(?:全资|控股)?子公司",
+    r"(?:^|[,，。；\n]){N}(?:在|于)[\u4e00-\u9fff]{{2,8}}(?:创业板|科创板|主板|上交所|深交所)?上市",
+    r"{N}(?:创业板|科创板)上市",
+)
+# Common words (jieba frequency at least this) are not taken as a firm's name by the
+# context and list rules, unless jieba tags them as a person, organization or brand name.
+COMMON_WORD_FREQ = 100
+PROPER_TAGS = ("nr", "nrt", "nrfg", "nz", "nt", "j", "eng", "x")
 
 # Words a name never starts with (verbs, prepositions, determiners printed before names).
 LEADING_NOISE = (
@@ -135,7 +151,6 @@ LEADING_NOISE = (
     "其",
     "此",
     "各",
-    "新",
     "年",
     "充分发挥",
     "发挥",
@@ -231,7 +246,19 @@ GENERIC_ENDINGS = (
     "行业",
     "重构",
     "国有",
+    "攻坚",
+    "技改",
+    "部分",
+    "强",
+    "一场场",
+    "关键",
+    "落后",
+    "老",
+    "一流",
 )
+
+# Endings of a place's name: 某某市产业项目 is generic.
+PLACE_ENDINGS = ("省", "市", "区", "县", "镇", "全市", "全省", "全区", "新区", "高新区", "园区")
 
 # --- projects ---------------------------------------------------------------------------
 PROJECT_SUFFIXES = (
@@ -278,6 +305,81 @@ DATE_PATTERN = (
 
 # --- chains and segments ----------------------------------------------------------------
 CHAIN_SUFFIXES = ("产业链", "产业集群", "产业链条")
+# Less sure: "X产业" names a chain when X is not a generic word (see CHAIN_GENERIC).
+CHAIN_WEAK_SUFFIXES = ("产业",)
+# Words opening a chain's name that say whose chain it is, not what (dropped from the label).
+CHAIN_PLACE_WORDS = (
+    "我市",
+    "全市",
+    "该市",
+    "我省",
+    "全省",
+    "省内",
+    "市内",
+    "区内",
+    "该区",
+    "全区",
+    "本地",
+    "当地",
+    "国内",
+    "全国",
+)
+# A weak chain name (…产业) that is one word at least this frequent in jieba is generic.
+CHAIN_COMMON_FREQ = 1000
+# Chain names that are generic words (新兴产业, 主导产业 ...): dropped.
+CHAIN_GENERIC = (
+    "上下游",
+    "完整",
+    "明确",
+    "优势",
+    "新兴",
+    "主导",
+    "特色",
+    "支柱",
+    "传统",
+    "战略性新兴",
+    "相关",
+    "整个",
+    "各",
+    "条",
+    "多条",
+    "一条",
+    "该",
+    "这",
+    "本",
+    "其",
+    "新兴优势",
+    "兴优势",
+    "安全",
+    "重点",
+    "核心",
+    "高端",
+    "先进",
+    "未来",
+    "实体",
+    "工业",
+    "制造",
+    "服务",
+    "文化",
+    "主导产业",
+    "现代",
+    "配套",
+    "整体",
+    "区域",
+    "城市",
+    "园区",
+    "项目",
+    "大",
+    "小",
+    "新",
+    "其他",
+    "全",
+    "一批",
+    "二",
+    "三",
+    "四",
+    "五",
+)
 # A segment list: three or more links joined by dashes, e.g. 前驱体—正极材料—电芯.
 SEGMENT_DASHES = "—–"
 
@@ -440,7 +542,11 @@ RELATION_PATTERNS: tuple[tuple[str, str, float], ...] = (
         "subsidiary_of",
         0.8,
     ),
-    (r"(?P<o>{E})(?:的)?(?:全资|控股)?(?:子公司|分公司)(?P<s>{E})", "subsidiary_of", 0.75),
+    (
+        r"(?P<o>{E})(?:的)?(?:全资|控股)?(?:子公司|分公司)[—：:\s]{0,3}(?P<s>{E})",
+        "subsidiary_of",
+        0.75,
+    ),
     (r"(?P<s>{E})[^。；]{0,10}(?:落户|入驻|进驻|扎根)(?:于|在)?(?P<o>{E})", "located_in", 0.8),
     (r"(?P<s>{E})(?:位于|坐落于)(?P<o>{E})", "located_in", 0.8),
     (r"(?P<s>{E})(?:投资|参股|入股|控股)(?P<o>{E})", "invests_in", 0.7),
@@ -468,6 +574,8 @@ CONFIDENCE = {
     "short_suffix": 0.7,
     "industry_suffix": 0.6,
     "firm_list": 0.65,
+    "firm_context": 0.6,
+    "project_investor": 0.6,
     "project": 0.75,
     "project_amount": 0.9,
     "chain": 0.8,
