@@ -330,11 +330,21 @@ class _Extractor:
             if len(name) - len(suffix) < min_core or _generic(name, suffix):
                 continue
             mention_kind = kind
+            if kind == "park" and any(word in name for word in rules.PARK_GENERIC_WORDS):
+                continue
             if kind == "park" and suffix in ("产业园", "科技园", "工业园"):
                 s_start, s_end = self.article.sentence(start)
                 clause = self.text[s_start:s_end]
-                if any(cue in clause for cue in rules.PROJECT_CONTEXT_CUES):
+                before = self.text[max(s_start, start - 2) : start]
+                placed = any(before.endswith(cue) for cue in rules.PARK_PLACE_CUES)
+                if not placed and any(cue in clause for cue in rules.PROJECT_CONTEXT_CUES):
                     mention_kind = "project"
+            if (
+                kind == "project"
+                and suffix in rules.WEAK_PROJECT_SUFFIXES
+                and not (self._has_proper_word(start, end - len(suffix)))
+            ):
+                continue
             found.append(
                 _Mention(
                     mention_kind,
@@ -348,6 +358,18 @@ class _Extractor:
             )
         for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
             self.add(mention)
+
+    def _has_proper_word(self, start: int, end: int) -> bool:
+        """A firm or place mention, a rare or proper-tagged word, or a number with its unit
+        inside text[start:end]."""
+        if any(start <= m.start and m.end <= end for m in self.mentions):
+            return True
+        freq = make_freq()
+        return any(
+            t.word not in freq or t.flag in rules.PROPER_TAGS + ("ns",) or t.word[0].isdigit()
+            for t in self.article.tokens
+            if start <= t.start and t.end <= end
+        )
 
     def _verb_cut(self, start: int, suffix_start: int, plain_suffix: bool = True) -> int:
         """A verb may sit inside a project's name (…株洲扩展基地…) only between nouns; the
@@ -375,6 +397,24 @@ class _Extractor:
     def find_enterprises(self) -> None:
         self.find_suffixed("enterprise", rules.COMPANY_LEGAL_SUFFIXES, "legal_suffix", max_chars=24)
         self.find_suffixed("enterprise", rules.COMPANY_SHORT_SUFFIXES, "short_suffix", max_chars=10)
+
+    def find_names(self, kind: str, names: tuple[tuple[str, str], ...]) -> None:
+        """Fixed names (国务院, 科创板 ...) where jieba cuts them as words."""
+        for name, sub_kind in names:
+            for match in re.finditer(re.escape(name), self.text):
+                start, end = match.span()
+                if start in self.article.starts and end in self.article.ends:
+                    self.add(
+                        _Mention(
+                            kind,
+                            name,
+                            start,
+                            end,
+                            kind,
+                            rules.CONFIDENCE[kind],
+                            fields={"kind": sub_kind},
+                        )
+                    )
 
     def find_short_forms(self) -> None:
         """The core of a full legal name found in the article (青禾智能装备 of
@@ -1088,13 +1128,6 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         allow=_PROJECT_WORDS,
     )
     ex.find_suffixed(
-        "organization",
-        tuple(s for s, _ in rules.ORGANIZATION_SUFFIXES),
-        "organization",
-        max_chars=14,
-        fields={s: {"kind": k} for s, k in rules.ORGANIZATION_SUFFIXES},
-    )
-    ex.find_suffixed(
         "event",
         tuple(s for s, _ in rules.EVENT_SUFFIXES),
         "event",
@@ -1102,6 +1135,14 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         allow=("m", "x", "eng", "vn", "v"),
         fields={s: {"kind": k} for s, k in rules.EVENT_SUFFIXES},
     )
+    ex.find_suffixed(
+        "organization",
+        tuple(s for s, _ in rules.ORGANIZATION_SUFFIXES),
+        "organization",
+        max_chars=14,
+        fields={s: {"kind": k} for s, k in rules.ORGANIZATION_SUFFIXES},
+    )
+    ex.find_names("organization", rules.ORGANIZATION_NAMES)
     ex.find_titles()
     ex.find_chains()
     ex.find_firm_lists()

@@ -154,6 +154,7 @@ LEADING_NOISE = (
     "年",
     "充分发挥",
     "发挥",
+    "面向",
 )
 # jieba part-of-speech tags that end a name's left side: the name starts after the last one.
 BOUNDARY_POS = ("v", "vn", "p", "c", "u", "d", "r", "uj", "ul", "f", "m", "q", "t", "y", "zg")
@@ -396,6 +397,16 @@ ORGANIZATION_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("科技局", "government"),
     ("工委", "party"),
     ("党工委", "party"),
+    ("党委", "party"),
+    ("市委", "party"),
+    ("区委", "party"),
+    ("省委", "party"),
+    ("县委", "party"),
+    ("宣传部", "party"),
+    ("组织部", "party"),
+    ("工信部", "government"),
+    ("商务部", "government"),
+    ("科技部", "government"),
     ("研究院", "institute"),
     ("研究所", "institute"),
     ("实验室", "institute"),
@@ -417,6 +428,17 @@ ORGANIZATION_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("电视台", "media"),
 )
 
+# Nationwide bodies named without a suffix (the same in every zone's news).
+ORGANIZATION_NAMES: tuple[tuple[str, str], ...] = (
+    ("国务院", "government"),
+    ("国家发改委", "government"),
+    ("上交所", "other"),
+    ("深交所", "other"),
+    ("北交所", "other"),
+    ("创业板", "other"),
+    ("科创板", "other"),
+)
+
 # --- parks and zones --------------------------------------------------------------------
 PARK_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("高新技术产业开发区", "zone"),
@@ -430,6 +452,8 @@ PARK_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("示范区", "zone"),
     ("工业集中区", "zone"),
     ("工业园", "park"),
+    ("高科园", "park"),
+    ("科学园区", "park"),
     ("产业园", "park"),
     ("科技园", "park"),
     ("科学园", "park"),
@@ -439,8 +463,40 @@ PARK_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("科技城", "park"),
     ("园区", "park"),
 )
-# A 产业园 / 科技园 is a project, not a park, when one of these is in its clause.
+# A 产业园 / 科技园 is a project, not a park, when one of these is in its clause ...
 PROJECT_CONTEXT_CUES = ("投资", "项目", "开工", "签约", "竣工", "投产", "建设")
+# ... unless a word of place comes right before it (在某某工业园, 落户某某产业园).
+PARK_PLACE_CUES = ("在", "于", "落户", "入驻", "进驻", "位于", "走进", "来到")
+# Words that make a park's name a title or a class, not a place (特色园区, 百强园区 ...).
+PARK_GENERIC_WORDS = (
+    "特色",
+    "专业化",
+    "全市",
+    "全省",
+    "全区",
+    "国家级",
+    "一流",
+    "百强",
+    "先进",
+    "示范园区",
+    "创新型",
+    "安全示范",
+    "幸福",
+    "高质量",
+    "开展",
+    "激活",
+    "深入",
+    "标杆",
+    "省级",
+    "市级",
+    "各类",
+    "各级",
+    "成就",
+    "巡礼",
+)
+# Project suffixes that name a thing rather than an investment (…基地, …工厂): such a name
+# needs a proper word (a firm, a place, a rare word, a number with its unit).
+WEAK_PROJECT_SUFFIXES = ("生产基地", "制造基地", "研发基地", "基地", "工厂", "生产线", "数据中心")
 
 # --- programs and events ----------------------------------------------------------------
 PROGRAM_SUFFIXES: tuple[tuple[str, str], ...] = (
