@@ -46,7 +46,7 @@ _BOUNDARY = frozenset(rules.BOUNDARY_POS)
 # Words and jieba tags a project's name may contain besides nouns (及, 25万台, 扩展, 一期 ...).
 _PROJECT_WORDS = ("及", "m", "q", "x", "eng", "vn", "v", "a", "b", "一期", "二期", "三期")
 # Kinds whose names may contain another mention (an investor in a project's name ...).
-_COMPOSITE = ("project", "event", "program", "organization", "park", "chain")
+_COMPOSITE = ("project", "event", "program", "organization", "park", "chain", "enterprise")
 
 
 @dataclass
@@ -395,7 +395,13 @@ class _Extractor:
         return cut
 
     def find_enterprises(self) -> None:
-        self.find_suffixed("enterprise", rules.COMPANY_LEGAL_SUFFIXES, "legal_suffix", max_chars=24)
+        self.find_suffixed(
+            "enterprise",
+            rules.COMPANY_LEGAL_SUFFIXES,
+            "legal_suffix",
+            max_chars=24,
+            allow=("v", "vn", "投资", "发展", "建设", "管理"),
+        )
         self.find_suffixed("enterprise", rules.COMPANY_SHORT_SUFFIXES, "short_suffix", max_chars=10)
 
     def find_names(self, kind: str, names: tuple[tuple[str, str], ...]) -> None:
@@ -498,25 +504,28 @@ class _Extractor:
             return False
         if name in rules.COMPANY_LEGAL_SUFFIXES or name in rules.COMPANY_INDUSTRY_SUFFIXES:
             return False
+        if name.endswith(rules.PLACE_ENDINGS + tuple(suffix for suffix, _ in rules.PARK_SUFFIXES)):
+            return False
         freq = make_freq()
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
-        if any(t.flag in _BOUNDARY for t in words):
+        if any(t.flag[0] in "pcudry" or t.word in rules.LEADING_NOISE for t in words):
             return False
         if len(words) == 1:
             word = words[0]
             if word.flag == "ns" and word.word in freq:
                 return False  # a place
-            return word.word not in freq or word.flag in rules.PROPER_TAGS
-        if words[-1].word in rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES:
-            words = words[:-1]  # 宏工|智能: the industry word may be common
-        if words and words[0].flag == "ns":
-            words = words[1:]  # 宁波|国创: a place may open the name
-        return bool(words) and all(
-            t.word not in freq
-            or freq[t.word] < rules.COMMON_WORD_FREQ
-            or t.flag in rules.PROPER_TAGS
+            return word.word not in freq or (
+                word.flag in rules.PROPER_TAGS and freq[word.word] < rules.COMMON_WORD_FREQ * 10
+            )
+        anchors = [
+            t
             for t in words
-        )
+            if len(t.word) > 1
+            and t.flag != "ns"
+            and (freq.get(t.word, 0) < rules.COMMON_WORD_FREQ or t.flag in rules.PROPER_TAGS)
+        ]
+        singles = sum(1 for t in words if len(t.word) == 1)
+        return bool(anchors) or singles >= 2  # a rare word, or an unknown word cut in pieces
 
     def find_firm_contexts(self) -> None:
         """Names in contexts that only a firm fits (作为X的供应商, 获X注资, 龙头企业X ...)."""
@@ -869,6 +878,16 @@ class _Extractor:
                     ),
                     key,
                 )
+            if key not in seen and mention.kind in ("enterprise", "organization"):
+                key = next(
+                    (
+                        k
+                        for k, c in seen.items()
+                        if k[0] == mention.kind
+                        and _place_variant(normalize(c.name), normalize(mention.name))
+                    ),
+                    key,
+                )
             if key in seen:
                 first = seen[key]
                 if mention.name != first.name and mention.name not in first.aliases:
@@ -1098,6 +1117,17 @@ class _Extractor:
                 fields={k: v for k, v in fields.items() if v},
             )
         )
+
+
+def _place_variant(a: str, b: str) -> bool:
+    """Whether one name is the other with a place in front (株洲高科 / 高科)."""
+    from chainkg.ingest.known import _base_tokenizer
+
+    if len(a) < len(b):
+        a, b = b, a
+    if len(b) < 2 or not a.endswith(b) or a == b:
+        return False
+    return _base_tokenizer()[1].word_tag_tab.get(a[: -len(b)]) == "ns"
 
 
 def make_freq() -> dict[str, int]:

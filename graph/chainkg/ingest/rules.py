@@ -155,6 +155,8 @@ LEADING_NOISE = (
     "充分发挥",
     "发挥",
     "面向",
+    "诉说着",
+    "头部企业",
 )
 # jieba part-of-speech tags that end a name's left side: the name starts after the last one.
 BOUNDARY_POS = ("v", "vn", "p", "c", "u", "d", "r", "uj", "ul", "f", "m", "q", "t", "y", "zg")
