@@ -323,8 +323,8 @@ class _Extractor:
             for other in self.mentions:
                 if other.start < start < other.end:
                     start = other.start
-            if kind == "project":
-                start = self._verb_cut(start, match.start(), suffix == "项目")
+            if kind in ("project", "park"):
+                start = self._verb_cut(start, match.start(), suffix)
             name = _trim(self.text[start:end])
             start = end - len(name)
             if len(name) - len(suffix) < min_core or _generic(name, suffix):
@@ -371,7 +371,7 @@ class _Extractor:
             if start <= t.start and t.end <= end
         )
 
-    def _verb_cut(self, start: int, suffix_start: int, plain_suffix: bool = True) -> int:
+    def _verb_cut(self, start: int, suffix_start: int, suffix: str) -> int:
         """A verb may sit inside a project's name (…株洲扩展基地…) only between nouns; the
         name starts after a verb that opens it, follows a verb, or comes right before the
         suffix (围着项目, 考察对接优质项目)."""
@@ -388,8 +388,12 @@ class _Extractor:
                     and prev.flag not in ("v", "d", "p", "c", "uj", "a")
                     and not (prev.flag == "vn" and token.flag == "v")
                 )
-                last = token.end >= suffix_start and token.flag != "vn" and plain_suffix
-                if not nounish or last:
+                last = token.end >= suffix_start and token.flag != "vn" and suffix == "项目"
+                # a clause's verb: what follows it is a generic name (…举行|重点项目)
+                clause = token.end < suffix_start and _generic(
+                    self.text[token.end : suffix_start] + suffix, suffix
+                )
+                if not nounish or last or clause:
                     cut = token.end
             i += 1
         return cut
@@ -1148,6 +1152,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         tuple(s for s, _ in rules.PARK_SUFFIXES),
         "park",
         max_chars=14,
+        allow=("v", "vn", "eng", "x"),
         fields={s: {"kind": k} for s, k in rules.PARK_SUFFIXES},
     )
     ex.find_suffixed(

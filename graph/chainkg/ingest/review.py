@@ -209,11 +209,27 @@ run <code>chainkg accept review.xlsx</code>.</p>
 
 
 def _write_html(proposal: Proposal, path: Path) -> None:
-    rows = []
     marks: dict[str, list[tuple[int, int, str, bool]]] = {}
     for n, c in enumerate(proposal.candidates):
-        anchor = f"m{n}"
-        marks.setdefault(c.source, []).append((c.start, c.end, anchor, bool(c.known_id)))
+        marks.setdefault(c.source, []).append((c.start, c.end, f"m{n}", bool(c.known_id)))
+    # Overlapping spans are drawn once; the others link to the mark that covers them.
+    target: dict[str, str] = {}
+    parts = []
+    for article, source in zip(proposal.articles, proposal.sources, strict=True):
+        text, out, at, last = article.text, [], 0, ""
+        for start, end, anchor, known in sorted(marks.get(source["id"], [])):
+            if start < at:
+                target[anchor] = last
+                continue
+            css = ' class="known"' if known else ""
+            out.append(html.escape(text[at:start]))
+            out.append(f'<mark id="{anchor}"{css}>{html.escape(text[start:end])}</mark>')
+            at, last = end, anchor
+            target[anchor] = anchor
+        out.append(html.escape(text[at:]))
+        parts.append(f"<h2>{html.escape(source['id'])}</h2>{''.join(out)}")
+    rows = []
+    for n, c in enumerate(proposal.candidates):
         at = c.quote.find(c.name)
         quote = (
             html.escape(c.quote)
@@ -224,22 +240,11 @@ def _write_html(proposal: Proposal, path: Path) -> None:
         )
         rows.append(
             f'<tr data-kind="{c.kind}"><td class="kind">{c.kind}</td>'
-            f'<td><a href="#{anchor}">{html.escape(c.name)}</a></td>'
+            f'<td class="name"><a href="#{target.get(f"m{n}", f"m{n}")}">'
+            f"{html.escape(c.name)}</a></td>"
             f"<td>{html.escape(c.id)}{' (known)' if c.known_id else ''}</td>"
             f'<td>{c.confidence:.2f}</td><td class="quote">{quote}</td></tr>'
         )
-    parts = []
-    for article, source in zip(proposal.articles, proposal.sources, strict=True):
-        text, out, at = article.text, [], 0
-        for start, end, anchor, known in sorted(marks.get(source["id"], [])):
-            if start < at:
-                continue
-            css = ' class="known"' if known else ""
-            out.append(html.escape(text[at:start]))
-            out.append(f'<mark id="{anchor}"{css}>{html.escape(text[start:end])}</mark>')
-            at = end
-        out.append(html.escape(text[at:]))
-        parts.append(f"<h2>{html.escape(source['id'])}</h2>{''.join(out)}")
     path.write_text(
         _PAGE.format(n=len(rows), rows="\n".join(rows), articles="".join(parts)),
         encoding="utf-8",
