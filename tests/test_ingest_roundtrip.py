@@ -159,3 +159,23 @@ def test_bad_decision_is_named(seeds_copy: Path, tmp_path: Path) -> None:
     with pytest.raises(SeedError) as info:
         accept(tmp_path / "review.xlsx", seeds_copy)
     assert "sheet project" in str(info.value) and "decision" in str(info.value)
+
+
+def test_json_format_only_and_deterministic(tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        assert main(["ingest", str(SIGNING), "--out", str(tmp_path / run), "--format", "json"]) == 0
+        assert sorted(p.name for p in (tmp_path / run).iterdir()) == ["candidates.json"]
+    first = (tmp_path / "a" / "candidates.json").read_bytes()
+    assert first == (tmp_path / "b" / "candidates.json").read_bytes()
+    items = json.loads(first)
+    text = SIGNING.read_text(encoding="utf-8")
+    for item in items:
+        assert {"kind", "name", "quote", "confidence"} <= set(item)
+        assert item["quote"] in text
+        if item["kind"] == "relation":
+            assert {"subject", "type", "object"} <= set(item)
+        if item["kind"] == "statistic":
+            assert item["value"]
+        if item["kind"] == "project":
+            assert "amount" in item and "amount_yuan" in item
+    assert any(i.get("known_id") for i in items)  # known entities are told apart
