@@ -1,265 +1,54 @@
 """Propose candidate facts from one article: `extract(text, source, index) -> [Candidate]`.
 
-1. Cut the text with jieba (its user dictionary holds the data set's names, `known`).
-2. Find mentions: known names, then names ending in a suffix of `rules` (company forms,
-   projects, organizations, parks, chains, events), 《titles》 and “quoted” programs, lists of
-   firms (A、B等企业). A name's left edge is found by walking back over jieba's words until a
-   verb, preposition, particle, number or punctuation.
-3. Attach to each project its amount, land, status and date printed in the same sentence;
-   read statistics (number + unit) with their indicator and period; match relation cues
-   (`rules.RELATION_PATTERNS`) between the mentions of a sentence.
+1. Cut the text with jieba (`text.ArticleText`; the user dictionary holds the data set's
+   names, `known`).
+2. Find mentions (this module): known names, then names ending in a suffix of `rules`
+   (company forms, projects, organizations, parks, chains, events), 《titles》 and “quoted”
+   programs, firms in contexts only a firm fits, lists of firms, the firm opening a project's
+   name. A name's left edge is found by walking back over jieba's words until a verb,
+   preposition, particle, number or punctuation.
+3. Turn mentions into candidates with project details, statistics and relations (`facts`).
 Every candidate carries a verbatim quote (the sentence, clipped around the mention).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 
 from chainkg.ingest import rules
-from chainkg.ingest.known import KnownIndex, make_tokenizer, normalize
-
-KINDS = (
-    "enterprise",
-    "organization",
-    "park",
-    "chain",
-    "segment",
-    "project",
-    "program",
-    "event",
-    "statistic",
-    "relation",
+from chainkg.ingest.candidate import KINDS, Candidate, Mention
+from chainkg.ingest.facts import Facts
+from chainkg.ingest.known import KnownIndex, normalize
+from chainkg.ingest.text import (
+    NAME_RE,
+    NOISE,
+    ArticleText,
+    Token,
+    is_generic,
+    make_freq,
+    name_word,
+    trim_noise,
 )
-ENTITY_KINDS = KINDS[:-2]
-MAX_QUOTE = 120
-_SENTENCE_END = "。！？!?；;\n"
-_CLAUSE_END = "，,：:、"
-_NAME_RE = re.compile(rf"^{rules.NAME_CHAR}+$")
-_AMOUNT_RE = re.compile(rules.AMOUNT_PATTERN)
-_LAND_RE = re.compile(rules.LAND_PATTERN)
-_DATE_RE = re.compile(rules.DATE_PATTERN)
-_YEAR_RE = re.compile(r"(\d{4})年")
-_NOISE = tuple(sorted(rules.LEADING_NOISE, key=len, reverse=True))
-_BOUNDARY = frozenset(rules.BOUNDARY_POS)
+
+__all__ = ["KINDS", "Candidate", "extract"]
+
 # Words and jieba tags a project's name may contain besides nouns (及, 25万台, 扩展, 一期 ...).
 _PROJECT_WORDS = ("及", "m", "q", "x", "eng", "vn", "v", "a", "b", "一期", "二期", "三期")
 # Kinds whose names may contain another mention (an investor in a project's name ...).
 _COMPOSITE = ("project", "event", "program", "organization", "park", "chain", "enterprise")
 
 
-@dataclass
-class Candidate:
-    """One proposed fact, with its evidence."""
-
-    kind: str
-    name: str
-    quote: str
-    confidence: float
-    source: str
-    start: int  # where the name (for a relation: the quote) starts in the article
-    end: int
-    rule: str
-    known_id: str | None = None
-    id: str = ""
-    aliases: list[str] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)  # other seed-table columns
-    subject: str = ""  # relation: names of its ends, and the predicate
-    type: str = ""
-    object: str = ""
-
-    def as_json(self) -> dict[str, object]:
-        item: dict[str, object] = {
-            "kind": self.kind,
-            "name": self.name,
-            "quote": self.quote,
-            "confidence": round(self.confidence, 2),
-            "source": self.source,
-            "id": self.id,
-        }
-        if self.known_id:
-            item["known_id"] = self.known_id
-        if self.aliases:
-            item["aliases"] = self.aliases
-        if self.kind == "relation":
-            item |= {"subject": self.subject, "type": self.type, "object": self.object}
-            item |= {k: self.fields[k] for k in ("subject_id", "object_id") if k in self.fields}
-        elif self.kind == "statistic":
-            item |= {"value": self.fields.get("value_text", "")}
-        elif self.kind == "project":
-            item |= {
-                "amount": self.fields.get("amount_text", ""),
-                "amount_yuan": int(self.fields["amount_yuan"])
-                if self.fields.get("amount_yuan")
-                else None,
-            }
-        extra = {k: v for k, v in self.fields.items() if v and k not in item}
-        if extra:
-            item["fields"] = extra
-        return item
-
-
-@dataclass
-class _Token:
-    word: str
-    flag: str
-    start: int
-    end: int
-
-
-class _Article:
-    """The text cut into words and sentences."""
-
-    def __init__(self, text: str, index: KnownIndex) -> None:
-        self.text = text
-        tokenizer = make_tokenizer(index)
-        self.tokens: list[_Token] = []
-        at = 0
-        for pair in tokenizer.cut(text, HMM=True):
-            self.tokens.append(_Token(pair.word, pair.flag, at, at + len(pair.word)))
-            at += len(pair.word)
-        self.token_at = [0] * (len(text) + 1)
-        for i, token in enumerate(self.tokens):
-            for pos in range(token.start, token.end):
-                self.token_at[pos] = i
-        self.starts = {t.start for t in self.tokens}
-        self.ends = {t.end for t in self.tokens}
-        self.sentences: list[tuple[int, int]] = []
-        begin = 0
-        for i, ch in enumerate(text):
-            if ch in _SENTENCE_END:
-                self.sentences.append((begin, i + 1))
-                begin = i + 1
-        self.sentences.append((begin, len(text)))
-
-    def sentence(self, pos: int) -> tuple[int, int]:
-        for start, end in self.sentences:
-            if start <= pos < end:
-                return start, end
-        return self.sentences[-1]
-
-    def quote(self, start: int, end: int) -> str:
-        """The sentence around [start, end), clipped at clause marks to MAX_QUOTE chars,
-        without surrounding white space or the closing mark: an exact substring."""
-        s_start, s_end = self.sentence(start)
-        s_end = max(s_end, end)
-        lo, hi = s_start, s_end
-        while hi - lo > MAX_QUOTE:
-            left = self.text.rfind("，", lo, start)
-            right = self.text.find("，", end, hi)
-            if left > lo and (start - left >= hi - right or right < 0):
-                lo = left + 1
-            elif right >= 0:
-                hi = right
-            else:
-                break
-        quote = self.text[lo:hi].strip().rstrip("。！？!?；;，,")
-        return quote.strip() or self.text[start:end]
-
-    def left_edge(
-        self,
-        pos: int,
-        *,
-        allow: tuple[str, ...] = (),
-        max_chars: int = 20,
-        stops: tuple[str, ...] = ("项目", "企业"),
-    ) -> int:
-        """Where a name ending after pos starts: walk back over words until a boundary."""
-        i = self.token_at[pos]
-        token = self.tokens[i]
-        edge = token.start if token.start < pos else pos
-        if token.start < pos and not _name_word(token, allow):
-            # a word across the name's start (包装有|限公司): keep its name characters
-            head = self.text[token.start : pos]
-            if not _NAME_RE.match(head) or head in rules.LEADING_NOISE:
-                return pos
-        i -= 1
-        while i >= 0 and pos - self.tokens[i].start <= max_chars:
-            token = self.tokens[i]
-            if not _name_word(token, allow) or token.word.endswith(stops):
-                break
-            edge = token.start
-            i -= 1
-        return edge
-
-
-def _name_word(token: _Token, allow: tuple[str, ...]) -> bool:
-    if not _NAME_RE.match(token.word):
-        return False
-    if token.word in allow:
-        return True
-    if token.word in rules.LEADING_NOISE:
-        return False
-    if token.flag == "m" and "m" in allow:
-        return bool(re.match(r"^[\d万千百亿台吨辆套]+$", token.word))
-    if token.flag in _BOUNDARY:
-        return token.flag in allow
-    return True
-
-
-def _trim(name: str) -> str:
-    """Drop leading noise words (作为, 引进, 的 ...) from a name."""
-    changed = True
-    while changed and name:
-        changed = False
-        for word in _NOISE:
-            if name.startswith(word) and len(name) > len(word) + 1:
-                name, changed = name[len(word) :], True
-                break
-    return name
-
-
-def _generic(name: str, suffix: str) -> bool:
-    core = name[: -len(suffix)] if suffix and name.endswith(suffix) else name
-    if name in rules.GENERIC_NAMES or name in rules.COMPANY_LEGAL_SUFFIXES or len(core) < 2:
-        return True
-    rest = core
-    changed = True
-    while changed and rest:
-        changed = False
-        for prefix in rules.GENERIC_PREFIXES:
-            if rest.startswith(prefix):
-                rest, changed = rest[len(prefix) :], True
-    if len(rest) < 2 or re.match(r"^[\d一二三四五六七八九十几多]+个", core):
-        return True
-    if not re.search(r"[\u4e00-\u9fff]{2}", rest):
-        return True
-    for ending in rules.GENERIC_ENDINGS:
-        if core.endswith(ending):  # 配套项目 is generic, 某某集团重大项目 is not
-            rest = core[: -len(ending)]
-            return (
-                len(rest) < 2
-                or _generic(rest, "")
-                or rest.endswith(rules.GENERIC_ENDINGS + rules.PLACE_ENDINGS)
-            )
-    return False
-
-
-@dataclass
-class _Mention:
-    kind: str
-    name: str
-    start: int
-    end: int
-    rule: str
-    confidence: float
-    known_id: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    aliases: list[str] = field(default_factory=list)
-
-
-class _Extractor:
+class _Extractor(Facts):
     def __init__(self, text: str, source: str, index: KnownIndex) -> None:
-        self.article = _Article(text, index)
+        self.article = ArticleText(text, index)
         self.text = text
         self.source = source
         self.index = index
-        self.mentions: list[_Mention] = []
+        self.mentions: list[Mention] = []
         self.taken = [False] * (len(text) + 1)
 
     # --- mentions ---------------------------------------------------------------------
-    def add(self, mention: _Mention) -> bool:
+    def add(self, mention: Mention) -> bool:
         if any(self.taken[mention.start : mention.end]):
             inner = [m for m in self.mentions if mention.start < m.end and m.start < mention.end]
             nested = mention.kind in _COMPOSITE and all(
@@ -296,7 +85,7 @@ class _Extractor:
                 if short and (start not in self.article.starts or end not in self.article.ends):
                     continue
                 self.add(
-                    _Mention(
+                    Mention(
                         entity.kind, name, start, end, "known", rules.CONFIDENCE["known"], entity.id
                     )
                 )
@@ -315,7 +104,7 @@ class _Extractor:
         pattern = re.compile(
             "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
         )
-        found: list[_Mention] = []
+        found: list[Mention] = []
         for match in pattern.finditer(self.text):
             suffix = match.group()
             start = self.article.left_edge(match.start(), allow=allow, max_chars=max_chars)
@@ -325,9 +114,9 @@ class _Extractor:
                     start = other.start
             if kind in ("project", "park"):
                 start = self._verb_cut(start, match.start(), suffix)
-            name = _trim(self.text[start:end])
+            name = trim_noise(self.text[start:end])
             start = end - len(name)
-            if len(name) - len(suffix) < min_core or _generic(name, suffix):
+            if len(name) - len(suffix) < min_core or is_generic(name, suffix):
                 continue
             mention_kind = kind
             if kind == "park" and any(word in name for word in rules.PARK_GENERIC_WORDS):
@@ -346,7 +135,7 @@ class _Extractor:
             ):
                 continue
             found.append(
-                _Mention(
+                Mention(
                     mention_kind,
                     name,
                     start,
@@ -390,7 +179,7 @@ class _Extractor:
                 )
                 last = token.end >= suffix_start and token.flag != "vn" and suffix == "项目"
                 # a clause's verb: what follows it is a generic name (…举行|重点项目)
-                clause = token.end < suffix_start and _generic(
+                clause = token.end < suffix_start and is_generic(
                     self.text[token.end : suffix_start] + suffix, suffix
                 )
                 if not nounish or last or clause:
@@ -415,7 +204,7 @@ class _Extractor:
                 start, end = match.span()
                 if start in self.article.starts and end in self.article.ends:
                     self.add(
-                        _Mention(
+                        Mention(
                             kind,
                             name,
                             start,
@@ -445,7 +234,7 @@ class _Extractor:
                 cores.append(core[len(first.word) :])  # 湖北凯乐科技 -> 凯乐科技
             for match in (m for c in cores for m in re.finditer(re.escape(c), self.text)):
                 self.add(
-                    _Mention(
+                    Mention(
                         "enterprise",
                         core,
                         match.start(),
@@ -472,7 +261,7 @@ class _Extractor:
             if i == 0 or self.article.tokens[i].start != match.start():
                 continue
             prev = self.article.tokens[i - 1]
-            if prev.end != match.start() or not _NAME_RE.match(prev.word) or len(prev.word) < 2:
+            if prev.end != match.start() or not NAME_RE.match(prev.word) or len(prev.word) < 2:
                 continue
             proper = prev.flag in ("nr", "nrt", "nz", "nt", "x", "eng", "nrfg") or (
                 prev.flag in ("n", "ns", "j") and prev.word not in freq
@@ -486,7 +275,7 @@ class _Extractor:
             if name in rules.GENERIC_NAMES or freq.get(name, 0) > 0:
                 continue
             self.add(
-                _Mention(
+                Mention(
                     "enterprise",
                     name,
                     prev.start,
@@ -502,9 +291,9 @@ class _Extractor:
         name = self.text[start:end]
         if start not in self.article.starts or end not in self.article.ends:
             return False
-        if not _NAME_RE.match(name) or name in rules.GENERIC_NAMES or _generic(name, ""):
+        if not NAME_RE.match(name) or name in rules.GENERIC_NAMES or is_generic(name, ""):
             return False
-        if name.startswith(_NOISE) or re.search(r"\d", name):
+        if name.startswith(NOISE) or re.search(r"\d", name):
             return False
         if name in rules.COMPANY_LEGAL_SUFFIXES or name in rules.COMPANY_INDUSTRY_SUFFIXES:
             return False
@@ -543,7 +332,7 @@ class _Extractor:
                     start, end = match.span(group)
                     if self._proper(start, end):
                         self.add(
-                            _Mention(
+                            Mention(
                                 "enterprise",
                                 match.group(group),
                                 start,
@@ -577,7 +366,7 @@ class _Extractor:
                 for (a, b), kind in zip(spans, kinds, strict=True):
                     if kind is None and 2 <= b - a <= 10 and self._proper(a, b):
                         self.add(
-                            _Mention(
+                            Mention(
                                 "enterprise",
                                 self.text[a:b],
                                 a,
@@ -595,13 +384,13 @@ class _Extractor:
                 if mention.start < end <= mention.end:
                     return mention.start, mention.end
         clean = all(
-            _name_word(t, ()) for t in self.article.tokens if start <= t.start and t.end <= end
+            name_word(t, ()) for t in self.article.tokens if start <= t.start and t.end <= end
         )
         if n == count - 1 or not clean:  # the last item: words up to the first boundary word
             i, stop = self.article.token_at[start], start
             while i < len(self.article.tokens):
                 token = self.article.tokens[i]
-                if token.end > end or not _name_word(token, ()) or token.word in ("这些", "等"):
+                if token.end > end or not name_word(token, ()) or token.word in ("这些", "等"):
                     break
                 stop = token.end
                 i += 1
@@ -630,14 +419,14 @@ class _Extractor:
             ):
                 continue
             i = self.article.token_at[project.start]
-            words: list[_Token] = []
+            words: list[Token] = []
             while i < len(self.article.tokens) and self.article.tokens[i].end <= project.end:
                 token = self.article.tokens[i]
                 rare = token.word not in freq
                 place = token.flag == "ns" and not words
                 if any(part in token.word for part in ("园", "基地", "项目", "中心")):
                     break
-                if not (rare or token.flag in rules.PROPER_TAGS or place) or not _name_word(
+                if not (rare or token.flag in rules.PROPER_TAGS or place) or not name_word(
                     token, ()
                 ):
                     break
@@ -673,7 +462,7 @@ class _Extractor:
                 if longer is not None:  # 青禾 of 青禾智能装备有限公司: that firm
                     project.fields.setdefault("investor", longer.known_id or longer.name)
                     continue
-                mention = _Mention(
+                mention = Mention(
                     "enterprise",
                     self.text[start:end],
                     start,
@@ -699,12 +488,12 @@ class _Extractor:
             for item in match.group(1).split("、"):
                 start, end = at, at + len(item)
                 at = end + 1
-                name = _trim(item)
+                name = trim_noise(item)
                 start = end - len(name)
-                if _generic(name, "") or re.search(r"\d", name):
+                if is_generic(name, "") or re.search(r"\d", name):
                     continue
                 self.add(
-                    _Mention(
+                    Mention(
                         "enterprise", name, start, end, "firm_list", rules.CONFIDENCE["firm_list"]
                     )
                 )
@@ -722,7 +511,7 @@ class _Extractor:
             for other in self.mentions:
                 if other.start < start < other.end:
                     start = other.start
-            name = _trim(self.text[start : match.end()])
+            name = trim_noise(self.text[start : match.end()])
             start = match.end() - len(name)
             label_start = start
             i = self.article.token_at[start] if start < len(self.text) else 0
@@ -741,16 +530,16 @@ class _Extractor:
             core = core[:-2] if core.endswith("产业") and len(core) > 3 else core
             if (
                 len(core) < 2
-                or not _NAME_RE.match(core)
+                or not NAME_RE.match(core)
                 or core in rules.CHAIN_GENERIC
                 or core.endswith(rules.CHAIN_GENERIC)
-                or _generic(core + "链", "链")
+                or is_generic(core + "链", "链")
             ):
                 continue
             if not self._chain_words(label_start, match.start(), weak):
                 continue
             confidence = rules.CONFIDENCE["chain"] - (0.2 if weak else 0.0)
-            mention = _Mention(
+            mention = Mention(
                 "chain", core, start, match.end(), "chain", confidence, aliases=[name]
             )
             known = self.index.lookup(core) or self.index.lookup(name)
@@ -778,7 +567,7 @@ class _Extractor:
                 (k for s, k in rules.PROGRAM_SUFFIXES if title.endswith(s)), "policy_document"
             )
             self.add(
-                _Mention(
+                Mention(
                     "program",
                     title,
                     match.start(1),
@@ -798,7 +587,7 @@ class _Extractor:
                 continue
             name = inner + suffix
             self.add(
-                _Mention(
+                Mention(
                     "program",
                     name,
                     match.start(),
@@ -824,7 +613,7 @@ class _Extractor:
                 third = (order - 1) * 3 // len(parts)
                 stage = ("upstream", "midstream", "downstream")[third]
                 self.add(
-                    _Mention(
+                    Mention(
                         "segment",
                         part,
                         start,
@@ -838,307 +627,6 @@ class _Extractor:
                         },
                     )
                 )
-
-    def _nearest(self, pos: int, kinds: tuple[str, ...], before: bool) -> _Mention | None:
-        s_start, s_end = self.article.sentence(pos)
-        best = None
-        for mention in self.mentions:
-            inside = mention.kind in kinds and s_start <= mention.start < s_end
-            if (
-                inside
-                and before
-                and mention.end <= pos
-                and (best is None or mention.end > best.end)
-            ):
-                best = mention
-        return best
-
-    # --- candidates -------------------------------------------------------------------
-    def candidates(self) -> list[Candidate]:
-        self.mentions.sort(key=lambda m: m.start)
-        out: list[Candidate] = []
-        seen: dict[tuple[str, str], Candidate] = {}
-        for mention in self.mentions:
-            if mention.kind not in ENTITY_KINDS:
-                continue
-            if mention.kind != "enterprise" and any(
-                m.start <= mention.start
-                and mention.end <= m.end
-                and m is not mention
-                and (m.start, m.end) != (mention.start, mention.end)
-                for m in self.mentions
-            ):
-                continue  # part of a longer name (管委会 in 某某区管委会)
-            key = (mention.kind, mention.known_id or normalize(mention.name))
-            if key not in seen and mention.kind in ("project", "park"):
-                key = next(
-                    (
-                        k
-                        for k, c in seen.items()
-                        if k[0] == mention.kind
-                        and len(c.name) >= 4
-                        and len(mention.name) >= 4
-                        and (mention.name.endswith(c.name) or c.name.endswith(mention.name))
-                    ),
-                    key,
-                )
-            if key not in seen and mention.kind in ("enterprise", "organization"):
-                key = next(
-                    (
-                        k
-                        for k, c in seen.items()
-                        if k[0] == mention.kind
-                        and _place_variant(normalize(c.name), normalize(mention.name))
-                    ),
-                    key,
-                )
-            if key in seen:
-                first = seen[key]
-                if mention.name != first.name and mention.name not in first.aliases:
-                    first.aliases.append(mention.name)
-                continue
-            fields = dict(mention.fields)
-            if mention.kind == "project":
-                fields = self._project_fields(mention) | fields  # the name's own investor first
-            confidence = mention.confidence
-            if mention.kind == "project" and fields.get("amount_text"):
-                confidence = max(confidence, rules.CONFIDENCE["project_amount"])
-            candidate = Candidate(
-                mention.kind,
-                mention.name,
-                self.article.quote(mention.start, mention.end),
-                confidence,
-                self.source,
-                mention.start,
-                mention.end,
-                mention.rule,
-                mention.known_id,
-                aliases=[a for a in mention.aliases if a != mention.name],
-                fields=fields,
-            )
-            seen[key] = candidate
-            out.append(candidate)
-        out += self.statistics()
-        out += self.relations()
-        return out
-
-    def _project_fields(self, mention: _Mention) -> dict[str, str]:
-        s_start, s_end = self.article.sentence(mention.start)
-        others = [
-            m
-            for m in self.mentions
-            if m.kind == "project" and m is not mention and s_start <= m.start < s_end
-        ]
-        fields: dict[str, str] = {}
-        best: tuple[int, re.Match[str]] | None = None
-        for match in _AMOUNT_RE.finditer(self.text, s_start, s_end):
-            lo, hi = (
-                (match.end(), mention.start)
-                if match.end() <= mention.start
-                else (mention.end, match.start())
-            )
-            if any(lo <= m.start < hi for m in others):
-                continue
-            distance = hi - lo + (0 if match.end() <= mention.start else 5)
-            if best is None or distance < best[0]:
-                best = (distance, match)
-        if best is not None:
-            match = best[1]
-            value = float(match.group(1)) * rules.AMOUNT_UNITS[match.group(2)]
-            fields["amount_text"] = match.group()
-            fields["amount_yuan"] = str(int(round(value)))
-        land = _LAND_RE.search(self.text, s_start, s_end)
-        if land:
-            fields["land_mu"] = land.group(1)
-        sentence = self.text[s_start:s_end]
-        for cue, status in rules.STATUS_CUES:
-            if cue in sentence:
-                fields["status"] = status
-                break
-        date = _DATE_RE.search(sentence)
-        if date:
-            fields["status_date"] = date.group()
-            year = _YEAR_RE.search(date.group())
-            if year:
-                fields["year"] = year.group(1)
-        investor = self._nearest(mention.start, ("enterprise",), before=True)
-        inside = [
-            m
-            for m in self.mentions
-            if m.kind == "enterprise" and mention.start <= m.start < mention.end
-        ]
-        if mention.name and inside:
-            investor = inside[0]
-        if investor is None:
-            for name, entity in self.index.names():
-                if entity.kind == "enterprise" and len(name) >= 2 and mention.name.startswith(name):
-                    fields["investor"] = entity.id
-                    break
-        else:
-            fields["investor"] = investor.known_id or investor.name
-        return fields
-
-    def statistics(self) -> list[Candidate]:
-        units = "|".join(re.escape(u) for u in sorted(rules.STAT_UNITS, key=len, reverse=True))
-        before = "|".join(sorted(rules.STAT_QUALIFIER_BEFORE, key=len, reverse=True))
-        pattern = re.compile(rf"({before})?(\d+(?:\.\d+)?)(余|多)?({units})")
-        amounts = [m.span() for m in _AMOUNT_RE.finditer(self.text)]
-        amounts += [m.span() for m in _LAND_RE.finditer(self.text)]
-        dates = [m.span() for m in _DATE_RE.finditer(self.text)]
-        out = []
-        for match in pattern.finditer(self.text):
-            start, end = match.span(2)[0], match.end()
-            if any(a <= start < b for a, b in amounts + dates) or any(self.taken[start:end]):
-                continue
-            s_start, _ = self.article.sentence(start)
-            clause_start = max(self.text.rfind(ch, s_start, start) for ch in _CLAUSE_END + " ")
-            clause_start = max(clause_start + 1, s_start)
-            subject = self._nearest(start, ENTITY_KINDS + ("place",), before=True)
-            indicator_start = clause_start
-            if subject is not None and subject.end > clause_start:
-                indicator_start = subject.end
-            indicator = self.text[indicator_start : match.start()].strip()
-            period = _DATE_RE.search(indicator)
-            if period:
-                indicator = indicator.replace(period.group(), "")
-            for verb in rules.STAT_VERBS:
-                if indicator.endswith(verb):
-                    indicator = indicator[: -len(verb)]
-                    break
-            indicator = _trim(indicator.strip("，,的了 "))
-            if len(indicator) < 2 or subject is None or not _NAME_RE.match(indicator):
-                continue
-            qualifier = rules.STAT_QUALIFIER_BEFORE.get(match.group(1) or "") or (
-                rules.STAT_QUALIFIER_AFTER.get(match.group(3) or "")
-            )
-            value_text = self.text[match.start(2) : end]
-            fields = {
-                "subject": subject.known_id or subject.name,
-                "indicator_zh": indicator,
-                "value": match.group(2),
-                "value_qualifier": qualifier or "",
-                "unit": match.group(4),
-                "value_text": value_text,
-                "period": period.group() if period else "",
-            }
-            year = _YEAR_RE.search(fields["period"])
-            if year:
-                fields["year"] = year.group(1)
-            out.append(
-                Candidate(
-                    "statistic",
-                    f"{indicator} {value_text}",
-                    self.article.quote(start, end),
-                    rules.CONFIDENCE["statistic"],
-                    self.source,
-                    start,
-                    end,
-                    "statistic",
-                    fields=fields,
-                )
-            )
-        return out
-
-    def relations(self) -> list[Candidate]:
-        out: list[Candidate] = []
-        seen: set[tuple[str, str, str]] = set()
-        for s_start, s_end in self.article.sentences:
-            inside = [m for m in self.mentions if s_start <= m.start and m.end <= s_end]
-            inside = sorted(
-                (
-                    m
-                    for m in inside
-                    if not any(
-                        o is not m
-                        and o.start <= m.start
-                        and m.end <= o.end
-                        and (o.end - o.start) > (m.end - m.start)
-                        for o in inside
-                    )
-                ),
-                key=lambda m: m.start,
-            )
-            if len(inside) < 2:
-                continue
-            # the sentence with each mention replaced by \x01<n>\x02
-            masked, at = [], s_start
-            for n, mention in enumerate(inside):
-                masked.append(self.text[at : mention.start])
-                masked.append(f"\x01{n}\x02")
-                at = mention.end
-            masked.append(self.text[at:s_end])
-            sentence = "".join(masked)
-            for cue, predicate, confidence in rules.RELATION_PATTERNS:
-                regex = cue.replace("{E}", r"\x01\d+\x02")
-                for match in re.finditer(regex, sentence):
-                    subject = inside[int(match.group("s")[1:-1])]
-                    obj = inside[int(match.group("o")[1:-1])]
-                    s_kinds, o_kinds = rules.RELATION_KINDS[predicate]
-                    if subject.kind not in s_kinds or obj.kind not in o_kinds:
-                        continue
-                    if subject.name == obj.name:
-                        continue
-                    self._relation(out, seen, subject, predicate, obj, confidence)
-            self._chain_members(out, seen, inside, sentence)
-        return out
-
-    def _chain_members(self, out, seen, inside, sentence) -> None:  # noqa: ANN001
-        """A sentence about one chain that lists firms (A、B等企业): each firm is in it."""
-        chains = {m.known_id or m.name for m in inside if m.kind == "chain"}
-        if len(chains) != 1:
-            return
-        chain = next(m for m in inside if m.kind == "chain")
-        cue = "|".join(rules.FIRM_LIST_CUES)
-        for match in re.finditer(
-            rf"((?:\x01\d+\x02、)+\x01\d+\x02)等[^\x01。]{{0,8}}(?:{cue})", sentence
-        ):
-            for number in re.findall(r"\x01(\d+)\x02", match.group(1)):
-                firm = inside[int(number)]
-                if firm.kind == "enterprise":
-                    self._relation(out, seen, firm, "in_chain", chain, 0.7)
-
-    def _relation(self, out, seen, subject, predicate, obj, confidence) -> None:  # noqa: ANN001
-        s_ref = subject.known_id or subject.name
-        o_ref = obj.known_id or obj.name
-        if (s_ref, predicate, o_ref) in seen:
-            return
-        seen.add((s_ref, predicate, o_ref))
-        start, end = min(subject.start, obj.start), max(subject.end, obj.end)
-        fields = {"subject_id": subject.known_id or "", "object_id": obj.known_id or ""}
-        out.append(
-            Candidate(
-                "relation",
-                f"{subject.name} {predicate} {obj.name}",
-                self.article.quote(start, end),
-                confidence,
-                self.source,
-                start,
-                end,
-                "relation",
-                subject=subject.name,
-                type=predicate,
-                object=obj.name,
-                fields={k: v for k, v in fields.items() if v},
-            )
-        )
-
-
-def _place_variant(a: str, b: str) -> bool:
-    """Whether one name is the other with a place in front (株洲高科 / 高科)."""
-    from chainkg.ingest.known import _base_tokenizer
-
-    if len(a) < len(b):
-        a, b = b, a
-    if len(b) < 2 or not a.endswith(b) or a == b:
-        return False
-    return _base_tokenizer()[1].word_tag_tab.get(a[: -len(b)]) == "ns"
-
-
-def make_freq() -> dict[str, int]:
-    """jieba's base word frequencies (a common word is not a firm's name)."""
-    from chainkg.ingest.known import _base_tokenizer
-
-    return _base_tokenizer()[0].FREQ
 
 
 def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
@@ -1187,8 +675,3 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     ex.find_list_members()
     ex.find_segments()
     return ex.candidates()
-
-
-def main_place(candidates: list[Candidate]) -> Counter[str]:
-    """Known places and parks by mentions (the article's likely subject place first)."""
-    return Counter(c.known_id for c in candidates if c.kind == "park" and c.known_id)

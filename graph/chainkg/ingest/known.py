@@ -140,7 +140,7 @@ def _split(cell: object) -> list[str]:
 
 
 @cache
-def _base_tokenizer():  # noqa: ANN202 - jieba has no type hints
+def base_tokenizer():  # noqa: ANN202 - jieba has no type hints
     import jieba
     import jieba.posseg
 
@@ -156,7 +156,7 @@ def make_tokenizer(index: KnownIndex):  # noqa: ANN201 - jieba.posseg.POSTokeniz
     import jieba
     import jieba.posseg
 
-    base, base_pos = _base_tokenizer()
+    base, base_pos = base_tokenizer()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ = dict(base.FREQ)
     tokenizer.total = base.total
