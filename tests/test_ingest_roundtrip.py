@@ -123,6 +123,15 @@ def test_round_trip_to_sparql(seeds_copy: Path, tmp_path: Path, capsys) -> None:
     assert ("蓝岭精密", "supplier_of", "青禾智能装备") not in triples
     assert again.sources[0]["registered"] == "yes"
 
+    # a later article names the accepted firm by its short name: known, with its id
+    later = propose([CASES / "qinghe-followup.txt"], seeds_copy)
+    firm_id = seeds.tables["enterprises"].set_index("label_zh").loc["青禾智能装备有限公司", "id"]
+    known = {c.name: c.known_id for c in later.candidates if c.kind == "enterprise"}
+    assert known.get("青禾智能装备") == firm_id
+    assert known.get("松涛精工股份有限公司") is None  # new
+    supply = [c for c in later.candidates if c.kind == "relation" and c.type == "supplier_of"]
+    assert [(c.subject, c.fields.get("object_id")) for c in supply] == [("松涛精工", firm_id)]
+
 
 def test_failed_accept_leaves_seeds_unchanged(seeds_copy: Path, tmp_path: Path) -> None:
     proposal = propose([SIGNING], seeds_copy)
