@@ -133,3 +133,27 @@ def test_slugs_are_ascii_deterministic_and_unique():
     taken = {"hu-nan-chang-cheng"}
     assert unique_slug("湖南长城", taken) == "hu-nan-chang-cheng-2"
     assert len(slug("很" * 100)) <= 60
+
+
+def test_segments_in_order_with_their_chain():
+    text = "青禾经开区的智能装备产业链已形成“减速器—伺服电机、控制器—整机—系统集成”的完整链条。"
+    segments = [c for c in extract(text, "s", EMPTY) if c.kind == "segment"]
+    assert [(c.name, c.fields["order"]) for c in segments] == [
+        ("减速器", "1"),
+        ("伺服电机", "2"),
+        ("控制器", "2"),
+        ("整机", "3"),
+        ("系统集成", "4"),
+    ]
+    assert {c.fields["chain"] for c in segments} == {"智能装备"}
+    assert [c.fields["stage"] for c in segments][0] == "upstream"
+    assert [c.fields["stage"] for c in segments][-1] == "downstream"
+
+
+def test_bare_figure_belongs_to_the_articles_main_place():
+    text = "青禾经开区召开大会。青禾经开区今年再创佳绩。全年累计新增城镇就业8829人。"
+    stats = [c for c in extract(text, "s", KNOWN) if c.kind == "statistic"]
+    jobs = next(c for c in stats if c.fields["value_text"] == "8829人")
+    assert jobs.fields["subject"] == "qinghe-edz"
+    assert jobs.fields["indicator_zh"] == "累计新增城镇就业"
+    assert jobs.fields["period"] == "全年"

@@ -553,7 +553,9 @@ class _Extractor(Facts):
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
         if not words or words[0].start != start or words[-1].end != end:
             return False
-        if any(t.flag[0] in "vadrpmuc" and t.flag != "vn" for t in words):
+        if any(t.flag[0] in "vdrpmuc" and t.flag != "vn" for t in words) or all(
+            t.flag[0] == "a" for t in words
+        ):
             return False
         freq = make_freq()
         return not (
@@ -599,34 +601,33 @@ class _Extractor(Facts):
             )
 
     def find_segments(self) -> None:
+        """A chain printed as links joined by dashes (前驱体—正极材料、电解液—电芯 …), after a
+        chain mention in the same sentence: each link a segment, in order; links joined by
+        、 share a place in the order."""
         dash = f"[{rules.SEGMENT_DASHES}]+"
-        item = r"[\u4e00-\u9fffA-Za-z0-9]{2,10}"
+        item = r"[\u4e00-\u9fffA-Za-z0-9、]{2,30}"
         for match in re.finditer(rf"{item}(?:{dash}{item}){{2,}}", self.text):
             chain = self._nearest(match.start(), ("chain",), before=True)
             if chain is None:
                 continue
-            at = match.start()
             parts = re.split(dash, match.group())
+            at = match.start()
             for order, part in enumerate(parts, 1):
-                start = self.text.index(part, at)
-                at = start + len(part)
-                third = (order - 1) * 3 // len(parts)
-                stage = ("upstream", "midstream", "downstream")[third]
-                self.add(
-                    Mention(
-                        "segment",
-                        part,
-                        start,
-                        at,
-                        "segment",
-                        rules.CONFIDENCE["segment"],
-                        fields={
-                            "chain": chain.known_id or chain.name,
-                            "order": str(order),
-                            "stage": stage,
-                        },
+                stage = ("upstream", "midstream", "downstream")[(order - 1) * 3 // len(parts)]
+                for name in part.split("、"):
+                    start = self.text.index(name, at)
+                    at = start + len(name)
+                    if len(name) < 2:
+                        continue
+                    fields = {
+                        "chain": chain.known_id or chain.name,
+                        "order": str(order),
+                        "stage": stage,
+                    }
+                    confidence = rules.CONFIDENCE["segment"]
+                    self.add(
+                        Mention("segment", name, start, at, "segment", confidence, fields=fields)
                     )
-                )
 
 
 def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:

@@ -175,7 +175,19 @@ class Facts:
             fields["investor"] = investor.known_id or investor.name
         return fields
 
+    def _main_place(self) -> Mention | None:
+        """The park or place the article names most (the subject of its bare figures)."""
+        counts: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            if mention.kind in ("park", "place"):
+                counts.setdefault(mention.known_id or mention.name, []).append(mention)
+        if not counts:
+            return None
+        best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
+        return best[0]
+
     def statistics(self) -> list[Candidate]:
+        main_place = self._main_place()
         units = "|".join(re.escape(u) for u in sorted(rules.STAT_UNITS, key=len, reverse=True))
         before = "|".join(sorted(rules.STAT_QUALIFIER_BEFORE, key=len, reverse=True))
         pattern = re.compile(rf"({before})?(\d+(?:\.\d+)?)(余|多)?({units})")
@@ -190,7 +202,7 @@ class Facts:
             s_start, _ = self.article.sentence(start)
             clause_start = max(self.text.rfind(ch, s_start, start) for ch in CLAUSE_END + " ")
             clause_start = max(clause_start + 1, s_start)
-            subject = self._nearest(start, ENTITY_KINDS + ("place",), before=True)
+            subject = self._nearest(start, ENTITY_KINDS + ("place",), before=True) or main_place
             indicator_start = clause_start
             if subject is not None and subject.end > clause_start:
                 indicator_start = subject.end
