@@ -157,3 +157,18 @@ def test_bare_figure_belongs_to_the_articles_main_place():
     assert jobs.fields["subject"] == "qinghe-edz"
     assert jobs.fields["indicator_zh"] == "累计新增城镇就业"
     assert jobs.fields["period"] == "全年"
+
+
+def test_programs_titles_quotes_honours_and_plans():
+    text = (
+        "青禾经开区印发《关于加快智能装备产业发展的若干意见》,坚持“链长制”,"
+        "开展“企业服务月”活动,制定人才发展实施方案。去年青禾经开区入选全国智能制造示范园区,"
+        "位列全国百强第23位。"
+    )
+    programs = {c.name: c for c in extract(text, "s", EMPTY) if c.kind == "program"}
+    assert programs["关于加快智能装备产业发展的若干意见"].fields["kind"] == "policy_document"
+    assert programs["链长制"].fields["kind"] == "campaign"
+    assert programs["企业服务月"].aliases == ["企业服务月活动"]
+    assert programs["人才发展实施方案"].fields["kind"] == "action_plan"
+    assert programs["全国智能制造示范园区"].fields["kind"] == "designation"
+    assert not any("第23位" in name for name in programs)

@@ -112,7 +112,7 @@ class _Extractor(Facts):
             for other in self.mentions:
                 if other.start < start < other.end:
                     start = other.start
-            if kind in ("project", "park"):
+            if kind in ("project", "park", "program"):
                 start = self._verb_cut(start, match.start(), suffix)
             name = trim_noise(self.text[start:end])
             start = end - len(name)
@@ -580,23 +580,52 @@ class _Extractor(Facts):
                 )
             )
         suffixes = "|".join(s for s, _ in rules.PROGRAM_SUFFIXES)
-        for match in re.finditer(rf"“([^”\n]{{2,14}})”({suffixes})?", self.text):
-            inner, suffix = match.group(1), match.group(2) or ""
+        cues = "|".join(rules.PROGRAM_QUOTE_CUES)
+        pattern = rf"({cues})?[“\"]([^”\"\n]{{2,16}})[”\"]({suffixes})?"
+        for match in re.finditer(pattern, self.text):
+            cue, inner, suffix = match.group(1), match.group(2), match.group(3) or ""
             kind = next(
                 (k for s, k in rules.PROGRAM_SUFFIXES if (inner + suffix).endswith(s)), None
             )
-            if kind is None:
+            if kind is None and cue:
+                kind = "campaign"
+            if kind is None or not re.search(r"[\u4e00-\u9fff]", inner):
                 continue
-            name = inner + suffix
+            if re.search(r"[、+＋，,]", inner):
+                continue  # a list of slogans, not one program
+            aliases = [inner + suffix] if suffix else []
             self.add(
                 Mention(
                     "program",
-                    name,
-                    match.start(),
-                    match.end(),
+                    inner,
+                    match.start(2),
+                    match.end(2),
                     "program",
                     rules.CONFIDENCE["program"],
                     fields={"kind": kind},
+                    aliases=aliases,
+                )
+            )
+        self.find_honours()
+
+    def find_honours(self) -> None:
+        """Titles a place or firm is given (入选X, 获评X, 被评为“X”): designations."""
+        cues = "|".join(sorted(rules.HONOUR_CUES, key=len, reverse=True))
+        name = r"[\u4e00-\u9fffA-Za-z0-9]{4,30}?"
+        ends = "|".join(rules.HONOUR_ENDS)
+        for match in re.finditer(rf"(?:{cues})“?({name})”?(?=[，,。；;、]|{ends})", self.text):
+            title = trim_noise(match.group(1))
+            if is_generic(title, "") or re.search(r"第\d|\d+[个项家位名]$|[+＋]", title):
+                continue  # a rank (第23位) or a count, not a title
+            self.add(
+                Mention(
+                    "program",
+                    title,
+                    match.end(1) - len(title),
+                    match.end(1),
+                    "program",
+                    rules.CONFIDENCE["program"],
+                    fields={"kind": "designation"},
                 )
             )
 
@@ -668,6 +697,14 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     )
     ex.find_names("organization", rules.ORGANIZATION_NAMES)
     ex.find_titles()
+    ex.find_suffixed(
+        "program",
+        tuple(s for s, _ in rules.PROGRAM_STRONG_SUFFIXES),
+        "program",
+        max_chars=16,
+        allow=("v", "vn"),
+        fields={s: {"kind": k} for s, k in rules.PROGRAM_STRONG_SUFFIXES},
+    )
     ex.find_chains()
     ex.find_firm_lists()
     ex.find_industry_firms()

@@ -157,6 +157,18 @@ LEADING_NOISE = (
     "面向",
     "诉说着",
     "头部企业",
+    "成为",
+    "入选",
+    "获评",
+    "获批",
+    "跻身",
+    "入围",
+    "荣获",
+    "形成",
+    "制定",
+    "出台",
+    "开展",
+    "构建",
 )
 # jieba part-of-speech tags that end a name's left side: the name starts after the last one.
 BOUNDARY_POS = ("v", "vn", "p", "c", "u", "d", "r", "uj", "ul", "f", "m", "q", "t", "y", "zg")
@@ -453,6 +465,10 @@ PARK_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("自贸区", "zone"),
     ("示范区", "zone"),
     ("工业集中区", "zone"),
+    ("工业园区", "park"),
+    ("产业园区", "park"),
+    ("科技园区", "park"),
+    ("示范园区", "park"),
     ("工业园", "park"),
     ("高科园", "park"),
     ("科学园区", "park"),
@@ -525,6 +541,43 @@ PROGRAM_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("活动", "campaign"),
     ("计划", "plan"),
 )
+# Suffixes that name a program even without 《》 or quotes (…实施方案, …行动计划).
+PROGRAM_STRONG_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("实施方案", "action_plan"),
+    ("工作方案", "action_plan"),
+    ("行动方案", "action_plan"),
+    ("建设方案", "action_plan"),
+    ("改革方案", "reform"),
+    ("实施意见", "policy_document"),
+    ("若干意见", "policy_document"),
+    ("指导意见", "policy_document"),
+    ("行动计划", "action_plan"),
+    ("三年行动", "action_plan"),
+    ("暂行办法", "policy_document"),
+    ("管理办法", "policy_document"),
+    ("事项清单", "policy_document"),
+    ("提升行动", "campaign"),
+    ("专项行动", "campaign"),
+)
+# Words just before a “quoted term” that make it a program (锚定“…”, 坚持“…”, 开展“…”).
+PROGRAM_QUOTE_CUES = (
+    "锚定",
+    "坚持",
+    "实施",
+    "开展",
+    "推行",
+    "力推",
+    "打造",
+    "落实",
+    "启动",
+    "以",
+    "围绕",
+    "深化",
+    "推进",
+)
+# Words before a title given to a place or firm (入选…, 获评…); ENDS close such a title.
+HONOUR_CUES = ("入选", "获评", "获批创建", "获批", "被评为", "荣获", "入围", "跻身", "评为")
+HONOUR_ENDS = ("荣誉称号", "称号", "以来", "名单")
 EVENT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("博览会", "fair"),
     ("交易会", "fair"),
