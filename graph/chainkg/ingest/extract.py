@@ -112,7 +112,7 @@ class _Extractor(Facts):
             for other in self.mentions:
                 if other.start < start < other.end:
                     start = other.start
-            if kind in ("project", "park", "program"):
+            if kind in ("project", "park", "program", "event"):
                 start = self._verb_cut(start, match.start(), suffix)
             name = trim_noise(self.text[start:end])
             start = end - len(name)
@@ -120,6 +120,8 @@ class _Extractor(Facts):
                 continue
             mention_kind = kind
             if kind == "park" and any(word in name for word in rules.PARK_GENERIC_WORDS):
+                continue
+            if kind == "event" and (name.count("“") != name.count("”") or "、" in name):
                 continue
             if kind == "park" and suffix in ("产业园", "科技园", "工业园"):
                 s_start, s_end = self.article.sentence(start)
@@ -685,7 +687,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         tuple(s for s, _ in rules.EVENT_SUFFIXES),
         "event",
         max_chars=24,
-        allow=("m", "x", "eng", "vn", "v"),
+        allow=("m", "x", "eng", "vn", "v", "“", "”", "与", "首届"),
         fields={s: {"kind": k} for s, k in rules.EVENT_SUFFIXES},
     )
     ex.find_suffixed(

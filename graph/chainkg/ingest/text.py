@@ -110,14 +110,17 @@ class ArticleText:
 
 
 def name_word(token: Token, allow: tuple[str, ...]) -> bool:
-    if not NAME_RE.match(token.word):
-        return False
+    """Whether a word may be part of a name (allow: extra words and jieba tags)."""
     if token.word in allow:
         return True
+    if not NAME_RE.match(token.word):
+        return False
     if token.word in rules.LEADING_NOISE:
         return False
     if token.flag == "m" and "m" in allow:
-        return bool(re.match(r"^[\d万千百亿台吨辆套]+$", token.word))
+        return bool(
+            re.match(r"^(?:[\d万千百亿台吨辆套]+|第?[\d一二三四五六七八九十]+届|首届)$", token.word)
+        )
     if token.flag in BOUNDARY:
         return token.flag in allow
     return True
