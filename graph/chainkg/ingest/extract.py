@@ -555,7 +555,7 @@ class _Extractor(Facts):
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
         if not words or words[0].start != start or words[-1].end != end:
             return False
-        if any(t.flag[0] in "vdrpmuc" and t.flag != "vn" for t in words) or all(
+        if any(t.flag[0] in "vdrpmucszftq" and t.flag != "vn" for t in words) or all(
             t.flag[0] == "a" for t in words
         ):
             return False
