@@ -329,8 +329,12 @@ def test_slow_body_is_timed_out(server: ChainkgServer) -> None:
 
 def test_a_long_answer_keeps_its_connection(server: ChainkgServer) -> None:
     """The idle and read timeouts do not cut a request whose answer takes longer."""
-    values = " ".join(str(i) for i in range(1000))  # 16 million rows: ~3 s, past both timeouts
-    slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o VALUES ?a {{ {values} }} }}"
+    values = " ".join(str(i) for i in range(100))  # 17k triples x 4,000: 4-12 s, past both timeouts
+    slow = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o VALUES ?a {{ {values} }} "
+        "VALUES ?b { 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 "
+        "29 30 31 32 33 34 35 36 37 38 39 40 } }"
+    )
     began = time.monotonic()
     status, _, body = query(server, slow)
     assert status == 200, body
