@@ -78,8 +78,8 @@ def test_exports_round_trip(demo_build: BuildReport) -> None:
 
 def test_chain_map_marks_missing_and_weak(demo_build: BuildReport) -> None:
     text = (demo_build.out_dir / "site/chains/demo-chain.html").read_text(encoding="utf-8")
-    assert "整车\\n【缺失】" in text  # no local enterprise in the downstream segment
-    assert "材料\\n【薄弱】" in text  # one local enterprise, below the threshold of 2
+    assert "整车\\n【缺链】" in text  # no local enterprise in the downstream segment
+    assert "材料\\n【弱链】" in text  # one local enterprise, below the threshold of 2
     assert "示例政策" in text  # the program concerning the chain is listed
 
 

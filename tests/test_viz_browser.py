@@ -93,7 +93,7 @@ def test_chain_map_draws_segments_actors_and_related(demo: BuildReport, op: Offl
     op.open_view(demo.out_dir / "site/chains/demo-chain.html")
     assert op.view_counts()["drawn"] == expected
     labels = op.page.evaluate("window.chainkgView.nodes.get().map(n => n.label)")
-    assert "整车\n【缺失】" in labels and "材料\n【薄弱】" in labels
+    assert "整车\n【缺链】" in labels and "材料\n【弱链】" in labels
     op.page.click("text=示例政策")
     assert op.page.url.endswith("entities/demo-policy.html")
 

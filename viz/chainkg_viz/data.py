@@ -184,3 +184,9 @@ def collect(store: ox.Store) -> SiteData:
                 (row["chain"], row["rolelabel"] or local_name(row["role"] or ""))
             )
     return data
+
+
+def dataset_title(store: ox.Store) -> str:
+    """The data set's title (rdfs:label of its ckg:Dataset), or 'chainkg'."""
+    rows = run_query(store, _FOCAL).records()
+    return rows[0]["title"] if rows else "chainkg"
