@@ -7,7 +7,7 @@ pure and deterministic; `write_site` writes the whole folder at once (a fresh si
 renamed into place, so a failed write leaves the previous site intact). Layout:
 
     index.html  overview.html  chains/<id>.html  ego/<id>.html  entities/<id>.html
-    articles/<source>.html  gaps/<chain>.html|.md  gaps/index.html|.md
+    entities/index.json (the keys)  articles/<source>.html  gaps/<chain>.html|.md  gaps/index.html|.md
     export/graph.graphml  export/graph.gexf  export/gaps.xlsx  export/<chain>.xlsx  static/
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import logging
 import multiprocessing
 import os
@@ -146,6 +147,8 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
             details=views.evidence_details(data, view),
         )
     pages.update(_node_pages(data, sorted(g.nodes)))
+    # The keys of the entity pages, for pages that link IRIs to them (the query page).
+    pages["entities/index.json"] = json.dumps(sorted(data.key(n) for n in g), indent=0) + "\n"
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
     pages["index.html"] = index_html(data, dashboard(data, analysis))
