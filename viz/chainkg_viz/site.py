@@ -7,7 +7,8 @@ pure and deterministic; `write_site` writes the whole folder at once (a fresh si
 renamed into place, so a failed write leaves the previous site intact). Layout:
 
     index.html  overview.html  chains/<id>.html  ego/<id>.html  entities/<id>.html
-    entities/index.json (the keys)  articles/<source>.html  gaps/<chain>.html|.md  gaps/index.html|.md
+    entities/index.json (their keys)  articles/<source>.html
+    gaps/<chain>.html|.md  gaps/index.html|.md
     export/graph.graphml  export/graph.gexf  export/gaps.xlsx  export/<chain>.xlsx  static/
 """
 
