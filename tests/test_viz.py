@@ -8,6 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from chainkg_viz.html import script_json
+from chainkg_viz.reports import bilingual
 from chainkg_viz.site import render_site, write_site
 
 from chainkg.cli import main
@@ -124,6 +125,8 @@ def test_gap_reports_are_site_pages(seed_build: BuildReport) -> None:
         assert '<meta name="viewport"' in page and "<style" not in page
     assert 'href="../entities/' in report and 'href="../articles/' in report
     assert "@media print" in (site / "static/site.css").read_text(encoding="utf-8")
+    chain_page = (site / "entities/nev.html").read_text(encoding="utf-8")
+    assert 'href="../gaps/nev.html"' in chain_page and 'href="../chains/nev.html"' in chain_page
     md = (site / "gaps/nev.md").read_text(encoding="utf-8")
     assert md.startswith("# 新能源汽车 产业链缺链弱链报告")
     assert not list(site.parent.glob(".site-*"))  # no temporary folder left behind
@@ -141,3 +144,17 @@ def test_write_site_keeps_the_previous_site_on_failure(tmp_path: Path) -> None:
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert not (out / "gaps").exists()  # the whole folder is replaced, nothing stale stays
     assert (out / "export/a.xlsx").read_bytes() == b"PK" and out / "static/site.css" in written
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="refusing"):
+        write_site({"index.html": "x"}, other)
+    assert (other / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_bilingual_hides_english_parts_only() -> None:
+    text = "有企业(见证据) (firms work here (see evidence));区内 1 家 (AI产业) — no leader <b>"
+    html = str(bilingual(text))
+    assert html.startswith('有企业(见证据)<span class="en" lang="en"> (firms work here (see')
+    assert "(AI产业)" in html and "(AI产业)</span>" not in html  # Chinese stays visible
+    assert html.endswith('<span class="en" lang="en"> — no leader &lt;b&gt;</span>')

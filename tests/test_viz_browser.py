@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from chainkg_viz.browser import OfflinePage, offline_page
+from chainkg_viz.views import OVERVIEW_HIDDEN
 
 from chainkg.pipeline import BuildReport, build
 from chainkg.project import to_networkx
@@ -53,7 +54,7 @@ def test_overview_opens_without_statistics_and_programs(demo: BuildReport, op: O
     counts = op.view_counts()
     n = graph.number_of_nodes()
     types = Counter(a["type"] for _n, a in graph.nodes(data=True))
-    hidden = types["Statistic"] + types["GovernmentProgram"]
+    hidden = sum(types[t] for t in OVERVIEW_HIDDEN)
     assert hidden == 1  # the demo program
     assert counts == {"dataset": n, "expected": n, "drawn": n - hidden, "visible": n - hidden}
     programs = op.page.locator('.legend-item[data-type="GovernmentProgram"]')
@@ -199,8 +200,10 @@ def test_seed_site_views_draw_the_graph(seed_build: BuildReport, op: OfflinePage
     site = Path(seed_build.out_dir) / "site"
     graph = to_networkx(open_store(seed_build.files["graph.nq"]))
     types = Counter(a["type"] for _n, a in graph.nodes(data=True))
+    op.page.set_viewport_size({"width": 1440, "height": 900})
     timing = op.open_view(site / "overview.html")
-    opened = graph.number_of_nodes() - types["Statistic"] - types["GovernmentProgram"]
+    op.page.screenshot(path=str(SHOTS / "overview.png"))
+    opened = graph.number_of_nodes() - sum(types[t] for t in OVERVIEW_HIDDEN)
     assert op.view_counts()["drawn"] == opened
     assert timing["interactive"] < 3.0
     for page in sorted((site / "chains").glob("*.html"))[:5]:
@@ -292,6 +295,7 @@ def test_seed_home_is_the_zone_dashboard(seed_build: BuildReport, op: OfflinePag
     first = zone_rows.first
     for text in ("全景/现状图", "缺口报告", "七清单"):
         assert first.locator("a", has_text=text).count() == 1
+    op.page.screenshot(path=str(SHOTS / "home.png"))
     empty = op.page.locator(".card.framework", has_text="文章未列出")
     assert empty.count() >= 1
     first.locator("a", has_text="缺口报告").click()

@@ -4,6 +4,7 @@ completion, prefix warnings, sortable results linked to the site, charts and sha
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -142,6 +143,9 @@ def test_results_sort_link_the_site_and_hide_language_tags(op: OfflinePage, serv
 def test_two_column_numbers_draw_a_bar_chart(op: OfflinePage, server: ChainkgServer):
     _open(op, server, "?q=counts-per-class")
     _run(op)
+    shots = os.environ.get("CHAINKG_SCREENSHOTS")
+    if shots:
+        op.page.screenshot(path=str(Path(shots) / "query-page.png"))
     bars = op.page.locator(".chart .bar-row")
     rows = op.page.locator("table.results tbody tr").count()
     assert bars.count() == rows > 5

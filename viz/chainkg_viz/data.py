@@ -119,6 +119,7 @@ class SiteData:
     memberships: dict[str, list[tuple[str, str]]] = field(
         default_factory=dict
     )  # fw -> (chain, role)
+    reports: dict[str, str] = field(default_factory=dict)  # chain -> its gap report's id
 
     def key(self, node: str) -> str:
         """The file-name key of a node."""

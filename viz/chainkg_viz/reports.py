@@ -34,7 +34,8 @@ from chainkg_viz.html import STATIC, render
 
 SEP = "、"
 # "中文 (English…)" or "中文 — English…": the English part of the analysis's mixed texts.
-_EN_PAREN = re.compile(r"\s*[（(]((?:…|\.\.\.)?[A-Za-z][^（()）]*)[)）]")
+_EN_START = re.compile(r"\s?(?:…|\.\.\.)?[A-Za-z]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_DASH = re.compile(r"\s+—\s+([A-Za-z].*)$")
 
 
@@ -84,16 +85,36 @@ def _inline_css(links: Links) -> str:
     return "" if links.entities else (STATIC / "site.css").read_text(encoding="utf-8")
 
 
+def _english_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each bracketed part that starts in English, brackets nested."""
+    spans = []
+    i = 0
+    while i < len(text):
+        if text[i] in "(（" and _EN_START.match(text, i + 1) and not _CJK.search(text, i, i + 12):
+            depth = 0
+            for j in range(i, len(text)):
+                depth += text[j] in "(（"
+                depth -= text[j] in ")）"
+                if depth == 0:
+                    start = i - 1 if i and text[i - 1] == " " else i
+                    spans.append((start, j + 1))
+                    i = j
+                    break
+        i += 1
+    return spans
+
+
 def bilingual(text: str) -> Markup:
-    """A mixed 'Chinese (English)' text with the English parts in `<span class="en">`."""
-    parts: list[Markup | str] = []
-    pos = 0
+    """A mixed 'Chinese (English)' or 'Chinese — English' text with the English parts in
+    `<span class="en">` (shown by the page's English switch)."""
     dash = _EN_DASH.search(text)
     body = text[: dash.start()] if dash else text
-    for m in _EN_PAREN.finditer(body):
-        parts.append(escape(body[pos : m.start()]))
-        parts.append(Markup('<span class="en" lang="en"> ({})</span>').format(m.group(1)))
-        pos = m.end()
+    parts: list[Markup | str] = []
+    pos = 0
+    for start, end in _english_spans(body):
+        parts.append(escape(body[pos:start]))
+        parts.append(Markup('<span class="en" lang="en">{}</span>').format(body[start:end]))
+        pos = end
     parts.append(escape(body[pos:]))
     if dash:
         parts.append(Markup('<span class="en" lang="en"> — {}</span>').format(dash.group(1)))

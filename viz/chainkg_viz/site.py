@@ -42,6 +42,18 @@ log = logging.getLogger(__name__)
 
 VIS_FILES = {"vis-network.min.js": "vis-network.min.js", "vis-network.css": "vis-network.min.css"}
 Pages = dict[str, str | bytes]
+# What a site folder may hold: write_site replaces such a folder, and refuses any other.
+SITE_ENTRIES = {
+    "index.html",
+    "overview.html",
+    "chains",
+    "ego",
+    "entities",
+    "articles",
+    "gaps",
+    "export",
+    "static",
+}
 
 
 def vis_network_dir() -> Path:
@@ -109,12 +121,13 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
     g = data.graph
     status = segment_statuses(data, analysis)
     reports = analysis.by_iri()
+    data.reports = {iri: r.id for iri, r in reports.items() if iri in g}
     pages: Pages = {}
     overview = views.overview(g)
     pages["overview.html"] = network_html(
         overview,
         title="全景网络",
-        subtitle="产业链、环节与企业；统计数据、政府举措等在图例中打开。",
+        subtitle="产业链、环节、企业、机构与地点；统计数据、政府举措、项目与活动在图例中打开。",
         site_title=data.title,
         hidden_types=list(views.OVERVIEW_HIDDEN),
     )
@@ -171,8 +184,13 @@ def _pages_of(data: SiteData, node: str) -> dict[str, str]:
     links = []
     if g.nodes[node]["type"] == "IndustrialChain":
         links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
+        if node in data.reports:
+            links.append({"href": f"../gaps/{data.reports[node]}.html", "text": "缺链弱链报告"})
     elif g.nodes[node]["type"] == "ChainSegment" and (chain := _chain_of(data, node)):
         links.append({"href": f"../chains/{data.key(chain)}.html", "text": "所属产业链图谱"})
+        if chain in data.reports:
+            report = data.reports[chain]
+            links.append({"href": f"../gaps/{report}.html#segments", "text": "缺链弱链报告"})
     return {
         f"ego/{key}.html": network_html(
             ego,
@@ -259,6 +277,14 @@ def write_site(pages: Pages, out_dir: Path | str) -> list[Path]:
     old folder moved aside and the new one renamed into place (then the old one removed). On
     any error before that, the previous site stays as it was."""
     out = Path(out_dir)
+    foreign = (
+        sorted(p.name for p in out.iterdir() if p.name not in SITE_ENTRIES) if out.is_dir() else []
+    )
+    if foreign:
+        raise FileExistsError(
+            f"{out} holds files that are not part of a chainkg site ({', '.join(foreign[:5])}): "
+            "refusing to replace it; give an empty or new folder, or a previous site folder"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:

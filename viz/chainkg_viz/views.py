@@ -32,8 +32,9 @@ TYPES: dict[str, tuple[str, str, str]] = {
 }
 LEVELS = {level: words["zh"] for level, words in GAP_LEVELS.items()}
 EGO_MAX_NODES = 400
-# Types the overview hides until asked (numerous, and rarely what an officer looks for first).
-OVERVIEW_HIDDEN = ("Statistic", "GovernmentProgram")
+# Types the overview hides until asked (numerous, and rarely what an officer looks for first):
+# it opens on chains, segments, firms, organizations and places.
+OVERVIEW_HIDDEN = ("Statistic", "GovernmentProgram", "InvestmentProject", "Event")
 # Types an ego network does not expand through (a hub links everything to everything).
 HUB_TYPES = ("Place", "IndustrialChain", "ClusterFramework")
 # Readable names of predicates the ontology leaves unlabelled (standard vocabularies).
@@ -152,14 +153,40 @@ class Drawing:
 
 
 def overview(graph: nx.MultiDiGraph, seed: int = 7) -> nx.MultiDiGraph:
-    """Every entity, at positions computed once in Python (see `layout`)."""
-    pos = component_layout(graph, seed=seed)
+    """Every entity, at positions computed once in Python (see `layout`): the types the page
+    opens with are laid out on their own, the others (OVERVIEW_HIDDEN) around a neighbour."""
+    core = [n for n, a in graph.nodes(data=True) if a["type"] not in OVERVIEW_HIDDEN]
+    pos = component_layout(graph.subgraph(core), seed=seed)
+    _place_around(graph, pos)
     view = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
         x, y = pos[node]
         _add(view, graph, node, x, y)
     _copy_edges(view, graph)
     return view
+
+
+def _place_around(graph: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> None:
+    """Positions for the nodes not in `pos`: in small rings around their first placed
+    neighbour, or in a grid below everything when they have none."""
+    neighbours = _index(graph).neighbours
+    around: dict[str, int] = {}
+    loose: list[str] = []
+    for node in sorted(n for n in graph if n not in pos):
+        anchor = min((v for v in neighbours[node] if v in pos), default=None)
+        if anchor is None:
+            loose.append(node)
+            continue
+        k = around[anchor] = around.get(anchor, 0) + 1
+        ring, slot = divmod(k - 1, 12)
+        angle = 2 * math.pi * (slot / 12 + ring * 0.04)
+        r = 28.0 + 18.0 * ring
+        x, y = pos[anchor]
+        pos[node] = (round(x + r * math.cos(angle), 1), round(y + r * math.sin(angle), 1))
+    bottom = max((y for _x, y in pos.values()), default=0.0) + 90.0
+    cols = max(1, math.ceil(math.sqrt(len(loose) or 1)))
+    for i, node in enumerate(loose):
+        pos[node] = ((i % cols) * 90.0, bottom + (i // cols) * 45.0)
 
 
 def _hops(
