@@ -355,3 +355,35 @@ def test_seed_pages_fit_a_phone(seed_build: BuildReport, op: OfflinePage):
     op.page.screenshot(path=str(SHOTS / "chain-map-390.png"))
     op.open(site / "index.html")
     op.page.screenshot(path=str(SHOTS / "home-390.png"))
+
+
+def test_chain_map_full_screen_button(demo: BuildReport, op: OfflinePage):
+    op.open_view(demo.out_dir / "site/chains/demo-chain.html")
+    state = (
+        "() => Boolean(document.fullscreenElement) || document.body.classList.contains('maximised')"
+    )
+    assert not op.page.evaluate(state)
+    op.page.click("#full-screen")
+    op.page.wait_for_function(state)
+    full = op.page.locator("#network").bounding_box()
+    assert full is not None and full["height"] > 700  # the map takes the whole window
+    op.page.click("#full-screen")
+    op.page.wait_for_function(f"() => !({state})()")
+
+
+def test_seed_pages_open_without_errors(seed_build: BuildReport, op: OfflinePage):
+    """Every chain map and gap report, and a sample of the other pages, in the browser."""
+    site = Path(seed_build.out_dir) / "site"
+    views = [site / "overview.html", *sorted((site / "chains").glob("*.html"))]
+    views += sorted((site / "ego").glob("*.html"))[::40]
+    pages = [site / "index.html", *sorted((site / "gaps").glob("*.html"))]
+    pages += sorted((site / "entities").glob("*.html"))[::40]
+    pages += sorted((site / "articles").glob("*.html"))
+    assert len(views) > 30 and len(pages) > 40
+    for view in views:
+        op.open_view(view)
+        assert op.view_counts()["drawn"] > 0, view
+    for page in pages:
+        op.open(page)
+        assert op.page.locator("h1").count() == 1, page
+    assert op.console_errors == [] and op.page_errors == [] and op.blocked == []
