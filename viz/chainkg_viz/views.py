@@ -313,7 +313,7 @@ def chain_map(
     above; projects, programs and events concerning the chain collapsed into one count node
     per type (`collapsed` names it on each item; the page expands it on click). Segment nodes
     carry `level` (missing | weak | covered)."""
-    col, row = 200.0, 58.0
+    col, row = 200.0, 72.0
     segs = segments_of(graph, data, chain)
     status = status or {}
     view = nx.MultiDiGraph(bands=[], groups=[])
