@@ -296,6 +296,9 @@ def test_seed_home_is_the_zone_dashboard(seed_build: BuildReport, op: OfflinePag
     for text in ("全景/现状图", "缺口报告", "七清单"):
         assert first.locator("a", has_text=text).count() == 1
     op.page.screenshot(path=str(SHOTS / "home.png"))
+    leads = op.page.locator("#zone-chains ul.leads li")
+    assert 1 <= leads.count() <= 10
+    assert leads.first.locator('a[href*="#leads"]').count() == 1
     empty = op.page.locator(".card.framework", has_text="文章未列出")
     assert empty.count() >= 1
     first.locator("a", has_text="缺口报告").click()

@@ -14,7 +14,8 @@ CONTEXT = 120  # characters of article text shown around a quote
 
 
 PLAN_KINDS = ("Plan", "ActionPlan", "PolicyDocument")  # program kinds that are a plan (一划)
-GENERIC_ROLES = 1  # a framework whose members all share one role does not rank them
+GENERIC_ROLES = 1
+TOP_LEADS = 10  # leads shown on the home page (all are in the reports and the Excel file)  # a framework whose members all share one role does not rank them
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,27 @@ def dashboard(data: SiteData, analysis: Analysis) -> dict:
         for n, a in g.nodes(data=True)
         if a["type"] == "GovernmentProgram" and "七清单" in a["label"]
     )
+    leads = []
+    for report in analysis.chains:
+        if not report.zone_chain or report.iri not in g:
+            continue
+        for gap, cand in report.leads():
+            leads.append(
+                {
+                    "key": data.key(cand.iri) if cand.iri in g else "",
+                    "label": cand.label,
+                    "chain": report.summary.label,
+                    "report": report.id,
+                    "segment": gap.segment if gap else "",
+                    "level": gap.level if gap else "",
+                    "reason": cand.reasons[0] if cand.reasons else "",
+                    "rank": cand.rank,
+                    "strength": cand.strength,
+                }
+            )
+    leads.sort(key=lambda ld: (-ld["strength"], ld["rank"] or 99, ld["chain"], ld["label"]))
     return {
+        "leads": leads[:TOP_LEADS],
         "zone_chains": zone,
         "other_chains": others,
         "method": method,
