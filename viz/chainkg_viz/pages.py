@@ -14,8 +14,8 @@ CONTEXT = 120  # characters of article text shown around a quote
 
 
 PLAN_KINDS = ("Plan", "ActionPlan", "PolicyDocument")  # program kinds that are a plan (一划)
-GENERIC_ROLES = 1
-TOP_LEADS = 10  # leads shown on the home page (all are in the reports and the Excel file)  # a framework whose members all share one role does not rank them
+GENERIC_ROLES = 1  # a framework whose members all share one role does not rank them
+TOP_LEADS = 10  # leads shown on the home page (all are in the reports and the Excel file)
 
 
 @dataclass(frozen=True)
