@@ -337,6 +337,8 @@ def test_seed_pages_fit_a_phone(seed_build: BuildReport, op: OfflinePage):
     site = Path(seed_build.out_dir) / "site"
     pages = [site / rel for rel in PHONE_PAGES if (site / rel).is_file()]
     pages.append(max(sorted((site / "gaps").glob("*.html")), key=lambda p: p.stat().st_size))
+    pages.append(sorted((site / "articles").glob("*.html"))[0])
+    pages.append(max(sorted((site / "entities").glob("*.html")), key=lambda p: p.stat().st_size))
     op.page.set_viewport_size({"width": 390, "height": 844})
     for page in pages:
         op.open(page)
