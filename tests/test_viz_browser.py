@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,14 @@ from chainkg.store import open_store
 from tests.browser_support import HOSTILE, needs_chromium, write_demo_seeds
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-# Screenshots to look at: into $CHAINKG_SCREENSHOTS (e.g. docs/screenshots) when set.
-SHOTS = Path(os.environ.get("CHAINKG_SCREENSHOTS") or tempfile.mkdtemp(prefix="chainkg-shots-"))
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go to be looked at: $CHAINKG_SCREENSHOTS (e.g. docs/screenshots)
+    when set, else a temporary folder."""
+    wanted = os.environ.get("CHAINKG_SCREENSHOTS")
+    return Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -196,13 +201,13 @@ def test_index_search_finds_aliases(demo: BuildReport, op: OfflinePage):
     assert op.page.locator("table.chains a", has_text="示例产业链").count() >= 1
 
 
-def test_seed_site_views_draw_the_graph(seed_build: BuildReport, op: OfflinePage):
+def test_seed_site_views_draw_the_graph(seed_build: BuildReport, op: OfflinePage, shots: Path):
     site = Path(seed_build.out_dir) / "site"
     graph = to_networkx(open_store(seed_build.files["graph.nq"]))
     types = Counter(a["type"] for _n, a in graph.nodes(data=True))
     op.page.set_viewport_size({"width": 1440, "height": 900})
     timing = op.open_view(site / "overview.html")
-    op.page.screenshot(path=str(SHOTS / "overview.png"))
+    op.page.screenshot(path=str(shots / "overview.png"))
     opened = graph.number_of_nodes() - sum(types[t] for t in OVERVIEW_HIDDEN)
     assert op.view_counts()["drawn"] == opened
     assert timing["interactive"] < 3.0
@@ -234,7 +239,9 @@ LABEL_PX = """() => {
 }"""
 
 
-def test_seed_chain_map_is_legible_at_default_zoom(seed_build: BuildReport, op: OfflinePage):
+def test_seed_chain_map_is_legible_at_default_zoom(
+    seed_build: BuildReport, op: OfflinePage, shots: Path
+):
     """Labels of segments and firms as drawn on the canvas at the opening zoom: at least 12 px,
     with the upstream segments on screen."""
     site = Path(seed_build.out_dir) / "site"
@@ -249,7 +256,7 @@ def test_seed_chain_map_is_legible_at_default_zoom(seed_build: BuildReport, op: 
     assert min(n["px"] for n in segments) >= 12
     on_screen = [n for n in segments if n["inside"]]
     assert len(on_screen) >= 4
-    op.page.screenshot(path=str(SHOTS / "chain-map.png"))
+    op.page.screenshot(path=str(shots / "chain-map.png"))
     op.page.click("#zoom-fit")
     assert all(n["inside"] for n in op.page.evaluate(LABEL_PX))
 
@@ -273,7 +280,7 @@ def test_seed_ego_network_of_a_firm_is_small(seed_build: BuildReport, op: Offlin
     assert len(through_zone - via_non_hubs - direct) > 50
 
 
-def test_seed_home_is_the_zone_dashboard(seed_build: BuildReport, op: OfflinePage):
+def test_seed_home_is_the_zone_dashboard(seed_build: BuildReport, op: OfflinePage, shots: Path):
     op.page.set_viewport_size({"width": 1440, "height": 900})
     op.open(Path(seed_build.out_dir) / "site/index.html")
     zone_rows = op.page.locator("table.chains.zone tbody tr")
@@ -295,7 +302,7 @@ def test_seed_home_is_the_zone_dashboard(seed_build: BuildReport, op: OfflinePag
     first = zone_rows.first
     for text in ("全景/现状图", "缺口报告", "七清单"):
         assert first.locator("a", has_text=text).count() == 1
-    op.page.screenshot(path=str(SHOTS / "home.png"))
+    op.page.screenshot(path=str(shots / "home.png"))
     leads = op.page.locator("#zone-chains ul.leads li")
     assert 1 <= leads.count() <= 10
     assert leads.first.locator('a[href*="#leads"]').count() == 1
@@ -303,7 +310,7 @@ def test_seed_home_is_the_zone_dashboard(seed_build: BuildReport, op: OfflinePag
     assert empty.count() >= 1
     first.locator("a", has_text="缺口报告").click()
     assert "/gaps/" in op.page.url and op.page.locator("h1").inner_text().endswith("缺链弱链报告")
-    op.page.screenshot(path=str(SHOTS / "report.png"))
+    op.page.screenshot(path=str(shots / "report.png"))
 
 
 def test_seed_gap_report_page(seed_build: BuildReport, op: OfflinePage):
@@ -333,7 +340,7 @@ def test_seed_gap_report_page(seed_build: BuildReport, op: OfflinePage):
 PHONE_PAGES = ["index.html", "gaps/index.html", "gaps/nev.html", "entities/nev.html"]
 
 
-def test_seed_pages_fit_a_phone(seed_build: BuildReport, op: OfflinePage):
+def test_seed_pages_fit_a_phone(seed_build: BuildReport, op: OfflinePage, shots: Path):
     site = Path(seed_build.out_dir) / "site"
     pages = [site / rel for rel in PHONE_PAGES if (site / rel).is_file()]
     pages.append(max(sorted((site / "gaps").glob("*.html")), key=lambda p: p.stat().st_size))
@@ -357,9 +364,9 @@ def test_seed_pages_fit_a_phone(seed_build: BuildReport, op: OfflinePage):
     assert side is not None and side["y"] < 844 and side["width"] <= 390
     op.page.click("#toggle-side")
     op.page.wait_for_timeout(300)
-    op.page.screenshot(path=str(SHOTS / "chain-map-390.png"))
+    op.page.screenshot(path=str(shots / "chain-map-390.png"))
     op.open(site / "index.html")
-    op.page.screenshot(path=str(SHOTS / "home-390.png"))
+    op.page.screenshot(path=str(shots / "home-390.png"))
 
 
 def test_chain_map_full_screen_button(demo: BuildReport, op: OfflinePage):
