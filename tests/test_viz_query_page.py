@@ -97,8 +97,12 @@ def test_editor_highlights_and_completes_ontology_terms(op: OfflinePage, server:
     options = op.page.locator(".cm-tooltip-autocomplete li").all_inner_texts()
     assert options[0].startswith("ckg:Enterprise"), options  # with its Chinese label
     assert "企业" in options[0]
+    op.page.wait_for_selector(
+        ".cm-tooltip-autocomplete li[aria-selected]:has-text('ckg:Enterprise')"
+    )
+    op.page.wait_for_timeout(300)  # CodeMirror ignores Enter for 75 ms after the list opens
     op.page.keyboard.press("Enter")
-    assert "ckg:Enterprise" in op.page.evaluate("window.chainkgEditor.value")
+    _wait(op, "() => window.chainkgEditor.value.includes('ckg:Enterprise')", timeout=5)
 
 
 def test_unknown_prefix_is_warned(op: OfflinePage, server: ChainkgServer):
