@@ -20,17 +20,17 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from chainkg.assemble import assemble
+from chainkg.store import open_store, store_from_quads
+from chainkg.synth import synthesize
+from chainkg.tables import load_seeds
 from chainkg_viz import views
 from chainkg_viz.browser import offline_page
 from chainkg_viz.data import collect
 from chainkg_viz.html import STATIC
 from chainkg_viz.network import network_html
 from chainkg_viz.site import VIS_FILES, vis_network_dir
-
-from chainkg.assemble import assemble
-from chainkg.store import open_store, store_from_quads
-from chainkg.synth import synthesize
-from chainkg.tables import load_seeds
 
 
 def write_views(store: ox.Store, site: Path) -> dict[str, tuple[Path, int, float]]:

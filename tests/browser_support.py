@@ -6,9 +6,9 @@ import csv
 from pathlib import Path
 
 import pytest
-from chainkg_viz.browser import chromium_path
 
 from chainkg.schema import TABLES
+from chainkg_viz.browser import chromium_path
 
 HOSTILE = "<script>alert(1)</script>\"'"
 HOSTILE_ALIAS = "<img src=x onerror=alert(2)>"

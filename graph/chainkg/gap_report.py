@@ -1,31 +1,23 @@
-"""Render gaps, chain summaries and the seven lists: tables (pandas), Markdown and HTML reports.
+"""Gaps, chain summaries and the seven lists as flat tables (pandas) for the CLI.
 
-`write_reports(store, out_dir)` writes one self-contained report per chain, Chinese first:
-`<chain-id>.html` (no external CSS or JS; every data text HTML-escaped by Jinja2) and
-`<chain-id>.md`, plus `index.html` and `index.md` listing the chains.
+The HTML and Markdown reports are rendered by the one site writer (`chainkg_viz.reports`,
+whose `write_reports(store, out_dir)` writes them on their own, outside a site build).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
 
 from chainkg.gaps import (
     BASIS_TEXT,
     LEVEL_ZH,
-    RANKING_TEXT,
-    WEAK_THRESHOLD,
-    ChainAnalysis,
     ChainSummary,
     Evidence,
-    Level,
     SegmentGap,
-    analyse,
 )
-from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
+from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem
 
 SEP = "、"
 TOP_CANDIDATES = 5
@@ -170,146 +162,4 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body]) + "\n"
 
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-)
-
-
-def render_html(s: ChainSummary, gaps: list[SegmentGap], lists: dict[str, list[ListItem]]) -> str:
-    """A self-contained HTML report of one chain (Chinese first, English in brackets)."""
-    return _ENV.get_template("gap_report.html.j2").render(
-        s=s,
-        gaps=gaps,
-        lists=lists,
-        titles=LISTS,
-        level_zh=LEVEL_ZH,
-        ranking=RANKING_TEXT,
-        empty_note=EMPTY_NOTE,
-        empty_notes=EMPTY_NOTES,
-        quotes=_quotes,
-        more=more_text,
-    )
-
-
-def render_markdown(
-    s: ChainSummary, gaps: list[SegmentGap], lists: dict[str, list[ListItem]]
-) -> str:
-    """The same report as Markdown."""
-    out = [f"# {s.label} 产业链缺链弱链报告 ({s.label_en} — gap report)\n"]
-    out.append(
-        f"所属地区 (territory): {s.territory}" + (";对标案例 (benchmark)" if s.benchmark else "")
-    )
-    out.append(f"\n- 环节 (segments): {s.segments};{s.levels_text}(弱链阈值 {s.weak_threshold})")
-    n_local = max(s.local_enterprise_total, len(s.local_enterprises))
-    out.append(f"- 区内企业 (local enterprises): {n_local}")
-    rate = s.local_supply_rate or "来源未给出 (not given by the sources)"
-    out.append(f"- 本地配套率 (local supply rate): {rate}")
-    bench = SEP.join(f"{f.chain_id} {f.value_text}" for f in s.benchmark_supply_rates)
-    out.append(f"- 对标数据 (benchmark figures): {bench or '无 (none)'}")
-    leaders = SEP.join(f"{ld.label}(带动区内企业 {ld.pull} 家)" for ld in s.leaders)
-    out.append(f"- 龙头 (leaders, pull): {leaders or '数据缺口 (data gap)'}")
-    out += [f"- ⚠ {note}" for note in s.data_gaps]
-    out.append("\n## 全景图与现状图 (segments)\n")
-    if gaps:
-        frame = gaps_frame(gaps)[
-            [
-                "order",
-                "segment",
-                "stage",
-                "level_zh",
-                "local_enterprises",
-                "non_local_enterprises",
-                "projects",
-                "follow_ups",
-                "candidates",
-            ]
-        ]
-        out.append(markdown_table(frame))
-        out.append("依据 (basis):\n")
-        out += [f"- {g.order}. {g.segment}: {g.basis_note} {_quotes(g.evidence)}" for g in gaps]
-    else:
-        out.append("数据缺口:图谱中没有该产业链的环节 (data gap: no segments in the graph)\n")
-    out.append("\n## 招商候选 (candidate targets)\n")
-    out.append(f"{RANKING_TEXT[0]}\n\n{RANKING_TEXT[1]}\n")
-    if s.follow_ups:
-        out.append("\n### 本链跟进 (follow-ups: signed or building in the zone)\n")
-        out += [f"- [{f.text}]({f.profile_href}) {_quotes(f.evidence)}" for f in s.follow_ups]
-    for g in gaps:
-        if g.level == Level.COVERED and not g.follow_ups:
-            continue
-        out.append(f"\n### {g.order}. {g.segment}({LEVEL_ZH[g.level]})\n")
-        for f in g.follow_ups:
-            out.append(f"- 跟进 (follow up): [{f.text}]({f.profile_href}) {_quotes(f.evidence)}")
-        if not g.candidate_details and g.level != Level.COVERED:
-            out.append("图谱中没有新的招商对象 (no new target in the graph)")
-        for c in g.candidate_details:
-            reasons = ";".join(f"{r.text} {_quotes(r.evidence)}".strip() for r in c.reason_details)
-            where = f"({c.located})" if c.located else ""
-            out.append(f"{c.rank}. **[{c.label}]({c.profile_href})**{where} — {reasons}")
-        if g.candidate_total > len(g.candidate_details):
-            rest = g.candidate_total - len(g.candidate_details)
-            out.append(f"\n……另有 {rest} 家候选未列出 (…and {rest} more candidates)")
-    if s.chain_candidates:
-        out.append("\n### 环节未知的区外供应商 (suppliers elsewhere, segment unknown)\n")
-        out += [
-            f"- {c.label} — {';'.join(c.reasons)} {_quotes(c.evidence)}" for c in s.chain_candidates
-        ]
-        if s.chain_candidate_total > len(s.chain_candidates):
-            rest = s.chain_candidate_total - len(s.chain_candidates)
-            out.append(f"- ……另有 {rest} 家未列出 (…and {rest} more)")
-    out.append("\n## 七清单 (the seven lists)\n")
-    for key, items in lists.items():
-        _q, zh, en = LISTS[key]
-        out.append(f"\n### {zh} ({en})\n")
-        if not items:
-            out.append(EMPTY_NOTES.get(key, EMPTY_NOTE))
-        for i in items:
-            extra = SEP.join(x for x in (i.kind, i.detail, "区内" if i.local else "") if x)
-            out.append(f"- {i.label}({extra}) {_quotes(i.evidence)}")
-    return "\n".join(out) + "\n"
-
-
-def write_reports(
-    store: Any,
-    out_dir: Path,
-    weak_threshold: int = WEAK_THRESHOLD,
-    data: list[ChainAnalysis] | None = None,
-) -> list[Path]:
-    """Write <chain-id>.html and .md for every chain, and index.html / index.md.
-
-    `data` is `gaps.analyse(store)` when the caller already has it."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    if data is None:
-        data = analyse(store, weak_threshold=weak_threshold)
-    all_lists = seven_lists_of_all_chains(store)
-    no_lists: dict[str, list] = {key: [] for key in LISTS}
-    for summary, gaps in data:
-        lists = all_lists.get(summary.iri, no_lists)
-        for suffix, text in (
-            (".html", render_html(summary, gaps, lists)),
-            (".md", render_markdown(summary, gaps, lists)),
-        ):
-            path = out_dir / f"{summary.id}{suffix}"
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    summaries = [s for s, _g in data]
-    index_html = out_dir / "index.html"
-    index_html.write_text(
-        _ENV.get_template("gap_index.html.j2").render(summaries=summaries), encoding="utf-8"
-    )
-    index_md = out_dir / "index.md"
-    index_md.write_text(
-        "# 产业链缺链弱链报告 (gap reports)\n\n" + markdown_table(summaries_frame(summaries)),
-        encoding="utf-8",
-    )
-    return [*written, index_html, index_md]
-
-
-__all__ = ["BASIS_TEXT", "gaps_frame", "lists_frame", "summaries_frame", "write_reports"]
+__all__ = ["BASIS_TEXT", "gaps_frame", "lists_frame", "summaries_frame"]

@@ -6,10 +6,10 @@ Stages (each its own module, one public function):
     assemble.assemble      Seeds               -> quads (one named graph per source)
     validate.validate      quads               -> SHACL report (fails the build)
     gaps.gap_report_data   store               -> the gap analysis (one, for reports and site)
-    viz.site.render_site   store + the analysis -> the offline HTML views, in memory
+    viz.site.render_site   store + the analysis -> the whole site (views, gap reports,
+                                                  exports), in memory
     write.write_outputs    quads               -> out/graph.nq, graph.ttl, graph.jsonld
-    gaps.write_gap_reports the analysis        -> out/site/gaps/<chain>.html, .md
-    viz.site.write_site    the views           -> out/site/
+    viz.site.write_site    the site            -> out/site/, written at once
 SHACL runs in a forked process while the analysis and the views are computed (they write
 nothing), so its seconds overlap theirs. Bad input raises SeedError and a non-conforming graph
 raises ValidationFailed, both before anything is written, so the previous outputs stay as they
@@ -30,13 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from chainkg_viz.site import render_site, write_site
 from rich.progress import Progress
 
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
-from chainkg.gaps import gap_report_data, write_gap_reports
+from chainkg.gaps import gap_report_data
 from chainkg.queries import run_query
 from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.store import store_from_quads
@@ -44,6 +43,8 @@ from chainkg.stream import build_streaming
 from chainkg.tables import load_seeds
 from chainkg.vocab import CKG_IRI, ONTOLOGY_IRI
 from chainkg.write import write_outputs
+from chainkg_viz.analysis import analyse
+from chainkg_viz.site import render_site, write_site
 
 _CLASS_COUNTS = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
@@ -122,20 +123,19 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
             analysis = gap_report_data(store)
         notify("site")
         with timed(report, "site"):
-            segment_gaps = [gap for _summary, gaps in analysis for gap in gaps]
-            pages = render_site(store, gaps=segment_gaps)
+            pages = render_site(store, analyse(store, analysis))
         report.conforms, report.violations, text, report.seconds["validate"] = shacl.result()
     if not report.conforms:
         raise ValidationFailed(text)
     notify("write")
     with timed(report, "write"):
         report.files = write_outputs(quads, report.out_dir, seeds.config.base_iri)
-    with timed(report, "gaps"):
-        for path in write_gap_reports(store, report.out_dir / "site" / "gaps", data=analysis):
-            report.files[f"site/gaps/{path.name}"] = path
     with timed(report, "site"):
-        write_site(pages, report.out_dir / "site")
-        report.files["site"] = report.out_dir / "site"
+        site = report.out_dir / "site"
+        for path in write_site(pages, site):
+            if path.parent.name == "gaps":
+                report.files[f"site/gaps/{path.name}"] = path
+        report.files["site"] = site
     notify("count")
     with timed(report, "count"):
         report.class_counts = class_counts(store)

@@ -164,9 +164,9 @@ def build_streaming(
     # Imported here: pyshacl and the gap analysis load slowly, and `chainkg query` imports
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
-    from chainkg.gaps import write_gap_reports
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
+    from chainkg_viz.reports import write_reports
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -247,7 +247,7 @@ def build_streaming(
     task = stage("gaps")
     with timed(report, "gaps"):
         store = ox.Store.read_only(str(out / "store"))
-        for path in write_gap_reports(store, out / "site" / "gaps"):
+        for path in write_reports(store, out / "site" / "gaps"):
             report.files[f"site/gaps/{path.name}"] = path
     bar.update(task, total=1, completed=1)
     return report

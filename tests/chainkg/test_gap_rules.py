@@ -4,8 +4,6 @@ the ranking of leads; plus parameter resolution."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
@@ -15,8 +13,9 @@ from chainkg.gaps import Level, analyse, segment_level
 from chainkg.pipeline import BuildReport, build
 from chainkg.queries import AmbiguousName, UnknownName, resolve_entity
 from chainkg.store import open_store
+from tests.helpers import CASES
 
-CASE = Path(__file__).parent / "cases" / "gaps" / "presence" / "seeds"
+CASE = CASES / "gaps" / "presence" / "seeds"
 
 
 @pytest.fixture(scope="module")

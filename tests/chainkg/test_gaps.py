@@ -12,18 +12,19 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg.cli import app
-from chainkg.gap_report import render_html, render_markdown
 from chainkg.gaps import (
+    LEVEL_ZH,
     chain_summaries,
     compute_gaps,
     gap_report_data,
     resolve_chain,
-    write_gap_reports,
 )
 from chainkg.pipeline import BuildReport, build
 from chainkg.queries import run_query
 from chainkg.store import open_store
 from chainkg.synth import synthesize
+from chainkg_viz.analysis import ChainReport
+from chainkg_viz.reports import Links, report_html, report_markdown, write_reports
 
 CASE = Path(__file__).parents[1] / "cases" / "gaps" / "basic"
 EXPECTED = json.loads((CASE / "expected.json").read_text(encoding="utf-8"))
@@ -135,8 +136,8 @@ def test_cli_json_and_errors(basic_build: BuildReport, tmp_path: Path) -> None:
     xlsx = tmp_path / "gaps.xlsx"
     ok = runner.invoke(app, ["gaps", "--graph", graph, "-f", "xlsx", "-o", str(xlsx)])
     assert ok.exit_code == 0
-    sheet = pd.read_excel(xlsx, sheet_name="gaps")
-    assert list(sheet["level"]) == [g["level"] for g in EXPECTED["gaps"]]
+    sheet = pd.read_excel(xlsx, sheet_name="缺链弱链")
+    assert list(sheet["状态"]) == [LEVEL_ZH[g["level"]] for g in EXPECTED["gaps"]]
     csv = runner.invoke(app, ["gaps", "--graph", graph, "-f", "csv", "-w", "3"])
     assert "bat-cells" not in csv.stdout and ",电芯,midstream,weak," in csv.stdout
     table = runner.invoke(app, ["gaps", "--graph", graph])
@@ -149,7 +150,7 @@ def test_build_writes_gap_reports(basic_build: BuildReport) -> None:
     text = html.read_text(encoding="utf-8")
     assert text.index("缺链") < text.index("missing")  # Chinese first
     assert "丙包装公司" in text and "是甲龙头公司的供应商" in text
-    assert "<script" not in text and 'href="http' not in text and "<link" not in text
+    assert "<script" not in text and 'href="http' not in text
     md = (basic_build.out_dir / "site" / "gaps" / "empty-chain.md").read_text(encoding="utf-8")
     assert "数据缺口" in md
 
@@ -163,7 +164,7 @@ def test_report_escapes_data(basic_build: BuildReport, tmp_path: Path) -> None:
         store.remove(quad)
         evil = ox.Literal("<script>alert(1)</script>", language="zh")
         store.add(ox.Quad(quad.subject, label, evil, quad.graph_name))
-    write_gap_reports(store, tmp_path)
+    write_reports(store, tmp_path)
     text = (tmp_path / "battery.html").read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
@@ -270,8 +271,8 @@ def test_report_says_how_many_more(synth_build) -> None:
     assert big.local_total > top
     rest = f"另有 {big.local_total - top} 家"
     command = f"chainkg query segment-enterprises --param chain={summary.id}"
-    md = render_markdown(summary, gaps, {})
-    html = render_html(summary, gaps, {})
+    md = report_markdown(ChainReport(summary, gaps, {}))
+    html = report_html(ChainReport(summary, gaps, {}), Links(), "test")
     for text in (md, html):
         assert rest in text and command in text
         assert text.index(rest) < text.index(f"and {big.local_total - top} more")

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from chainkg_viz.html import script_json
-from chainkg_viz.site import render_site
 
 from chainkg.cli import main
 from chainkg.pipeline import BuildReport, build
 from chainkg.project import to_networkx
 from chainkg.store import open_store
+from chainkg_viz.html import script_json
+from chainkg_viz.reports import bilingual
+from chainkg_viz.site import render_site, write_site
 from tests.browser_support import write_demo_seeds
 
 
@@ -95,3 +96,65 @@ def test_cli_viz(demo_build: BuildReport, tmp_path: Path) -> None:
     assert code == 0
     assert (out / "index.html").is_file()
     assert (out / "static/vis-network.min.js").is_file()
+
+
+HREF = re.compile(r"""(?:href|src)="([^"#?]*)[^"]*\"""")
+
+
+def test_seed_site_has_no_broken_links(seed_build: BuildReport) -> None:
+    site = seed_build.out_dir / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 500
+    checked = 0
+    for page in pages:
+        for target in HREF.findall(page.read_text(encoding="utf-8")):
+            if not target:  # a fragment of the page itself
+                continue
+            assert not target.startswith(("http:", "https:", "//")), (page, target)
+            assert (page.parent / target).resolve().is_file(), (page, target)
+            checked += 1
+    assert checked > 5000
+
+
+def test_gap_reports_are_site_pages(seed_build: BuildReport) -> None:
+    site = seed_build.out_dir / "site"
+    report = (site / "gaps/nev.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for page in (report, index):  # one base template, one stylesheet
+        assert '<link rel="stylesheet" href="' in page and "static/site.css" in page
+        assert '<meta name="viewport"' in page and "<style" not in page
+    assert 'href="../entities/' in report and 'href="../articles/' in report
+    assert "@media print" in (site / "static/site.css").read_text(encoding="utf-8")
+    chain_page = (site / "entities/nev.html").read_text(encoding="utf-8")
+    assert 'href="../gaps/nev.html"' in chain_page and 'href="../chains/nev.html"' in chain_page
+    md = (site / "gaps/nev.md").read_text(encoding="utf-8")
+    assert md.startswith("# 新能源汽车 产业链缺链弱链报告")
+    assert not list(site.parent.glob(".site-*"))  # no temporary folder left behind
+
+
+def test_write_site_keeps_the_previous_site_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": "old", "gaps/a.html": "old report"}, out)
+    with pytest.raises(TypeError):
+        write_site({"index.html": "new", "z.html": None}, out)  # type: ignore[dict-item]
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+    assert (out / "gaps/a.html").read_text(encoding="utf-8") == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    written = write_site({"index.html": "new", "export/a.xlsx": b"PK"}, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert not (out / "gaps").exists()  # the whole folder is replaced, nothing stale stays
+    assert (out / "export/a.xlsx").read_bytes() == b"PK" and out / "static/site.css" in written
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="refusing"):
+        write_site({"index.html": "x"}, other)
+    assert (other / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_bilingual_hides_english_parts_only() -> None:
+    text = "有企业(见证据) (firms work here (see evidence));区内 1 家 (AI产业) — no leader <b>"
+    html = str(bilingual(text))
+    assert html.startswith('有企业(见证据)<span class="en" lang="en"> (firms work here (see')
+    assert "(AI产业)" in html and "(AI产业)</span>" not in html  # Chinese stays visible
+    assert html.endswith('<span class="en" lang="en"> — no leader &lt;b&gt;</span>')

@@ -80,8 +80,14 @@ class OfflinePage:
 
 
 @contextmanager
-def offline_page(width: int = 1280, height: int = 800) -> Iterator[OfflinePage]:
-    """A fresh headless Chromium page that may load file:// URLs and nothing else."""
+def offline_page(
+    width: int = 1280, height: int = 800, allow: tuple[str, ...] = ()
+) -> Iterator[OfflinePage]:
+    """A fresh headless Chromium page that may load file:// URLs and nothing else, except
+    URLs starting with one of `allow` (a test's own server on 127.0.0.1)."""
+    for prefix in allow:
+        if not prefix.startswith(("http://127.0.0.1:", "http://localhost:")):
+            raise ValueError(f"only a local server may be allowed, not {prefix}")
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
@@ -106,7 +112,7 @@ def offline_page(width: int = 1280, height: int = 800) -> Iterator[OfflinePage]:
                 def route(r: Any) -> None:
                     url = r.request.url
                     state.requests.append(url)
-                    if url.startswith(("file://", "data:", "blob:", "about:")):
+                    if url.startswith(("file://", "data:", "blob:", "about:", *allow)):
                         r.continue_()
                     else:
                         state.blocked.append(url)

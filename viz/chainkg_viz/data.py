@@ -119,6 +119,7 @@ class SiteData:
     memberships: dict[str, list[tuple[str, str]]] = field(
         default_factory=dict
     )  # fw -> (chain, role)
+    reports: dict[str, str] = field(default_factory=dict)  # chain -> its gap report's id
 
     def key(self, node: str) -> str:
         """The file-name key of a node."""
@@ -184,3 +185,9 @@ def collect(store: ox.Store) -> SiteData:
                 (row["chain"], row["rolelabel"] or local_name(row["role"] or ""))
             )
     return data
+
+
+def dataset_title(store: ox.Store) -> str:
+    """The data set's title (rdfs:label of its ckg:Dataset), or 'chainkg'."""
+    rows = run_query(store, _FOCAL).records()
+    return rows[0]["title"] if rows else "chainkg"

@@ -11,7 +11,7 @@ from collections import Counter
 
 import networkx as nx
 
-from chainkg.gaps import Level
+from chainkg_viz.analysis import LEVELS as GAP_LEVELS
 from chainkg_viz.html import render
 from chainkg_viz.views import LEVELS, TYPES, Drawing
 
@@ -23,8 +23,16 @@ LARGE = 1000  # above this many nodes: lighter drawing (see vis_data)
 # Types that keep their labels on the canvas in large views; others show on hover and click.
 LARGE_VIEW_LABELS = ("IndustrialChain", "ChainSegment", "ClusterFramework", "Place")
 LEVEL_STYLE = {
-    level.value: {"background": level.background, "border": level.colour} for level in Level
+    level: {
+        "background": "#ffffff" if level == "missing" else words["bg"],
+        "border": words["color"],
+    }
+    for level, words in GAP_LEVELS.items()
 }
+# Chain maps: label sizes (drawing units) by the node's role, and the widest label line.
+ROLE_FONT = {"chain": 22, "segment": 20, "actor": 17, "group": 17}
+LABEL_WIDTH = 170
+MIN_LABEL_PX = 12  # the page zooms in no further out than this for actors' labels
 
 
 def vis_options(n_nodes: int) -> dict:
@@ -83,16 +91,45 @@ def vis_node(node: str, attrs: dict) -> dict:
         if level != "covered":
             out["label"] = f"{attrs['label']}\n【{LEVELS[level]}】"
             out["shapeProperties"] = {"borderDashes": [6, 4]} if level == "missing" else {}
+    role = attrs.get("role")
+    if role:
+        font = dict(out.get("font", {}), size=ROLE_FONT[role])
+        if role in ("chain", "segment"):
+            font["bold"] = True
+        out["font"] = font
+        out["widthConstraint"] = {"maximum": LABEL_WIDTH}
+    if attrs.get("collapsed"):
+        out["hidden"] = True
+        out["collapsed"] = attrs["collapsed"]
     if attrs.get("muted"):
         out["opacity"] = 0.45
     return out
+
+
+def group_node(group: dict) -> dict:
+    """The count node standing for a collapsed set of projects, programs or events."""
+    return {
+        "id": group["key"],
+        "label": group["label"] + " ▸",
+        "title": group["label"] + "\n点击展开 / 收起",
+        "group": group["type"],
+        "shape": "box",
+        "x": group["x"],
+        "y": group["y"],
+        "members": group["members"],
+        "font": {"size": ROLE_FONT["group"]},
+        "shapeProperties": {"borderDashes": [4, 3]},
+        "color": {"background": "#ffffff", "border": TYPES[group["type"]][1]},
+        "borderWidth": 2,
+    }
 
 
 def vis_data(view: nx.MultiDiGraph | Drawing, edge_labels: bool | None = None) -> dict:
     """Nodes, edges, legend and options of a view, sorted for deterministic output."""
     drawing = view if isinstance(view, Drawing) else Drawing.of(view)
     n = len(drawing.nodes)
-    show_labels = n <= 150 if edge_labels is None else edge_labels
+    chain_map = "groups" in drawing.attrs
+    show_labels = (n <= 150 and not chain_map) if edge_labels is None else edge_labels
     key = {node: attrs["key"] for node, attrs in drawing.nodes}
     nodes = [vis_node(node, attrs) for node, attrs in sorted(drawing.nodes, key=_node_key)]
     if n > LARGE:  # measuring thousands of labels delays the first drawing
@@ -107,6 +144,8 @@ def vis_data(view: nx.MultiDiGraph | Drawing, edge_labels: bool | None = None) -
         elif show_labels:
             edge["label"] = attrs["label"]
         edges.append(edge)
+    groups = drawing.attrs.get("groups", [])
+    nodes += [group_node(group) for group in groups]
     counts = Counter(attrs["type"] for _n, attrs in drawing.nodes)
     legend = [
         {"type": t, "label": zh, "color": color, "count": counts[t]}
@@ -119,6 +158,12 @@ def vis_data(view: nx.MultiDiGraph | Drawing, edge_labels: bool | None = None) -
         "legend": legend,
         "options": vis_options(n),
         "bands": drawing.attrs.get("bands", []),
+        "fit": sorted(
+            [attrs["key"] for _n, attrs in drawing.nodes if attrs.get("role")]
+            + [group["key"] for group in groups]
+        ),
+        "minLabelPx": MIN_LABEL_PX if groups or drawing.attrs.get("bands") else 0,
+        "actorFont": ROLE_FONT["actor"],
     }
 
 
@@ -145,6 +190,8 @@ def network_html(
     drawing = view if isinstance(view, Drawing) else Drawing.of(view)
     data = vis_data(drawing)
     data["root"] = root
+    data["hiddenTypes"] = context.pop("hidden_types", [])
+    data["details"] = context.pop("details", {})
     return render(
         template,
         page_title=title,
@@ -154,6 +201,6 @@ def network_html(
         view=data,
         node_count=len(drawing.nodes),
         edge_count=len(data["edges"]),
-        level_legend=context.pop("level_legend", None),
+        status_levels=context.pop("level_legend", None),
         **context,
     )

@@ -1,48 +1,183 @@
-"""The non-network pages as HTML strings: index, entity pages and article pages."""
+"""The non-network pages as HTML strings: the home dashboard, entity and article pages."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from chainkg_viz.analysis import LEVELS, Analysis
 from chainkg_viz.data import Evidence, SiteData, Source
 from chainkg_viz.html import render
-from chainkg_viz.views import TYPES, SegmentStatus, type_name
+from chainkg_viz.views import TYPES, type_name
 
 CONTEXT = 120  # characters of article text shown around a quote
 
 
+PLAN_KINDS = ("Plan", "ActionPlan", "PolicyDocument")  # program kinds that are a plan (一划)
+GENERIC_ROLES = 1  # a framework whose members all share one role does not rank them
+TOP_LEADS = 10  # leads shown on the home page (all are in the reports and the Excel file)
+
+
 @dataclass(frozen=True)
 class ChainRow:
-    """One chain in the index: its key, label, territory and gap counts."""
+    """One chain on the dashboard: its figures, roles and the pages about it."""
 
     key: str
+    report: str  # gap report / export id ('' when the analysis does not know the chain)
     label: str
     territory: str
+    roles: tuple[str, ...]
     segments: int
     missing: int
     weak: int
     covered: int
-    focal: bool
+    pipeline: int
+    local_enterprises: int
+    supply_rate: str
+    benchmark_rate: str
+    plans: tuple[tuple[str, str], ...]  # (key, label) of plans concerning the chain
+    zone: bool
+    benchmark: bool
+    data_gaps: int
+    export: bool  # whether export/<report>.xlsx exists
+
+    @property
+    def attention(self) -> tuple:
+        """Sort key: chains with a panorama first, then most missing, weak, pipeline."""
+        return (
+            self.segments == 0,
+            -self.missing,
+            -self.weak,
+            -self.pipeline,
+            -_rate_gap(self.supply_rate, self.benchmark_rate),
+            self.label,
+            self.key,
+        )
 
 
-def chain_row(data: SiteData, chain: str, status: dict[str, SegmentStatus]) -> ChainRow:
+def _percent(text: str) -> float | None:
+    match = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
+    return float(match.group(1)) if match else None
+
+
+def _rate_gap(rate: str, benchmark: str) -> float:
+    """How far the local supply rate is below its benchmark, in points (0 if unknown)."""
+    own, other = _percent(rate), _percent(benchmark)
+    return other - own if own is not None and other is not None else 0.0
+
+
+def _chain_roles(data: SiteData) -> dict[str, list[str]]:
+    """Chain -> roles in the focal zone's newest framework that gives its members different
+    roles (e.g. leading and featured clusters)."""
     g = data.graph
-    levels = [s.level for s in status.values()]
-    territory = [o for _s, o, k in g.out_edges(chain, keys=True) if k == "territory"]
-    return ChainRow(
-        key=data.key(chain),
-        label=g.nodes[chain]["label"],
-        territory="、".join(sorted(g.nodes[t]["label"] for t in territory)),
-        segments=len(levels),
-        missing=levels.count("missing"),
-        weak=levels.count("weak"),
-        covered=levels.count("covered"),
-        focal=data.focal_zone in territory,
+    ranked = []
+    for fw, members in data.memberships.items():
+        territory = {o for _s, o, k in g.out_edges(fw, keys=True) if k == "territory"}
+        roles = {role for _c, role in members if role}
+        if data.focal_zone in territory and len(roles) > GENERIC_ROLES:
+            ranked.append((int(data.attr(fw, "adoptedIn") or 0), fw))
+    if not ranked:
+        return {}
+    _year, newest = max(ranked)
+    out: dict[str, list[str]] = {}
+    for chain, role in data.memberships[newest]:
+        if role:
+            out.setdefault(chain, []).append(role)
+    return out
+
+
+def _plans(data: SiteData, chain: str) -> tuple[tuple[str, str], ...]:
+    g = data.graph
+    found = {
+        s
+        for s, _o, k in g.in_edges(chain, keys=True)
+        if k in ("concerns", "inChain")
+        and g.nodes[s]["type"] == "GovernmentProgram"
+        and g.nodes[s]["kind"] in PLAN_KINDS
+    }
+    return tuple(sorted((data.key(p), g.nodes[p]["label"]) for p in found))
+
+
+def chain_rows(data: SiteData, analysis: Analysis) -> list[ChainRow]:
+    """Every chain of the analysis as a dashboard row (in the analysis's order)."""
+    g = data.graph
+    roles = _chain_roles(data)
+    rows = []
+    for r in analysis.chains:
+        s = r.summary
+        if s.iri not in g:
+            continue
+        rows.append(
+            ChainRow(
+                key=data.key(s.iri),
+                report=s.id,
+                label=s.label,
+                territory=s.territory,
+                roles=tuple(roles.get(s.iri, [])),
+                segments=s.segments,
+                missing=s.missing,
+                weak=s.weak,
+                covered=s.covered,
+                pipeline=r.pipeline,
+                local_enterprises=max(s.local_enterprise_total, len(s.local_enterprises)),
+                supply_rate=s.local_supply_rate,
+                benchmark_rate="、".join(f.value_text for f in s.benchmark_supply_rates),
+                plans=_plans(data, s.iri),
+                zone=r.zone_chain,
+                benchmark=s.benchmark,
+                data_gaps=len(s.data_gaps),
+                export=r.exportable,
+            )
+        )
+    return rows
+
+
+def dashboard(data: SiteData, analysis: Analysis) -> dict:
+    """What the home page shows: the zone's chains by attention, the others apart."""
+    rows = chain_rows(data, analysis)
+    zone = sorted((r for r in rows if r.zone), key=lambda r: r.attention)
+    others = sorted((r for r in rows if not r.zone), key=lambda r: (not r.benchmark, r.attention))
+    g = data.graph
+    method = sorted(
+        (data.key(n), a["label"])
+        for n, a in g.nodes(data=True)
+        if a["type"] == "GovernmentProgram" and "七清单" in a["label"]
     )
+    leads = []
+    for report in analysis.chains:
+        if not report.zone_chain or report.iri not in g:
+            continue
+        for gap, cand in report.leads():
+            leads.append(
+                {
+                    "key": data.key(cand.iri) if cand.iri in g else "",
+                    "label": cand.label,
+                    "chain": report.summary.label,
+                    "report": report.id,
+                    "segment": gap.segment if gap else "",
+                    "level": gap.level if gap else "",
+                    "reason": cand.reasons[0] if cand.reasons else "",
+                    "rank": cand.rank,
+                    "strength": cand.strength,
+                }
+            )
+    leads.sort(key=lambda ld: (-ld["strength"], ld["rank"] or 99, ld["chain"], ld["label"]))
+    return {
+        "leads": leads[:TOP_LEADS],
+        "zone_chains": zone,
+        "other_chains": others,
+        "method": method,
+        "totals": {
+            "missing": sum(r.missing for r in zone),
+            "weak": sum(r.weak for r in zone),
+            "pipeline": sum(r.pipeline for r in zone),
+            "leads": sum(len(c.leads()) for c in analysis.chains if c.zone_chain and c.iri in g),
+        },
+    }
 
 
-def index_html(data: SiteData, chains: list[ChainRow], gaps: bool) -> str:
-    """The entry page: frameworks, chains with gap counts, search, every entity."""
+def index_html(data: SiteData, board: dict) -> str:
+    """The entry page: the zone's dashboard, search, frameworks, every entity."""
     g = data.graph
     frameworks = []
     for fw in sorted(
@@ -109,8 +244,8 @@ def index_html(data: SiteData, chains: list[ChainRow], gaps: bool) -> str:
         n_nodes=g.number_of_nodes(),
         n_edges=g.number_of_edges(),
         frameworks=frameworks,
-        chains=sorted(chains, key=lambda c: (not c.focal, c.label, c.key)),
-        gaps=gaps,
+        board=board,
+        levels=LEVELS,
         groups=groups,
         search=search,
     )

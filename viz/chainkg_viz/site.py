@@ -1,39 +1,59 @@
-"""The offline site: `build_site(store, out_dir) -> list[Path]`.
+"""The one site writer: `render_site(store) -> {path: text}`, `write_site(pages, out_dir)`.
 
-`render_site` turns a store into {relative path: content} (pure, deterministic); `build_site`
-writes it, with vis-network and the site's CSS/JS copied into `static/` so that every page
-works with no network. Layout of the site folder:
+Everything under the site folder is rendered here, by one Jinja environment (`html.py`) with
+one base template and one stylesheet: the home dashboard, network views, entity and article
+pages, the gap reports (`reports.py`) and the Excel downloads (`office.py`). `render_site` is
+pure and deterministic; `write_site` writes the whole folder at once (a fresh sibling folder
+renamed into place, so a failed write leaves the previous site intact). Layout:
 
     index.html  overview.html  chains/<id>.html  ego/<id>.html  entities/<id>.html
-    articles/<source>.html  static/  export/graph.graphml  export/graph.gexf
+    entities/index.json (their keys)  articles/<source>.html
+    gaps/<chain>.html|.md  gaps/index.html|.md
+    export/graph.graphml  export/graph.gexf  export/gaps.xlsx  export/<chain>.xlsx  static/
 """
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import logging
 import multiprocessing
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
-from chainkg.gaps import WEAK_THRESHOLD, SegmentGap, compute_gaps
 from chainkg_viz import views
+from chainkg_viz.analysis import LEVELS, Analysis, analyse
 from chainkg_viz.data import SiteData, collect
 from chainkg_viz.html import STATIC
 from chainkg_viz.network import network_html
-from chainkg_viz.pages import ChainRow, article_html, chain_row, entity_html, index_html
-from chainkg_viz.views import LEVELS, SegmentStatus, type_name
+from chainkg_viz.office import gap_workbook
+from chainkg_viz.pages import article_html, dashboard, entity_html, index_html
+from chainkg_viz.reports import Links, report_pages
+from chainkg_viz.views import SegmentStatus, type_name
 
 log = logging.getLogger(__name__)
 
-OWN_DIRS = ("chains", "ego", "entities", "articles", "static", "export")
 VIS_FILES = {"vis-network.min.js": "vis-network.min.js", "vis-network.css": "vis-network.min.css"}
+Pages = dict[str, str | bytes]
+# What a site folder may hold: write_site replaces such a folder, and refuses any other.
+SITE_ENTRIES = {
+    "index.html",
+    "overview.html",
+    "chains",
+    "ego",
+    "entities",
+    "articles",
+    "gaps",
+    "export",
+    "static",
+}
 
 
 def vis_network_dir() -> Path:
@@ -49,20 +69,39 @@ def vis_network_dir() -> Path:
     return candidates[-1].parent
 
 
-def segment_statuses(
-    store: ox.Store, data: SiteData, gaps: list[SegmentGap] | None = None
-) -> dict[str, SegmentStatus]:
-    """Gap level per segment IRI, from `gaps` (computed here when not given)."""
+def segment_statuses(data: SiteData, analysis: Analysis) -> dict[str, SegmentStatus]:
+    """Gap level per segment IRI, from the analysis."""
     g = data.graph
-    if gaps is None:
-        gaps = compute_gaps(store, weak_threshold=WEAK_THRESHOLD)
-    by_id = {a["id"]: n for n, a in g.nodes(data=True)}
-    out: dict[str, SegmentStatus] = {}
-    for gap in gaps:
-        node = gap.segment_iri if gap.segment_iri in g else by_id.get(gap.segment_id)
-        if node is not None:
-            out[node] = SegmentStatus(gap.level, max(gap.local_total, len(gap.local_enterprises)))
-    return out
+    return {
+        iri: SegmentStatus(level, n)
+        for iri, (level, n) in analysis.segment_levels().items()
+        if iri in g
+    }
+
+
+def site_links(data: SiteData, root: str = "../") -> Links:
+    """What the gap reports link to: every entity page and article of the site."""
+    g = data.graph
+    labels: dict[str, set[str]] = {}
+    for node, attrs in g.nodes(data=True):
+        labels.setdefault(attrs["label"], set()).add(data.key(node))
+    return Links(
+        root=root,
+        entities=True,
+        keys={data.key(n) for n in g},
+        by_label={label: next(iter(keys)) for label, keys in labels.items() if len(keys) == 1},
+        sources={
+            src.key: {
+                "key": src.key,
+                "title": src.title,
+                "date": src.date,
+                "publisher": src.publisher,
+            }
+            for src in data.sources.values()
+        },
+        texts={src.key: src.text for src in data.sources.values()},
+        names={data.key(n): a["label"] for n, a in g.nodes(data=True)},
+    )
 
 
 def _chain_of(data: SiteData, segment: str) -> str | None:
@@ -72,28 +111,30 @@ def _chain_of(data: SiteData, segment: str) -> str | None:
     return None
 
 
-def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[str, str]:
-    """Every page of the site as {relative path: HTML}; nothing is written.
+def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
+    """Every file of the site as {relative path: text (bytes for .xlsx)}; nothing is written.
 
-    `gaps` is `chainkg.gaps.compute_gaps(store)` when the caller already has it."""
+    `analysis` is `chainkg_viz.analysis.analyse(store)` when the caller already has it."""
     data = collect(store)
+    if analysis is None:
+        analysis = analyse(store)
     g = data.graph
-    status = segment_statuses(store, data, gaps)
-    pages: dict[str, str] = {}
+    status = segment_statuses(data, analysis)
+    reports = analysis.by_iri()
+    data.reports = {iri: r.id for iri, r in reports.items() if iri in g}
+    pages: Pages = {}
     overview = views.overview(g)
     pages["overview.html"] = network_html(
         overview,
         title="全景网络",
-        subtitle="全部实体按类型着色；点击图例筛选。",
+        subtitle="产业链、环节、企业、机构与地点；统计数据、政府举措、项目与活动在图例中打开。",
         site_title=data.title,
+        hidden_types=list(views.OVERVIEW_HIDDEN),
     )
-    rows: list[ChainRow] = []
-    chains = sorted(n for n, a in g.nodes(data=True) if a["type"] == "IndustrialChain")
-    for chain in chains:
+    for chain in sorted(n for n, a in g.nodes(data=True) if a["type"] == "IndustrialChain"):
         key = data.key(chain)
         segs = views.segments_of(g, data, chain)
         chain_status = {s: status.get(s) or views.default_status(g, s) for s in segs}
-        rows.append(chain_row(data, chain, chain_status))
         view = views.chain_map(g, data, chain, chain_status)
         related = [
             {
@@ -104,24 +145,34 @@ def render_site(store: ox.Store, gaps: list[SegmentGap] | None = None) -> dict[s
             }
             for v in views.concerning(g, chain, segs)
         ]
+        report = reports.get(chain)
         pages[f"chains/{key}.html"] = network_html(
             view,
             title=f"{g.nodes[chain]['label']} · 产业链图谱",
-            subtitle="上游 → 下游；环节下方为所在企业（园区外企业淡化显示）。",
+            subtitle="全景图与现状图：上游 → 下游，环节下方为所在企业（园区外企业淡化显示）。",
             site_title=data.title,
             root="../",
             template="chain.html",
-            level_legend=list(LEVELS.items()),
+            level_legend=LEVELS,
             related=related,
             chain_key=key,
-            gap_href=f"../gaps/{key}.html",
+            gap_href=f"../gaps/{report.id}.html" if report else "",
+            export_href=f"../export/{report.id}.xlsx" if report and report.exportable else "",
+            details=views.evidence_details(data, view),
         )
     pages.update(_node_pages(data, sorted(g.nodes)))
+    # The keys of the entity pages, for pages that link IRIs to them (the query page).
+    pages["entities/index.json"] = json.dumps(sorted(data.key(n) for n in g), indent=0) + "\n"
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
-    pages["index.html"] = index_html(data, rows, True)
+    pages["index.html"] = index_html(data, dashboard(data, analysis))
+    pages.update(report_pages(analysis, site_links(data), data.title))
     pages["export/graph.graphml"] = export_graph(g, "graphml")
     pages["export/graph.gexf"] = export_graph(g, "gexf")
+    pages["export/gaps.xlsx"] = gap_workbook(analysis)
+    for report in analysis.chains:
+        if report.exportable:
+            pages[f"export/{report.id}.xlsx"] = gap_workbook(Analysis([report]))
     return pages
 
 
@@ -133,8 +184,13 @@ def _pages_of(data: SiteData, node: str) -> dict[str, str]:
     links = []
     if g.nodes[node]["type"] == "IndustrialChain":
         links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
+        if node in data.reports:
+            links.append({"href": f"../gaps/{data.reports[node]}.html", "text": "缺链弱链报告"})
     elif g.nodes[node]["type"] == "ChainSegment" and (chain := _chain_of(data, node)):
         links.append({"href": f"../chains/{data.key(chain)}.html", "text": "所属产业链图谱"})
+        if chain in data.reports:
+            report = data.reports[chain]
+            links.append({"href": f"../gaps/{report}.html#segments", "text": "缺链弱链报告"})
     return {
         f"ego/{key}.html": network_html(
             ego,
@@ -208,35 +264,62 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str = "graphml") -> str:
 
 
 def build_site(
-    store: ox.Store, out_dir: Path | str, gaps: list[SegmentGap] | None = None
+    store: ox.Store, out_dir: Path | str, analysis: Analysis | None = None
 ) -> list[Path]:
-    """Render the site and write it into out_dir (replacing its own sub-folders)."""
-    return write_site(render_site(store, gaps), out_dir)
+    """Render the site and write it into out_dir (replacing it as a whole)."""
+    return write_site(render_site(store, analysis), out_dir)
 
 
-def write_site(pages: dict[str, str], out_dir: Path | str) -> list[Path]:
-    """Write rendered pages and the static files into out_dir (replacing its own sub-folders)."""
+def write_site(pages: Pages, out_dir: Path | str) -> list[Path]:
+    """Write rendered pages and the static files as the folder out_dir, at once.
+
+    Everything goes into a new sibling folder first; only when all of it is written is the
+    old folder moved aside and the new one renamed into place (then the old one removed). On
+    any error before that, the previous site stays as it was."""
     out = Path(out_dir)
-    for sub in OWN_DIRS:
-        shutil.rmtree(out / sub, ignore_errors=True)
-    written: list[Path] = []
-    folders: set[Path] = set()
-    for rel, text in sorted(pages.items()):
-        path = out / rel
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    static = out / "static"
-    static.mkdir(parents=True, exist_ok=True)
-    for src in sorted(STATIC.iterdir()):
-        if src.is_file():
-            shutil.copyfile(src, static / src.name)
-            written.append(static / src.name)
-    vis = vis_network_dir()
-    for name, target in VIS_FILES.items():
-        shutil.copyfile(vis / name, static / target)
-        written.append(static / target)
+    foreign = (
+        sorted(p.name for p in out.iterdir() if p.name not in SITE_ENTRIES) if out.is_dir() else []
+    )
+    if foreign:
+        raise FileExistsError(
+            f"{out} holds files that are not part of a chainkg site ({', '.join(foreign[:5])}): "
+            "refusing to replace it; give an empty or new folder, or a previous site folder"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        rels = sorted(pages)
+        for folder in sorted({(fresh / rel).parent for rel in rels}):
+            folder.mkdir(parents=True, exist_ok=True)
+        for rel in rels:
+            content = pages[rel]
+            path = fresh / rel
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        static = fresh / "static"
+        static.mkdir(parents=True, exist_ok=True)
+        names = []
+        for src in sorted(STATIC.iterdir()):
+            if src.is_file():
+                shutil.copyfile(src, static / src.name)
+                names.append(f"static/{src.name}")
+        vis = vis_network_dir()
+        for name, target in VIS_FILES.items():
+            shutil.copyfile(vis / name, static / target)
+            names.append(f"static/{target}")
+        fresh.chmod(0o755)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        os.replace(out, old / out.name)
+    os.replace(fresh, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    written = [out / rel for rel in [*rels, *names]]
     log.info("site: %d files in %s", len(written), out)
     return written

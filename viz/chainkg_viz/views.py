@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from chainkg.gaps import WEAK_THRESHOLD, Level, segment_level
+from chainkg_viz.analysis import LEVELS as GAP_LEVELS
+from chainkg_viz.analysis import WEAK_THRESHOLD, segment_level
 from chainkg_viz.data import SiteData, slug
 from chainkg_viz.layout import component_layout
 
@@ -30,8 +31,18 @@ TYPES: dict[str, tuple[str, str, str]] = {
     "Event": ("活动", "#bcbd22", "dot"),
     "Statistic": ("统计数据", "#7f7f7f", "dot"),
 }
-LEVELS = {level.value: level.zh for level in Level}  # names owned by chainkg.gaps.Level
+LEVELS = {level: words["zh"] for level, words in GAP_LEVELS.items()}
 EGO_MAX_NODES = 400
+# Types the overview hides until asked (numerous, and rarely what an officer looks for first):
+# it opens on chains, segments, firms, organizations and places.
+OVERVIEW_HIDDEN = ("Statistic", "GovernmentProgram", "InvestmentProject", "Event")
+# Types an ego network does not expand through (a hub links everything to everything).
+HUB_TYPES = ("Place", "IndustrialChain", "ClusterFramework")
+# Readable names of predicates the ontology leaves unlabelled (standard vocabularies).
+EDGE_LABELS = {"inScheme": "属于产业链", "broader": "上位", "narrower": "下位"}
+# Chain maps: what concerns the chain besides its actors, collapsed into one count node each.
+COLLAPSED_TYPES = ("InvestmentProject", "GovernmentProgram", "Event")
+EVIDENCE_PER_NODE = 3
 
 
 @dataclass(frozen=True)
@@ -107,9 +118,14 @@ def _edges_among(graph: nx.MultiDiGraph, nodes: list[str]) -> list[tuple[str, st
     return [(s, o, k, attrs) for s in nodes for o, k, attrs in out[s] if o in members]
 
 
+def edge_label(key: str, label: str) -> str:
+    """The edge's Chinese label; a readable name for predicates the ontology leaves bare."""
+    return EDGE_LABELS.get(key, label) if label == key else label
+
+
 def _copy_edges(view: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> None:
     view.add_edges_from(
-        (s, o, k, {"label": attrs["label"], "predicate": attrs["predicate"]})
+        (s, o, k, {"label": edge_label(k, attrs["label"]), "predicate": attrs["predicate"]})
         for s, o, k, attrs in _edges_among(graph, list(view.nodes))
     )
 
@@ -138,8 +154,11 @@ class Drawing:
 
 
 def overview(graph: nx.MultiDiGraph, seed: int = 7) -> nx.MultiDiGraph:
-    """Every entity, at positions computed once in Python (see `layout`)."""
-    pos = component_layout(graph, seed=seed)
+    """Every entity, at positions computed once in Python (see `layout`): the types the page
+    opens with are laid out on their own, the others (OVERVIEW_HIDDEN) around a neighbour."""
+    core = [n for n, a in graph.nodes(data=True) if a["type"] not in OVERVIEW_HIDDEN]
+    pos = component_layout(graph.subgraph(core), seed=seed)
+    _place_around(graph, pos)
     view = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
         x, y = pos[node]
@@ -148,13 +167,41 @@ def overview(graph: nx.MultiDiGraph, seed: int = 7) -> nx.MultiDiGraph:
     return view
 
 
-def _hops(neighbours: dict[str, list[str]], center: str, cutoff: int) -> dict[str, int]:
-    """Distance from `center` of every node at most `cutoff` hops away (breadth first)."""
+def _place_around(graph: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> None:
+    """Positions for the nodes not in `pos`: in small rings around their first placed
+    neighbour, or in a grid below everything when they have none."""
+    neighbours = _index(graph).neighbours
+    around: dict[str, int] = {}
+    loose: list[str] = []
+    for node in sorted(n for n in graph if n not in pos):
+        anchor = min((v for v in neighbours[node] if v in pos), default=None)
+        if anchor is None:
+            loose.append(node)
+            continue
+        k = around[anchor] = around.get(anchor, 0) + 1
+        ring, slot = divmod(k - 1, 12)
+        angle = 2 * math.pi * (slot / 12 + ring * 0.04)
+        r = 28.0 + 18.0 * ring
+        x, y = pos[anchor]
+        pos[node] = (round(x + r * math.cos(angle), 1), round(y + r * math.sin(angle), 1))
+    bottom = max((y for _x, y in pos.values()), default=0.0) + 90.0
+    cols = max(1, math.ceil(math.sqrt(len(loose) or 1)))
+    for i, node in enumerate(loose):
+        pos[node] = ((i % cols) * 90.0, bottom + (i // cols) * 45.0)
+
+
+def _hops(
+    neighbours: dict[str, list[str]], center: str, cutoff: int, hubs: frozenset[str] = frozenset()
+) -> dict[str, int]:
+    """Distance from `center` of every node at most `cutoff` hops away (breadth first); the
+    walk reaches `hubs` but does not go on through them (unless one is the center)."""
     hops = {center: 0}
     frontier = [center]
     for d in range(1, cutoff + 1):
         nxt = []
         for node in frontier:
+            if node in hubs and node != center:
+                continue
             for other in neighbours[node]:
                 if other not in hops:
                     hops[other] = d
@@ -168,13 +215,24 @@ def ego(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> nx.MultiDiGraph
     return ego_drawing(graph, center, radius).to_networkx()
 
 
-def ego_drawing(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Drawing:
-    """`ego` as a `Drawing` (what the site renders for every entity)."""
+def hub_nodes(graph: nx.MultiDiGraph, focal_zone: str = "") -> frozenset[str]:
+    """Nodes an ego network does not expand through: places (the zone among them), chains
+    and frameworks."""
+    base = _index(graph).nodes
+    return frozenset(n for n, a in base.items() if a["type"] in HUB_TYPES or n == focal_zone)
+
+
+def ego_drawing(
+    graph: nx.MultiDiGraph, center: str, radius: int = 2, hubs: frozenset[str] | None = None
+) -> Drawing:
+    """`ego` as a `Drawing` (what the site renders for every entity); two-hop paths do not
+    pass through `hubs` (default `hub_nodes(graph)`)."""
     index = _index(graph)
     neighbours, base = index.neighbours, index.nodes
-    hops = _hops(neighbours, center, radius)
+    hubs = hub_nodes(graph) if hubs is None else hubs
+    hops = _hops(neighbours, center, radius, hubs)
     if radius > 1 and len(hops) > EGO_MAX_NODES:
-        hops = _hops(neighbours, center, 1)
+        hops = _hops(neighbours, center, 1, hubs)
     rings: dict[int, list[str]] = {}
     for node, d in hops.items():
         rings.setdefault(d, []).append(node)
@@ -185,7 +243,7 @@ def ego_drawing(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Drawing
         parent: dict[str, float] = {}  # the smallest angle of a neighbour one ring inside
         for p in previous:
             for v in neighbours[p]:
-                if hops[v] == d and angle[p] < parent.get(v, math.inf):
+                if hops.get(v) == d and angle[p] < parent.get(v, math.inf):
                     parent[v] = angle[p]
         ring = sorted(
             rings[d], key=lambda v: (parent.get(v, 0.0), base[v]["type"], base[v]["label"], v)
@@ -197,7 +255,10 @@ def ego_drawing(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Drawing
             x, y = round(r * math.cos(a), 1), round(r * math.sin(a), 1)
             placed.append((node, dict(base[node], x=x, y=y)))
         previous = ring
-    edges = _edges_among(graph, [node for node, _attrs in placed])
+    edges = [
+        (s, o, k, dict(attrs, label=edge_label(k, attrs["label"])))
+        for s, o, k, attrs in _edges_among(graph, [node for node, _attrs in placed])
+    ]
     return Drawing(placed, edges, {"radius": max(rings)})
 
 
@@ -252,13 +313,16 @@ def chain_map(
     status: dict[str, SegmentStatus] | None = None,
 ) -> nx.MultiDiGraph:
     """Segments left (upstream) to right (downstream), their actors stacked below, the chain
-    and what concerns it above. Segment nodes carry `level` (missing | weak | covered)."""
-    col, row = 240.0, 46.0
+    above; projects, programs and events concerning the chain collapsed into one count node
+    per type (`collapsed` names it on each item; the page expands it on click). Segment nodes
+    carry `level` (missing | weak | covered)."""
+    col, row = 200.0, 72.0
     segs = segments_of(graph, data, chain)
     status = status or {}
-    view = nx.MultiDiGraph(bands=[])
+    view = nx.MultiDiGraph(bands=[], groups=[])
     width = col * max(len(segs) - 1, 0)
-    _add(view, graph, chain, width / 2, -300.0)
+    top_x = min(width / 2, col * 1.5)  # over the upstream end, where a zoomed-in map opens
+    _add(view, graph, chain, top_x, -230.0, role="chain")
     placed: set[str] = {chain}
     for i, seg in enumerate(segs):
         st = status.get(seg) or default_status(graph, seg)
@@ -269,11 +333,20 @@ def chain_map(
             i * col,
             0.0,
             level=st.level,
+            role="segment",
             extra=[f"状态: {LEVELS.get(st.level, st.level)} (园区内 {st.local_actors} 家)"],
         )
         placed.add(seg)
         for j, actor in enumerate(a for a in actors_in(graph, seg) if a not in placed):
-            _add(view, graph, actor, i * col, 90.0 + j * row, muted=not graph.nodes[actor]["local"])
+            _add(
+                view,
+                graph,
+                actor,
+                i * col,
+                95.0 + j * row,
+                muted=not graph.nodes[actor]["local"],
+                role="actor",
+            )
             placed.add(actor)
     unassigned = sorted(
         (
@@ -286,18 +359,49 @@ def chain_map(
         key=lambda a: (not graph.nodes[a]["local"], graph.nodes[a]["label"], a),
     )
     for j, actor in enumerate(dict.fromkeys(unassigned)):
-        _add(view, graph, actor, -col, 90.0 + j * row, muted=not graph.nodes[actor]["local"])
+        _add(
+            view,
+            graph,
+            actor,
+            -col,
+            95.0 + j * row,
+            muted=not graph.nodes[actor]["local"],
+            role="actor",
+        )
         placed.add(actor)
     items = [v for v in concerning(graph, chain, segs) if v not in placed]
-    per_row = max(len(segs), 5)
-    for j, item in enumerate(items):
-        r, c = divmod(j, per_row)
-        in_row = min(per_row, len(items) - r * per_row)
-        x = width / 2 + (c - (in_row - 1) / 2) * col
-        _add(view, graph, item, x, -170.0 - r * 70.0 - (c % 2) * 25.0)
-    view.nodes[chain]["y"] = -170.0 - (math.ceil(len(items) / per_row) + 0.5) * 70.0
+    by_type: dict[str, list[str]] = {}
+    for item in items:
+        by_type.setdefault(graph.nodes[item]["type"], []).append(item)
+    groups = []
+    for g_i, (node_type, members) in enumerate(
+        sorted(by_type.items(), key=lambda kv: COLLAPSED_TYPES.index(kv[0]))
+    ):
+        gx = top_x + (g_i - (len(by_type) - 1) / 2) * col * 1.2
+        key = f"group-{node_type}"
+        groups.append(
+            {
+                "key": key,
+                "type": node_type,
+                "label": f"{type_name(node_type)} ({len(members)})",
+                "x": round(gx, 1),
+                "y": -120.0,
+                "members": [_index(graph).nodes[m]["key"] for m in members],
+            }
+        )
+        for j, item in enumerate(members):
+            r, c = divmod(j, 4)
+            x = gx + (c - 1.5) * 150.0
+            _add(view, graph, item, x, -330.0 - r * 60.0 - g_i * 0.0, collapsed=key)
+    view.graph["groups"] = groups
     depth = max((view.nodes[v]["y"] for v in view), default=0.0)
     _copy_edges(view, graph)
+    # An actor drawn under one of the chain's segments needs no line to the chain as well.
+    in_segment = {s for s, o, k in view.edges(keys=True) if k == "operatesInSegment" and o in segs}
+    view.remove_edges_from(
+        [(s, chain, "inChain") for s in in_segment if view.has_edge(s, chain, "inChain")]
+        + [(s, chain, "inScheme") for s in segs if view.has_edge(s, chain, "inScheme")]
+    )
     for a, b in zip(segs, segs[1:], strict=False):
         view.add_edge(a, b, key="next", label="", predicate="next")
     stages: dict[str, list[int]] = {}
@@ -316,3 +420,31 @@ def chain_map(
     view.graph["unassigned"] = bool(unassigned)
     view.graph["unassigned_x"] = -col
     return view
+
+
+def evidence_details(data: SiteData, view: nx.MultiDiGraph) -> dict[str, dict]:
+    """For each enterprise or organization of a view: up to EVIDENCE_PER_NODE quotes with the
+    article page (scrolled to the quote), title and date, and how many quotes there are."""
+    out: dict[str, dict] = {}
+    for node, attrs in view.nodes(data=True):
+        if attrs["type"] not in ("Enterprise", "Organization") or node not in data.graph:
+            continue
+        evs = data.evidence.get(node, [])
+        quotes = []
+        for ev in evs[:EVIDENCE_PER_NODE]:
+            src = data.sources.get(ev.source)
+            quotes.append(
+                {
+                    "quote": ev.quote,
+                    "title": src.title if src else ev.source,
+                    "date": src.date if src else "",
+                    "href": (
+                        f"articles/{src.key}.html"
+                        + (f"#q={ev.start}-{ev.start + len(ev.quote)}" if ev.start >= 0 else "")
+                        if src
+                        else ""
+                    ),
+                }
+            )
+        out[attrs["key"]] = {"quotes": quotes, "total": len(evs)}
+    return out

@@ -20,8 +20,10 @@ from chainkg.cli.serve import (
     open_target,
 )
 from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
-from chainkg.gaps import WEAK_THRESHOLD, analyse
+from chainkg.gaps import WEAK_THRESHOLD, analyse, resolve_chain
 from chainkg.lists import seven_lists
+from chainkg.project import local_name
+from chainkg.queries import run_query
 from chainkg.store import DEFAULT_GRAPH_FILE
 
 FORMATS = ("table", "csv", "json", "xlsx", "md")
@@ -54,11 +56,20 @@ def _rich(frame: pd.DataFrame, title: str) -> None:
     out.print(table)
 
 
-def _write_xlsx(sheets: dict[str, pd.DataFrame], output: Path) -> None:
-    with pd.ExcelWriter(output, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+def _write_xlsx(content: bytes, output: Path) -> None:
+    """An office-ready workbook (see chainkg_viz.office), by temp file and rename."""
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_bytes(content)
+    tmp.replace(output)
     typer.echo(f"wrote {output}", err=True)
+
+
+def chain_label(store: Any, chain: str) -> str:
+    """The Chinese label of the named chain (its id if it has none)."""
+    iri = resolve_chain(store, chain)
+    query = f'SELECT ?l WHERE {{ <{iri}> rdfs:label ?l FILTER(LANG(?l) = "zh") }} LIMIT 1'
+    rows = run_query(store, query).records()
+    return rows[0]["l"] if rows else local_name(iri)
 
 
 def _json(data: Any) -> str:
@@ -100,7 +111,10 @@ def gaps_command(
         _emit(text, output)
     elif fmt == "xlsx":
         assert output is not None
-        _write_xlsx({"gaps": gaps_frame(gaps), "chains": summaries_frame(summaries)}, output)
+        from chainkg_viz.analysis import analyse as site_analysis
+        from chainkg_viz.office import gap_workbook
+
+        _write_xlsx(gap_workbook(site_analysis(store, data)), output)
     else:
         _rich(summaries_frame(summaries), "产业链概况 (chains)")
         columns = ["chain", "order", "segment", "stage", "level_zh", "local_enterprises"]
@@ -126,7 +140,8 @@ def lists_command(
 ) -> None:
     """The seven lists (七清单) of a chain; an empty list is shown as a data gap."""
     _check(fmt, output)
-    lists = seven_lists(open_target(graph, endpoint, user, auth, default_graph), chain)
+    store = open_target(graph, endpoint, user, auth, default_graph)
+    lists = seven_lists(store, chain)
     frame = lists_frame(lists)
     if fmt == "json":
         _emit(_json({k: [i.to_dict() for i in v] for k, v in lists.items()}), output)
@@ -136,6 +151,8 @@ def lists_command(
         _emit(markdown_table(frame), output)
     elif fmt == "xlsx":
         assert output is not None
-        _write_xlsx({key: frame[frame["list"] == key] for key in lists}, output)
+        from chainkg_viz.office import lists_workbook
+
+        _write_xlsx(lists_workbook(chain_label(store, chain), lists), output)
     else:
         _rich(frame.drop(columns=["list", "list_en"]), f"七清单 (seven lists): {chain}")

@@ -7,7 +7,6 @@ the reports and the site all read `analyse()`; the functions below are its views
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from chainkg.gaps.compose import analyse
@@ -55,20 +54,6 @@ def gap_report_data(
     return analyse(store, chain, weak_threshold, top)
 
 
-def write_gap_reports(
-    store: Any,
-    out_dir: Path,
-    weak_threshold: int = WEAK_THRESHOLD,
-    data: list[ChainAnalysis] | None = None,
-) -> list[Path]:
-    """Write one report per chain, `<chain-id>.html` and `.md` (Chinese first), and an index.
-
-    Pass `data` (from `analyse`) to reuse an analysis already made."""
-    from chainkg.gap_report import write_reports
-
-    return write_reports(store, out_dir, weak_threshold, data)
-
-
 __all__ = [
     "BASIS_TEXT",
     "LEVELS",
@@ -92,5 +77,4 @@ __all__ = [
     "gap_report_data",
     "resolve_chain",
     "segment_level",
-    "write_gap_reports",
 ]

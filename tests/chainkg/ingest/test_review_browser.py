@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chainkg_viz.browser import OfflinePage, offline_page
 
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.ingest import propose, write_review
+from chainkg_viz.browser import OfflinePage, offline_page
 from tests.browser_support import needs_chromium
 from tests.helpers import CASES as HELPER_CASES
 

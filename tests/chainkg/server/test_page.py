@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chainkg_viz.browser import CHROMIUM_ARGS, chromium_path
 from playwright.sync_api import expect
 
 from chainkg.pipeline import BuildReport
 from chainkg.queries import run_query
 from chainkg.server import ChainkgServer, ServeConfig
+from chainkg_viz.browser import CHROMIUM_ARGS, chromium_path
 from tests.browser_support import needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
