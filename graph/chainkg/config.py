@@ -29,6 +29,10 @@ class DatasetConfig:
     base_iri: str
     focal_zone: str
     language: str = "zh"
+    # [registry] table: store 法定代表人 from registry exports (personal data: off unless set)
+    registry_persons: bool = False
+    # [registry.columns]: a registry export's own headings -> the standard ones
+    registry_columns: tuple[tuple[str, str], ...] = ()
 
 
 def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
@@ -84,4 +88,13 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
         raise SeedError(
             [SeedProblem(str(path), None, "base_iri", f"'{iri}' is not an IRI: {exc}", "Fix it")]
         ) from None
-    return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))
+    registry = raw.get("registry", {})
+    return DatasetConfig(
+        raw["id"],
+        raw["title"],
+        iri,
+        raw["focal_zone"],
+        raw.get("language", "zh"),
+        bool(registry.get("store_persons", False)),
+        tuple(sorted(registry.get("columns", {}).items())),
+    )

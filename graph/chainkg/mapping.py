@@ -28,7 +28,8 @@ from types import SimpleNamespace
 import pyoxigraph as ox
 
 from chainkg.config import ONTOLOGY_DIR
-from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES
+from chainkg.reference import category_id
+from chainkg.schema import EVENT_KINDS, MATCH_KINDS, PLACE_KINDS, TABLES
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, VOID
 
@@ -96,7 +97,17 @@ STATUSES = {
 }
 QUALIFIERS = {"exact": CKG.Exact, "about": CKG.About, "over": CKG.Over, "under": CKG.Under}
 FLAGS = {"implausible": CKG.Implausible, "inconsistent": CKG.Inconsistent}
-ASSERTION_MODES = {"stated": CKG.StatedInText, "curator": CKG.CuratorAssertion}
+ASSERTION_MODES = {
+    "stated": CKG.StatedInText,
+    "curator": CKG.CuratorAssertion,
+    "derived": CKG.DerivedAssertion,  # by a declared rule from a registry row (no table uses it)
+}
+SOURCE_CLASSES = {
+    "article": CKG.SourceArticle,
+    "reference": CKG.ReferenceStandard,
+    "registry": CKG.RegistryExport,
+}
+MATCHES = {k: _SKOS + f"{k}Match" for k in MATCH_KINDS}
 
 
 def predicate_iri(snake: str) -> ox.NamedNode:
@@ -135,17 +146,21 @@ def register_quads(seeds: Seeds) -> Iterator[ox.Quad]:
     ]
     for _line, row in seeds.rows("sources"):
         src = _n(f"{base}source/{row['id']}")
+        kind = row.get("kind") or "article"
         triples += [
             (dataset, _n(_DCT + "source"), src),
-            (src, a, _n(CKG.SourceArticle)),
+            (src, a, _n(SOURCE_CLASSES[kind])),
+            (src, a, _n(CKG.Source)),
             (src, _n(_DCT + "identifier"), ox.Literal(row["id"])),
             (src, _n(_DCT + "title"), ox.Literal(row["headline"], language="zh")),
             (src, label, ox.Literal(row["headline"], language="zh")),
             (src, _n(CKG.fileName), ox.Literal(row["file"])),
             (src, _n(CKG.dateBasis), ox.Literal(row["date_basis"])),
             (src, _n(_DCT + "description"), ox.Literal(row["summary_en"], language="en")),
-            (src, _n(CKG.fullText), ox.Literal(seeds.articles[row["id"]], language="zh")),
         ]
+        if kind == "article":
+            text = seeds.articles[row["id"]]
+            triples.append((src, _n(CKG.fullText), ox.Literal(text, language="zh")))
         if row["publisher"]:
             triples.append((src, _n(_DCT + "publisher"), ox.Literal(row["publisher"])))
         if row["date"]:
@@ -192,6 +207,8 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
     (str(CKG.Relation), _RDF + "predicate"),
     (str(CKG.Relation), _RDF + "object"),
 )
+
+
 def iri(value: str) -> str:
     """An IRI term in N-Quads syntax."""
     return f"<{value}>"
@@ -240,6 +257,20 @@ class RowBuilder:
         self.evidence_prefix = {
             name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
         }
+        # texts of reference and registry sources: their evidence also names the line
+        self.tabular = {
+            sid: seeds.articles[sid]
+            for sid, kind in seeds.source_kinds.items()
+            if kind != "article" and sid in seeds.articles
+        }
+
+    def line_of(self, source: str, quote: str) -> int:
+        """The line of a reference or registry file where a quote starts (1 = first)."""
+        text = self.tabular[source]
+        return text.count("\n", 0, text.find(quote)) + 1
+
+    def category(self, path: str) -> str:
+        return f"<{self.base}category/{category_id(path)}>"
 
     def entity(self, entity_id: str) -> str:
         return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
@@ -292,6 +323,10 @@ class RowBuilder:
             ]
             if note:
                 evidence.append(f"{ev} {K.curatorNote} {lit(note)}")
+            if source in self.tabular:
+                evidence.append(
+                    f"{ev} {K.row} {lit(str(self.line_of(source, quote)), datatype=INTEGER)}"
+                )
             end = f" <{self.base}graph/{source}> .\n"
             quads.append(end.join(body + evidence) + end)
             triples += evidence
@@ -322,8 +357,8 @@ def assemble_text(
     builder = RowBuilder(seeds)
     chunk = 0
     for name in TABLES:
-        if name == "sources" or name not in seeds.tables:
-            continue
+        if not TABLES[name].evidence or name not in seeds.tables:
+            continue  # sources: the register; address_rules: with the registry rows
         mapper, evidence = _MAPPERS[name], builder.with_evidence
         frame = seeds.tables[name]
         columns = [str(c) for c in frame.columns]
@@ -343,6 +378,10 @@ def assemble_text(
             yield "".join(nquads), "".join(ntriples)
             if on_rows:
                 on_rows(len(nquads))
+    chunk += 1
+    if chunk % parts == index:
+        # the reference panoramas and the registry rows (chainkg.mapping_panorama)
+        yield reference_and_registry_text(builder)
 
 
 def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
@@ -505,6 +544,47 @@ def _relation(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     return s, t + b.text(s, K.roleText, row["role"]) + b.text(s, K.dateText, row["date"])
 
 
+def _match(b: RowBuilder, row: dict[str, str], table: str, cls: str, subject: str):
+    s = b.node(table, row["id"])
+    target, cat = b.entity(row[subject]), b.category(row["category"])
+    return s, [
+        f"{target} {iri(MATCHES[row['match']])} {cat}",
+        f"{s} {A} {cls}",
+        f"{s} {K.aligned} {target}",
+        f"{s} {K.category} {cat}",
+        f"{s} {K.matchKind} {iri(MATCHES[row['match']])}",
+    ]
+
+
+def _chain_alignment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    return _match(b, row, "chain_alignments", K.ChainAlignment, "chain")
+
+
+def _segment_mapping(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    return _match(b, row, "segment_mappings", K.SegmentMapping, "segment")
+
+
+def _panorama_stage(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("panorama_stages", row["id"])
+    return s, [
+        f"{s} {A} {K.PanoramaStage}",
+        f"{s} {K.chain} {b.entity(row['chain'])}",
+        f"{s} {K.category} {b.category(row['category'])}",
+        f"{s} {K.stage} {_c(STAGES[row['stage']])}",
+        f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
+    ]
+
+
+def _panorama_link(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("panorama_links", row["id"])
+    return s, [
+        f"{s} {A} {K.PanoramaLink}",
+        f"{s} {K.chain} {b.entity(row['chain'])}",
+        f"{s} {K.supplierCategory} {b.category(row['supplier'])}",
+        f"{s} {K.customerCategory} {b.category(row['customer'])}",
+    ]
+
+
 _MAPPERS: dict[str, TextMapper] = {
     "places": _place,
     "organizations": _organization,
@@ -518,6 +598,11 @@ _MAPPERS: dict[str, TextMapper] = {
     "events": _event,
     "statistics": _statistic,
     "relations": _relation,
+    "chain_alignments": _chain_alignment,
+    "segment_mappings": _segment_mapping,
+    "panorama_stages": _panorama_stage,
+    "panorama_links": _panorama_link,
 }
-assert set(_MAPPERS) == set(TABLES) - {"sources"}, "every table needs a row mapper"
+assert set(_MAPPERS) == {n for n, t in TABLES.items() if t.evidence}, "every table needs a mapper"
 
+from chainkg.mapping_panorama import reference_and_registry_text  # noqa: E402 (uses RowBuilder)
