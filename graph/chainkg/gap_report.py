@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from chainkg.gaps import (
     gap_report_data,
 )
 from chainkg.lists import EMPTY_NOTE, LISTS, ListItem, seven_lists_of_all_chains
+from chainkg.panorama import panorama_markdown, panorama_status
 
 SEP = "、"
 TOP_CANDIDATES = 5
@@ -272,11 +274,16 @@ def write_reports(
         data = gap_report_data(store, weak_threshold)
     all_lists = seven_lists_of_all_chains(store)
     no_lists: dict[str, list] = {key: [] for key in LISTS}
+    panoramas = {p.chain_iri: p for p in panorama_status(store)}  # hook: chainkg.panorama
     for summary, gaps in data:
         lists = all_lists.get(summary.iri, no_lists)
+        panorama = panoramas.get(summary.iri)
+        markdown = render_markdown(summary, gaps, lists)
+        if panorama:
+            markdown += panorama_markdown(panorama)
         for suffix, text in (
             (".html", render_html(summary, gaps, lists)),
-            (".md", render_markdown(summary, gaps, lists)),
+            (".md", markdown),
         ):
             path = out_dir / f"{summary.id}{suffix}"
             path.write_text(text, encoding="utf-8")
@@ -291,7 +298,12 @@ def write_reports(
         "# 产业链缺链弱链报告 (gap reports)\n\n" + markdown_table(summaries_frame(summaries)),
         encoding="utf-8",
     )
-    return [*written, index_html, index_md]
+    panorama_json = out_dir / "panorama.json"
+    panorama_json.write_text(
+        json.dumps([p.to_dict() for p in panoramas.values()], ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    return [*written, index_html, index_md, panorama_json]
 
 
 __all__ = ["BASIS_TEXT", "gaps_frame", "lists_frame", "summaries_frame", "write_reports"]

@@ -258,11 +258,7 @@ class RowBuilder:
             name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
         }
         # texts of reference and registry sources: their evidence also names the line
-        self.tabular = {
-            sid: seeds.articles[sid]
-            for sid, kind in seeds.source_kinds.items()
-            if kind != "article" and sid in seeds.articles
-        }
+        self.tabular = seeds.files
 
     def line_of(self, source: str, quote: str) -> int:
         """The line of a reference or registry file where a quote starts (1 = first)."""

@@ -36,10 +36,17 @@ class Seeds:
     root: Path
     config: DatasetConfig
     tables: dict[str, pd.DataFrame]
-    articles: dict[str, str]  # source id -> text quotes are checked against (any kind)
+    articles: dict[str, str]  # source id -> article text
     table_of: dict[str, str] = field(default_factory=dict)  # entity id -> table name
     source_kinds: dict[str, str] = field(default_factory=dict)  # source id -> kind
     registry: dict[str, RegistryFile] = field(default_factory=dict)  # source id -> rows
+    # source id -> text of a reference or registry file (its quotes are checked against it)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def source_text(self, source: str) -> str | None:
+        """The text a quote from this source is checked against (article or file)."""
+        text = self.articles.get(source)
+        return text if text is not None else self.files.get(source)
 
     def rows(self, table: str) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, row) pairs of a table, in file order."""
@@ -113,7 +120,9 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
     table_of = _index_ids(root, tables, problems)
     for name, frame in tables.items():
         _check_cells(root / f"{name}.csv", TABLES[name], frame, table_of, problems)
-    articles, kinds, registry = _read_sources(root, config, tables.get("sources"), problems)
+    texts, kinds, registry = _read_sources(root, config, tables.get("sources"), problems)
+    articles = {k: v for k, v in texts.items() if kinds[k] == "article"}
+    files = {k: v for k, v in texts.items() if kinds[k] != "article"}
     if registry and "enterprises" in tables:
         records = [(sid, rec) for sid, parsed in sorted(registry.items()) for rec in parsed.records]
         enterprises = tables["enterprises"].to_dict("records")
@@ -134,7 +143,7 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         )
     if problems:
         raise SeedError(problems)
-    return Seeds(root, config, tables, articles, table_of, kinds, registry)
+    return Seeds(root, config, tables, articles, table_of, kinds, registry, files)
 
 
 def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
