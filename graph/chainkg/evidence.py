@@ -17,6 +17,7 @@ def check_evidence(seeds: Seeds) -> int:
     """Raise SeedError for every unknown source or quote not found; return quotes checked."""
     problems: list[SeedProblem] = []
     checked = 0
+    kinds = seeds.source_kinds
     for name, table in TABLES.items():
         if not table.evidence or name not in seeds.tables:
             continue
@@ -49,7 +50,7 @@ def check_evidence(seeds: Seeds) -> int:
                             path,
                             line,
                             "quote",
-                            f"'{quote}' is not in {seeds.source_kinds.get(source, 'article')} '{source}'",
+                            f"'{quote}' is not in {kinds.get(source, 'article')} '{source}'",
                             "Copy the quote character for character from the article "
                             f"({seeds.config.id}: seeds/articles/); check punctuation "
                             "(',' vs '，') and spaces",

@@ -68,6 +68,7 @@ from chainkg.cli import build as _build  # noqa: E402,F401
 from chainkg.cli import export as _export  # noqa: E402,F401
 from chainkg.cli import gaps as _gaps  # noqa: E402,F401
 from chainkg.cli import query as _query  # noqa: E402,F401
+from chainkg.cli import registry as _registry  # noqa: E402,F401
 from chainkg.cli import serve as _serve  # noqa: E402,F401
 from chainkg.cli import synth as _synth  # noqa: E402,F401
 from chainkg.cli import viz as _viz  # noqa: E402,F401
