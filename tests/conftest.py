@@ -35,4 +35,3 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(DEFAULT_SEEDS, target)
     return target
-

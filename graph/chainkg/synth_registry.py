@@ -21,7 +21,7 @@ from pathlib import Path
 
 from stdnum.cn import uscc
 
-from chainkg.reference import GBT_FILE, SEI_FILE, load_reference
+from chainkg.reference import SEI_FILE, load_reference
 from chainkg.registry import HEADINGS
 from chainkg.write import atomic_write
 
