@@ -238,13 +238,13 @@ def test_every_firm_placed_with_reason_and_provenance(built) -> None:
             2,
         ),
         # 丁: partial code without a key product in its scope: in the park, in no category
-        (ding, "east-park"): ("address-rule", "注册地址含“示例高新区东园”(地址规则 rule-east-park)", 3),
+        (ding, "east-park"): ("address-rule", "注册地址含“示例高新区东园”(地址规则 rule-east-park)", 3),  # noqa: E501
         # 戊: industry given by name, wholly in the vehicle category; in the zone
         (wu, "demo-zone"): ("address-rule", "注册地址含“示例高新区”(地址规则 rule-zone)", 4),
         (wu, vehicles): ("industry-code", "国标行业 3612 整体属于该类", 4),
         # 己: outside the zone; placed by a key product under another code
         (ji, storage): ("key-product", "经营范围含重点产品“新能源汽车用燃料电池”", 5),
-        (ji, "battery"): ("chain-alignment", "经营范围含重点产品“新能源汽车用燃料电池”;该类属于本链全景图", 5),
+        (ji, "battery"): ("chain-alignment", "经营范围含重点产品“新能源汽车用燃料电池”;该类属于本链全景图", 5),  # noqa: E501
     }  # fmt: skip
     # 乙集团 (row 6): matched by name, address outside every rule, 门类-level code: no placement
     facts = run_query(
