@@ -374,10 +374,11 @@ def assemble_text(
             yield "".join(nquads), "".join(ntriples)
             if on_rows:
                 on_rows(len(nquads))
-    chunk += 1
-    if chunk % parts == index:
-        # the reference panoramas and the registry rows (chainkg.mapping_panorama)
-        yield reference_and_registry_text(builder)
+    # the reference panoramas, the registry rows and the GB/T codes (chainkg.mapping_panorama)
+    for produce in reference_and_registry_chunks(builder):
+        chunk += 1
+        if chunk % parts == index:
+            yield produce()
 
 
 def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
@@ -601,4 +602,4 @@ _MAPPERS: dict[str, TextMapper] = {
 }
 assert set(_MAPPERS) == {n for n, t in TABLES.items() if t.evidence}, "every table needs a mapper"
 
-from chainkg.mapping_panorama import reference_and_registry_text  # noqa: E402 (uses RowBuilder)
+from chainkg.mapping_panorama import reference_and_registry_chunks  # noqa: E402 (uses RowBuilder)

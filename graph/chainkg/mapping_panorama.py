@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -69,9 +70,12 @@ class _Out:
         return "".join(self.quads), "".join(self.triples)
 
 
-def reference_and_registry_text(b: RowBuilder) -> tuple[str, str]:
-    """The N-Quads and N-Triples text of the panoramas and of every registry row."""
-    out = _Out(b)
+def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[str, str]]]:
+    """Producers of the (N-Quads, N-Triples) text of the panoramas, of the registry rows
+    (CHUNK_ROWS rows each) and of the GB/T codes used; called lazily, so that a streaming
+    worker only maps the chunks that are its own."""
+    from chainkg.mapping import CHUNK_ROWS
+
     seeds = b.seeds
     reference_sources = {
         seeds.tables["sources"].loc[i, "file"]: sid
@@ -79,20 +83,36 @@ def reference_and_registry_text(b: RowBuilder) -> tuple[str, str]:
         if seeds.source_kinds.get(sid) == "reference"
     }
     reference = load_reference()
-    codes_used: set[str] = set()
-    sei = reference_sources.get(SEI_FILE)
-    if sei:
-        _panoramas(out, reference, sei, codes_used)
     records = [(sid, rec) for sid, f in sorted(seeds.registry.items()) for rec in f.records]
+    sei, gbt = reference_sources.get(SEI_FILE), reference_sources.get(GBT_FILE)
+    codes_used = {rec.industry_code for _sid, rec in records}
+    if sei:
+        codes_used |= {link.code for c in reference.categories.values() for link in c.codes}
+
+    def produce(write: Callable[[_Out], None]) -> Callable[[], tuple[str, str]]:
+        def run() -> tuple[str, str]:
+            out = _Out(b)
+            write(out)
+            return out.text()
+
+        return run
+
+    if sei:
+        yield produce(lambda out: _panoramas(out, reference, sei))
     if records:
-        _registry(out, reference, records, codes_used)
-    gbt = reference_sources.get(GBT_FILE)
+        context = _RegistryContext(b, records)
+        for start in range(0, len(records), CHUNK_ROWS):
+            part = records[start : start + CHUNK_ROWS]
+            yield produce(
+                lambda out, part=part, first=start == 0: _registry(
+                    out, reference, part, context, first
+                )
+            )
     if gbt:
-        _industry_codes(out, reference, gbt, codes_used)
-    return out.text()
+        yield produce(lambda out: _industry_codes(out, reference, gbt, codes_used))
 
 
-def _panoramas(out: _Out, reference: Reference, source: str, codes_used: set[str]) -> None:
+def _panoramas(out: _Out, reference: Reference, source: str) -> None:
     from chainkg.mapping import _SKOS as SKOS
     from chainkg.mapping import ALT, IDENTIFIER, INTEGER, LABEL, PREF, A, K, iri, lit
 
@@ -127,7 +147,6 @@ def _panoramas(out: _Out, reference: Reference, source: str, codes_used: set[str
         ev_prefix = f"<{b.base}evidence/category.{category.id}."
         body += out.evidence(source, s, f"{ev_prefix}0>", category.line, stated)
         for link in category.codes:
-            codes_used.add(link.code)
             code = f"<{b.base}industry-code/{link.code}>"
             p = K.partialIndustryCode if link.partial else K.industryCode
             body.append(f"{s} {p} {code}")
@@ -173,11 +192,34 @@ def _yuan_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+class _RegistryContext:
+    """What every registry chunk needs, computed once: rules, matches, alignments."""
+
+    def __init__(self, b: RowBuilder, records: list[tuple[str, RegistryRecord]]):
+        seeds = b.seeds
+        self.rules = [
+            AddressRule(
+                r["id"],
+                r["place"],
+                tuple(split_multi(r["keywords"])),
+                int(r["priority"] or 0),
+                r["note"],
+            )
+            for _line, r in seeds.rows("address_rules")
+        ]
+        enterprises = [row for _line, row in seeds.rows("enterprises")]
+        self.matches = match_records(records, enterprises)[0]  # conflicts refused at load
+        self.located = {row["id"] for row in enterprises if row["located_in"]}
+        self.aligned = _aligned(seeds, "chain_alignments", "chain")
+        self.mapped = _aligned(seeds, "segment_mappings", "segment")
+
+
 def _registry(
     out: _Out,
     reference: Reference,
     records: list[tuple[str, RegistryRecord]],
-    codes_used: set[str],
+    context: _RegistryContext,
+    with_rules: bool,
 ) -> None:
     from chainkg.mapping import (
         _ENTERPRISE_TYPES,
@@ -192,18 +234,9 @@ def _registry(
     )
 
     b = out.b
-    seeds = b.seeds
-    rules = [
-        AddressRule(
-            r["id"],
-            r["place"],
-            tuple(split_multi(r["keywords"])),
-            int(r["priority"] or 0),
-            r["note"],
-        )
-        for _line, r in seeds.rows("address_rules")
-    ]
-    for rule in rules:
+    rules, matches, located = context.rules, context.matches, context.located
+    aligned, mapped = context.aligned, context.mapped
+    for rule in rules if with_rules else ():
         s = f"<{b.base}address-rule/{rule.id}>"
         body = [
             f"{s} {A} {K.AddressRule}",
@@ -214,16 +247,10 @@ def _registry(
         end = f" <{b.base}graph/register> .\n"
         out.quads.append(end.join(body) + end)
         out.triples.append(" .\n".join(body) + " .\n")
-    enterprises = [row for _line, row in seeds.rows("enterprises")]
-    matches, _problems = match_records(records, enterprises)  # conflicts refused at load
-    located = {row["id"] for row in enterprises if row["located_in"]}
-    aligned = _aligned(seeds, "chain_alignments", "chain")
-    mapped = _aligned(seeds, "segment_mappings", "segment")
     derived = b.modes["derived"]
     stated = b.modes["stated"]
-    store_persons = seeds.config.registry_persons
+    store_persons = b.seeds.config.registry_persons
     for source, rec in records:
-        codes_used.add(rec.industry_code)
         entity_id = matches.get((source, rec.row))
         s = (
             b.entity(entity_id)
