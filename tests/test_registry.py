@@ -368,3 +368,24 @@ def test_registry_only_dataset_builds_with_reports_panoramas_and_profiles(tmp_pa
     assert {"名称 name", "统一社会信用代码 credit code", "来源 sources"} <= {
         r["field"] for r in profile
     }
+
+
+def test_unknown_category_and_missing_reference_row_are_named(tmp_path: Path) -> None:
+    from chainkg.evidence import check_evidence
+    from chainkg.tables import load_seeds
+
+    seeds = _dataset(tmp_path)
+    path = seeds / "chain_alignments.csv"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("储能装置制造,close", "储能装置,close", 1), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_seeds(seeds)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(path), 2, "category")
+    assert "is not a category of the reference file" in problem.message
+    path.write_text(good.replace("储能装置制造,curator", "储能装置制造X,curator"), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        check_evidence(load_seeds(seeds))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field) == (2, "quote")
+    assert "is not in reference 'sei-2018'" in problem.message
