@@ -22,14 +22,15 @@ from pathlib import Path
 from stdnum.cn import uscc
 
 from chainkg.reference import SEI_FILE, load_reference
-from chainkg.registry import HEADINGS
+from chainkg.registry import HEADINGS, resolve_industry
 from chainkg.write import atomic_write
 
+PROVINCE = "示范省"
 ZONE = "示范高新区"
 CITY = "示范市"
 PARKS = {"park-east": "东园", "park-west": "西园"}  # id -> address keyword
 OUTSIDE = ("长河区", "青山县", "南湖区")
-ROADS = ("创新路", "科技大道", "工业路", "高新路", "栗雨路", "新元路")
+ROADS = ("创新路", "科技大道", "工业路", "高新路", "学府路", "新元路")
 WORDS = "华宏鑫瑞达恒泰安盛昌锐博科源创联电力驰晶隆兴德嘉远鼎通卓航"
 SUFFIXES = ("科技有限公司", "电子有限公司", "新材料有限公司", "动力有限公司", "装备股份有限公司")
 STATUSES = ("存续", "在业", "存续", "在业", "注销", "吊销")
@@ -48,8 +49,9 @@ class SynthRegistry:
 
 
 def credit_code(rng: random.Random) -> str:
-    """A credit code with a valid check digit (registration authority 9, type 1, Hunan)."""
-    body = "91" + "4302" + f"{rng.randrange(100):02d}" + "".join(rng.choices(_CHARSET, k=9))
+    """A credit code with a valid check digit (registration authority 9, type 1; a made-up
+    region code)."""
+    body = "91" + "9900" + f"{rng.randrange(100):02d}" + "".join(rng.choices(_CHARSET, k=9))
     return body + uscc.calc_check_digit(body)
 
 
@@ -77,16 +79,20 @@ def _rows(n: int, seed: int, bad_rows: bool) -> tuple[list[list[str]], dict[int,
         industry = rng.choice(sei_codes) if rng.random() < 0.7 else rng.choice(other_codes)
         entry = reference.codes[industry]
         letter = reference.code_ancestry(industry)[-1]
-        industry_text = rng.choice((f"{letter}{industry}", industry, entry.name))
+        # a class name only where it names one class (some names recur in other branches)
+        unique = resolve_industry(entry.name, reference) == industry
+        industry_text = rng.choice(
+            (f"{letter}{industry}", industry, entry.name if unique else industry)
+        )
         place = rng.random()
         road, number = rng.choice(ROADS), rng.randrange(1, 999)
         if place < 0.45:
             park = rng.choice(sorted(PARKS.values()))
-            address = f"湖南省{CITY}{ZONE}{park}{road}{number}号"
+            address = f"{PROVINCE}{CITY}{ZONE}{park}{road}{number}号"
         elif place < 0.7:
-            address = f"湖南省{CITY}{ZONE}{road}{number}号"
+            address = f"{PROVINCE}{CITY}{ZONE}{road}{number}号"
         else:
-            address = f"湖南省{CITY}{rng.choice(OUTSIDE)}{road}{number}号"
+            address = f"{PROVINCE}{CITY}{rng.choice(OUTSIDE)}{road}{number}号"
         amount = rng.choice((50, 100, 300, 500, 1000, 1088, 2000, 5000, 12000))
         capital = rng.choice(
             (
