@@ -389,3 +389,20 @@ def test_unknown_category_and_missing_reference_row_are_named(tmp_path: Path) ->
     (problem,) = info.value.problems
     assert (problem.line, problem.field) == (2, "quote")
     assert "is not in reference 'sei-2018'" in problem.message
+
+
+def test_previous_graph_stays_when_a_registry_conflict_fails_the_build(imported, tmp_path) -> None:
+    seeds, export = imported
+    import_enterprises(export, seeds, source_id="reg-2024")
+    out = tmp_path / "out"
+    build(seeds, out)
+    before = (out / "graph.nq").read_bytes()
+    path = seeds / "enterprises.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[1]["credit_code"] = "91430200MA4L1JA007"  # now the kept row 2 (甲公司) conflicts
+    write_csv(path, [*rows[0].keys(), "credit_code"], [{"credit_code": "", **r} for r in rows])
+    with pytest.raises(SeedError) as info:
+        build(seeds, out)
+    (problem,) = info.value.problems
+    assert problem.file == str(seeds / "registry" / "export.csv") and problem.line == 2
+    assert (out / "graph.nq").read_bytes() == before
