@@ -50,6 +50,10 @@ class DatasetConfig:
     base_iri: str
     focal_zone: str
     language: str = "zh"
+    # [registry] table: store 法定代表人 from registry exports (personal data: off unless set)
+    registry_persons: bool = False
+    # [registry.columns]: a registry export's own headings -> the standard ones
+    registry_columns: tuple[tuple[str, str], ...] = ()
 
 
 def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
@@ -79,4 +83,13 @@ def load_config(seeds_dir: Path, base_iri: str | None = None) -> DatasetConfig:
         ox.NamedNode(iri + "x")  # every IRI of the graph starts with it
     except ValueError as exc:
         raise SeedError.at(path, f"'{iri}' is not an IRI: {exc}", "Fix it", "base_iri") from None
-    return DatasetConfig(raw["id"], raw["title"], iri, raw["focal_zone"], raw.get("language", "zh"))
+    registry = raw.get("registry", {})
+    return DatasetConfig(
+        raw["id"],
+        raw["title"],
+        iri,
+        raw["focal_zone"],
+        raw.get("language", "zh"),
+        bool(registry.get("store_persons", False)),
+        tuple(sorted(registry.get("columns", {}).items())),
+    )

@@ -17,6 +17,7 @@ def check_evidence(seeds: Seeds) -> int:
     """Raise SeedError for every unknown source or quote not found; return quotes checked."""
     problems: list[SeedProblem] = []
     checked = 0
+    kinds = seeds.source_kinds
     for name, table in TABLES.items():
         if not table.evidence or name not in seeds.tables:
             continue
@@ -26,7 +27,7 @@ def check_evidence(seeds: Seeds) -> int:
         cells = zip(frame["source"].tolist(), frame["quote"].tolist(), strict=True)
         for line, (sources, quotes) in enumerate(cells, FIRST_DATA_LINE):
             for source, quote in zip(split_multi(sources), split_multi(quotes), strict=False):
-                text = seeds.articles.get(source)
+                text = seeds.source_text(source)
                 if text is None:
                     problems.append(
                         SeedProblem(
@@ -34,7 +35,7 @@ def check_evidence(seeds: Seeds) -> int:
                             line,
                             "source",
                             f"unknown source '{source}'",
-                            f"Use an id from sources.csv: {', '.join(sorted(seeds.articles))}",
+                            f"Use an id from sources.csv: {', '.join(sorted(seeds.source_kinds))}",
                         )
                     )
                 elif not quote:
@@ -49,7 +50,7 @@ def check_evidence(seeds: Seeds) -> int:
                             path,
                             line,
                             "quote",
-                            f"'{quote}' is not in article '{source}'",
+                            f"'{quote}' is not in {kinds.get(source, 'article')} '{source}'",
                             "Copy the quote character for character from the article "
                             f"({seeds.config.id}: seeds/articles/); check punctuation "
                             "(',' vs '，') and spaces",

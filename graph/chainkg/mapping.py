@@ -23,23 +23,41 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pyoxigraph as ox
 
 from chainkg.config import ONTOLOGY_DIR, package_resource
+from chainkg.ntriples import (  # noqa: E402 - the text terms the mappers write
+    _DCT,
+    _ENTERPRISE_TYPES,
+    _RDF,
+    _RDFS,
+    _SKOS,
+    _XSD,
+    ALT,
+    CHUNK_ROWS,
+    DECIMAL,
+    DESCRIPTION,
+    GYEAR,
+    IDENTIFIER,
+    INTEGER,
+    LABEL,
+    PREF,
+    A,
+    K,
+    Line,
+    _c,
+    _types,
+    iri,
+    lit,
+)
 from chainkg.presence import BUILDING, PRODUCING, SIGNED, places_in_zone, zone_presence
-from chainkg.schema import EVENT_KINDS, PLACE_KINDS, TABLES, relation_property
+from chainkg.reference import category_id
+from chainkg.schema import EVENT_KINDS, MATCH_KINDS, PLACE_KINDS, TABLES, relation_property
 from chainkg.tables import Seeds, split_multi
-from chainkg.vocab import CKG, CKG_IRI, ONTOLOGY_IRI, ORG, PREFIXES, QB, SCHEMA, VOID
+from chainkg.vocab import CKG, ONTOLOGY_IRI, ORG, QB, SCHEMA, VOID
 
-_RDF = PREFIXES["rdf"]
-_RDFS = PREFIXES["rdfs"]
-_SKOS = PREFIXES["skos"]
-_DCT = PREFIXES["dct"]
-_XSD = PREFIXES["xsd"]
 ONTOLOGY_FILE = ONTOLOGY_DIR / "chainkg.ttl"
-CHUNK_ROWS = 20_000  # rows per text chunk (and per unit of work of the streaming workers)
 
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
@@ -97,7 +115,17 @@ STATUSES = {
 }
 QUALIFIERS = {"exact": CKG.Exact, "about": CKG.About, "over": CKG.Over, "under": CKG.Under}
 FLAGS = {"implausible": CKG.Implausible, "inconsistent": CKG.Inconsistent}
-ASSERTION_MODES = {"stated": CKG.StatedInText, "curator": CKG.CuratorAssertion}
+ASSERTION_MODES = {
+    "stated": CKG.StatedInText,
+    "curator": CKG.CuratorAssertion,
+    "derived": CKG.DerivedAssertion,  # by a declared rule from a registry row (no table uses it)
+}
+SOURCE_CLASSES = {
+    "article": CKG.SourceArticle,
+    "reference": CKG.ReferenceStandard,
+    "registry": CKG.RegistryExport,
+}
+MATCHES = {k: _SKOS + f"{k}Match" for k in MATCH_KINDS}
 
 
 def predicate_iri(snake: str) -> ox.NamedNode:
@@ -136,17 +164,21 @@ def register_quads(seeds: Seeds) -> Iterator[ox.Quad]:
     ]
     for _line, row in seeds.rows("sources"):
         src = _n(f"{base}source/{row['id']}")
+        kind = row.get("kind") or "article"
         triples += [
             (dataset, _n(_DCT + "source"), src),
-            (src, a, _n(CKG.SourceArticle)),
+            (src, a, _n(SOURCE_CLASSES[kind])),
+            (src, a, _n(CKG.Source)),
             (src, _n(_DCT + "identifier"), ox.Literal(row["id"])),
             (src, _n(_DCT + "title"), ox.Literal(row["headline"], language="zh")),
             (src, label, ox.Literal(row["headline"], language="zh")),
             (src, _n(CKG.fileName), ox.Literal(row["file"])),
             (src, _n(CKG.dateBasis), ox.Literal(row["date_basis"])),
             (src, _n(_DCT + "description"), ox.Literal(row["summary_en"], language="en")),
-            (src, _n(CKG.fullText), ox.Literal(seeds.articles[row["id"]], language="zh")),
         ]
+        if kind == "article":
+            text = seeds.articles[row["id"]]
+            triples.append((src, _n(CKG.fullText), ox.Literal(text, language="zh")))
         if row["publisher"]:
             triples.append((src, _n(_DCT + "publisher"), ox.Literal(row["publisher"])))
         if row["date"]:
@@ -195,42 +227,6 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
 )
 
 
-def iri(value: str) -> str:
-    """An IRI term in N-Quads syntax."""
-    return f"<{value}>"
-
-
-def lit(value: str, language: str | None = None, datatype: str | None = None) -> str:
-    """A literal term in N-Quads syntax (xsd:string literals are written plain)."""
-    # chained str.replace is C-speed; str.translate with a dict is ~10x slower on CJK text
-    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    text = f'"{text}"'
-    if language:
-        return f"{text}@{language}"
-    if datatype:
-        return f"{text}^^<{datatype}>"
-    return text
-
-
-A = iri(_RDF + "type")
-LABEL, PREF, ALT = iri(_RDFS + "label"), iri(_SKOS + "prefLabel"), iri(_SKOS + "altLabel")
-DESCRIPTION = iri(_DCT + "description")
-IDENTIFIER = iri(_DCT + "identifier")
-INTEGER, DECIMAL, GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
-Line = str  # "subject predicate object" in N-Triples syntax, without the final " ."
-
-
-@functools.cache
-def _c(term: object) -> str:
-    """An rdflib/ox term (or IRI string) as N-Triples text, computed once per term."""
-    return iri(str(term))
-
-
-# Every ckg term as N-Triples text, looked up as a plain attribute: `CKG.x` on the
-# DefinedNamespace costs a __getattr__ call (~1 µs) per use, i.e. seconds per million rows.
-K = SimpleNamespace(**{name: f"<{CKG_IRI}{name}>" for name in CKG.__annotations__})
-
-
 class RowBuilder:
     """Mints IRI and literal text for rows, and wraps a row's triples with its evidence."""
 
@@ -245,11 +241,21 @@ class RowBuilder:
         }
         self.zone_places = places_in_zone(seeds)
         self.zone = f"<{self.base}{self.kind[seeds.config.focal_zone]}/{seeds.config.focal_zone}>"
+        # texts of reference and registry sources: their evidence also names the line
+        self.tabular = seeds.files
 
     def in_zone(self, s: str, place: str) -> list[Line]:
         """`ckg:zoneStage ckg:PresentProducing` when the row's own place is in the focal zone
         (other presences are derived in `presence_text`)."""
         return [f"{s} {K.zoneStage} {K.PresentProducing}"] if place in self.zone_places else []
+
+    def line_of(self, source: str, quote: str) -> int:
+        """The line of a reference or registry file where a quote starts (1 = first)."""
+        text = self.tabular[source]
+        return text.count("\n", 0, text.find(quote)) + 1
+
+    def category(self, path: str) -> str:
+        return f"<{self.base}category/{category_id(path)}>"
 
     def entity(self, entity_id: str) -> str:
         return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
@@ -302,6 +308,10 @@ class RowBuilder:
             ]
             if note:
                 evidence.append(f"{ev} {K.curatorNote} {lit(note)}")
+            if source in self.tabular:
+                evidence.append(
+                    f"{ev} {K.row} {lit(str(self.line_of(source, quote)), datatype=INTEGER)}"
+                )
             end = f" <{self.base}graph/{source}> .\n"
             quads.append(end.join(body + evidence) + end)
             triples += evidence
@@ -332,8 +342,8 @@ def assemble_text(
     builder = RowBuilder(seeds)
     chunk = 0
     for name in TABLES:
-        if name == "sources" or name not in seeds.tables:
-            continue
+        if not TABLES[name].evidence or name not in seeds.tables:
+            continue  # sources: the register; address_rules: with the registry rows
         mapper, evidence = _MAPPERS[name], builder.with_evidence
         frame = seeds.tables[name]
         columns = [str(c) for c in frame.columns]
@@ -356,15 +366,16 @@ def assemble_text(
     chunk += 1
     if chunk % parts == index:
         yield presence_text(seeds, builder)
+    # the reference panoramas, the registry rows and the GB/T codes (chainkg.mapping_panorama)
+    for produce in reference_and_registry_chunks(builder):
+        chunk += 1
+        if chunk % parts == index:
+            yield produce()
 
 
 def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
     """The graph's quads as N-Quads text chunks (same order, no dedupe)."""
     return (nquads for nquads, _ntriples in assemble_text(seeds, on_rows))
-
-
-def _types(s: str, *classes: str) -> list[Line]:
-    return [f"{s} {A} {c}" for c in classes]
 
 
 def _place(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
@@ -379,9 +390,6 @@ def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     t = _types(s, K.Organization) + (_types(s, cls) if cls != K.Organization else [])
     t += b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
     return s, t + b.in_zone(s, row["located_in"])
-
-
-_ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
 
 
 def _enterprise(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
@@ -587,6 +595,47 @@ def presence_text(seeds: Seeds, builder: RowBuilder) -> tuple[str, str]:
     return "".join(nquads), "".join(ntriples)
 
 
+def _match(b: RowBuilder, row: dict[str, str], table: str, cls: str, subject: str):
+    s = b.node(table, row["id"])
+    target, cat = b.entity(row[subject]), b.category(row["category"])
+    return s, [
+        f"{target} {iri(MATCHES[row['match']])} {cat}",
+        f"{s} {A} {cls}",
+        f"{s} {K.aligned} {target}",
+        f"{s} {K.category} {cat}",
+        f"{s} {K.matchKind} {iri(MATCHES[row['match']])}",
+    ]
+
+
+def _chain_alignment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    return _match(b, row, "chain_alignments", K.ChainAlignment, "chain")
+
+
+def _segment_mapping(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    return _match(b, row, "segment_mappings", K.SegmentMapping, "segment")
+
+
+def _panorama_stage(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("panorama_stages", row["id"])
+    return s, [
+        f"{s} {A} {K.PanoramaStage}",
+        f"{s} {K.chain} {b.entity(row['chain'])}",
+        f"{s} {K.category} {b.category(row['category'])}",
+        f"{s} {K.stage} {_c(STAGES[row['stage']])}",
+        f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
+    ]
+
+
+def _panorama_link(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
+    s = b.node("panorama_links", row["id"])
+    return s, [
+        f"{s} {A} {K.PanoramaLink}",
+        f"{s} {K.chain} {b.entity(row['chain'])}",
+        f"{s} {K.supplierCategory} {b.category(row['supplier'])}",
+        f"{s} {K.customerCategory} {b.category(row['customer'])}",
+    ]
+
+
 _MAPPERS: dict[str, TextMapper] = {
     "places": _place,
     "organizations": _organization,
@@ -603,5 +652,12 @@ _MAPPERS: dict[str, TextMapper] = {
     "sites": _site,
     "people": _person,
     "posts": _post,
+    "chain_alignments": _chain_alignment,
+    "segment_mappings": _segment_mapping,
+    "panorama_stages": _panorama_stage,
+    "panorama_links": _panorama_link,
 }
-assert set(_MAPPERS) == set(TABLES) - {"sources"}, "every table needs a row mapper"
+assert set(_MAPPERS) == {n for n, t in TABLES.items() if t.evidence}, "every table needs a mapper"
+
+
+from chainkg.mapping_panorama import reference_and_registry_chunks  # noqa: E402

@@ -58,16 +58,20 @@ LARGE_ENTERPRISES = 20_000  # more rows than this in enterprises.csv: the stream
 
 
 def is_large(seeds_dir: Path | str) -> bool:
-    """Whether enterprises.csv has more than LARGE_ENTERPRISES data rows (counted in bytes)."""
-    path = Path(seeds_dir) / "enterprises.csv"
-    if not path.is_file():
-        return False
+    """Whether enterprises.csv and the registry exports (seeds/registry/*.csv) have more than
+    LARGE_ENTERPRISES data rows together (counted in bytes)."""
+    root = Path(seeds_dir)
+    paths = [root / "enterprises.csv", *sorted((root / "registry").glob("*.csv"))]
     lines = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 22):
-            lines += chunk.count(b"\n")
-            if lines > LARGE_ENTERPRISES + 1:
-                return True
+    for path in paths:
+        if not path.is_file():
+            continue
+        lines -= 1  # the heading line
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 22):
+                lines += chunk.count(b"\n")
+                if lines > LARGE_ENTERPRISES:
+                    return True
     return False
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["id", "text", "int", "number", "enum", "ref", "refs", "list"]
+ColumnType = Literal["id", "text", "int", "number", "enum", "ref", "refs", "list", "category"]
 
 MULTI_SEPARATOR = "|"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -146,6 +146,8 @@ EVENT_KINDS = (
     "training",
     "milestone",
 )
+SOURCE_KINDS = ("article", "reference", "registry")
+MATCH_KINDS = ("exact", "close", "broad", "narrow")  # skos:exactMatch, closeMatch, ...
 VALUE_QUALIFIERS = ("exact", "about", "over", "under")
 STAT_FLAGS = ("implausible", "inconsistent")
 RELATION_PREDICATES = (
@@ -192,6 +194,27 @@ def _ref(name: str, targets: tuple[str, ...], required: bool = False, doc: str =
     return Column(name, "ref", required=required, targets=targets, doc=doc)
 
 
+def _category(name: str, required: bool = False, doc: str = "") -> Column:
+    return Column(
+        name,
+        "category",
+        required=required,
+        doc=doc
+        or "a category path of the reference file sei2018_to_gbt4754.csv, "
+        "e.g. `新能源汽车产业 > 新能源汽车整车制造` (one, two or three levels)",
+    )
+
+
+def _match() -> Column:
+    return Column(
+        "match",
+        "enum",
+        required=True,
+        allowed=MATCH_KINDS,
+        doc="skos:exactMatch, closeMatch, broadMatch (the category is broader) or narrowMatch",
+    )
+
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -207,8 +230,18 @@ TABLES: dict[str, Table] = {
                 Column("date_basis", "enum", required=True, allowed=("printed", "inferred")),
                 Column("date_evidence", doc="what the date rests on"),
                 Column("summary_en", required=True),
+                Column(
+                    "kind",
+                    "enum",
+                    allowed=SOURCE_KINDS,
+                    doc="article (default; file in articles/), reference (a file of the "
+                    "reference/ classifications) or registry (an enterprise-registry export, "
+                    "file relative to the seeds folder, added by `chainkg import enterprises`)",
+                ),
             ),
-            doc="The evidence corpus register: one row per article.",
+            doc="The evidence register: one row per article, reference standard or registry "
+            "export. Quotes from a reference or registry file are checked like article quotes "
+            "(verbatim in the file) and their evidence also names the file's line.",
             evidence=False,
         ),
         Table(
@@ -244,6 +277,11 @@ TABLES: dict[str, Table] = {
                     "listed_on",
                     doc="a listed company (上市公司): the board as printed, or 上市公司 when the "
                     "source names no board; the row's quotes must say so",
+                ),
+                Column(
+                    "credit_code",
+                    doc="统一社会信用代码 where known; registry rows with this code are matched "
+                    "to this enterprise",
                 ),
             ),
             doc="Enterprises, local or not; presence in the focal zone follows from located_in, "
@@ -417,6 +455,84 @@ TABLES: dict[str, Table] = {
                 Column("date", doc="date as printed"),
             ),
             doc="Dated roles of people (党工委书记 of the zone in 2019, 链长 of a chain).",
+            required_file=False,
+        ),
+        # Panoramas (全景图): how the data set's chains and segments sit in the reference
+        # classification of strategic emerging industries (reference/, see chainkg.reference).
+        Table(
+            "chain_alignments",
+            "chain-alignment",
+            (
+                Column("id", "id", required=True),
+                _ref("chain", ("chains",), required=True),
+                _category("category", required=True),
+                _match(),
+            ),
+            doc="A chain aligned to a reference category (its panorama is that category's "
+            "subtree); usually a curator's assertion quoting the category path from the "
+            "reference file.",
+            required_file=False,
+        ),
+        Table(
+            "segment_mappings",
+            "segment-mapping",
+            (
+                Column("id", "id", required=True),
+                _ref("segment", ("segments",), required=True),
+                _category("category", required=True),
+                _match(),
+            ),
+            doc="An article-named segment placed on a reference category of its chain's panorama.",
+            required_file=False,
+        ),
+        Table(
+            "panorama_stages",
+            "panorama-stage",
+            (
+                Column("id", "id", required=True),
+                _ref("chain", ("chains",), required=True),
+                _category("category", required=True),
+                Column("stage", "enum", required=True, allowed=SEGMENT_STAGES),
+                Column("order", "int", required=True, doc="1 = most upstream"),
+            ),
+            doc="The stage of a reference category in a chain's panorama: the standards give "
+            "none, so this is a curator's judgement (assertion = curator, with a note).",
+            required_file=False,
+        ),
+        Table(
+            "panorama_links",
+            "panorama-link",
+            (
+                Column("id", "id", required=True),
+                _ref("chain", ("chains",), required=True),
+                _category("supplier", required=True, doc="the supplying category"),
+                _category("customer", required=True, doc="the category it supplies"),
+            ),
+            doc="A supply link between two reference categories of a chain's panorama "
+            "(a curator's judgement: the standards give none).",
+            required_file=False,
+        ),
+        Table(
+            "address_rules",
+            "address-rule",
+            (
+                Column("id", "id", required=True),
+                _ref("place", ("places",), required=True, doc="the zone or park"),
+                Column(
+                    "keywords",
+                    "list",
+                    required=True,
+                    doc="address keywords, `|`-separated; a registry address containing one "
+                    "of them is placed in `place`",
+                ),
+                Column(
+                    "priority", "int", doc="higher first (default 0): list parks above their zone"
+                ),
+                Column("note", required=True, doc="what the rule rests on"),
+            ),
+            doc="How registry addresses are placed in the focal zone and its parks; the rule "
+            "is the evidence of each placement it makes.",
+            evidence=False,
             required_file=False,
         ),
     )

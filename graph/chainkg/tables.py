@@ -19,6 +19,8 @@ import pandas as pd
 
 from chainkg.config import DatasetConfig, load_config
 from chainkg.errors import SeedError, SeedProblem
+from chainkg.reference import REFERENCE_DIR, load_reference
+from chainkg.registry import RegistryFile, RegistryReadError, match_records, read_registry
 from chainkg.schema import ID_PATTERN, MEMBER_ROLES, MULTI_SEPARATOR, TABLES, Column, Table
 
 ARTICLES_DIR = "articles"
@@ -36,6 +38,15 @@ class Seeds:
     tables: dict[str, pd.DataFrame]
     articles: dict[str, str]  # source id -> article text
     table_of: dict[str, str] = field(default_factory=dict)  # entity id -> table name
+    source_kinds: dict[str, str] = field(default_factory=dict)  # source id -> kind
+    registry: dict[str, RegistryFile] = field(default_factory=dict)  # source id -> rows
+    # source id -> text of a reference or registry file (its quotes are checked against it)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def source_text(self, source: str) -> str | None:
+        """The text a quote from this source is checked against (article or file)."""
+        text = self.articles.get(source)
+        return text if text is not None else self.files.get(source)
 
     def rows(self, table: str) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, row) pairs of a table, in file order."""
@@ -109,7 +120,17 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
     table_of = _index_ids(root, tables, problems)
     for name, frame in tables.items():
         _check_cells(root / f"{name}.csv", TABLES[name], frame, table_of, problems)
-    articles = _read_articles(root, tables.get("sources"), problems)
+    texts, kinds, registry = _read_sources(root, config, tables.get("sources"), problems)
+    articles = {k: v for k, v in texts.items() if kinds[k] == "article"}
+    files = {k: v for k, v in texts.items() if kinds[k] != "article"}
+    if registry and "enterprises" in tables:
+        records = [(sid, rec) for sid, parsed in sorted(registry.items()) for rec in parsed.records]
+        enterprises = tables["enterprises"].to_dict("records")
+        for problem in match_records(records, enterprises)[1]:
+            file = str(registry[problem.file].path)
+            problems.append(
+                SeedProblem(file, problem.line, problem.field, problem.message, problem.hint)
+            )
     if config.focal_zone not in table_of:
         problems.append(
             SeedProblem(
@@ -122,7 +143,7 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         )
     if problems:
         raise SeedError(problems)
-    return Seeds(root, config, tables, articles, table_of)
+    return Seeds(root, config, tables, articles, table_of, kinds, registry, files)
 
 
 def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
@@ -330,6 +351,8 @@ def _suspect_rows(table: Table, frame: pd.DataFrame, table_of: dict[str, str]) -
             ok = pd.Series(found, index=cells.index, dtype=bool)
             if col.type == "refs":
                 ok = ok.groupby(level=0).all()
+        elif col.type == "category":
+            ok = values.isin(list(load_reference().categories))
         elif col.name == "declared_parts":
             ok = pd.Series(False, index=frame.index)
         else:
@@ -379,6 +402,12 @@ def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str
                     f"'{ref}' is in {target}.csv",
                     f"This column takes ids from {', '.join(t + '.csv' for t in col.targets)}",
                 )
+    if col.type == "category" and value not in load_reference().categories:
+        return (
+            f"'{value}' is not a category of the reference file",
+            "Copy a path from reference/sei2018_to_gbt4754.csv (column sei_path, or its first "
+            "one or two levels), parts joined by ' > '",
+        )
     if col.name == "declared_parts":
         for part in split_multi(value):
             role, _, count = part.partition(":")
@@ -390,29 +419,45 @@ def _check_value(col: Column, value: str, table_of: dict[str, str]) -> tuple[str
     return None
 
 
-def _read_articles(
-    root: Path, sources: pd.DataFrame | None, problems: list[SeedProblem]
-) -> dict[str, str]:
+def _read_sources(
+    root: Path, config: DatasetConfig, sources: pd.DataFrame | None, problems: list[SeedProblem]
+) -> tuple[dict[str, str], dict[str, str], dict[str, RegistryFile]]:
+    """Each source's text (what its quotes are checked against), kind, and registry rows."""
     articles: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    registry: dict[str, RegistryFile] = {}
     if sources is None:
-        return articles
+        return articles, kinds, registry
     path = root / "sources.csv"
+    folders = {"article": root / ARTICLES_DIR, "reference": REFERENCE_DIR, "registry": root}
     for i, record in enumerate(sources.to_dict("records")):
         line = i + FIRST_DATA_LINE
-        article = root / ARTICLES_DIR / record["file"]
+        kind = record.get("kind") or "article"
+        kinds[record["id"]] = kind
         if not record["file"]:
             continue
+        article = folders[kind] / record["file"]
         if not article.is_file():
             problems.append(
                 SeedProblem(
                     str(path),
                     line,
                     "file",
-                    f"article '{article}' not found",
-                    f"Put the article in {root / ARTICLES_DIR} or correct the file name",
+                    f"{kind} file '{article}' not found",
+                    f"Put the file in {folders[kind]} or correct the file name",
                 )
             )
             continue
+        if kind == "registry":
+            try:
+                parsed = read_registry(
+                    article, load_reference(), None, dict(config.registry_columns)
+                )
+            except RegistryReadError as exc:
+                problems.extend(exc.problems)
+                continue
+            problems.extend(parsed.problems)
+            registry[record["id"]] = parsed
         try:
             articles[record["id"]] = article.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -422,7 +467,7 @@ def _read_articles(
                     None,
                     None,
                     f"is not UTF-8 (byte {exc.start})",
-                    "Re-save the article as UTF-8",
+                    "Re-save the file as UTF-8",
                 )
             )
-    return articles
+    return articles, kinds, registry

@@ -187,6 +187,51 @@ class CKG(DefinedNamespace):
     year: URIRef
     zoneStage: URIRef
 
+    # Sources of other kinds, panoramas and registry exports
+    AddressRule: URIRef
+    ChainAlignment: URIRef
+    DerivedAssertion: URIRef
+    IndustryCode: URIRef
+    Panorama: URIRef
+    PanoramaLink: URIRef
+    PanoramaStage: URIRef
+    Placement: URIRef
+    ReferenceCategory: URIRef
+    ReferenceStandard: URIRef
+    RegistryExport: URIRef
+    SegmentMapping: URIRef
+    Source: URIRef
+    addressKeyword: URIRef
+    aligned: URIRef
+    basis: URIRef
+    businessScope: URIRef
+    capitalCurrency: URIRef
+    capitalText: URIRef
+    category: URIRef
+    categoryPath: URIRef
+    chain: URIRef
+    creditCode: URIRef
+    customerCategory: URIRef
+    foundedOn: URIRef
+    inCategory: URIRef
+    industryCode: URIRef
+    industryText: URIRef
+    keyProduct: URIRef
+    legalRepresentative: URIRef
+    level: URIRef
+    matchKind: URIRef
+    partialIndustryCode: URIRef
+    placedEntity: URIRef
+    placedIn: URIRef
+    reason: URIRef
+    registeredAddress: URIRef
+    registeredCapital: URIRef
+    registeredCapitalYuan: URIRef
+    registrationStatus: URIRef
+    row: URIRef
+    rule: URIRef
+    supplierCategory: URIRef
+
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

@@ -23,6 +23,7 @@ from chainkg.gaps import (
     segment_level,
 )
 from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
+from chainkg.panorama import ChainPanorama, panorama_markdown, panorama_status
 
 # The status words and colours of segment levels (`chainkg.gaps.Level` owns them): one legend
 # for maps, tables and reports, the most urgent first.
@@ -50,6 +51,7 @@ __all__ = [
     "WEAK_THRESHOLD",
     "analyse",
     "from_report_data",
+    "panorama_markdown",
     "segment_level",
 ]
 
@@ -61,6 +63,7 @@ class ChainReport:
     summary: ChainSummary
     gaps: list[SegmentGap]
     lists: dict[str, list[ListItem]]
+    panorama: ChainPanorama | None = None  # the reference panorama and the zone's status
 
     @property
     def id(self) -> str:
@@ -101,6 +104,9 @@ class Analysis:
 
     chains: list[ChainReport] = field(default_factory=list)
 
+    def panoramas(self) -> list[ChainPanorama]:
+        return [c.panorama for c in self.chains if c.panorama]
+
     def by_iri(self) -> dict[str, ChainReport]:
         return {c.iri: c for c in self.chains}
 
@@ -116,11 +122,17 @@ class Analysis:
 def from_report_data(
     data: list[tuple[ChainSummary, list[SegmentGap]]],
     lists: dict[str, dict[str, list[ListItem]]],
+    panoramas: list[ChainPanorama] = (),
 ) -> Analysis:
-    """An `Analysis` from `gap_report_data` output and the seven lists by chain IRI."""
+    """An `Analysis` from `gap_report_data` output, the seven lists by chain IRI and the
+    panoramas of the chains aligned to the reference."""
     empty: dict[str, list[ListItem]] = {key: [] for key in LISTS}
+    by_chain = {p.chain_iri: p for p in panoramas}
     return Analysis(
-        [ChainReport(summary, gaps, lists.get(summary.iri, empty)) for summary, gaps in data]
+        [
+            ChainReport(summary, gaps, lists.get(summary.iri, empty), by_chain.get(summary.iri))
+            for summary, gaps in data
+        ]
     )
 
 
@@ -130,7 +142,7 @@ def analyse(
     """The analysis of every chain in `store` (`data`: a `gap_report_data` result to reuse)."""
     if data is None:
         data = gap_report_data(store, WEAK_THRESHOLD)
-    return from_report_data(data, seven_lists_of_all_chains(store))
+    return from_report_data(data, seven_lists_of_all_chains(store), panorama_status(store))
 
 
 def quotes_text(evidence: list[Evidence]) -> str:

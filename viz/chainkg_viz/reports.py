@@ -8,6 +8,7 @@ article, scrolled to the quote, when `links` knows them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from chainkg_viz.analysis import (
     ChainReport,
     Evidence,
     more_text,
+    panorama_markdown,
     quotes_text,
 )
 from chainkg_viz.data import local_name, slug
@@ -287,7 +289,10 @@ def report_markdown(report: ChainReport) -> str:
         for i in items:
             extra = SEP.join(x for x in (i.kind, i.detail, "区内" if i.local else "") if x)
             out.append(f"- {i.label}({extra}) {quotes_text(i.evidence)}")
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if report.panorama:
+        text += panorama_markdown(report.panorama)
+    return text
 
 
 def index_markdown(analysis: Analysis) -> str:
@@ -318,6 +323,8 @@ def report_pages(analysis: Analysis, links: Links, site_title: str) -> dict[str,
         pages[f"gaps/{report.id}.md"] = report_markdown(report)
     pages["gaps/index.html"] = index_html(analysis, links, site_title)
     pages["gaps/index.md"] = index_markdown(analysis)
+    panoramas = [p.to_dict() for p in analysis.panoramas()]
+    pages["gaps/panorama.json"] = json.dumps(panoramas, ensure_ascii=False, indent=1) + "\n"
     return pages
 
 

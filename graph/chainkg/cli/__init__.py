@@ -13,6 +13,7 @@ from chainkg.cli import export as _export  # noqa: F401
 from chainkg.cli import gaps as _gaps  # noqa: F401
 from chainkg.cli import ingest as _ingest  # noqa: F401
 from chainkg.cli import query as _query  # noqa: F401
+from chainkg.cli import registry as _registry  # noqa: F401
 from chainkg.cli import serve as _serve  # noqa: F401
 from chainkg.cli import synth as _synth  # noqa: F401
 from chainkg.cli import viz as _viz  # noqa: F401

@@ -17,9 +17,10 @@ from chainkg.server import ChainkgServer, ServeConfig
 from chainkg.vocab import PREFIXES
 from chainkg_viz.browser import OfflinePage, offline_page
 from tests.browser_support import needs_chromium
+from tests.helpers import REPO
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-STATIC = Path(__file__).resolve().parent.parent / "graph" / "chainkg" / "static"
+STATIC = REPO / "graph" / "chainkg" / "static"
 
 
 @pytest.fixture(scope="module")

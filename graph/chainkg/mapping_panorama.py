@@ -1,0 +1,362 @@
+"""The row mapping for reference and registry sources (called by `mapping.assemble_text`).
+
+- Reference (a source of kind `reference` whose file is `sei2018_to_gbt4754.csv`): one
+  panorama per strategic emerging industry, `{base}panorama/{id}` (ckg:Panorama, a
+  skos:ConceptScheme), whose concepts are its categories `{base}category/{id}`
+  (ckg:ReferenceCategory; skos:broader up to the industry, skos:topConceptOf the scheme), each
+  with its GB/T codes (ckg:industryCode, or ckg:partialIndustryCode where the standard marks
+  the code `*`) and key products. GB/T codes are `{base}industry-code/{code}` with their
+  parents; described (label, level, broader) when `gbt4754_2017.csv` is registered too. The
+  evidence of each fact is the file's line (ckg:row), not a quote.
+- Registry (sources of kind `registry`): each good row is an enterprise, matched to an
+  existing one by credit code, then by name and aliases (`registry.match_records`), or a new
+  `{base}enterprise/uscc-{code}`; its registry fields; and placements (ckg:Placement) in the
+  focal zone and parks by the data set's address rules, in reference categories by industry
+  code and key products, and so in the chains and segments aligned to those categories. A
+  placement is a derived assertion whose evidence is the file, the row and the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from chainkg.reference import GBT_FILE, SEI_FILE, Reference, category_id, load_reference
+from chainkg.registry import (
+    AddressRule,
+    RegistryRecord,
+    categories_for,
+    match_records,
+    place_by_address,
+)
+from chainkg.tables import split_multi
+
+# `b` below is a `chainkg.mapping.RowBuilder` (not imported: mapping imports this module)
+RowBuilder = Any
+
+_PLACING_MATCHES = ("exact", "close", "narrow")  # a firm of the category is of the chain
+
+
+class _Out:
+    """Collects facts with their evidence as N-Quads and N-Triples text."""
+
+    def __init__(self, b: RowBuilder):
+        self.b = b
+        self.quads: list[str] = []
+        self.triples: list[str] = []
+
+    def fact(self, source: str, body: list[str]) -> None:
+        end = f" <{self.b.base}graph/{source}> .\n"
+        self.quads.append(end.join(body) + end)
+        self.triples.append(" .\n".join(body) + " .\n")
+
+    def evidence(
+        self, source: str, fact: str, ev: str, row: int, mode: str, extra: list[str] = ()
+    ) -> list[str]:
+        from chainkg.ntriples import INTEGER, A, K, lit
+
+        return [
+            f"{fact} {K.evidence} {ev}",
+            f"{ev} {A} {K.Evidence}",
+            f"{ev} {K.supports} {fact}",
+            f"{ev} {K.source} <{self.b.base}source/{source}>",
+            f"{ev} {K.row} {lit(str(row), datatype=INTEGER)}",
+            f"{ev} {K.assertionMode} {mode}",
+            *extra,
+        ]
+
+    def text(self) -> tuple[str, str]:
+        return "".join(self.quads), "".join(self.triples)
+
+
+def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[str, str]]]:
+    """Producers of the (N-Quads, N-Triples) text of the panoramas, of the registry rows
+    (CHUNK_ROWS rows each) and of the GB/T codes used; called lazily, so that a streaming
+    worker only maps the chunks that are its own."""
+    from chainkg.ntriples import CHUNK_ROWS
+
+    seeds = b.seeds
+    reference_sources = {
+        seeds.tables["sources"].loc[i, "file"]: sid
+        for i, sid in enumerate(seeds.tables["sources"]["id"].tolist())
+        if seeds.source_kinds.get(sid) == "reference"
+    }
+    reference = load_reference()
+    records = [(sid, rec) for sid, f in sorted(seeds.registry.items()) for rec in f.records]
+    sei, gbt = reference_sources.get(SEI_FILE), reference_sources.get(GBT_FILE)
+    codes_used = {rec.industry_code for _sid, rec in records}
+    if sei:
+        codes_used |= {link.code for c in reference.categories.values() for link in c.codes}
+
+    def produce(write: Callable[[_Out], None]) -> Callable[[], tuple[str, str]]:
+        def run() -> tuple[str, str]:
+            out = _Out(b)
+            write(out)
+            return out.text()
+
+        return run
+
+    if sei:
+        yield produce(lambda out: _panoramas(out, reference, sei))
+    if records:
+        context = _RegistryContext(b, records)
+        for start in range(0, len(records), CHUNK_ROWS):
+            part = records[start : start + CHUNK_ROWS]
+            yield produce(
+                lambda out, part=part, first=start == 0: _registry(
+                    out, reference, part, context, first
+                )
+            )
+    if gbt:
+        yield produce(lambda out: _industry_codes(out, reference, gbt, codes_used))
+
+
+def _panoramas(out: _Out, reference: Reference, source: str) -> None:
+    from chainkg.ntriples import _SKOS as SKOS
+    from chainkg.ntriples import ALT, IDENTIFIER, INTEGER, LABEL, PREF, A, K, iri, lit
+
+    b = out.b
+    stated = b.modes["stated"]
+    for category in reference.ordered():
+        s = b.category(category.path)
+        scheme = f"<{b.base}panorama/{category_id(category.industry)}>"
+        name = lit(category.name, "zh")
+        body = [
+            f"{s} {A} {K.ReferenceCategory}",
+            f"{s} {A} {iri(SKOS + 'Concept')}",
+            f"{s} {LABEL} {name}",
+            f"{s} {PREF} {name}",
+            f"{s} {IDENTIFIER} {lit(category.id)}",
+            f"{s} {K.categoryPath} {lit(category.path, 'zh')}",
+            f"{s} {K.level} {lit(str(category.level), datatype=INTEGER)}",
+            f"{s} {iri(SKOS + 'inScheme')} {scheme}",
+        ]
+        if category.level == 1:
+            body += [
+                f"{s} {iri(SKOS + 'topConceptOf')} {scheme}",
+                f"{scheme} {A} {K.Panorama}",
+                f"{scheme} {A} {iri(SKOS + 'ConceptScheme')}",
+                f"{scheme} {LABEL} {lit(category.name + ' 全景图', 'zh')}",
+                f"{scheme} {PREF} {lit(category.name + ' 全景图', 'zh')}",
+                f"{scheme} {ALT} {name}",
+                f"{scheme} {IDENTIFIER} {lit(category_id(category.industry))}",
+            ]
+        else:
+            body.append(f"{s} {iri(SKOS + 'broader')} {b.category(category.parent)}")
+        ev_prefix = f"<{b.base}evidence/category.{category.id}."
+        body += out.evidence(source, s, f"{ev_prefix}0>", category.line, stated)
+        for link in category.codes:
+            code = f"<{b.base}industry-code/{link.code}>"
+            p = K.partialIndustryCode if link.partial else K.industryCode
+            body.append(f"{s} {p} {code}")
+            body += [f"{s} {K.keyProduct} {lit(kp, 'zh')}" for kp in link.key_products]
+            ev = f"{ev_prefix}{link.line}>"
+            body += out.evidence(source, s, ev, link.line, stated)
+        out.fact(source, list(dict.fromkeys(body)))
+
+
+def _industry_codes(out: _Out, reference: Reference, source: str, used: set[str]) -> None:
+    from chainkg.ntriples import _SKOS as SKOS
+    from chainkg.ntriples import IDENTIFIER, INTEGER, LABEL, PREF, A, K, iri, lit
+
+    b = out.b
+    scheme = f"<{b.base}industry-classification/gbt4754-2017>"
+    needed = sorted({c for code in used for c in reference.code_ancestry(code)})
+    body = [
+        f"{scheme} {A} {iri(SKOS + 'ConceptScheme')}",
+        f"{scheme} {LABEL} {lit('国民经济行业分类 GB/T 4754-2017', 'zh')}",
+    ]
+    out.fact(source, body)
+    for code in needed:
+        entry = reference.codes[code]
+        s = f"<{b.base}industry-code/{code}>"
+        name = lit(entry.name, "zh")
+        body = [
+            f"{s} {A} {K.IndustryCode}",
+            f"{s} {A} {iri(SKOS + 'Concept')}",
+            f"{s} {LABEL} {name}",
+            f"{s} {PREF} {name}",
+            f"{s} {iri(SKOS + 'notation')} {lit(code)}",
+            f"{s} {IDENTIFIER} {lit(code)}",
+            f"{s} {K.level} {lit(str(entry.level), datatype=INTEGER)}",
+            f"{s} {iri(SKOS + 'inScheme')} {scheme}",
+        ]
+        if entry.parent:
+            body.append(f"{s} {iri(SKOS + 'broader')} <{b.base}industry-code/{entry.parent}>")
+        ev = f"<{b.base}evidence/industry-code.{code}>"
+        out.fact(source, body + out.evidence(source, s, ev, entry.line, b.modes["stated"]))
+
+
+def _yuan_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class _RegistryContext:
+    """What every registry chunk needs, computed once: rules, matches, alignments."""
+
+    def __init__(self, b: RowBuilder, records: list[tuple[str, RegistryRecord]]):
+        seeds = b.seeds
+        self.rules = [
+            AddressRule(
+                r["id"],
+                r["place"],
+                tuple(split_multi(r["keywords"])),
+                int(r["priority"] or 0),
+                r["note"],
+            )
+            for _line, r in seeds.rows("address_rules")
+        ]
+        enterprises = [row for _line, row in seeds.rows("enterprises")]
+        self.matches = match_records(records, enterprises)[0]  # conflicts refused at load
+        self.located = {row["id"] for row in enterprises if row["located_in"]}
+        self.aligned = _aligned(seeds, "chain_alignments", "chain")
+        self.mapped = _aligned(seeds, "segment_mappings", "segment")
+
+
+def _registry(
+    out: _Out,
+    reference: Reference,
+    records: list[tuple[str, RegistryRecord]],
+    context: _RegistryContext,
+    with_rules: bool,
+) -> None:
+    from chainkg.ntriples import (
+        _ENTERPRISE_TYPES,
+        DECIMAL,
+        IDENTIFIER,
+        LABEL,
+        PREF,
+        A,
+        K,
+        _types,
+        lit,
+    )
+
+    b = out.b
+    rules, matches, located = context.rules, context.matches, context.located
+    aligned, mapped = context.aligned, context.mapped
+    for rule in rules if with_rules else ():
+        s = f"<{b.base}address-rule/{rule.id}>"
+        body = [
+            f"{s} {A} {K.AddressRule}",
+            f"{s} {K.placedIn} {b.entity(rule.place)}",
+            f"{s} {K.curatorNote} {lit(rule.note)}",
+            *(f"{s} {K.addressKeyword} {lit(k, 'zh')}" for k in rule.keywords),
+        ]
+        end = f" <{b.base}graph/register> .\n"
+        out.quads.append(end.join(body) + end)
+        out.triples.append(" .\n".join(body) + " .\n")
+    derived = b.modes["derived"]
+    stated = b.modes["stated"]
+    store_persons = b.seeds.config.registry_persons
+    for source, rec in records:
+        entity_id = matches.get((source, rec.row))
+        s = (
+            b.entity(entity_id)
+            if entity_id
+            else f"<{b.base}enterprise/uscc-{rec.credit_code.lower()}>"
+        )
+        body: list[str] = []
+        if not entity_id:
+            name = lit(rec.name, "zh")
+            body += _types(s, *_ENTERPRISE_TYPES) + [
+                f"{s} {LABEL} {name}",
+                f"{s} {PREF} {name}",
+                f"{s} {IDENTIFIER} {lit('uscc-' + rec.credit_code.lower())}",
+            ]
+        body += [
+            f"{s} {K.creditCode} {lit(rec.credit_code)}",
+            f"{s} {K.industryCode} <{b.base}industry-code/{rec.industry_code}>",
+            f"{s} {K.industryText} {lit(rec.industry_text, 'zh')}",
+        ]
+        if rec.status:
+            body.append(f"{s} {K.registrationStatus} {lit(rec.status, 'zh')}")
+        if rec.founded:
+            body.append(f"{s} {K.foundedOn} {lit(rec.founded, datatype=_DATE)}")
+        if rec.capital:
+            body += [
+                f"{s} {K.capitalText} {lit(rec.capital.text, 'zh')}",
+                f"{s} {K.capitalCurrency} {lit(rec.capital.currency)}",
+                f"{s} {K.registeredCapital} "
+                f"{lit(_yuan_text(rec.capital.amount), datatype=DECIMAL)}",
+            ]
+            if rec.capital.yuan is not None:
+                body.append(
+                    f"{s} {K.registeredCapitalYuan} "
+                    f"{lit(_yuan_text(rec.capital.yuan), datatype=DECIMAL)}"
+                )
+        if rec.address:
+            body.append(f"{s} {K.registeredAddress} {lit(rec.address, 'zh')}")
+        if rec.scope:
+            body.append(f"{s} {K.businessScope} {lit(rec.scope, 'zh')}")
+        if store_persons and rec.legal_representative:
+            body.append(f"{s} {K.legalRepresentative} {lit(rec.legal_representative, 'zh')}")
+        ev = f"<{b.base}evidence/registry.{source}.{rec.row}>"
+        body += out.evidence(source, s, ev, rec.row, stated)
+        placements: list[tuple[str, str, str, str]] = []  # target, basis, reason, rule
+        if entity_id not in located:
+            hit = place_by_address(rec.address, rules)
+            if hit:
+                rule, keyword = hit
+                placements.append(
+                    (
+                        b.entity(rule.place),
+                        "address-rule",
+                        f"注册地址含“{keyword}”(地址规则 {rule.id})",
+                        f"<{b.base}address-rule/{rule.id}>",
+                    )
+                )
+        for placement in categories_for(rec, reference):
+            cat = placement.category
+            rule = f"<{b.base}category/{cat.id}>"
+            placements.append((b.category(cat.path), placement.basis, placement.reason, rule))
+            ancestors = {cat.path} | {" > ".join(cat.parts[:i]) for i in range(1, len(cat.parts))}
+            for chain in sorted({c for p in ancestors for c in aligned.get(p, ())}):
+                placements.append(
+                    (
+                        b.entity(chain),
+                        "chain-alignment",
+                        f"{placement.reason};该类属于本链全景图",
+                        rule,
+                    )
+                )
+            for seg in sorted({g for p in ancestors for g in mapped.get(p, ())}):
+                placements.append(
+                    (b.entity(seg), "segment-mapping", f"{placement.reason};该类对应本环节", rule)
+                )
+        seen: set[str] = set()
+        for n, (target, basis, reason, rule) in enumerate(placements, 1):
+            if target in seen:
+                continue
+            seen.add(target)
+            predicate = {
+                "address-rule": K.locatedIn,
+                "chain-alignment": K.inChain,
+                "segment-mapping": K.operatesInSegment,
+            }.get(basis, K.inCategory)
+            p = f"<{b.base}placement/{source}.{rec.row}.{n}>"
+            ev_p = f"<{b.base}evidence/placement.{source}.{rec.row}.{n}>"
+            body += [
+                f"{s} {predicate} {target}",
+                f"{p} {A} {K.Placement}",
+                f"{p} {K.placedEntity} {s}",
+                f"{p} {K.placedIn} {target}",
+                f"{p} {K.basis} {lit(basis)}",
+                f"{p} {K.reason} {lit(reason, 'zh')}",
+                f"{p} {K.rule} {rule}",
+                *out.evidence(source, p, ev_p, rec.row, derived),
+            ]
+        out.fact(source, body)
+
+
+_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def _aligned(seeds, table: str, column: str) -> dict[str, list[str]]:
+    """category path -> the chains (or segments) aligned to it so that its firms are theirs."""
+    out: dict[str, list[str]] = {}
+    for _line, row in seeds.rows(table):
+        if row["match"] in _PLACING_MATCHES:
+            out.setdefault(row["category"], []).append(row[column])
+    return out

@@ -1,0 +1,532 @@
+"""Enterprise-registry exports (工商登记 lists): read, validate and parse rows:
+`read_registry(path, ...) -> RegistryFile`.
+
+An export is a CSV (UTF-8, or GBK with `encoding`) or XLSX file whose headings are those such
+exports print (`HEADINGS`); other headings are mapped with `columns={"公司名称": "企业名称"}`.
+Each row is checked: the credit code's check digit (python-stdnum, `stdnum.cn.uscc`), the
+industry code or name against GB/T 4754-2017, the capital ("1,088(万元人民币)", "500万美元")
+and the founding date; a credit code given twice is an error on its second row. Problems name
+the file, row and field; the good rows come back parsed, the bad ones with their problems.
+
+Placement rules (also here, one place): `place_by_address` applies the data set's address
+rules; `categories_for` places a firm in reference categories by its industry code and by key
+products named in its business scope.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
+
+from chainkg.errors import SeedProblem
+from chainkg.reference import Category, Reference
+
+CREDIT_CODE, NAME, STATUS, FOUNDED = "统一社会信用代码", "企业名称", "登记状态", "成立日期"
+CAPITAL, ADDRESS, INDUSTRY, SCOPE, LEGAL_REP = (
+    "注册资本",
+    "注册地址",
+    "国标行业",
+    "经营范围",
+    "法定代表人",
+)
+HEADINGS = (CREDIT_CODE, NAME, STATUS, FOUNDED, CAPITAL, ADDRESS, INDUSTRY, SCOPE, LEGAL_REP)
+REQUIRED_HEADINGS = (CREDIT_CODE, NAME, INDUSTRY)
+FIRST_DATA_ROW = 2  # row 1 is the heading row, in CSV and XLSX alike
+
+CURRENCIES = {
+    "人民币": "CNY",
+    "元": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "港元": "HKD",
+    "港币": "HKD",
+    "日元": "JPY",
+    "英镑": "GBP",
+}
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "": Decimal(1)}
+_CAPITAL = re.compile(
+    r"^\s*(?P<number>\d[\d,]*(?:\.\d+)?)\s*[(（]?\s*(?P<mult>[万亿]?)\s*(?P<currency>"
+    + "|".join(sorted({k for k in CURRENCIES} | {"元人民币"}, key=len, reverse=True))
+    + r")?\s*[)）]?\s*$"
+)
+_DATES = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_INDUSTRY_CODE = re.compile(r"^([A-T])?\s*(\d{2,4})?$")
+
+
+@dataclass
+class Capital:
+    """Registered capital: the amount in its currency, the currency, the text as printed."""
+
+    amount: Decimal
+    currency: str  # ISO 4217
+    text: str
+
+    @property
+    def yuan(self) -> Decimal | None:
+        """The amount in yuan, when it is in yuan (no exchange rate is assumed)."""
+        return self.amount if self.currency == "CNY" else None
+
+
+@dataclass
+class RegistryRecord:
+    """One good row of an export."""
+
+    row: int
+    credit_code: str
+    name: str
+    industry_code: str  # GB/T 4754-2017 code at the level given (letter, 2, 3 or 4 digits)
+    industry_text: str
+    status: str = ""
+    founded: str = ""  # ISO date
+    capital: Capital | None = None
+    address: str = ""
+    scope: str = ""
+    legal_representative: str = ""
+
+
+@dataclass
+class RegistryFile:
+    """A parsed export: good records, problems, and every row's cells (for reject files)."""
+
+    path: Path
+    headings: list[str]
+    records: list[RegistryRecord] = field(default_factory=list)
+    problems: list[SeedProblem] = field(default_factory=list)
+    cells: dict[int, list[str]] = field(default_factory=dict)  # row -> cells as read
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.line for p in self.problems if p.line and p.line >= FIRST_DATA_ROW})
+
+
+class RegistryReadError(ValueError):
+    """The file cannot be read at all (encoding, format, missing column)."""
+
+    def __init__(self, problems: list[SeedProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def read_table(path: Path, encoding: str | None = None) -> list[list[str]]:
+    """The file's rows as lists of strings (CSV or XLSX); raises RegistryReadError."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raw = path.read_bytes()
+    if encoding is None:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            looks_gbk = _decodes(raw, "gb18030")
+            guess = "it looks GBK-encoded (common in registry exports)" if looks_gbk else ""
+            raise RegistryReadError(
+                [
+                    SeedProblem(
+                        str(path),
+                        line,
+                        None,
+                        f"is not UTF-8 (byte {exc.start}){'; ' + guess if guess else ''}",
+                        "Re-run with --encoding gbk"
+                        if looks_gbk
+                        else "Pass the file's encoding with --encoding",
+                    )
+                ]
+            ) from None
+    else:
+        try:
+            text = raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise RegistryReadError(
+                [
+                    SeedProblem(
+                        str(path),
+                        None,
+                        None,
+                        f"cannot be read as {encoding}: {exc}",
+                        "Pass the file's real encoding with --encoding (utf-8, gbk, gb18030)",
+                    )
+                ]
+            ) from None
+    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean unreadable
+        raise RegistryReadError(
+            [
+                SeedProblem(
+                    str(path), None, None, f"is not a readable XLSX file: {exc}", "Re-save it"
+                )
+            ]
+        ) from None
+    try:
+        rows = []
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+        return rows
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_registry(
+    path: Path | str,
+    reference: Reference,
+    encoding: str | None = None,
+    columns: dict[str, str] | None = None,
+) -> RegistryFile:
+    """Read and check every row; see the module docstring. Raises RegistryReadError when the
+    file as a whole is unusable (encoding, format, required column missing)."""
+    path = Path(path)
+    rows = read_table(path, encoding)
+    if not rows:
+        raise RegistryReadError(
+            [SeedProblem(str(path), None, None, "is empty", "Export the list with its headings")]
+        )
+    mapping = columns or {}
+    headings = [mapping.get(h.strip(), h.strip()) for h in rows[0]]
+    missing = [h for h in REQUIRED_HEADINGS if h not in headings]
+    if missing:
+        raise RegistryReadError(
+            [
+                SeedProblem(
+                    str(path),
+                    1,
+                    h,
+                    "required column is missing",
+                    f"Add it, or map the file's own heading to it with --column HEADING={h}; "
+                    f"headings found: {', '.join(rows[0])}",
+                )
+                for h in missing
+            ]
+        )
+    result = RegistryFile(path, headings)
+    seen: dict[str, int] = {}
+    for row_number, cells in enumerate(rows[1:], FIRST_DATA_ROW):
+        if not any(c.strip() for c in cells):
+            continue
+        result.cells[row_number] = cells
+        record = dict(zip(headings, (c.strip() for c in cells), strict=False))
+        problems: list[SeedProblem] = []
+        parsed = _parse_row(path, row_number, record, reference, problems)
+        if parsed and parsed.credit_code in seen:
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    row_number,
+                    CREDIT_CODE,
+                    f"credit code {parsed.credit_code} is also on row {seen[parsed.credit_code]}",
+                    "Keep one row per enterprise",
+                )
+            )
+        if problems:
+            result.problems += problems
+        elif parsed:
+            seen[parsed.credit_code] = row_number
+            result.records.append(parsed)
+    return result
+
+
+def _parse_row(
+    path: Path,
+    row: int,
+    cells: dict[str, str],
+    reference: Reference,
+    problems: list[SeedProblem],
+) -> RegistryRecord | None:
+    def problem(field_name: str, message: str, hint: str) -> None:
+        problems.append(SeedProblem(str(path), row, field_name, message, hint))
+
+    code = cells.get(CREDIT_CODE, "").upper().replace(" ", "")
+    if not code:
+        problem(CREDIT_CODE, "is empty", "Give the 18-character unified social credit code")
+    else:
+        try:
+            uscc.validate(code)
+        except ValidationError as exc:
+            problem(
+                CREDIT_CODE,
+                f"'{code}' is not a valid credit code ({exc.message})",
+                "Copy the code again from the registry; the last character is a check digit",
+            )
+    name = cells.get(NAME, "")
+    if not name:
+        problem(NAME, "is empty", "Give the enterprise's registered name")
+    industry_text = cells.get(INDUSTRY, "")
+    industry_code = resolve_industry(industry_text, reference)
+    if not industry_text:
+        problem(INDUSTRY, "is empty", "Give the GB/T 4754-2017 code or name")
+    elif industry_code is None:
+        problem(
+            INDUSTRY,
+            f"'{industry_text}' is not a GB/T 4754-2017 code or name",
+            "Write a code such as C3670 or 3670, or the exact name of the class",
+        )
+    founded = ""
+    if cells.get(FOUNDED):
+        founded = parse_date(cells[FOUNDED]) or ""
+        if not founded:
+            problem(FOUNDED, f"'{cells[FOUNDED]}' is not a date", "Write e.g. 2015-03-12")
+    capital = None
+    if cells.get(CAPITAL):
+        capital = parse_capital(cells[CAPITAL])
+        if capital is None:
+            problem(
+                CAPITAL,
+                f"'{cells[CAPITAL]}' is not a readable capital",
+                "Write e.g. 50(万元人民币), 1,088万元 or 500万美元",
+            )
+    if problems:
+        return None
+    return RegistryRecord(
+        row=row,
+        credit_code=code,
+        name=name,
+        industry_code=industry_code or "",
+        industry_text=industry_text,
+        status=cells.get(STATUS, ""),
+        founded=founded,
+        capital=capital,
+        address=cells.get(ADDRESS, ""),
+        scope=cells.get(SCOPE, ""),
+        legal_representative=cells.get(LEGAL_REP, ""),
+    )
+
+
+def parse_capital(text: str) -> Capital | None:
+    """'1,088(万元人民币)' -> 10880000 CNY; '500万美元' -> 5000000 USD; None if unreadable."""
+    match = _CAPITAL.match(text)
+    if not match:
+        return None
+    try:
+        number = Decimal(match["number"].replace(",", ""))
+    except InvalidOperation:
+        return None
+    word = match["currency"] or "元"
+    currency = "CNY" if word == "元人民币" else CURRENCIES[word]
+    return Capital(number * _MULTIPLIERS[match["mult"]], currency, text)
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO date from the usual printed forms, or None."""
+    for pattern in _DATES:
+        match = pattern.match(text.strip())
+        if match:
+            try:
+                return date(*(int(g) for g in match.groups())).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def resolve_industry(text: str, reference: Reference) -> str | None:
+    """The GB/T code a cell names: 'C3670', '3670', 'C', a class name, or 'code name'; in a
+    path ('制造业 > 汽车制造业') the most specific part. None if unknown or ambiguous."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = [p.strip() for p in re.split(r"\s*(?:>|/|-|—|＞)\s*", text) if p.strip()]
+    last = parts[-1] if parts else text
+    match = _INDUSTRY_CODE.match(last.split()[0]) if last.split() else None
+    if match and (match[1] or match[2]):
+        code = match[2] or match[1]
+        if code in reference.codes and (
+            not match[1] or not match[2] or reference.code_ancestry(code)[-1] == match[1]
+        ):
+            return code
+        return None
+    name = last.split()[-1]
+    codes = sorted(reference.code_by_name.get(name, []), key=len)
+    # a name repeated down one line of the tree (中类 367 and 小类 3670) is the deepest one
+    if codes and all(c in reference.code_ancestry(codes[-1]) for c in codes):
+        return codes[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class AddressRule:
+    id: str
+    place: str
+    keywords: tuple[str, ...]
+    priority: int
+    note: str
+
+
+def place_by_address(address: str, rules: list[AddressRule]) -> tuple[AddressRule, str] | None:
+    """The first rule (highest priority, then file order) with a keyword in the address, and
+    that keyword."""
+    for rule in sorted(rules, key=lambda r: -r.priority):
+        for keyword in rule.keywords:
+            if keyword and keyword in address:
+                return rule, keyword
+    return None
+
+
+@dataclass(frozen=True)
+class CategoryPlacement:
+    """A firm placed in a reference category, and why."""
+
+    category: Category
+    basis: str  # "industry-code", "industry-code+key-product" or "key-product"
+    reason: str  # in Chinese, for officers
+    reference_line: int  # line of the SEI file the rule rests on
+
+
+def categories_for(record: RegistryRecord, reference: Reference) -> list[CategoryPlacement]:
+    """The rule: a 4-digit code that the standard maps wholly to a category places the firm
+    there; a code mapped partly (*) places it only when the business scope names one of that
+    row's key products; a key product named in the scope places it even under another code."""
+    out: dict[str, CategoryPlacement] = {}
+    scope = record.scope
+    for category, link in reference.categories_of_code(record.industry_code):
+        named = next((p for p in link.key_products if p in scope), "") if scope else ""
+        if not link.partial:
+            out.setdefault(
+                category.path,
+                CategoryPlacement(
+                    category,
+                    "industry-code",
+                    f"国标行业 {record.industry_code} 整体属于该类",
+                    link.line,
+                ),
+            )
+        elif named:
+            out.setdefault(
+                category.path,
+                CategoryPlacement(
+                    category,
+                    "industry-code+key-product",
+                    f"国标行业 {record.industry_code} 部分属于该类,经营范围含重点产品“{named}”",
+                    link.line,
+                ),
+            )
+    if scope:
+        for product, category, line in _product_index(reference).found_in(scope):
+            if category.path not in out:
+                out[category.path] = CategoryPlacement(
+                    category, "key-product", f"经营范围含重点产品“{product}”", line
+                )
+    return list(out.values())
+
+
+MIN_PRODUCT_CHARS = 4  # shorter key products ("电机") match too much of a business scope
+
+
+class _ProductIndex:
+    """Key products by their first two characters, so a scope is scanned once per position
+    (a regex alternation of ~4,000 phrases was ~100x slower per row)."""
+
+    def __init__(self, reference: Reference):
+        self.by_prefix: dict[str, list[tuple[str, Category, int]]] = {}
+        for category in reference.ordered():
+            for link in category.codes:
+                for product in link.key_products:
+                    if len(product) >= MIN_PRODUCT_CHARS:
+                        entry = (product, category, link.line)
+                        self.by_prefix.setdefault(product[:2], []).append(entry)
+
+    def found_in(self, text: str) -> list[tuple[str, Category, int]]:
+        found = []
+        for i in range(len(text) - 1):
+            for entry in self.by_prefix.get(text[i : i + 2], ()):
+                if text.startswith(entry[0], i):
+                    found.append(entry)
+        return found
+
+
+_INDEXES: dict[int, _ProductIndex] = {}
+
+
+def _product_index(reference: Reference) -> _ProductIndex:
+    index = _INDEXES.get(id(reference))
+    if index is None:
+        index = _INDEXES[id(reference)] = _ProductIndex(reference)
+    return index
+
+
+def match_records(
+    records: list[tuple[str, RegistryRecord]], enterprises: list[dict[str, str]]
+) -> tuple[dict[tuple[str, int], str], list[SeedProblem]]:
+    """Registry rows matched to enterprises.csv rows: by credit code, else by name or alias.
+
+    Returns {(source, row): enterprise id} and the conflicts (a row whose code names one
+    enterprise and whose name another; two rows matched to one enterprise), which are never
+    merged. Unmatched rows become new enterprises."""
+    by_code = {e["credit_code"]: e["id"] for e in enterprises if e.get("credit_code")}
+    by_name: dict[str, str] = {}
+    for e in enterprises:
+        for name in [e["label_zh"], *(a.strip() for a in e["aliases"].split("|") if a.strip())]:
+            by_name.setdefault(name, e["id"])
+    matches: dict[tuple[str, int], str] = {}
+    problems: list[SeedProblem] = []
+    taken: dict[str, tuple[str, int]] = {}
+    for source, rec in records:
+        code_id, name_id = by_code.get(rec.credit_code), by_name.get(rec.name)
+        where = (source, rec.row)
+        if code_id and name_id and code_id != name_id:
+            problems.append(
+                SeedProblem(
+                    source,
+                    rec.row,
+                    NAME,
+                    f"credit code {rec.credit_code} is enterprise '{code_id}' but the name "
+                    f"'{rec.name}' is enterprise '{name_id}'",
+                    "Correct the credit_code or the names in enterprises.csv; rows are not "
+                    "merged on a conflict",
+                )
+            )
+            continue
+        entity = code_id or name_id
+        if entity and entity in taken:
+            other = taken[entity]
+            problems.append(
+                SeedProblem(
+                    source,
+                    rec.row,
+                    NAME,
+                    f"matches enterprise '{entity}' like row {other[1]} of {other[0]}",
+                    "Give enterprises.csv the credit code of the right one",
+                )
+            )
+            continue
+        if entity:
+            taken[entity] = where
+            matches[where] = entity
+    return matches, problems

@@ -1,0 +1,132 @@
+"""Reference data and panoramas: the reference files equal the shared copy; the seed graph has
+a panorama per strategic emerging industry, the Zhuzhou chains aligned to them, and the gap
+report shows every category with the zone's status (data tests on the seeds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chainkg.panorama import panorama_status
+from chainkg.queries import get_query, run_named_query, run_query
+from chainkg.reference import GBT_FILE, REFERENCE_DIR, SEI_FILE, SEI_INDUSTRIES, load_reference
+from tests.helpers import REPO
+
+
+def _shared_reference() -> Path:
+    """../shared/reference beside the repository (CI), or beside its worktree folder."""
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "reference").is_dir():
+            return base / "shared" / "reference"
+    raise FileNotFoundError(f"no shared/reference beside {REPO} or its parent folder")
+
+
+@pytest.mark.parametrize("name", [GBT_FILE, SEI_FILE, "README.md"])
+def test_reference_files_equal_the_shared_copy(name: str) -> None:
+    assert (REFERENCE_DIR / name).read_bytes() == (_shared_reference() / name).read_bytes()
+    assert (REPO / "reference" / name).read_bytes() == (REFERENCE_DIR / name).read_bytes()
+
+
+def test_reference_loads_every_row() -> None:
+    ref = load_reference()
+    assert len(ref.codes) == 1972
+    assert sum(len(c.codes) for c in ref.categories.values()) == 939
+    assert {c.industry for c in ref.categories.values()} == set(SEI_INDUSTRIES)
+    leaves = {c.path for c in ref.categories.values() if c.codes}
+    assert len(leaves) == 305  # the README's distinct paths (one has a trailing space twice)
+    assert max(c.level for c in ref.categories.values()) == 3
+
+
+def test_nine_panoramas_with_categories_codes_and_line_evidence(seed_store) -> None:
+    schemes = run_query(
+        seed_store,
+        "SELECT ?s ?label WHERE { ?s a ckg:Panorama ; skos:prefLabel ?label } ORDER BY ?label",
+    ).rows
+    assert sorted(label for _s, label in schemes) == sorted(f"{n} 全景图" for n in SEI_INDUSTRIES)
+    count = run_query(
+        seed_store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a ckg:ReferenceCategory }"
+    ).rows[0][0]
+    assert int(count) == len(load_reference().categories)
+    # 新能源汽车整车制造 (level 3) is wholly GB/T 3612, evidenced by its line of the file
+    line = next(
+        i
+        for i, text in enumerate((REFERENCE_DIR / SEI_FILE).read_text("utf-8").splitlines(), 1)
+        if text.startswith("新能源汽车产业 > 新能源汽车整车制造 > 新能源汽车整车制造,3612")
+    )
+    rows = run_query(
+        seed_store,
+        """SELECT ?code ?label ?row WHERE {
+             ?c ckg:categoryPath "新能源汽车产业 > 新能源汽车整车制造 > 新能源汽车整车制造"@zh ;
+                ckg:industryCode ?code ; ckg:evidence ?ev .
+             ?code rdfs:label ?label . ?ev ckg:row ?row ; ckg:source ?src .
+             ?src a ckg:ReferenceStandard }""",
+    ).rows
+    assert [(code.rsplit("/", 1)[1], label) for code, label, _row in rows] == [
+        ("3612", "新能源车整车制造")
+    ] * len(rows)
+    assert str(line) in {row for _c, _l, row in rows}
+
+
+def test_zhuzhou_nev_panorama_shows_reference_categories_and_named_segments(seed_store) -> None:
+    (nev,) = panorama_status(seed_store, "nev")
+    by_label = {c.label: c for c in nev.categories}
+    for label in (
+        "新能源汽车整车制造",
+        "新能源汽车储能装置制造",
+        "电机、发动机制造",
+        "新能源汽车零部件配件制造",
+        "新能源汽车相关设施制造",
+        "新能源汽车相关服务",
+    ):
+        assert label in by_label, label  # fmt: skip
+    assert by_label["新能源汽车储能装置制造"].segments == ["动力电池"]
+    assert by_label["电机、发动机制造"].segments == ["电机电控"]
+    assert by_label["电机、发动机制造"].stage == "上游"
+    # no registry export in the Zhuzhou seeds: absent firms are 'no data', never 'missing'
+    assert not nev.registry_covered
+    assert {c.status for c in nev.categories} == {"present", "no-data"}
+    assert by_label["新能源汽车储能装置制造"].status == "present"
+    assert by_label["供能装置制造"].status == "no-data"
+
+
+def test_leading_and_featured_chains_have_panoramas(seed_store) -> None:
+    members = run_query(
+        seed_store,
+        """SELECT DISTINCT ?chain WHERE { ?m a ckg:FrameworkMembership ; ckg:member ?chain ;
+             ckg:role ?role . FILTER(?role IN (ckg:LeadingRole, ckg:FeaturedRole)) }""",
+    ).rows
+    assert members
+    aligned = {p.chain_iri for p in panorama_status(seed_store)}
+    assert {chain for (chain,) in members} <= aligned
+    sizes = {p.chain_id: len(p.categories) for p in panorama_status(seed_store)}
+    assert sizes["new-materials"] > 100 and sizes["electronics"] > 5
+
+
+def test_gap_report_and_json_carry_the_panorama(seed_build) -> None:
+    gaps = seed_build.out_dir / "site" / "gaps"
+    markdown = (gaps / "nev.md").read_text(encoding="utf-8")
+    assert (
+        "## 参考全景图与现状" in markdown
+        and "| 　　新能源汽车储能装置制造 | 上游 1 | 有 |" in markdown
+    )
+    data = json.loads((gaps / "panorama.json").read_text(encoding="utf-8"))
+    nev = next(p for p in data if p["chain_id"] == "nev")
+    assert nev["counts"]["missing"] == 0 and nev["counts"]["present"] > 0
+    assert {"id", "path", "status", "status_text", "segments"} <= set(nev["categories"][0])
+
+
+def test_enterprise_profile_of_an_article_firm(seed_store) -> None:
+    rows = run_named_query(
+        seed_store, get_query("enterprise-profile"), {"company": "高科集团"}
+    ).records()
+    fields = {r["field"] for r in rows}
+    assert {
+        "名称 name",
+        "区内企业 in the focal zone",
+        "所在地 located in",
+        "来源 sources",
+    } <= fields
+    located = [r for r in rows if r["field"] == "所在地 located in"]
+    assert located and all(r["reason"] and r["source"] for r in located)

@@ -1,0 +1,408 @@
+"""Registry exports: row checks, import (rejects, --strict, GBK, XLSX, conflicts), placements
+in the built graph with their reasons and provenance, synthetic exports, a registry-only
+data set. Code tests on hand-made cases (tests/cases/registry/)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chainkg.cli import app
+from chainkg.errors import SeedError
+from chainkg.pipeline import build
+from chainkg.queries import get_query, run_named_query, run_query
+from chainkg.reference import load_reference
+from chainkg.registry import parse_capital, parse_date, read_registry, resolve_industry
+from chainkg.registry_import import import_enterprises
+from chainkg.store import open_store
+from chainkg.synth_registry import PLANTED_BAD, synthesize_registry, synthesize_registry_dataset
+from tests.helpers import CASES, copy_tiny, write_csv
+
+CASE = CASES / "registry"
+BASE = "https://example.org/tiny/"
+
+
+def test_capital_strings() -> None:
+    assert parse_capital("50(万元人民币)").amount == Decimal(500_000)
+    cap = parse_capital("1,088(万元人民币)")
+    assert (cap.amount, cap.currency, cap.yuan) == (Decimal(10_880_000), "CNY", cap.amount)
+    usd = parse_capital("500万美元")
+    assert (usd.amount, usd.currency, usd.yuan) == (Decimal(5_000_000), "USD", None)
+    assert parse_capital("3亿元人民币").amount == Decimal(300_000_000)
+    assert parse_capital("面议") is None and parse_capital("50万卢布") is None
+
+
+def test_dates_and_industry_codes() -> None:
+    assert parse_date("2019年5月6日") == parse_date("2019/5/6") == "2019-05-06"
+    assert parse_date("20100506") == "2010-05-06"
+    assert parse_date("2020-02-30") is None
+    ref = load_reference()
+    assert resolve_industry("C3670", ref) == resolve_industry("3670", ref) == "3670"
+    assert resolve_industry("汽车零部件及配件制造", ref) == "3670"  # 中类 367 has the same name
+    assert resolve_industry("C", ref) == "C" and resolve_industry("36", ref) == "36"
+    assert resolve_industry("A3670", ref) is None  # 3670 is not in 门类 A
+    assert resolve_industry("Z9999", ref) is None
+
+
+def _dataset(tmp_path: Path, persons: bool = False) -> Path:
+    """tiny + the reference sources, a chain alignment and address rules."""
+    seeds = copy_tiny(tmp_path)
+    rows = list(csv.DictReader((seeds / "sources.csv").open(encoding="utf-8")))
+    fields = [*rows[0].keys(), "kind"]
+    rows += [
+        {"id": "sei-2018", "file": "sei2018_to_gbt4754.csv", "headline": "战略性新兴产业分类",
+         "date_basis": "printed", "summary_en": "Reference.", "kind": "reference"},
+        {"id": "gbt-4754-2017", "file": "gbt4754_2017.csv", "headline": "GB/T 4754-2017",
+         "date_basis": "printed", "summary_en": "Reference.", "kind": "reference"},
+    ]  # fmt: skip
+    write_csv(seeds / "sources.csv", fields, [{f: r.get(f, "") for f in fields} for r in rows])
+    shutil.copy(CASE / "alignments.csv", seeds / "chain_alignments.csv")
+    shutil.copy(CASE / "address_rules.csv", seeds / "address_rules.csv")
+    if persons:
+        with (seeds / "dataset.toml").open("a", encoding="utf-8") as handle:
+            handle.write("\n[registry]\nstore_persons = true\n")
+    return seeds
+
+
+@pytest.fixture()
+def imported(tmp_path: Path) -> tuple[Path, Path]:
+    seeds = _dataset(tmp_path)
+    export = tmp_path / "export.csv"
+    shutil.copy(CASE / "export.csv", export)
+    return seeds, export
+
+
+def test_import_keeps_good_rows_and_rejects_each_bad_one(imported) -> None:
+    seeds, export = imported
+    report = import_enterprises(export, seeds, date="2024-06-30", source_id="reg-2024")
+    assert (report.imported, report.rejected) == (5, 5)
+    faults = {(p.line, p.field) for p in report.problems}
+    assert faults == {
+        (7, "统一社会信用代码"),
+        (8, "国标行业"),
+        (9, "注册资本"),
+        (10, "成立日期"),
+        (11, "统一社会信用代码"),
+    }
+    assert all(p.file == str(export) for p in report.problems)
+    rejects = list(csv.reader(report.reject_file.open(encoding="utf-8")))
+    assert rejects[0][:3] == ["row", "field", "problem"]
+    assert [r[0] for r in rejects[1:]] == ["7", "8", "9", "10", "11"]
+    assert rejects[1][3] == "91430200MA4L6BAD0A"  # the row as read, for fixing
+    kept = list(csv.DictReader((seeds / "registry" / "export.csv").open(encoding="utf-8")))
+    assert [r["企业名称"] for r in kept][:2] == ["甲公司", "丁电池有限公司"]
+    assert "法定代表人" not in kept[0]  # personal data: not stored without opt-in
+    source = next(
+        r for r in csv.DictReader((seeds / "sources.csv").open(encoding="utf-8"))
+        if r["id"] == "reg-2024"
+    )  # fmt: skip
+    assert (source["kind"], source["file"], source["date"]) == (
+        "registry",
+        "registry/export.csv",
+        "2024-06-30",
+    )
+
+
+def test_strict_imports_nothing(imported) -> None:
+    seeds, export = imported
+    before = (seeds / "sources.csv").read_bytes()
+    with pytest.raises(SeedError) as info:
+        import_enterprises(export, seeds, strict=True)
+    assert len(info.value.problems) == 5
+    assert (seeds / "sources.csv").read_bytes() == before
+    assert not (seeds / "registry").exists()
+    assert not export.with_name("export.rejects.csv").exists()
+
+
+def test_gbk_file_is_detected_and_read_with_encoding(imported, tmp_path: Path) -> None:
+    seeds, export = imported
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(export.read_text(encoding="utf-8").encode("gbk"))
+    with pytest.raises(SeedError) as info:
+        import_enterprises(gbk, seeds)
+    (problem,) = info.value.problems
+    assert problem.file == str(gbk) and "GBK" in problem.message
+    assert "--encoding gbk" in problem.hint
+    report = import_enterprises(gbk, seeds, encoding="gbk")
+    assert report.imported == 5
+
+
+def test_missing_column_and_column_mapping(imported, tmp_path: Path) -> None:
+    seeds, export = imported
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(
+        export.read_text(encoding="utf-8").replace("企业名称", "公司名称", 1), encoding="utf-8"
+    )
+    with pytest.raises(SeedError) as info:
+        import_enterprises(renamed, seeds)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field, problem.message) == (
+        1,
+        "企业名称",
+        "required column is missing",
+    )
+    assert "--column" in problem.hint
+    result = CliRunner().invoke(
+        app, ["import", "enterprises", str(renamed), "--seeds", str(seeds),
+              "--column", "公司名称=企业名称"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "imported 5 rows" in result.output
+
+
+def test_conflict_between_code_and_name_is_reported_not_merged(imported) -> None:
+    seeds, export = imported
+    path = seeds / "enterprises.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[1]["credit_code"] = "91430200MA4L1JA007"  # 乙集团 is given 甲公司's code
+    write_csv(path, [*rows[0].keys(), "credit_code"], [{"credit_code": "", **r} for r in rows])
+    report = import_enterprises(export, seeds)
+    conflict = [p for p in report.problems if p.line == 2]
+    assert conflict and "'yi'" in conflict[0].message and "'jia'" in conflict[0].message
+    assert report.imported == 4
+
+
+def test_xlsx_export(imported, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    seeds, export = imported
+    book = Workbook()
+    for row in csv.reader(export.open(encoding="utf-8")):
+        book.active.append(row)
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    report = import_enterprises(path, seeds)
+    assert (report.imported, report.rejected) == (5, 5)
+    assert (seeds / "registry" / "export.csv").is_file()
+
+
+@pytest.fixture()
+def built(imported, tmp_path: Path):
+    seeds, export = imported
+    import_enterprises(export, seeds, date="2024-06-30", source_id="reg-2024")
+    out = tmp_path / "out"
+    build(seeds, out)
+    return open_store(out / "graph.nq")
+
+
+def _placements(store) -> dict[tuple[str, str], tuple[str, str, int]]:
+    rows = run_query(
+        store,
+        """SELECT ?firm ?target ?basis ?reason ?source ?row WHERE {
+             ?p a ckg:Placement ; ckg:placedEntity ?firm ; ckg:placedIn ?target ;
+                ckg:basis ?basis ; ckg:reason ?reason ; ckg:evidence ?ev .
+             ?ev ckg:source ?source ; ckg:row ?row ; ckg:assertionMode ckg:DerivedAssertion }""",
+    ).records()
+    return {
+        (r["firm"].rsplit("/", 1)[1], r["target"].rsplit("/", 1)[1]): (
+            r["basis"],
+            r["reason"],
+            int(r["row"]),
+        )
+        for r in rows
+        if r["source"] == BASE + "source/reg-2024"
+    }
+
+
+def test_every_firm_placed_with_reason_and_provenance(built) -> None:
+    placements = _placements(built)
+    storage = (
+        "sei-"
+        + __import__("hashlib")
+        .sha1("新能源汽车产业 > 新能源汽车装置、配件制造 > 新能源汽车储能装置制造".encode())
+        .hexdigest()[:10]
+    )
+    vehicles = (
+        "sei-"
+        + __import__("hashlib")
+        .sha1("新能源汽车产业 > 新能源汽车整车制造 > 新能源汽车整车制造".encode())
+        .hexdigest()[:10]
+    )
+    ding, wu, ji = "uscc-91430200ma4l2dn00y", "uscc-91430200ma4l3wux0d", "uscc-91430100ma4l4jy00t"
+    assert placements == {
+        # 甲公司: matched by name (no new node); already in East Park; partial code + key product
+        ("jia", storage): (
+            "industry-code+key-product",
+            "国标行业 3841 部分属于该类,经营范围含重点产品“新能源汽车用能量型锂离子电池”",
+            2,
+        ),
+        ("jia", "battery"): (
+            "chain-alignment",
+            "国标行业 3841 部分属于该类,经营范围含重点产品“新能源汽车用能量型锂离子电池”;"
+            "该类属于本链全景图",
+            2,
+        ),
+        # 丁: partial code without a key product in its scope: in the park, in no category
+        (ding, "east-park"): ("address-rule", "注册地址含“示例高新区东园”(地址规则 rule-east-park)", 3),  # noqa: E501
+        # 戊: industry given by name, wholly in the vehicle category; in the zone
+        (wu, "demo-zone"): ("address-rule", "注册地址含“示例高新区”(地址规则 rule-zone)", 4),
+        (wu, vehicles): ("industry-code", "国标行业 3612 整体属于该类", 4),
+        # 己: outside the zone; placed by a key product under another code
+        (ji, storage): ("key-product", "经营范围含重点产品“新能源汽车用燃料电池”", 5),
+        (ji, "battery"): ("chain-alignment", "经营范围含重点产品“新能源汽车用燃料电池”;该类属于本链全景图", 5),  # noqa: E501
+    }  # fmt: skip
+    # 乙集团 (row 6): matched by name, address outside every rule, 门类-level code: no placement
+    facts = run_query(
+        built,
+        f"""SELECT ?code ?capital ?yuan ?currency ?founded ?status WHERE {{
+              <{BASE}enterprise/yi> ckg:creditCode ?code ; ckg:industryCode ?ic .
+              OPTIONAL {{ <{BASE}enterprise/yi> ckg:registeredCapital ?capital }}
+              <{BASE}enterprise/yi> ckg:foundedOn ?founded ; ckg:registrationStatus ?status .
+              OPTIONAL {{ <{BASE}enterprise/yi> ckg:registeredCapitalYuan ?yuan }}
+              OPTIONAL {{ <{BASE}enterprise/yi> ckg:capitalCurrency ?currency }} }}""",
+    ).records()
+    assert facts == [
+        {"code": "91110000MA4L5YJ00K", "capital": "", "yuan": "", "currency": "",
+         "founded": "2001-01-01", "status": "存续"}
+    ]  # fmt: skip
+    wu_capital = run_query(
+        built,
+        f"SELECT ?y ?t WHERE {{ <{BASE}enterprise/{wu}> ckg:registeredCapitalYuan ?y ; "
+        "ckg:capitalText ?t }",
+    ).records()
+    assert wu_capital == [{"y": "300000000", "t": "3亿元人民币"}]
+    ji_rows = run_query(
+        built,
+        f"SELECT ?c ?y WHERE {{ <{BASE}enterprise/{ji}> ckg:capitalCurrency ?c . "
+        f"OPTIONAL {{ <{BASE}enterprise/{ji}> ckg:registeredCapitalYuan ?y }} }}",
+    ).records()
+    assert ji_rows == [{"c": "USD", "y": ""}]  # no exchange rate is assumed
+    # no duplicate node for the matched firms, no person stored
+    labels = run_query(built, 'SELECT ?e WHERE { ?e rdfs:label "甲公司"@zh }').rows
+    assert labels == [[BASE + "enterprise/jia"]]
+    assert not run_query(built, "ASK { ?e ckg:legalRepresentative ?p }").boolean
+
+
+def test_gap_analysis_counts_registry_firms_and_profile_gives_reasons(built) -> None:
+    from chainkg.gaps import chain_summaries
+    from chainkg.panorama import panorama_status
+
+    (summary,) = chain_summaries(built, chain="battery")
+    assert "甲公司" in summary.local_enterprises
+    assert "己贸易有限公司" not in summary.local_enterprises  # placed in the chain, not local
+    (panorama,) = panorama_status(built, "battery")
+    assert panorama.registry_covered
+    (category,) = panorama.categories
+    assert (category.status, category.local_firms, category.firms) == ("present", 1, 2)
+    profile = run_named_query(
+        built, get_query("enterprise-profile"), {"company": "91430200MA4L3WUX0D"}
+    ).records()
+    fields = {(r["field"], r["value"]): (r["reason"], r["source"]) for r in profile}
+    assert fields[("统一社会信用代码 credit code", "91430200MA4L3WUX0D")] == ("", "")
+    assert fields[("注册资本(元) capital in yuan", "300000000")] == ("", "")
+    assert fields[("区内企业 in the focal zone", "是 yes")] == ("", "")
+    reason, source = fields[("所在园区 zone and park", "示例高新区")]
+    assert reason == "注册地址含“示例高新区”(地址规则 rule-zone)"
+    assert "第4行" in source
+    assert ("国标行业 industry code", "3612 新能源车整车制造") in fields
+
+
+def test_persons_stored_only_with_opt_in(tmp_path: Path) -> None:
+    seeds = _dataset(tmp_path, persons=True)
+    export = tmp_path / "export.csv"
+    shutil.copy(CASE / "export.csv", export)
+    import_enterprises(export, seeds, source_id="reg")
+    out = tmp_path / "out"
+    build(seeds, out)
+    store = open_store(out / "graph.nq")
+    names = run_query(store, "SELECT ?p WHERE { ?e ckg:legalRepresentative ?p } ORDER BY ?p")
+    assert [r[0] for r in names.rows] == sorted(["赵一", "钱二", "孙三", "李四", "周五"])
+
+
+def test_synthetic_export_is_deterministic_and_its_planted_rows_are_rejected(
+    tmp_path: Path,
+) -> None:
+    a = synthesize_registry(400, tmp_path / "a.csv", seed=3, bad_rows=True)
+    b = synthesize_registry(400, tmp_path / "b.csv", seed=3, bad_rows=True)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert sorted(a.bad.values()) == sorted(PLANTED_BAD) and a.bad == b.bad
+    parsed = read_registry(tmp_path / "a.csv", load_reference())
+    assert parsed.bad_rows == sorted(a.bad)
+    assert len(parsed.records) == 400 - len(PLANTED_BAD)
+    gbk = synthesize_registry(50, tmp_path / "g.csv", seed=3, encoding="gbk")
+    assert gbk.path.read_bytes().decode("gbk").startswith("统一社会信用代码")
+    xlsx = synthesize_registry(50, tmp_path / "x.xlsx", seed=3)
+    assert len(read_registry(xlsx.path, load_reference()).records) == 50
+
+
+def test_registry_only_dataset_builds_with_reports_panoramas_and_profiles(tmp_path: Path) -> None:
+    export = synthesize_registry(300, tmp_path / "export.csv", seed=1, bad_rows=True).path
+    seeds = synthesize_registry_dataset(tmp_path / "seeds", "registry-export")
+    report = import_enterprises(export, seeds, date="2024-01-31")
+    assert (report.imported, report.rejected) == (295, 5)
+    out = tmp_path / "out"
+    result = build(seeds, out)
+    assert result.conforms
+    store = open_store(out / "graph.nq")
+    local = run_query(
+        store,
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?d ckg:focalZone ?z . "
+        "?e a ckg:Enterprise ; ckg:locatedIn/ckg:partOf* ?z }",
+    ).rows[0][0]
+    in_zone = sum(
+        "示范高新区" in r["注册地址"]
+        for r in csv.DictReader((seeds / "registry" / "export.csv").open(encoding="utf-8"))
+    )
+    assert int(local) == in_zone > 0
+    from chainkg.gaps import chain_summaries
+
+    (summary,) = chain_summaries(store, chain="chain-5")
+    placed = run_query(
+        store,
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?d ckg:focalZone ?z . ?e ckg:inChain ?c ; "
+        "ckg:locatedIn/ckg:partOf* ?z . FILTER(STRENDS(STR(?c), '/chain-5')) }",
+    ).rows[0][0]
+    assert summary.local_enterprise_total == int(placed) > 0  # counted like any other firm
+    nev = (out / "site" / "gaps" / "chain-5.md").read_text(encoding="utf-8")
+    assert "新能源汽车整车制造" in nev and "现状依据区内工商登记名录" in nev
+    assert "无数据 0" in nev  # a registry list: no category is 'no data'
+    first = next(csv.DictReader((seeds / "registry" / "export.csv").open(encoding="utf-8")))
+    profile = run_named_query(
+        store, get_query("enterprise-profile"), {"company": first["企业名称"]}
+    ).records()
+    assert {"名称 name", "统一社会信用代码 credit code", "来源 sources"} <= {
+        r["field"] for r in profile
+    }
+
+
+def test_unknown_category_and_missing_reference_row_are_named(tmp_path: Path) -> None:
+    from chainkg.evidence import check_evidence
+    from chainkg.tables import load_seeds
+
+    seeds = _dataset(tmp_path)
+    path = seeds / "chain_alignments.csv"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("储能装置制造,close", "储能装置,close", 1), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_seeds(seeds)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(path), 2, "category")
+    assert "is not a category of the reference file" in problem.message
+    path.write_text(good.replace("储能装置制造,curator", "储能装置制造X,curator"), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        check_evidence(load_seeds(seeds))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field) == (2, "quote")
+    assert "is not in reference 'sei-2018'" in problem.message
+
+
+def test_previous_graph_stays_when_a_registry_conflict_fails_the_build(imported, tmp_path) -> None:
+    seeds, export = imported
+    import_enterprises(export, seeds, source_id="reg-2024")
+    out = tmp_path / "out"
+    build(seeds, out)
+    before = (out / "graph.nq").read_bytes()
+    path = seeds / "enterprises.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[1]["credit_code"] = "91430200MA4L1JA007"  # now the kept row 2 (甲公司) conflicts
+    write_csv(path, [*rows[0].keys(), "credit_code"], [{"credit_code": "", **r} for r in rows])
+    with pytest.raises(SeedError) as info:
+        build(seeds, out)
+    (problem,) = info.value.problems
+    assert problem.file == str(seeds / "registry" / "export.csv") and problem.line == 2
+    assert (out / "graph.nq").read_bytes() == before
