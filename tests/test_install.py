@@ -26,7 +26,9 @@ from tests.helpers import REPO, TINY
 
 # What `pip install .` reads: the project file, its README and the package folders (with the
 # links graph/chainkg/{ontology,queries,seeds} -> the top-level folders).
-PROJECT_FILES = ("pyproject.toml", "README.md", "graph", "viz", "ontology", "queries", "seeds")
+PROJECT_FILES = (
+    "pyproject.toml", "README.md", "graph", "viz", "ontology", "queries", "seeds", "reference",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

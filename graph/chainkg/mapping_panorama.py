@@ -27,6 +27,7 @@ from chainkg.registry import (
     AddressRule,
     RegistryRecord,
     categories_for,
+    is_active,
     match_records,
     place_by_address,
 )
@@ -299,6 +300,10 @@ def _registry(
             hit = place_by_address(rec.address, rules)
             if hit:
                 rule, keyword = hit
+                if rule.place in b.zone_places and is_active(rec.status):
+                    # registered and operating in the zone: present in production, the one
+                    # definition of presence the gap analysis reads (chainkg.presence)
+                    body.append(f"{s} {K.zoneStage} {K.PresentProducing}")
                 placements.append(
                     (
                         b.entity(rule.place),

@@ -221,10 +221,13 @@ SELECT DISTINCT ?wanted ?e ?label ?id ?own WHERE {
 }
 ORDER BY ?e
 """
-# by IRI, or by a Chinese or English label, an alias or an id (case-insensitive); one group
-# each, so a remote endpoint's VALUES binding reaches the FILTER
+# by IRI, or by a Chinese or English label, an alias, an id or a credit code (case-insensitive);
+# one group each, so a remote endpoint's VALUES binding reaches the FILTER
 _BY_IRI = "FILTER(STR(?e) = STR(?wanted))"
-_BY_NAME = "?e rdfs:label|skos:altLabel|dct:identifier ?name . FILTER(LCASE(STR(?name)) = ?wanted)"
+_BY_NAME = (
+    "?e rdfs:label|skos:altLabel|dct:identifier|ckg:creditCode ?name . "
+    "FILTER(LCASE(STR(?name)) = ?wanted)"
+)
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", re.IGNORECASE)
 
 

@@ -530,3 +530,13 @@ def match_records(
             taken[entity] = where
             matches[where] = entity
     return matches, problems
+
+
+# 登记状态 values that mean the firm no longer operates (cancelled, revoked, moved out, closed,
+# in liquidation); anything else (存续, 在业, 开业, ...) is taken as operating.
+INACTIVE_STATUS_WORDS = ("注销", "吊销", "撤销", "迁出", "停业", "歇业", "清算")
+
+
+def is_active(status: str) -> bool:
+    """Whether a registration status as printed means the firm operates."""
+    return not any(word in status for word in INACTIVE_STATUS_WORDS)

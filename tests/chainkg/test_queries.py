@@ -15,11 +15,14 @@ import pytest
 from chainkg.assemble import assemble
 from chainkg.errors import ResourceMissing
 from chainkg.queries import (
+    ENTITY_PARAMS,
+    UnknownName,
     format_result,
     get_query,
     list_queries,
     parse_named_query,
     run_named_query,
+    run_query,
 )
 from chainkg.store import store_from_quads
 from chainkg.tables import load_seeds
@@ -42,9 +45,25 @@ def test_at_least_twenty_named_queries_each_with_a_summary() -> None:
         assert q.summary and q.text.lstrip().startswith("# Summary:"), q.name
 
 
+def _sample(store: ox.Store, param: str) -> str | None:
+    """A value for a required parameter: an entity of the parameter's class from the graph
+    (None when the graph has none), or 'x' for a plain parameter."""
+    if param not in ENTITY_PARAMS:
+        return "x"
+    cls = ENTITY_PARAMS[param]
+    typed = f"?e a {cls} ." if cls else ""
+    query = f"SELECT ?id WHERE {{ {typed} ?e dct:identifier ?id }} ORDER BY ?id LIMIT 1"
+    rows = run_query(store, query).records()
+    return rows[0]["id"] if rows else None
+
+
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
 def test_every_named_query_runs(tiny_store: ox.Store, query) -> None:
-    params = {p: "x" for p in query.required_params}
+    params = {p: _sample(tiny_store, p) for p in query.required_params}
+    if None in params.values():  # the tiny graph has no entity of that class: a clear error
+        with pytest.raises(UnknownName, match="names no"):
+            run_named_query(tiny_store, query, {p: "x" for p in params})
+        return
     result = run_named_query(tiny_store, query, params)
     assert result.columns and not set(result.columns) & set(query.params)
 

@@ -295,7 +295,7 @@ def test_gap_analysis_counts_registry_firms_and_profile_gives_reasons(built) -> 
     fields = {(r["field"], r["value"]): (r["reason"], r["source"]) for r in profile}
     assert fields[("统一社会信用代码 credit code", "91430200MA4L3WUX0D")] == ("", "")
     assert fields[("注册资本(元) capital in yuan", "300000000")] == ("", "")
-    assert fields[("区内企业 in the focal zone", "是 yes")] == ("", "")
+    assert fields[("区内企业 in the focal zone", "是 yes: 在产")] == ("", "")
     reason, source = fields[("所在园区 zone and park", "示例高新区")]
     assert reason == "注册地址含“示例高新区”(地址规则 rule-zone)"
     assert "第4行" in source
@@ -352,10 +352,11 @@ def test_registry_only_dataset_builds_with_reports_panoramas_and_profiles(tmp_pa
     from chainkg.gaps import chain_summaries
 
     (summary,) = chain_summaries(store, chain="chain-5")
-    placed = run_query(
+    placed = run_query(  # placed in the zone and the chain, and operating (not 注销 / 吊销)
         store,
         "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?d ckg:focalZone ?z . ?e ckg:inChain ?c ; "
-        "ckg:locatedIn/ckg:partOf* ?z . FILTER(STRENDS(STR(?c), '/chain-5')) }",
+        "ckg:locatedIn/ckg:partOf* ?z ; ckg:registrationStatus ?status . "
+        "FILTER(STRENDS(STR(?c), '/chain-5') && STR(?status) IN ('存续', '在业')) }",
     ).rows[0][0]
     assert summary.local_enterprise_total == int(placed) > 0  # counted like any other firm
     nev = (out / "site" / "gaps" / "chain-5.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from chainkg import mapping, schema
 from chainkg.config import ONTOLOGY_DIR
-from chainkg.vocab import CKG, CKG_IRI
+from chainkg.vocab import CKG, CKG_IRI, PREFIXES
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,19 @@ ENUM_TERMS = {
     "projects.status": (schema.PROJECT_STATUSES, mapping.STATUSES),
     "statistics.value_qualifier": (schema.VALUE_QUALIFIERS, mapping.QUALIFIERS),
     "statistics.flag": (schema.STAT_FLAGS, mapping.FLAGS),
-    "assertion": (schema.ASSERTION_VALUES, mapping.ASSERTION_MODES),
+    "panorama_stages.stage": (schema.SEGMENT_STAGES, mapping.STAGES),
+    "sites.status": (schema.PROJECT_STATUSES, mapping.STATUSES),
+    "sources.kind": (schema.SOURCE_KINDS, mapping.SOURCE_CLASSES),
+    # 'derived' is the mode of registry placements, made by rules, never written in a table
+    "assertion": (
+        schema.ASSERTION_VALUES,
+        {k: v for k, v in mapping.ASSERTION_MODES.items() if k != "derived"},
+    ),
+}
+# Enum columns written as SKOS terms (skos:closeMatch ...), not ckg terms.
+SKOS_ENUMS = {
+    "chain_alignments.match": (schema.MATCH_KINDS, mapping.MATCHES),
+    "segment_mappings.match": (schema.MATCH_KINDS, mapping.MATCHES),
 }
 
 
@@ -75,11 +87,21 @@ def test_every_allowed_value_maps_to_an_ontology_term(ontology, column: str) -> 
 
 def test_the_enum_columns_checked_are_all_the_enum_columns() -> None:
     """A new enum column in the schema needs its row in ENUM_TERMS (or is a plain literal)."""
-    literal_enums = {"sources.date_basis", "chains.benchmark"}  # kept as text in the graph
+    # kept as text in the graph
+    literal_enums = {"sources.date_basis", "chains.benchmark", "sites.kind", "posts.kind"}
     columns = {
         f"{table.name}.{column.name}" if column.name != "assertion" else "assertion"
         for table in schema.TABLES.values()
         for column in table.columns + (schema.EVIDENCE_COLUMNS if table.evidence else ())
         if column.type == "enum" and column.name != "predicate"
     }
-    assert columns == set(ENUM_TERMS) | literal_enums
+    assert columns == set(ENUM_TERMS) | set(SKOS_ENUMS) | literal_enums
+
+
+@pytest.mark.parametrize("column", SKOS_ENUMS)
+def test_match_kinds_are_skos_mapping_properties(column: str) -> None:
+    allowed, terms = SKOS_ENUMS[column]
+    assert list(terms) == list(allowed)
+    assert {str(t) for t in terms.values()} <= {
+        PREFIXES["skos"] + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")
+    }

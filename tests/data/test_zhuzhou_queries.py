@@ -15,6 +15,7 @@ REQUIRED = {
     "entity-search": {"text": "意华"},
     "gap-entity-ties": {"entity": "北汽集团"},
     "gap-segment-actors": {"segment": "nev-motor-control"},
+    "enterprise-profile": {"company": "菲仕电机"},
 }
 
 
