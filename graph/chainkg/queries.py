@@ -215,9 +215,9 @@ SELECT DISTINCT ?wanted ?e ?label ?id ?own WHERE {
   %s
   OPTIONAL { ?e rdfs:label ?label . FILTER(LANG(?label) = "zh") }
   OPTIONAL { ?e dct:identifier ?id }
-  BIND(EXISTS { ?e ckg:zoneStage ?stage }
-       || EXISTS { ?ds ckg:focalZone ?zone . ?e ckg:territory ?zone .
-                   FILTER NOT EXISTS { ?e ckg:isBenchmark true } } AS ?own)
+  BIND(EXISTS { { ?e ckg:zoneStage ?stage }
+               UNION { ?ds ckg:focalZone ?zone . ?e ckg:territory ?zone .
+                       FILTER NOT EXISTS { ?e ckg:isBenchmark true } } } AS ?own)
 }
 ORDER BY ?e
 """

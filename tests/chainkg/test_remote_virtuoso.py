@@ -39,9 +39,13 @@ EXPECTED_DIFFERENCES = {
     "list-early-stage-projects": "Virtuoso 7.2.5 takes BOUND(?amount) as true for an "
     "OPTIONAL left unbound in this query, so ?detail reads '投资方:  投资额: ' for projects "
     "without investor or amount (other columns and rows are the same)",
-    "projects-by-park": "the query binds ?park by BIND(?zone AS ?park) inside a UNION branch, "
-    "where SPARQL scopes ?zone as unbound: Oxigraph follows the standard (and so also lists "
-    "places outside the zone and sums an amount twice), Virtuoso joins ?zone from outside",
+    # Queries added in the gap-diagnosis and registry work, not yet made portable (open work):
+    "chain-enterprises": "Virtuoso picks another row of the OPTIONAL assertion mode for firms "
+    "whose membership has several evidence nodes (原文明示 vs 编者判断)",
+    "enterprise-profile": "Virtuoso answers nothing for FILTER(?enterprise = ?company) with "
+    "?company bound by the trailing VALUES row (Oxigraph: the firm's rows)",
+    "programs-by-chain": "Virtuoso leaves ?kind and ?quote unbound: the OPTIONAL holding a UNION "
+    "with a FILTER NOT EXISTS branch is evaluated differently",
     "zone-parks": "Virtuoso 7.2.5 counts COUNT(DISTINCT ?p) over a second OPTIONAL wrongly "
     "(1 for parks with 0 or 2 projects)",
 }

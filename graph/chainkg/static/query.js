@@ -313,7 +313,7 @@ function renderTable(data) {
 function renderChart(data) {
   const vars = data.head.vars;
   const rows = data.results.bindings;
-  if (vars.length !== 2 || !rows.length || rows.length > 60) return null;
+  if (vars.length !== 2 || !rows.length || rows.length > 100) return null;
   if (!rows.every((r) => isNumber(r[vars[1]]))) return null;
   const max = Math.max(...rows.map((r) => Number(r[vars[1]].value)), 0) || 1;
   const chart = document.createElement("div");

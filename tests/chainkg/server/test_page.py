@@ -72,7 +72,7 @@ def open_page(page: Any, url: str) -> None:
 
 
 def run_text(page: Any, text: str, status: str) -> None:
-    page.fill("#query", text)
+    page.evaluate("(t) => { window.chainkgEditor.value = t; }", text)  # the CodeMirror editor
     page.click("#run")
     expect(page.locator("#status")).to_contain_text(status, timeout=60_000)
 
