@@ -23,9 +23,10 @@ import pytest
 from chainkg.pipeline import BuildReport
 from chainkg.queries import QueryResult, list_queries, run_query, term_text
 from chainkg.queries import get_query as named_query
-from chainkg.server import ChainkgServer, ServeConfig
+from chainkg.server import ChainkgServer
 from chainkg.server.text import with_prefixes, with_values
 from chainkg.vocab import PREFIXES
+from tests.chainkg.server.serving import serving
 from tests.helpers import stop_process
 from tests.sparql_compare import TEST_QUERIES, all_named_queries, comparable
 
@@ -46,15 +47,13 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(seed_build: BuildReport, site_dir: Path) -> Iterator[ChainkgServer]:
-    config = ServeConfig(
-        graph=seed_build.files["graph.nq"],
-        port=0,
+    with serving(
+        seed_build.files["graph.nq"],
         workers=2,
         time_limit=120,
         max_result_bytes=MAX_BYTES,
         site_dir=site_dir,
-    )
-    with ChainkgServer(config).start() as running:
+    ) as running:
         yield running
 
 
@@ -327,8 +326,7 @@ def test_service_word_in_data_is_not_refused(server: ChainkgServer) -> None:
 @pytest.fixture()
 def strict_server(seed_build: BuildReport) -> Iterator[ChainkgServer]:
     """A one-worker server with a short time limit."""
-    config = ServeConfig(graph=seed_build.files["graph.nq"], port=0, workers=1, time_limit=1.0)
-    with ChainkgServer(config).start() as running:
+    with serving(seed_build.files["graph.nq"], time_limit=1.0) as running:
         yield running
 
 

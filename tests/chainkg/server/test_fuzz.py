@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainkg.pipeline import BuildReport
-from chainkg.server import ChainkgServer, ServeConfig
+from chainkg.server import ChainkgServer
+from tests.chainkg.server.serving import serving
 from tests.chainkg.server.test_attacks import Listener, request
 
 
@@ -26,10 +27,7 @@ def listener() -> Iterator[Listener]:
 
 @pytest.fixture(scope="module")
 def server(seed_build: BuildReport) -> Iterator[ChainkgServer]:
-    config = ServeConfig(
-        graph=seed_build.files["graph.nq"], port=0, workers=1, fast_workers=1, time_limit=10
-    )
-    with ChainkgServer(config).start() as running:
+    with serving(seed_build.files["graph.nq"], fast_workers=1, time_limit=10) as running:
         yield running
 
 

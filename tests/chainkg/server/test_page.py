@@ -14,9 +14,10 @@ from playwright.sync_api import expect
 
 from chainkg.pipeline import BuildReport
 from chainkg.queries import run_query
-from chainkg.server import ChainkgServer, ServeConfig
+from chainkg.server import ChainkgServer
 from chainkg_viz.browser import CHROMIUM_ARGS, chromium_path
 from tests.browser_support import needs_chromium
+from tests.chainkg.server.serving import serving
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -24,8 +25,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def server(seed_build: BuildReport) -> Iterator[ChainkgServer]:
-    config = ServeConfig(graph=seed_build.files["graph.nq"], port=0, workers=1, fast_workers=1)
-    with ChainkgServer(config).start() as running:
+    with serving(seed_build.files["graph.nq"], fast_workers=1) as running:
         yield running
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from chainkg.pipeline import BuildReport
-from chainkg.server import ChainkgServer, ServeConfig
+from chainkg.server import ChainkgServer
 from chainkg.vocab import PREFIXES
 from chainkg_viz.browser import OfflinePage, offline_page
 from tests.browser_support import needs_chromium
+from tests.chainkg.server.serving import serving
 from tests.helpers import REPO
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -25,14 +26,11 @@ STATIC = REPO / "graph" / "chainkg" / "static"
 
 @pytest.fixture(scope="module")
 def server(seed_build: BuildReport) -> Iterator[ChainkgServer]:
-    config = ServeConfig(
-        graph=seed_build.files["graph.nq"],
-        port=0,
-        workers=1,
+    with serving(
+        seed_build.files["graph.nq"],
         time_limit=60,
         site_dir=seed_build.out_dir / "site",
-    )
-    with ChainkgServer(config).start() as running:
+    ) as running:
         yield running
 
 
