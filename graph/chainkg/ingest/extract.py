@@ -33,7 +33,22 @@ from chainkg.ingest.text import (
 __all__ = ["KINDS", "Candidate", "extract"]
 
 # Words and jieba tags a project's name may contain besides nouns (及, 25万台, 扩展, 一期 ...).
-_PROJECT_WORDS = ("及", "m", "q", "x", "eng", "vn", "v", "a", "b", "一期", "二期", "三期")
+_PROJECT_WORDS = (
+    "及",
+    "m",
+    "q",
+    "x",
+    "eng",
+    "vn",
+    "v",
+    "a",
+    "b",
+    "zg",
+    "l",
+    "一期",
+    "二期",
+    "三期",
+)
 # Kinds whose names may contain another mention (an investor in a project's name ...).
 _COMPOSITE = ("project", "event", "program", "organization", "park", "chain", "enterprise")
 
@@ -478,6 +493,66 @@ class _Extractor(Facts):
                 self.mentions.append(mention)  # nested in the project's name
                 project.fields.setdefault("investor", mention.known_id or mention.name)
 
+    def find_project_lists(self) -> None:
+        """A、B和C三大项目, A、B等配套项目: each item of the list is a project, unless it
+        ends like a firm's name (博戈橡胶、四兴机械等一批零部件项目: the firms investing)."""
+        item = rf"{rules.NAME_CHAR}{{2,16}}?"
+        pattern = re.compile(rf"((?:{item}[、和])+{item})(?={rules.PROJECT_LIST_TAIL})")
+        firm_endings = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
+        for match in pattern.finditer(self.text):
+            at, spans = match.start(1), []
+            for part in re.split(r"([、和])", match.group(1)):
+                if part not in ("、", "和"):
+                    spans.append((at, at + len(part)))
+                at += len(part)
+            first_end = spans[0][1]
+            edge = self.article.left_edge(first_end - 1, allow=_PROJECT_WORDS, max_chars=16)
+            spans[0] = (max(edge, spans[0][0]), first_end)
+            for start, end in spans:
+                name = trim_noise(self.text[start:end])
+                start = end - len(name)
+                if not self._project_item(start, end):
+                    continue
+                known = self.index.lookup(name)
+                firm = name.endswith(firm_endings) or (
+                    known is not None and self.index.entities[known].kind == "enterprise"
+                )
+                if firm and self._proper(start, end - 2):
+                    self.add(
+                        Mention(
+                            "enterprise",
+                            name,
+                            start,
+                            end,
+                            "firm_list",
+                            rules.CONFIDENCE["firm_list"],
+                        )
+                    )
+                    continue
+                mention = Mention(
+                    "project", name, start, end, "project_list", rules.CONFIDENCE["project_list"]
+                )
+                same = [m for m in self.mentions if (m.start, m.end) == (start, end)]
+                if any(m.kind == "project" for m in same):
+                    continue
+                if same and all(m.kind == "enterprise" for m in same):
+                    self.mentions.append(mention)  # 奇点汽车: the firm and its project
+                    continue
+                self.add(mention)
+
+    def _project_item(self, start: int, end: int) -> bool:
+        """Whether text[start:end] can name a project in a list: cut at word boundaries,
+        2-16 characters, not generic, not only a place."""
+        name = self.text[start:end]
+        if not 2 <= len(name) <= 16 or start not in self.article.starts:
+            return False
+        if end not in self.article.ends or is_generic(name, "") or name in rules.GENERIC_NAMES:
+            return False
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        if not words or all(t.flag == "ns" for t in words):
+            return False
+        return not any(t.flag[0] in "pcuy" or t.word in rules.LEADING_NOISE for t in words)
+
     def find_firm_lists(self) -> None:
         """A、B、C等(代表|龙头)企业: each short item is a firm."""
         cue = "|".join(rules.FIRM_LIST_CUES)
@@ -675,6 +750,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         allow=("v", "vn", "eng", "x"),
         fields={s: {"kind": k} for s, k in rules.PARK_SUFFIXES},
     )
+    ex.find_project_lists()
     ex.find_suffixed(
         "project",
         rules.PROJECT_SUFFIXES,

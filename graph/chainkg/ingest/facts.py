@@ -75,7 +75,7 @@ class Facts:
                         if k[0] == mention.kind
                         and len(c.name) >= 4
                         and len(mention.name) >= 4
-                        and (mention.name.endswith(c.name) or c.name.endswith(mention.name))
+                        and same_project(c.name, mention.name)
                     ),
                     key,
                 )
@@ -330,3 +330,15 @@ class Facts:
                 fields={k: v for k, v in fields.items() if v},
             )
         )
+
+
+def same_project(a: str, b: str) -> bool:
+    """Whether two names of one article's projects or parks name the same thing: one ends the
+    other (a place before it: 湖南X产业园项目 / X产业园), or one is the other plus a project
+    suffix (X / X生产基地)."""
+    for x, y in ((a, b), (b, a)):
+        if x.endswith(y) or normalize(x).endswith(normalize(y)):
+            return True
+        if x.startswith(y) and x[len(y) :] in rules.PROJECT_SUFFIXES:
+            return True
+    return False

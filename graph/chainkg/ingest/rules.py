@@ -67,6 +67,14 @@ FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
     r"(?:^|[,，。；\n]){N}(?:在|于)[\u4e00-\u9fff]{{2,8}}(?:创业板|科创板|主板|上交所|深交所)?上市",
     r"{N}(?:创业板|科创板)上市",
 )
+# Of the contexts above, those so specific that any word-bounded name in them is a firm, even
+# a common word (小米, 时代电动): the name is checked for noise and boundaries, not rarity.
+STRONG_FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
+    r"作为{N}的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|配套企业)",
+    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商)",
+    r"获{N}(?:注资|入股|战略投资)",
+    r"(?:帮扶|扶持|服务)企业?{N}(?=成功|顺利|解决|对接|拿下)",
+)
 # Common words (jieba frequency at least this) are not taken as a firm's name by the
 # context and list rules, unless jieba tags them as a person, organization or brand name.
 COMMON_WORD_FREQ = 100
@@ -514,6 +522,13 @@ PARK_GENERIC_WORDS = (
 )
 # Project suffixes that name a thing rather than an investment (…基地, …工厂): such a name
 # needs a proper word (a firm, a place, a rare word, a number with its unit).
+# A list of projects: "A、B和C三大项目", "A、B等新能源汽车配套项目", "A、B两个省重点项目" -
+# every item of the list is a project (the item as printed is its name). The words between
+# the list and 项目 (a count, 等, a short qualifier) must match this pattern.
+PROJECT_LIST_TAIL = (
+    r"(?:等|两个|[二三四五六七八九十\d]+个|[二三四五六七八九十\d]+大|一批)"
+    r"(?:[\u4e00-\u9fff]{0,8}?)项目"
+)
 WEAK_PROJECT_SUFFIXES = ("生产基地", "制造基地", "研发基地", "基地", "工厂", "生产线", "数据中心")
 
 # --- programs and events ----------------------------------------------------------------
@@ -692,6 +707,8 @@ CONFIDENCE = {
     "industry_suffix": 0.6,
     "firm_list": 0.65,
     "firm_context": 0.6,
+    "firm_subject": 0.55,
+    "project_list": 0.6,
     "project_investor": 0.6,
     "project": 0.75,
     "project_amount": 0.9,
