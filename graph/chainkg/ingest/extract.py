@@ -359,6 +359,43 @@ class _Extractor(Facts):
                             )
                         )
 
+    def find_strong_firm_contexts(self) -> None:
+        """Names in contexts so specific that a common word there is a firm too (作为小米的
+        供应商, 已获英特尔注资), and names opening a clause with a firm's verb."""
+        name = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
+        for cue in rules.STRONG_FIRM_CONTEXT_PATTERNS:
+            regex = cue.replace("{N2}", f"(?P<n2>{name})").replace("{N}", f"(?P<n>{name})")
+            for match in re.finditer(regex, self.text):
+                for group in ("n", "n2"):
+                    if match.groupdict().get(group) is None:
+                        continue
+                    start, end = match.span(group)
+                    if self._bounded_name(start, end):
+                        self._add_firm(start, end, "firm_context")
+        subject = rules.FIRM_SUBJECT_PATTERN.replace("{N}", r"[\u4e00-\u9fffA-Za-z]{2,8}")
+        for match in re.finditer(subject, self.text):
+            start, end = match.span(1)
+            if self._proper(start, end):
+                self._add_firm(start, end, "firm_subject")
+
+    def _add_firm(self, start: int, end: int, rule: str) -> None:
+        self.add(
+            Mention("enterprise", self.text[start:end], start, end, rule, rules.CONFIDENCE[rule])
+        )
+
+    def _bounded_name(self, start: int, end: int) -> bool:
+        """Whether text[start:end] is cut at word boundaries and is a name, common or not:
+        no function word, verb, number, place ending or generic word in it."""
+        name = self.text[start:end]
+        if start not in self.article.starts or end not in self.article.ends:
+            return False
+        if not NAME_RE.match(name) or name in rules.GENERIC_NAMES or is_generic(name, ""):
+            return False
+        if name.startswith(NOISE) or name.endswith(rules.PLACE_ENDINGS):
+            return False
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        return not any(t.flag[0] in "pcudrymvq" or t.word in rules.LEADING_NOISE for t in words)
+
     def find_list_members(self) -> None:
         """In a list A、B、C (or A和B), items beside a firm are firms too."""
         for s_start, s_end in self.article.sentences:
@@ -787,6 +824,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     ex.find_firm_lists()
     ex.find_industry_firms()
     ex.find_firm_contexts()
+    ex.find_strong_firm_contexts()
     ex.find_project_investors()
     ex.find_list_members()
     ex.find_segments()

@@ -56,24 +56,30 @@ FIRM_LIST_CUES = ("企业", "公司", "龙头", "厂商", "供应商", "配套�
 # Contexts that say the words in them name a firm; `{N}` is the name (2-8 characters, cut
 # at jieba's word boundaries, and it must look proper: see extract._proper).
 FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
-    r"作为{N}的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|配套企业|客户)",
-    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|客户)",
+    r"作为{N}的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|配套企业|客户)",
+    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|客户)",
     r"为{N}(?:供货|配套|代工|提供配套)",
     r"(?:龙头企业|领军企业|骨干企业|上市公司|电池企业|汽车企业|车企|独角兽)(?:之一)?{N}(?=[,，、。的在是于已将与和])",
     r"由{N}(?:牵头|主导|研制|投资|建设|控股)",
     r"获{N}(?:注资|投资|入股|战略投资)",
     r"(?:帮扶|引进了?|携手|牵手){N}(?=[,，、。成落等与和在])",
     r"(?:^|[,，。；\n]){N}(?:的)?(?:全资|控股)?子公司",
-    r"(?:^|[,，。；\n]){N}(?:在|于)[\u4e00-\u9fff]{{2,8}}(?:创业板|科创板|主板|上交所|深交所)?上市",
+    r"(?:^|[,，。；\n]){N}(?:在|于)[\u4e00-\u9fff]{2,8}(?:创业板|科创板|主板|上交所|深交所)?上市",
     r"{N}(?:创业板|科创板)上市",
 )
 # Of the contexts above, those so specific that any word-bounded name in them is a firm, even
 # a common word (小米, 时代电动): the name is checked for noise and boundaries, not rarity.
 STRONG_FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
-    r"作为{N}的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|配套企业)",
-    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商)",
+    r"作为{N}的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|配套企业)",
+    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{0,4}(?:供应商|配套商)",
     r"获{N}(?:注资|入股|战略投资)",
     r"(?:帮扶|扶持|服务)企业?{N}(?=成功|顺利|解决|对接|拿下)",
+)
+# A clause that opens with a name and goes on with what only a firm does (…；宏达电子领军国内…,
+# 格兰德芯掌握…技术): the name is a firm when it also looks proper (extract._proper).
+FIRM_SUBJECT_PATTERN = (
+    r"(?:^|(?<=[,，。；;：:\n]))({N})(?=(?:近年来|近年)?(?:引领|领军|掌握|主导制定|主导研制|"
+    r"加快推进|自主研发|研发的|生产的|已开发|成功研制|成功研发|已获|荣获|入选|在[\u4e00-\u9fff]{2,6}上市))"
 )
 # Common words (jieba frequency at least this) are not taken as a firm's name by the
 # context and list rules, unless jieba tags them as a person, organization or brand name.
