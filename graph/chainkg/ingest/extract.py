@@ -50,6 +50,7 @@ _PROJECT_WORDS = (
     "三期",
 )
 # Kinds whose names may contain another mention (an investor in a project's name ...).
+BOUNDARY_TAGS = ("m", "q", "p", "c", "u", "uj", "ul", "d", "r", "f", "t", "v", "y", "x")
 _COMPOSITE = ("project", "event", "program", "organization", "park", "chain", "enterprise")
 
 
@@ -480,9 +481,22 @@ class _Extractor(Facts):
                 place = token.flag == "ns" and not words
                 if any(part in token.word for part in ("园", "基地", "项目", "中心")):
                     break
-                if not (rare or token.flag in rules.PROPER_TAGS or place) or not name_word(
-                    token, ()
-                ):
+                if token.flag == "eng" and any(not w.word.isascii() for w in words):
+                    break  # 众普森LED产业园: the product after the name
+                nxt = self.article.tokens[i + 1] if i + 1 < len(self.article.tokens) else None
+                # an unknown name jieba cut in pieces (众|普森, 麦格|米特): a single character,
+                # or a common word right before a rare or proper-tagged piece
+                piece = len(token.word) == 1 and token.flag not in BOUNDARY_TAGS
+                before_proper = (
+                    not words
+                    and nxt is not None
+                    and nxt.end <= project.end
+                    and nxt.flag in ("nr", "nrt", "nrfg", "nz")
+                    and len(nxt.word) >= 2
+                )
+                if not (
+                    rare or token.flag in rules.PROPER_TAGS or place or piece or before_proper
+                ) or not name_word(token, ()):
                     break
                 words.append(token)
                 i += 1

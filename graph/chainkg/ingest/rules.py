@@ -73,7 +73,7 @@ STRONG_FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
     r"作为{N}的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|配套企业)",
     r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{0,4}(?:供应商|配套商)",
     r"获{N}(?:注资|入股|战略投资)",
-    r"(?:帮扶|扶持|服务)企业?{N}(?=成功|顺利|解决|对接|拿下)",
+    r"(?:帮扶|扶持|服务)(?:企业)?{N}(?=成功|顺利|解决|对接|拿下)",
 )
 # A clause that opens with a name and goes on with what only a firm does (…；宏达电子领军国内…,
 # 格兰德芯掌握…技术): the name is a firm when it also looks proper (extract._proper).
