@@ -62,6 +62,7 @@ class _Extractor(Facts):
         self.index = index
         self.mentions: list[Mention] = []
         self.taken = [False] * (len(text) + 1)
+        self.list_tail_ends: set[int] = set()  # where "…三大项目" after a list of projects ends
 
     # --- mentions ---------------------------------------------------------------------
     def add(self, mention: Mention) -> bool:
@@ -134,6 +135,8 @@ class _Extractor(Facts):
             start = end - len(name)
             if len(name) - len(suffix) < min_core or is_generic(name, suffix):
                 continue
+            if kind == "project" and end in self.list_tail_ends:
+                continue  # 三大项目 after a list names no project of its own
             mention_kind = kind
             if kind == "park" and any(word in name for word in rules.PARK_GENERIC_WORDS):
                 continue
@@ -548,9 +551,10 @@ class _Extractor(Facts):
         """A、B和C三大项目, A、B等配套项目: each item of the list is a project, unless it
         ends like a firm's name (博戈橡胶、四兴机械等一批零部件项目: the firms investing)."""
         item = rf"{rules.NAME_CHAR}{{2,16}}?"
-        pattern = re.compile(rf"((?:{item}[、和])+{item})(?={rules.PROJECT_LIST_TAIL})")
+        pattern = re.compile(rf"((?:{item}[、和])+{item})({rules.PROJECT_LIST_TAIL})")
         firm_endings = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
         for match in pattern.finditer(self.text):
+            self.list_tail_ends.add(match.end(2))
             at, spans = match.start(1), []
             for part in re.split(r"([、和])", match.group(1)):
                 if part not in ("、", "和"):
@@ -568,17 +572,9 @@ class _Extractor(Facts):
                 firm = name.endswith(firm_endings) or (
                     known is not None and self.index.entities[known].kind == "enterprise"
                 )
-                if firm and self._proper(start, end - 2):
-                    self.add(
-                        Mention(
-                            "enterprise",
-                            name,
-                            start,
-                            end,
-                            "firm_list",
-                            rules.CONFIDENCE["firm_list"],
-                        )
-                    )
+                if firm:  # the firm investing, not a project; a firm only if proper
+                    if self._proper(start, end - 2) or self._proper(start, end):
+                        self._add_firm(start, end, "firm_list")
                     continue
                 mention = Mention(
                     "project", name, start, end, "project_list", rules.CONFIDENCE["project_list"]

@@ -93,6 +93,13 @@ class Facts:
                 first = seen[key]
                 if mention.name != first.name and mention.name not in first.aliases:
                     first.aliases.append(mention.name)
+                if mention.kind == "project" and not first.fields.get("amount_text"):
+                    # the amount printed beside another mention of the same project
+                    more = self._project_fields(mention)
+                    if more.get("amount_text"):
+                        first.fields["amount_text"] = more["amount_text"]
+                        first.fields["amount_yuan"] = more["amount_yuan"]
+                        first.confidence = max(first.confidence, rules.CONFIDENCE["project_amount"])
                 continue
             fields = dict(mention.fields)
             if mention.kind == "project":

@@ -1,0 +1,77 @@
+"""Code tests of the general news-text rules (lists of projects, strong firm contexts, a
+clause opened by a firm, a firm cut in pieces at a project's start, one project under two
+names) on a hand-made article about an invented zone."""
+
+from __future__ import annotations
+
+import pytest
+
+from chainkg.ingest.extract import extract
+from chainkg.ingest.known import KnownIndex
+from tests.helpers import CASES
+
+LISTS = (CASES / "ingest" / "qinghe-lists.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def candidates():
+    return extract(LISTS, "qinghe-lists", KnownIndex.from_tables({}))
+
+
+def _names(cands, kind):
+    return {c.name: c for c in cands if c.kind == kind}
+
+
+def test_each_item_of_a_project_list_is_a_project(candidates):
+    projects = _names(candidates, "project")
+    assert {"鹭岛储能电池", "星屿光伏组件"} <= set(projects)
+    assert projects["星屿光伏组件"].rule == "project_list"
+    # the count and 项目 after the list name no project of their own
+    assert not any("三大" in name for name in projects)
+    assert projects["星屿光伏组件"].quote in LISTS
+
+
+def test_items_ending_like_firms_in_a_project_list_are_the_firms(candidates):
+    firms = _names(candidates, "enterprise")
+    projects = _names(candidates, "project")
+    assert {"凯岚橡胶", "泓屹机械"} <= set(firms)
+    assert not {"凯岚橡胶", "泓屹机械"} & set(projects)
+    # "等一批关键零部件项目" is the list's tail, not a project's name
+    assert "关键零部件项目" not in projects
+
+
+def test_strong_firm_contexts_take_common_words(candidates):
+    firms = _names(candidates, "enterprise")
+    assert firms["小米"].rule == "firm_context"  # 作为小米的模具供应商
+    assert firms["英特尔"].rule == "firm_context"  # 已获英特尔注资
+    assert firms["时代光电"].rule == "firm_context"  # 帮扶时代光电成功对接
+
+
+def test_a_clause_opened_by_a_name_with_a_firms_verb(candidates):
+    firms = _names(candidates, "enterprise")
+    assert firms["格兰睿芯"].rule == "firm_subject"  # 格兰睿芯掌握…技术
+    # the same verb after a generic subject names no firm
+    assert not any(name.startswith("该") for name in firms)
+
+
+def test_a_firm_cut_in_pieces_opens_a_projects_name(candidates):
+    firms = _names(candidates, "enterprise")
+    projects = _names(candidates, "project")
+    assert firms["蔻朗森"].rule == "project_investor"
+    assert projects["蔻朗森智能终端生产基地"].fields["investor"] == "蔻朗森"
+    assert projects["蔻朗森智能终端生产基地"].fields["amount_yuan"] == "800000000"
+
+
+def test_one_project_under_two_names_is_one_candidate_with_the_amount_of_either(candidates):
+    projects = [c for c in candidates if c.kind == "project" and "蓝汐智能装备产业园" in c.name]
+    assert len(projects) == 1
+    (park,) = projects
+    assert "江西蓝汐智能装备产业园项目" in {park.name, *park.aliases}
+    # the amount is printed beside the longer name, in another sentence
+    assert park.fields["amount_yuan"] == "2000000000"
+
+
+def test_without_the_list_tail_no_project_list():
+    text = "该区走访了鹭岛储能电池、星屿光伏组件，听取意见。"
+    projects = _names(extract(text, "t", KnownIndex.from_tables({})), "project")
+    assert "鹭岛储能电池" not in projects
