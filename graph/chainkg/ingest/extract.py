@@ -410,8 +410,12 @@ class _Extractor(Facts):
                     if part not in ("、", "和"):
                         items.append((at, at + len(part)))
                     at += len(part)
-                spans = []
+                spans, shaped = [], set()
                 for n, item in enumerate(items):
+                    if n < len(items) - 1 and self._firm_shaped(*item):
+                        spans.append(item)  # 立方新能源: a common word + an industry word
+                        shaped.add(item)
+                        continue
                     span = self._item_span(item, n, len(items))
                     if n and span[1] < item[1]:
                         span = self._item_span(item, len(items) - 1, len(items))
@@ -422,7 +426,11 @@ class _Extractor(Facts):
                 if "enterprise" not in kinds:
                     continue
                 for (a, b), kind in zip(spans, kinds, strict=True):
-                    if kind is None and 2 <= b - a <= 10 and self._proper(a, b):
+                    if (
+                        kind is None
+                        and 2 <= b - a <= 10
+                        and (self._proper(a, b) or (a, b) in shaped)
+                    ):
                         self.add(
                             Mention(
                                 "enterprise",
@@ -433,6 +441,23 @@ class _Extractor(Facts):
                                 rules.CONFIDENCE["firm_list"] - 0.1,
                             )
                         )
+
+    def _firm_shaped(self, start: int, end: int) -> bool:
+        """Whether text[start:end] is a whole list item shaped like a firm's short name: a
+        word of two characters or more, then an industry suffix (立方新能源), at word
+        boundaries, and not itself a common word or generic name."""
+        name = self.text[start:end]
+        suffix = next((s for s in rules.COMPANY_INDUSTRY_SUFFIXES if name.endswith(s)), None)
+        if suffix is None or len(name) - len(suffix) < 2 or len(name) > 10:
+            return False
+        if start not in self.article.starts or end not in self.article.ends:
+            return False
+        if not NAME_RE.match(name) or re.search(r"\d", name) or is_generic(name, ""):
+            return False
+        if name in rules.GENERIC_NAMES or name in make_freq():
+            return False
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        return not any(t.flag[0] in "pcudrvy" or t.word in rules.LEADING_NOISE for t in words)
 
     def _item_span(self, item: tuple[int, int], n: int, count: int) -> tuple[int, int]:
         start, end = item
@@ -471,6 +496,8 @@ class _Extractor(Facts):
         freq = make_freq()
         industry = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
         for project in [m for m in self.mentions if m.kind == "project"]:
+            if project.rule == "project_list" and not project.name.endswith(rules.PROJECT_SUFFIXES):
+                continue  # a list item printed without a suffix (中盐红四方) is its own name
             if any(
                 m.kind == "enterprise" and project.start <= m.start < project.end
                 for m in self.mentions
@@ -552,7 +579,6 @@ class _Extractor(Facts):
         ends like a firm's name (博戈橡胶、四兴机械等一批零部件项目: the firms investing)."""
         item = rf"{rules.NAME_CHAR}{{2,16}}?"
         pattern = re.compile(rf"((?:{item}[、和])+{item})({rules.PROJECT_LIST_TAIL})")
-        firm_endings = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
         for match in pattern.finditer(self.text):
             self.list_tail_ends.add(match.end(2))
             at, spans = match.start(1), []
@@ -563,16 +589,16 @@ class _Extractor(Facts):
             first_end = spans[0][1]
             edge = self.article.left_edge(first_end - 1, allow=_PROJECT_WORDS, max_chars=16)
             spans[0] = (max(edge, spans[0][0]), first_end)
+            items = []
             for start, end in spans:
                 name = trim_noise(self.text[start:end])
                 start = end - len(name)
-                if not self._project_item(start, end):
-                    continue
-                known = self.index.lookup(name)
-                firm = name.endswith(firm_endings) or (
-                    known is not None and self.index.entities[known].kind == "enterprise"
-                )
-                if firm:  # the firm investing, not a project; a firm only if proper
+                if self._project_item(start, end):
+                    items.append((start, end, name))
+            for start, end, name in items:
+                if self._firm_item(
+                    name
+                ):  # the firm investing, not a project; a firm only if proper
                     if self._proper(start, end - 2) or self._proper(start, end):
                         self._add_firm(start, end, "firm_list")
                     continue
@@ -586,6 +612,16 @@ class _Extractor(Facts):
                     self.mentions.append(mention)  # 奇点汽车: the firm and its project
                     continue
                 self.add(mention)
+
+    def _firm_item(self, name: str) -> bool:
+        """A list item that is a known enterprise or ends like a firm's short name (X集团,
+        X股份; X生物 of at most six characters: longer ones name products, 智能装备 ...)."""
+        known = self.index.lookup(name)
+        if known is not None and self.index.entities[known].kind == "enterprise":
+            return True
+        if name.endswith(rules.COMPANY_SHORT_SUFFIXES):
+            return True
+        return name.endswith(rules.COMPANY_INDUSTRY_SUFFIXES) and len(name) <= 6
 
     def _project_item(self, start: int, end: int) -> bool:
         """Whether text[start:end] can name a project in a list: cut at word boundaries,
@@ -605,16 +641,19 @@ class _Extractor(Facts):
         cue = "|".join(rules.FIRM_LIST_CUES)
         pattern = re.compile(
             rf"((?:{rules.NAME_CHAR}{{2,12}}、)+{rules.NAME_CHAR}{{2,12}})"
-            rf"(?:等|为代表的)(?:一批|多家|\d+家)?[\u4e00-\u9fff]{{0,6}}?(?:{cue})"
+            rf"(?:等|为代表的|为(?:核心|主要)?(?=龙头|代表|引领))(?:一批|多家|\d+家)?"
+            rf"[\u4e00-\u9fff]{{0,6}}?(?:{cue}|代表|引领)"
         )
         for match in pattern.finditer(self.text):
             at = match.start(1)
-            for item in match.group(1).split("、"):
+            for n, item in enumerate(match.group(1).split("、")):
                 start, end = at, at + len(item)
                 at = end + 1
-                name = trim_noise(item)
+                if n == 0 and end in self.article.ends:  # 以A、B为龙头: A starts after 以
+                    start = max(start, self.article.left_edge(end - 1, max_chars=12))
+                name = trim_noise(self.text[start:end])
                 start = end - len(name)
-                if is_generic(name, "") or re.search(r"\d", name):
+                if len(name) < 2 or is_generic(name, "") or re.search(r"\d", name):
                     continue
                 self.add(
                     Mention(

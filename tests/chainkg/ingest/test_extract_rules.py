@@ -75,3 +75,19 @@ def test_without_the_list_tail_no_project_list():
     text = "该区走访了鹭岛储能电池、星屿光伏组件，听取意见。"
     projects = _names(extract(text, "t", KnownIndex.from_tables({})), "project")
     assert "鹭岛储能电池" not in projects
+
+
+def test_firms_named_as_the_core_of_a_cluster(candidates):
+    firms = _names(candidates, "enterprise")
+    # 以联芯、台晶为核心龙头: the first item starts after the preposition
+    assert firms["联芯"].rule == "firm_list"
+    assert firms["台晶"].rule == "firm_list"
+    assert not any(name.endswith("以联芯") for name in firms)
+
+
+def test_a_list_item_of_a_common_word_and_an_industry_word_beside_a_firm(candidates):
+    firms = _names(candidates, "enterprise")
+    # 宏屿智能、方圆新能源、岱澜新材这些…翘楚: 方圆 is a common word, the item is still a firm
+    assert firms["宏屿智能"].rule == "industry_suffix"
+    assert firms["方圆新能源"].rule == "firm_list"
+    assert firms["岱澜新材"].rule == "firm_list"
