@@ -533,7 +533,7 @@ PARK_GENERIC_WORDS = (
 # the list and 项目 (a count, 等, a short qualifier) must match this pattern.
 PROJECT_LIST_TAIL = (
     r"(?:等|两个|[二三四五六七八九十\d]+个|[二三四五六七八九十\d]+大|一批)"
-    r"(?:[\u4e00-\u9fff]{0,8}?)项目"
+    r"(?:[\u4e00-\u9fff]{0,10}?)项目"
 )
 WEAK_PROJECT_SUFFIXES = ("生产基地", "制造基地", "研发基地", "基地", "工厂", "生产线", "数据中心")
 

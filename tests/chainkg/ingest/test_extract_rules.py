@@ -91,3 +91,14 @@ def test_a_list_item_of_a_common_word_and_an_industry_word_beside_a_firm(candida
     assert firms["宏屿智能"].rule == "industry_suffix"
     assert firms["方圆新能源"].rule == "firm_list"
     assert firms["岱澜新材"].rule == "firm_list"
+
+
+def test_a_chinese_numeral_inside_a_project_name(candidates):
+    projects = _names(candidates, "project")
+    assert projects["蓝汐二工厂"].rule == "project"  # not 工厂 alone, not cut at 二
+
+
+def test_a_long_qualifier_between_a_list_and_its_projects():
+    text = "有链强链。鸥屿储能电池、澄川光伏组件等新能源汽车产业链配套项目签约落户。"
+    projects = _names(extract(text, "t", KnownIndex.from_tables({})), "project")
+    assert {"鸥屿储能电池", "澄川光伏组件"} <= set(projects)
