@@ -519,6 +519,7 @@ class _Extractor(Facts):
                 piece = len(token.word) == 1 and token.flag not in BOUNDARY_TAGS
                 before_proper = (
                     not words
+                    and token.flag.startswith("n")
                     and nxt is not None
                     and nxt.end <= project.end
                     and nxt.flag in ("nr", "nrt", "nrfg", "nz")
@@ -578,8 +579,13 @@ class _Extractor(Facts):
         """A、B和C三大项目, A、B等配套项目: each item of the list is a project, unless it
         ends like a firm's name (博戈橡胶、四兴机械等一批零部件项目: the firms investing)."""
         item = rf"{rules.NAME_CHAR}{{2,16}}?"
-        pattern = re.compile(rf"((?:{item}[、和])+{item})({rules.PROJECT_LIST_TAIL})")
-        for match in pattern.finditer(self.text):
+        many = re.compile(rf"((?:{item}[、和])+{item})({rules.PROJECT_LIST_TAIL})")
+        one = re.compile(rf"({item})({rules.PROJECT_SINGLE_TAIL})")  # X等项目
+        matches = list(many.finditer(self.text))
+        for match in one.finditer(self.text):
+            if not any(m.start() <= match.start(2) < m.end() for m in matches):
+                matches.append(match)
+        for match in matches:
             self.list_tail_ends.add(match.end(2))
             at, spans = match.start(1), []
             for part in re.split(r"([、和])", match.group(1)):

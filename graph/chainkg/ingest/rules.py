@@ -535,6 +535,9 @@ PROJECT_LIST_TAIL = (
     r"(?:等|两个|[二三四五六七八九十\d]+个|[二三四五六七八九十\d]+大|一批)"
     r"(?:[\u4e00-\u9fff]{0,10}?)项目"
 )
+# One project before 等项目 ("投资N亿元的X等项目开工"): X is a project (or the firm, if it
+# ends like one). Only 等 with at most four characters of qualifier.
+PROJECT_SINGLE_TAIL = r"等(?:[\u4e00-\u9fff]{0,4}?)项目"
 WEAK_PROJECT_SUFFIXES = ("生产基地", "制造基地", "研发基地", "基地", "工厂", "生产线", "数据中心")
 
 # --- programs and events ----------------------------------------------------------------

@@ -102,3 +102,14 @@ def test_a_long_qualifier_between_a_list_and_its_projects():
     text = "有链强链。鸥屿储能电池、澄川光伏组件等新能源汽车产业链配套项目签约落户。"
     projects = _names(extract(text, "t", KnownIndex.from_tables({})), "project")
     assert {"鸥屿储能电池", "澄川光伏组件"} <= set(projects)
+
+
+def test_one_project_before_deng_xiangmu():
+    text = "投资12亿元的高纯石英坩埚技术改造等项目开工建设，澄川科技等项目实现当年投产。"
+    cands = extract(text, "t", KnownIndex.from_tables({}))
+    projects = _names(cands, "project")
+    assert projects["高纯石英坩埚技术改造"].rule == "project_list"
+    assert projects["高纯石英坩埚技术改造"].fields["amount_yuan"] == "1200000000"
+    # an item ending like a firm is the firm, not a project
+    assert "澄川科技" in _names(cands, "enterprise")
+    assert "澄川科技" not in projects
