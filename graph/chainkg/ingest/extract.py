@@ -647,10 +647,13 @@ class _Extractor(Facts):
         cue = "|".join(rules.FIRM_LIST_CUES)
         pattern = re.compile(
             rf"((?:{rules.NAME_CHAR}{{2,12}}、)+{rules.NAME_CHAR}{{2,12}})"
-            rf"(?:等|为代表的|为(?:核心|主要)?(?=龙头|代表|引领))(?:一批|多家|\d+家)?"
+            rf"(?:(等|为代表的)|(为(?:核心|主要)?(?=龙头|代表|引领)))(?:一批|多家|\d+家)?"
             rf"[\u4e00-\u9fff]{{0,6}}?(?:{cue}|代表|引领)"
         )
         for match in pattern.finditer(self.text):
+            # 以A、B为龙头 says the items are firms, whatever words they are; A、B等企业 is
+            # also printed after lists of products, whose items must then look proper
+            strong = match.group(3) is not None
             at = match.start(1)
             for n, item in enumerate(match.group(1).split("、")):
                 start, end = at, at + len(item)
@@ -661,6 +664,14 @@ class _Extractor(Facts):
                 start = end - len(name)
                 if len(name) < 2 or is_generic(name, "") or re.search(r"\d", name):
                     continue
+                if not (
+                    self._proper(start, end)
+                    or strong
+                    or self._firm_shaped(start, end)
+                    or name.endswith(rules.COMPANY_SHORT_SUFFIXES)
+                    or (start, end) in {(m.start, m.end) for m in self.mentions}
+                ):
+                    continue  # products listed like firms (光纤陀螺、特种功能靶材等一批企业)
                 self.add(
                     Mention(
                         "enterprise", name, start, end, "firm_list", rules.CONFIDENCE["firm_list"]

@@ -113,3 +113,11 @@ def test_one_project_before_deng_xiangmu():
     # an item ending like a firm is the firm, not a project
     assert "澄川科技" in _names(cands, "enterprise")
     assert "澄川科技" not in projects
+
+
+def test_products_listed_like_firms_are_not_firms():
+    # products made of common words; a product with a rare word (靶材) still passes
+    text = "培育了光纤陀螺、高端薄膜等一批青禾企业，引进了鸥屿科技、澄澜股份等企业。"
+    firms = _names(extract(text, "t", KnownIndex.from_tables({})), "enterprise")
+    assert not {"光纤陀螺", "高端薄膜"} & set(firms)
+    assert {"鸥屿科技", "澄澜股份"} <= set(firms)
