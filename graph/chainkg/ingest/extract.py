@@ -651,9 +651,11 @@ class _Extractor(Facts):
             rf"[\u4e00-\u9fff]{{0,6}}?(?:{cue}|代表|引领)"
         )
         for match in pattern.finditer(self.text):
-            # 以A、B为龙头 says the items are firms, whatever words they are; A、B等企业 is
-            # also printed after lists of products, whose items must then look proper
-            strong = match.group(3) is not None
+            # 以A、B为龙头 and A、B等代表企业 say the items are firms, whatever words they
+            # are; A、B等企业 is also printed after lists of products, whose items must then
+            # look proper
+            tail = self.text[match.end(1) : match.end()]
+            strong = match.group(3) is not None or any(w in tail for w in rules.FIRM_LIST_STRONG)
             at = match.start(1)
             for n, item in enumerate(match.group(1).split("、")):
                 start, end = at, at + len(item)

@@ -52,6 +52,9 @@ COMPANY_INDUSTRY_SUFFIXES = (
     "精密",
 )
 # Words that, printed right after a list of names, say the list is of firms.
+# Of the words after such a list, those that say its items are firms even when they are
+# common words (时代新材、钻石切削等代表企业): products are not "representative firms".
+FIRM_LIST_STRONG = ("代表", "龙头", "领军", "骨干", "知名", "上市", "头部")
 FIRM_LIST_CUES = ("企业", "公司", "龙头", "厂商", "供应商", "配套商", "客户", "巨头", "品牌")
 # Contexts that say the words in them name a firm; `{N}` is the name (2-8 characters, cut
 # at jieba's word boundaries, and it must look proper: see extract._proper).

@@ -121,3 +121,12 @@ def test_products_listed_like_firms_are_not_firms():
     firms = _names(extract(text, "t", KnownIndex.from_tables({})), "enterprise")
     assert not {"光纤陀螺", "高端薄膜"} & set(firms)
     assert {"鸥屿科技", "澄澜股份"} <= set(firms)
+
+
+def test_representative_firms_are_firms_whatever_their_words():
+    text = "新材料产业中，聚集了澄澜新材、钻石切削等代表企业，规模以上企业70余家。"
+    cands = extract(text, "t", KnownIndex.from_tables({}))
+    firms = _names(cands, "enterprise")
+    assert firms["钻石切削"].rule == "firm_list"  # a common noun and a verb
+    members = {c.subject for c in cands if c.kind == "relation" and c.type == "in_chain"}
+    assert members == {"澄澜新材", "钻石切削"}
