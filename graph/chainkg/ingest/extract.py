@@ -4,9 +4,10 @@
    names, `known`).
 2. Find mentions (this module): known names, then names ending in a suffix of `rules`
    (company forms, projects, organizations, parks, chains, events), 《titles》 and “quoted”
-   programs, firms in contexts only a firm fits, lists of firms, the firm opening a project's
-   name. A name's left edge is found by walking back over jieba's words until a verb,
-   preposition, particle, number or punctuation.
+   programs, firms in contexts only a firm fits (作为X的供应商, 获X注资, a clause opened by a
+   firm's verb), lists of firms (A、B等代表企业, 以A、B为龙头) and of projects (A、B和C三大项目,
+   X等项目), the firm opening a project's name. A name's left edge is found by walking back
+   over jieba's words until a verb, preposition, particle, number or punctuation.
 3. Turn mentions into candidates with project details, statistics and relations (`facts`).
 Every candidate carries a verbatim quote (the sentence, clipped around the mention).
 """
