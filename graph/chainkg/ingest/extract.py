@@ -4,9 +4,10 @@
    names, `known`).
 2. Find mentions (this module): known names, then names ending in a suffix of `rules`
    (company forms, projects, organizations, parks, chains, events), 《titles》 and “quoted”
-   programs, firms in contexts only a firm fits, lists of firms, the firm opening a project's
-   name. A name's left edge is found by walking back over jieba's words until a verb,
-   preposition, particle, number or punctuation.
+   programs, firms in contexts only a firm fits (作为X的供应商, 获X注资, a clause opened by a
+   firm's verb), lists of firms (A、B等代表企业, 以A、B为龙头) and of projects (A、B和C三大项目,
+   X等项目), the firm opening a project's name. A name's left edge is found by walking back
+   over jieba's words until a verb, preposition, particle, number or punctuation.
 3. Turn mentions into candidates with project details, statistics and relations (`facts`).
 Every candidate carries a verbatim quote (the sentence, clipped around the mention).
 """
@@ -33,8 +34,24 @@ from chainkg.ingest.text import (
 __all__ = ["KINDS", "Candidate", "extract"]
 
 # Words and jieba tags a project's name may contain besides nouns (及, 25万台, 扩展, 一期 ...).
-_PROJECT_WORDS = ("及", "m", "q", "x", "eng", "vn", "v", "a", "b", "一期", "二期", "三期")
+_PROJECT_WORDS = (
+    "及",
+    "m",
+    "q",
+    "x",
+    "eng",
+    "vn",
+    "v",
+    "a",
+    "b",
+    "zg",
+    "l",
+    "一期",
+    "二期",
+    "三期",
+)
 # Kinds whose names may contain another mention (an investor in a project's name ...).
+BOUNDARY_TAGS = ("m", "q", "p", "c", "u", "uj", "ul", "d", "r", "f", "t", "v", "y", "x")
 _COMPOSITE = ("project", "event", "program", "organization", "park", "chain", "enterprise")
 
 
@@ -46,6 +63,7 @@ class _Extractor(Facts):
         self.index = index
         self.mentions: list[Mention] = []
         self.taken = [False] * (len(text) + 1)
+        self.list_tail_ends: set[int] = set()  # where "…三大项目" after a list of projects ends
 
     # --- mentions ---------------------------------------------------------------------
     def add(self, mention: Mention) -> bool:
@@ -118,6 +136,8 @@ class _Extractor(Facts):
             start = end - len(name)
             if len(name) - len(suffix) < min_core or is_generic(name, suffix):
                 continue
+            if kind == "project" and end in self.list_tail_ends:
+                continue  # 三大项目 after a list names no project of its own
             mention_kind = kind
             if kind == "park" and any(word in name for word in rules.PARK_GENERIC_WORDS):
                 continue
@@ -344,6 +364,43 @@ class _Extractor(Facts):
                             )
                         )
 
+    def find_strong_firm_contexts(self) -> None:
+        """Names in contexts so specific that a common word there is a firm too (作为小米的
+        供应商, 已获英特尔注资), and names opening a clause with a firm's verb."""
+        name = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
+        for cue in rules.STRONG_FIRM_CONTEXT_PATTERNS:
+            regex = cue.replace("{N2}", f"(?P<n2>{name})").replace("{N}", f"(?P<n>{name})")
+            for match in re.finditer(regex, self.text):
+                for group in ("n", "n2"):
+                    if match.groupdict().get(group) is None:
+                        continue
+                    start, end = match.span(group)
+                    if self._bounded_name(start, end):
+                        self._add_firm(start, end, "firm_context")
+        subject = rules.FIRM_SUBJECT_PATTERN.replace("{N}", r"[\u4e00-\u9fffA-Za-z]{2,8}")
+        for match in re.finditer(subject, self.text):
+            start, end = match.span(1)
+            if self._proper(start, end):
+                self._add_firm(start, end, "firm_subject")
+
+    def _add_firm(self, start: int, end: int, rule: str) -> None:
+        self.add(
+            Mention("enterprise", self.text[start:end], start, end, rule, rules.CONFIDENCE[rule])
+        )
+
+    def _bounded_name(self, start: int, end: int) -> bool:
+        """Whether text[start:end] is cut at word boundaries and is a name, common or not:
+        no function word, verb, number, place ending or generic word in it."""
+        name = self.text[start:end]
+        if start not in self.article.starts or end not in self.article.ends:
+            return False
+        if not NAME_RE.match(name) or name in rules.GENERIC_NAMES or is_generic(name, ""):
+            return False
+        if name.startswith(NOISE) or name.endswith(rules.PLACE_ENDINGS):
+            return False
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        return not any(t.flag[0] in "pcudrymvq" or t.word in rules.LEADING_NOISE for t in words)
+
     def find_list_members(self) -> None:
         """In a list A、B、C (or A和B), items beside a firm are firms too."""
         for s_start, s_end in self.article.sentences:
@@ -354,8 +411,12 @@ class _Extractor(Facts):
                     if part not in ("、", "和"):
                         items.append((at, at + len(part)))
                     at += len(part)
-                spans = []
+                spans, shaped = [], set()
                 for n, item in enumerate(items):
+                    if n < len(items) - 1 and self._firm_shaped(*item):
+                        spans.append(item)  # 立方新能源: a common word + an industry word
+                        shaped.add(item)
+                        continue
                     span = self._item_span(item, n, len(items))
                     if n and span[1] < item[1]:
                         span = self._item_span(item, len(items) - 1, len(items))
@@ -366,7 +427,11 @@ class _Extractor(Facts):
                 if "enterprise" not in kinds:
                     continue
                 for (a, b), kind in zip(spans, kinds, strict=True):
-                    if kind is None and 2 <= b - a <= 10 and self._proper(a, b):
+                    if (
+                        kind is None
+                        and 2 <= b - a <= 10
+                        and (self._proper(a, b) or (a, b) in shaped)
+                    ):
                         self.add(
                             Mention(
                                 "enterprise",
@@ -377,6 +442,23 @@ class _Extractor(Facts):
                                 rules.CONFIDENCE["firm_list"] - 0.1,
                             )
                         )
+
+    def _firm_shaped(self, start: int, end: int) -> bool:
+        """Whether text[start:end] is a whole list item shaped like a firm's short name: a
+        word of two characters or more, then an industry suffix (立方新能源), at word
+        boundaries, and not itself a common word or generic name."""
+        name = self.text[start:end]
+        suffix = next((s for s in rules.COMPANY_INDUSTRY_SUFFIXES if name.endswith(s)), None)
+        if suffix is None or len(name) - len(suffix) < 2 or len(name) > 10:
+            return False
+        if start not in self.article.starts or end not in self.article.ends:
+            return False
+        if not NAME_RE.match(name) or re.search(r"\d", name) or is_generic(name, ""):
+            return False
+        if name in rules.GENERIC_NAMES or name in make_freq():
+            return False
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        return not any(t.flag[0] in "pcudrvy" or t.word in rules.LEADING_NOISE for t in words)
 
     def _item_span(self, item: tuple[int, int], n: int, count: int) -> tuple[int, int]:
         start, end = item
@@ -415,6 +497,8 @@ class _Extractor(Facts):
         freq = make_freq()
         industry = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
         for project in [m for m in self.mentions if m.kind == "project"]:
+            if project.rule == "project_list" and not project.name.endswith(rules.PROJECT_SUFFIXES):
+                continue  # a list item printed without a suffix (中盐红四方) is its own name
             if any(
                 m.kind == "enterprise" and project.start <= m.start < project.end
                 for m in self.mentions
@@ -428,9 +512,23 @@ class _Extractor(Facts):
                 place = token.flag == "ns" and not words
                 if any(part in token.word for part in ("园", "基地", "项目", "中心")):
                     break
-                if not (rare or token.flag in rules.PROPER_TAGS or place) or not name_word(
-                    token, ()
-                ):
+                if token.flag == "eng" and any(not w.word.isascii() for w in words):
+                    break  # 众普森LED产业园: the product after the name
+                nxt = self.article.tokens[i + 1] if i + 1 < len(self.article.tokens) else None
+                # an unknown name jieba cut in pieces (众|普森, 麦格|米特): a single character,
+                # or a common word right before a rare or proper-tagged piece
+                piece = len(token.word) == 1 and token.flag not in BOUNDARY_TAGS
+                before_proper = (
+                    not words
+                    and token.flag.startswith("n")
+                    and nxt is not None
+                    and nxt.end <= project.end
+                    and nxt.flag in ("nr", "nrt", "nrfg", "nz")
+                    and len(nxt.word) >= 2
+                )
+                if not (
+                    rare or token.flag in rules.PROPER_TAGS or place or piece or before_proper
+                ) or not name_word(token, ()):
                     break
                 words.append(token)
                 i += 1
@@ -478,22 +576,105 @@ class _Extractor(Facts):
                 self.mentions.append(mention)  # nested in the project's name
                 project.fields.setdefault("investor", mention.known_id or mention.name)
 
+    def find_project_lists(self) -> None:
+        """A、B和C三大项目, A、B等配套项目: each item of the list is a project, unless it
+        ends like a firm's name (博戈橡胶、四兴机械等一批零部件项目: the firms investing)."""
+        item = rf"{rules.NAME_CHAR}{{2,16}}?"
+        many = re.compile(rf"((?:{item}[、和])+{item})({rules.PROJECT_LIST_TAIL})")
+        one = re.compile(rf"({item})({rules.PROJECT_SINGLE_TAIL})")  # X等项目
+        matches = list(many.finditer(self.text))
+        for match in one.finditer(self.text):
+            if not any(m.start() <= match.start(2) < m.end() for m in matches):
+                matches.append(match)
+        for match in matches:
+            self.list_tail_ends.add(match.end(2))
+            at, spans = match.start(1), []
+            for part in re.split(r"([、和])", match.group(1)):
+                if part not in ("、", "和"):
+                    spans.append((at, at + len(part)))
+                at += len(part)
+            first_end = spans[0][1]
+            edge = self.article.left_edge(first_end - 1, allow=_PROJECT_WORDS, max_chars=16)
+            spans[0] = (max(edge, spans[0][0]), first_end)
+            items = []
+            for start, end in spans:
+                name = trim_noise(self.text[start:end])
+                start = end - len(name)
+                if self._project_item(start, end):
+                    items.append((start, end, name))
+            for start, end, name in items:
+                if self._firm_item(
+                    name
+                ):  # the firm investing, not a project; a firm only if proper
+                    if self._proper(start, end - 2) or self._proper(start, end):
+                        self._add_firm(start, end, "firm_list")
+                    continue
+                mention = Mention(
+                    "project", name, start, end, "project_list", rules.CONFIDENCE["project_list"]
+                )
+                same = [m for m in self.mentions if (m.start, m.end) == (start, end)]
+                if any(m.kind == "project" for m in same):
+                    continue
+                if same and all(m.kind == "enterprise" for m in same):
+                    self.mentions.append(mention)  # 奇点汽车: the firm and its project
+                    continue
+                self.add(mention)
+
+    def _firm_item(self, name: str) -> bool:
+        """A list item that is a known enterprise or ends like a firm's short name (X集团,
+        X股份; X生物 of at most six characters: longer ones name products, 智能装备 ...)."""
+        known = self.index.lookup(name)
+        if known is not None and self.index.entities[known].kind == "enterprise":
+            return True
+        if name.endswith(rules.COMPANY_SHORT_SUFFIXES):
+            return True
+        return name.endswith(rules.COMPANY_INDUSTRY_SUFFIXES) and len(name) <= 6
+
+    def _project_item(self, start: int, end: int) -> bool:
+        """Whether text[start:end] can name a project in a list: cut at word boundaries,
+        2-16 characters, not generic, not only a place."""
+        name = self.text[start:end]
+        if not 2 <= len(name) <= 16 or start not in self.article.starts:
+            return False
+        if end not in self.article.ends or is_generic(name, "") or name in rules.GENERIC_NAMES:
+            return False
+        words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
+        if not words or all(t.flag == "ns" for t in words):
+            return False
+        return not any(t.flag[0] in "pcuy" or t.word in rules.LEADING_NOISE for t in words)
+
     def find_firm_lists(self) -> None:
         """A、B、C等(代表|龙头)企业: each short item is a firm."""
         cue = "|".join(rules.FIRM_LIST_CUES)
         pattern = re.compile(
             rf"((?:{rules.NAME_CHAR}{{2,12}}、)+{rules.NAME_CHAR}{{2,12}})"
-            rf"(?:等|为代表的)(?:一批|多家|\d+家)?[\u4e00-\u9fff]{{0,6}}?(?:{cue})"
+            rf"(?:(等|为代表的)|(为(?:核心|主要)?(?=龙头|代表|引领)))(?:一批|多家|\d+家)?"
+            rf"[\u4e00-\u9fff]{{0,6}}?(?:{cue}|代表|引领)"
         )
         for match in pattern.finditer(self.text):
+            # 以A、B为龙头 and A、B等代表企业 say the items are firms, whatever words they
+            # are; A、B等企业 is also printed after lists of products, whose items must then
+            # look proper
+            tail = self.text[match.end(1) : match.end()]
+            strong = match.group(3) is not None or any(w in tail for w in rules.FIRM_LIST_STRONG)
             at = match.start(1)
-            for item in match.group(1).split("、"):
+            for n, item in enumerate(match.group(1).split("、")):
                 start, end = at, at + len(item)
                 at = end + 1
-                name = trim_noise(item)
+                if n == 0 and end in self.article.ends:  # 以A、B为龙头: A starts after 以
+                    start = max(start, self.article.left_edge(end - 1, max_chars=12))
+                name = trim_noise(self.text[start:end])
                 start = end - len(name)
-                if is_generic(name, "") or re.search(r"\d", name):
+                if len(name) < 2 or is_generic(name, "") or re.search(r"\d", name):
                     continue
+                if not (
+                    self._proper(start, end)
+                    or strong
+                    or self._firm_shaped(start, end)
+                    or name.endswith(rules.COMPANY_SHORT_SUFFIXES)
+                    or (start, end) in {(m.start, m.end) for m in self.mentions}
+                ):
+                    continue  # products listed like firms (光纤陀螺、特种功能靶材等一批企业)
                 self.add(
                     Mention(
                         "enterprise", name, start, end, "firm_list", rules.CONFIDENCE["firm_list"]
@@ -675,6 +856,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         allow=("v", "vn", "eng", "x"),
         fields={s: {"kind": k} for s, k in rules.PARK_SUFFIXES},
     )
+    ex.find_project_lists()
     ex.find_suffixed(
         "project",
         rules.PROJECT_SUFFIXES,
@@ -711,6 +893,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     ex.find_firm_lists()
     ex.find_industry_firms()
     ex.find_firm_contexts()
+    ex.find_strong_firm_contexts()
     ex.find_project_investors()
     ex.find_list_members()
     ex.find_segments()

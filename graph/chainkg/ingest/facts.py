@@ -75,7 +75,7 @@ class Facts:
                         if k[0] == mention.kind
                         and len(c.name) >= 4
                         and len(mention.name) >= 4
-                        and (mention.name.endswith(c.name) or c.name.endswith(mention.name))
+                        and same_project(c.name, mention.name)
                     ),
                     key,
                 )
@@ -93,6 +93,13 @@ class Facts:
                 first = seen[key]
                 if mention.name != first.name and mention.name not in first.aliases:
                     first.aliases.append(mention.name)
+                if mention.kind == "project" and not first.fields.get("amount_text"):
+                    # the amount printed beside another mention of the same project
+                    more = self._project_fields(mention)
+                    if more.get("amount_text"):
+                        first.fields["amount_text"] = more["amount_text"]
+                        first.fields["amount_yuan"] = more["amount_yuan"]
+                        first.confidence = max(first.confidence, rules.CONFIDENCE["project_amount"])
                 continue
             fields = dict(mention.fields)
             if mention.kind == "project":
@@ -330,3 +337,15 @@ class Facts:
                 fields={k: v for k, v in fields.items() if v},
             )
         )
+
+
+def same_project(a: str, b: str) -> bool:
+    """Whether two names of one article's projects or parks name the same thing: one ends the
+    other (a place before it: 湖南X产业园项目 / X产业园), or one is the other plus a project
+    suffix (X / X生产基地)."""
+    for x, y in ((a, b), (b, a)):
+        if x.endswith(y) or normalize(x).endswith(normalize(y)):
+            return True
+        if x.startswith(y) and x[len(y) :] in rules.PROJECT_SUFFIXES:
+            return True
+    return False

@@ -52,20 +52,37 @@ COMPANY_INDUSTRY_SUFFIXES = (
     "精密",
 )
 # Words that, printed right after a list of names, say the list is of firms.
+# Of the words after such a list, those that say its items are firms even when they are
+# common words (时代新材、钻石切削等代表企业): products are not "representative firms".
+FIRM_LIST_STRONG = ("代表", "龙头", "领军", "骨干", "知名", "上市", "头部")
 FIRM_LIST_CUES = ("企业", "公司", "龙头", "厂商", "供应商", "配套商", "客户", "巨头", "品牌")
 # Contexts that say the words in them name a firm; `{N}` is the name (2-8 characters, cut
 # at jieba's word boundaries, and it must look proper: see extract._proper).
 FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
-    r"作为{N}的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|配套企业|客户)",
-    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{{0,4}}(?:供应商|配套商|客户)",
+    r"作为{N}的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|配套企业|客户)",
+    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|客户)",
     r"为{N}(?:供货|配套|代工|提供配套)",
     r"(?:龙头企业|领军企业|骨干企业|上市公司|电池企业|汽车企业|车企|独角兽)(?:之一)?{N}(?=[,，、。的在是于已将与和])",
     r"由{N}(?:牵头|主导|研制|投资|建设|控股)",
     r"获{N}(?:注资|投资|入股|战略投资)",
     r"(?:帮扶|引进了?|携手|牵手){N}(?=[,，、。成落等与和在])",
     r"(?:^|[,，。；\n]){N}(?:的)?(?:全资|控股)?子公司",
-    r"(?:^|[,，。；\n]){N}(?:在|于)[\u4e00-\u9fff]{{2,8}}(?:创业板|科创板|主板|上交所|深交所)?上市",
+    r"(?:^|[,，。；\n]){N}(?:在|于)[\u4e00-\u9fff]{2,8}(?:创业板|科创板|主板|上交所|深交所)?上市",
     r"{N}(?:创业板|科创板)上市",
+)
+# Of the contexts above, those so specific that any word-bounded name in them is a firm, even
+# a common word (小米, 时代电动): the name is checked for noise and boundaries, not rarity.
+STRONG_FIRM_CONTEXT_PATTERNS: tuple[str, ...] = (
+    r"作为{N}的[\u4e00-\u9fff]{0,4}(?:供应商|配套商|配套企业)",
+    r"是{N}(?:和{N2})?的[\u4e00-\u9fff]{0,4}(?:供应商|配套商)",
+    r"获{N}(?:注资|入股|战略投资)",
+    r"(?:帮扶|扶持|服务)(?:企业)?{N}(?=成功|顺利|解决|对接|拿下)",
+)
+# A clause that opens with a name and goes on with what only a firm does (…；宏达电子领军国内…,
+# 格兰德芯掌握…技术): the name is a firm when it also looks proper (extract._proper).
+FIRM_SUBJECT_PATTERN = (
+    r"(?:^|(?<=[,，。；;：:\n]))({N})(?=(?:近年来|近年)?(?:引领|领军|掌握|主导制定|主导研制|"
+    r"加快推进|自主研发|研发的|生产的|已开发|成功研制|成功研发|已获|荣获|入选|在[\u4e00-\u9fff]{2,6}上市))"
 )
 # Common words (jieba frequency at least this) are not taken as a firm's name by the
 # context and list rules, unless jieba tags them as a person, organization or brand name.
@@ -514,6 +531,16 @@ PARK_GENERIC_WORDS = (
 )
 # Project suffixes that name a thing rather than an investment (…基地, …工厂): such a name
 # needs a proper word (a firm, a place, a rare word, a number with its unit).
+# A list of projects: "A、B和C三大项目", "A、B等新能源汽车配套项目", "A、B两个省重点项目" -
+# every item of the list is a project (the item as printed is its name). The words between
+# the list and 项目 (a count, 等, a short qualifier) must match this pattern.
+PROJECT_LIST_TAIL = (
+    r"(?:等|两个|[二三四五六七八九十\d]+个|[二三四五六七八九十\d]+大|一批)"
+    r"(?:[\u4e00-\u9fff]{0,10}?)项目"
+)
+# One project before 等项目 ("投资N亿元的X等项目开工"): X is a project (or the firm, if it
+# ends like one). Only 等 with at most four characters of qualifier.
+PROJECT_SINGLE_TAIL = r"等(?:[\u4e00-\u9fff]{0,4}?)项目"
 WEAK_PROJECT_SUFFIXES = ("生产基地", "制造基地", "研发基地", "基地", "工厂", "生产线", "数据中心")
 
 # --- programs and events ----------------------------------------------------------------
@@ -692,6 +719,8 @@ CONFIDENCE = {
     "industry_suffix": 0.6,
     "firm_list": 0.65,
     "firm_context": 0.6,
+    "firm_subject": 0.55,
+    "project_list": 0.6,
     "project_investor": 0.6,
     "project": 0.75,
     "project_amount": 0.9,

@@ -119,7 +119,10 @@ def name_word(token: Token, allow: tuple[str, ...]) -> bool:
         return False
     if token.flag == "m" and "m" in allow:
         return bool(
-            re.match(r"^(?:[\d万千百亿台吨辆套]+|第?[\d一二三四五六七八九十]+届|首届)$", token.word)
+            re.match(
+                r"^(?:[\d万千百亿台吨辆套]+|[一二三四五六七八九十]|第?[\d一二三四五六七八九十]+届|首届)$",
+                token.word,
+            )
         )
     if token.flag in BOUNDARY:
         return token.flag in allow
