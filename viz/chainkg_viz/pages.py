@@ -40,6 +40,7 @@ class ChainRow:
     benchmark: bool
     data_gaps: int
     export: bool  # whether export/<report>.xlsx exists
+    reference_panorama: bool = False  # aligned to a reference classification
 
     @property
     def attention(self) -> tuple:
@@ -115,6 +116,7 @@ def chain_rows(data: SiteData, analysis: Analysis) -> list[ChainRow]:
                 territory=s.territory,
                 roles=tuple(roles.get(s.iri, [])),
                 segments=s.segments,
+                reference_panorama=s.reference_panorama,
                 missing=s.missing,
                 weak=s.weak,
                 covered=s.covered,

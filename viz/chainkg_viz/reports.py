@@ -247,7 +247,12 @@ def report_markdown(report: ChainReport) -> str:
         out.append("\n依据 (basis):\n")
         out += [f"- {g.order}. {g.segment}: {g.basis_note} {quotes_text(g.evidence)}" for g in gaps]
     else:
-        out.append("全景图缺失:图谱中没有该产业链的环节 (no panorama: no segments in the graph)\n")
+        out.append(
+            "文章未列出该产业链的环节:各环节现状见参考全景图 (no article segments: see the "
+            "reference panorama)\n"
+            if s.reference_panorama
+            else "全景图缺失:图谱中没有该产业链的环节 (no panorama: no segments in the graph)\n"
+        )
     out.append("\n## 招商候选 (candidate targets)\n")
     out.append(f"{RANKING_ZH}\n\n{RANKING_EN}\n")
     if s.follow_ups:

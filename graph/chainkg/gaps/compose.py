@@ -82,6 +82,7 @@ class _Analysis:
         self.figures = self._figures(rows(store, "gap-chain-statistics"))
         self.stated = self._stated(rows(store, "gap-segment-statistics"))
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
+        self.aligned = {r["chain"] for r in rows(store, "gap-chain-alignments")}
         self._listings: dict[tuple[str, bool], _Listing] = {}
         self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._neighbour_rows: dict[str, tuple[list[dict[str, str]], dict[str, set[str]]]] = {}
@@ -566,7 +567,12 @@ class _Analysis:
         ]
         leaders = self.leaders(chain.iri)
         data_gaps = []
-        if not gaps:
+        if not gaps and chain.iri in self.aligned:
+            data_gaps.append(
+                "文章未列出该产业链的环节:各环节现状见参考全景图 — the articles list no segments "
+                "of this chain; see the reference panorama for the zone's status"
+            )
+        elif not gaps:
             data_gaps.append(
                 "全景图缺失:图谱中没有该产业链的环节 — no segments of this chain in the graph"
             )
@@ -603,7 +609,8 @@ class _Analysis:
             chain_candidate_total=chain_candidate_total,
             top=self.top,
             pipeline=sum(g.level == Level.PIPELINE for g in gaps),
-            no_panorama=not gaps,
+            no_panorama=not gaps and chain.iri not in self.aligned,
+            reference_panorama=chain.iri in self.aligned,
             follow_ups=self.follow_ups(chain.iri, "")[: self.top],
         )
 

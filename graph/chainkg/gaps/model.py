@@ -301,7 +301,9 @@ class ChainSummary:
     chain_candidate_total: int = 0
     top: int = 20
     pipeline: int = 0
-    no_panorama: bool = False  # 全景图缺失: the graph has no segment of this chain
+    no_panorama: bool = False  # 全景图缺失: no segment of this chain and no reference panorama
+    # aligned to reference categories (chain_alignments): its panorama is the reference's
+    reference_panorama: bool = False
     # signed or building in the zone with a project of the chain but of no known segment
     follow_ups: list[FollowUp] = field(default_factory=list)
 
@@ -314,6 +316,8 @@ class ChainSummary:
         """'缺链 n / 在建补链 n / 弱链 n / 已覆盖 n', or 全景图缺失 when there are no segments."""
         if self.no_panorama:
             return "全景图缺失 (no segments in the graph)"
+        if not self.segments and self.reference_panorama:
+            return "文章未列环节,见参考全景图 (no article segments; see the reference panorama)"
         counts = {
             Level.MISSING: self.missing,
             Level.PIPELINE: self.pipeline,
