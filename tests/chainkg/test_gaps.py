@@ -290,7 +290,7 @@ def test_seed_every_chain_is_reported(seed_store: ox.Store) -> None:
     assert all(g.level in ("missing", "pipeline", "weak", "covered") for g in gaps)
     for s in summaries:
         assert s.segments == s.missing + s.pipeline + s.weak + s.covered
-        assert s.no_panorama == (s.segments == 0)
+        assert s.no_panorama == (s.segments == 0 and not s.reference_panorama)
         if s.no_panorama:
             assert s.levels_text.startswith("全景图缺失") and "0" not in s.levels_text
 

@@ -259,8 +259,13 @@ def test_q27_supply_rates(seed_store) -> None:
 
 
 def test_q28_chain_without_panorama_says_so(seed_store) -> None:
+    """新材料: the articles list no segment, but it is aligned to the reference (新材料产业), so
+    the report points to that panorama; 应急安全 has neither: 全景图缺失, never '0 缺失'."""
     [materials] = analyse(seed_store, "新材料")
-    assert materials.gaps == [] and materials.summary.levels_text.startswith("全景图缺失")
+    assert materials.gaps == [] and materials.summary.reference_panorama
+    assert materials.summary.levels_text.startswith("文章未列环节,见参考全景图")
+    [safety] = analyse(seed_store, "应急安全")
+    assert safety.gaps == [] and safety.summary.levels_text.startswith("全景图缺失")
 
 
 def test_q29_evidence_cites_article_title_and_date(nev_gaps) -> None:
