@@ -299,6 +299,9 @@ def _registry(
             hit = place_by_address(rec.address, rules)
             if hit:
                 rule, keyword = hit
+                # located in the focal zone by its registered address: present there, like a
+                # curated row whose own place is in the zone (the one rule, `in_zone`)
+                body += b.in_zone(s, rule.place)
                 placements.append(
                     (
                         b.entity(rule.place),
