@@ -300,10 +300,10 @@ def _registry(
             hit = place_by_address(rec.address, rules)
             if hit:
                 rule, keyword = hit
-                if rule.place in b.zone_places and is_active(rec.status):
-                    # registered and operating in the zone: present in production, the one
-                    # definition of presence the gap analysis reads (chainkg.presence)
-                    body.append(f"{s} {K.zoneStage} {K.PresentProducing}")
+                if is_active(rec.status):
+                    # registered, operating and located in the focal zone by its address:
+                    # present there, like a curated row whose own place is in the zone
+                    body += b.in_zone(s, rule.place)
                 placements.append(
                     (
                         b.entity(rule.place),

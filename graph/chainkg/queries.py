@@ -224,7 +224,7 @@ ORDER BY ?e
 # by IRI, or by a Chinese or English label, an alias, an id or a credit code (case-insensitive);
 # one group each, so a remote endpoint's VALUES binding reaches the FILTER
 _BY_IRI = "FILTER(STR(?e) = STR(?wanted))"
-_BY_NAME = (
+_BY_NAME = (  # a credit code (统一社会信用代码) names an enterprise too
     "?e rdfs:label|skos:altLabel|dct:identifier|ckg:creditCode ?name . "
     "FILTER(LCASE(STR(?name)) = ?wanted)"
 )

@@ -321,3 +321,34 @@ def test_seed_nev_vehicle_makers_cover_their_segment(seed_store: ox.Store) -> No
 def test_seed_own_chain_wins_an_ambiguous_name(seed_store: ox.Store) -> None:
     # 电子信息 names both the zone's chain and Changsha's benchmark chain
     assert resolve_chain(seed_store, "电子信息").endswith("/chain/electronics")
+
+
+def test_cli_json_with_panorama_keeps_the_gap_list(seed_build: BuildReport) -> None:
+    """`--with-panorama` puts the chain's reference panorama (category statuses) beside the
+    unchanged list of segment gaps; without it the JSON stays the plain list."""
+    from chainkg.panorama import panorama_status
+
+    graph = str(seed_build.files["graph.nq"])
+    runner = CliRunner()
+    plain = runner.invoke(app, ["gaps", "--graph", graph, "--chain", "nev", "-f", "json"])
+    both = runner.invoke(
+        app, ["gaps", "--graph", graph, "--chain", "nev", "-f", "json", "--with-panorama"]
+    )
+    assert plain.exit_code == both.exit_code == 0, both.output
+    listed, obj = json.loads(plain.stdout), json.loads(both.stdout)
+    assert isinstance(listed, list) and listed and obj["gaps"] == listed
+    (panorama,) = obj["panorama"]
+    (expected,) = panorama_status(open_store(seed_build.files["graph.nq"]), "nev")
+    assert panorama["chain_id"] == "nev" and panorama["counts"] == expected.counts()
+    assert [(c["label"], c["status"]) for c in panorama["categories"]] == [
+        (c.label, c.status) for c in expected.categories
+    ]
+    assert {"present", "no-data"} <= {c["status"] for c in panorama["categories"]}
+    md = runner.invoke(
+        app, ["gaps", "--graph", graph, "--chain", "nev", "-f", "md", "--with-panorama"]
+    )
+    assert (
+        md.exit_code == 0
+        and "参考全景图与现状" in md.stdout
+        and "新能源汽车储能装置制造" in md.stdout
+    )

@@ -399,3 +399,91 @@ def test_seed_pages_open_without_errors(seed_build: BuildReport, op: OfflinePage
         op.open(page)
         assert op.page.locator("h1").count() == 1, page
     assert op.console_errors == [] and op.page_errors == [] and op.blocked == []
+
+
+PANORAMA_NODES = """() => {
+  const v = window.chainkgView, net = v.network;
+  const nodes = v.nodes.get({filter: n => !n.hidden && !n.members});
+  return nodes.map(n => ({id: n.id, group: n.group, label: n.label, category: n.category || null,
+    border: n.color && n.color.border, y: net.getPositions([n.id])[n.id].y,
+    drawn: net.body.nodeIndices.indexOf(n.id) >= 0}));
+}"""
+
+
+def test_seed_nev_chain_map_shows_the_reference_panorama(
+    seed_build: BuildReport, seed_store, op: OfflinePage, shots: Path
+):
+    """The 新能源汽车 map draws every category of the reference panorama under 新能源汽车产业
+    with the zone's status colour (unlike the segments' gap levels), each article-named
+    segment below and linked to its category, and a legend with the status counts."""
+    from chainkg.panorama import panorama_status
+    from chainkg_viz.analysis import LEVELS, PANORAMA_STATUS
+
+    (panorama,) = panorama_status(seed_store, "nev")
+    site = Path(seed_build.out_dir) / "site"
+    op.page.set_viewport_size({"width": 1440, "height": 900})
+    op.open_view(site / "chains/nev.html")
+    nodes = op.page.evaluate(PANORAMA_NODES)
+    cats = [n for n in nodes if n["category"]]
+    segments = {n["label"].split("\n")[0]: n for n in nodes if n["group"] == "ChainSegment"}
+    drawn = {n["id"]: n for n in cats}  # a category node's id is cat-<category id>
+    assert all(n["drawn"] for n in cats)
+    # every category the reference has for the chain (14, under 新能源汽车产业), none folded
+    assert sorted(drawn) == sorted(f"cat-{c.id}" for c in panorama.categories)
+    for word in ("整车", "储能装置", "电机", "零部件", "相关设施", "相关服务", "新能源汽车产业"):
+        assert any(word in n["label"] for n in cats), word
+    level_colours = {words["color"] for words in LEVELS.values()}
+    for c in panorama.categories:
+        node = drawn[f"cat-{c.id}"]
+        assert node["label"].startswith(c.label + "\n")
+        assert node["category"] == c.status
+        assert node["border"] == PANORAMA_STATUS[c.status]["color"] not in level_colours
+        assert f"〔{PANORAMA_STATUS[c.status]['zh']}〕" in node["label"]
+    assert {n["category"] for n in cats} >= {"present", "no-data"}
+    # the article segments in place: below the categories, each linked to its category
+    edges = op.page.evaluate(
+        "() => window.chainkgView.edges.get().map(e => [e.from, e.to, e.title])"
+    )
+    links = {(f, t) for f, t, title in edges if title == "对应类目"}
+    mapped = [(s, c) for c in panorama.categories for s in c.segments]
+    assert len(mapped) >= 6
+    assert len(links) == len(mapped)
+    for segment, category in mapped:
+        seg, cat = segments[segment], drawn[f"cat-{category.id}"]
+        assert (seg["id"], cat["id"]) in links
+        assert cat["y"] < seg["y"]
+    legend = op.page.locator("#panorama-legend li")
+    assert legend.count() == 3
+    counts = panorama.counts()
+    for status, words in PANORAMA_STATUS.items():
+        text = op.page.locator(f'#panorama-legend li[data-status="{status}"]').inner_text()
+        assert text.startswith(words["zh"]) and f"({counts[status]})" in text
+    op.page.screenshot(path=str(shots / "chain-map-panorama.png"))
+    op.page.click("#zoom-fit")
+    op.page.screenshot(path=str(shots / "chain-map-panorama-fit.png"))
+    # a category's panel: its status in words, a link to the report's panorama table, and
+    # no link to an entity page (a reference category has none)
+    present = next(n for n in cats if n["category"] == "present")
+    op.page.evaluate(f"() => window.chainkgView.show({present['id']!r})")
+    info = op.page.locator("#info")
+    assert "区内有该类企业" in info.inner_text()
+    hrefs = [a.get_attribute("href") for a in info.locator("a").all()]
+    assert hrefs == ["../gaps/nev.html#panorama"]
+    assert (site / "gaps/nev.html").read_text(encoding="utf-8").count('id="panorama"') == 1
+
+
+def test_seed_large_panorama_is_folded(seed_build: BuildReport, seed_store, op: OfflinePage):
+    """新材料 is aligned to 166 reference categories: the map keeps the legible few (the top and
+    any with local firms or a segment) and says how many it folded."""
+    from chainkg.panorama import panorama_status
+
+    (panorama,) = panorama_status(seed_store, "new-materials")
+    assert len(panorama.categories) > 100
+    site = Path(seed_build.out_dir) / "site"
+    op.open_view(site / "chains/new-materials.html")
+    cats = [n for n in op.page.evaluate(PANORAMA_NODES) if n["category"]]
+    assert 1 <= len(cats) <= 30
+    folded = sum(int(n["label"].rsplit("+", 1)[1].rstrip("类")) for n in cats if "+" in n["label"])
+    assert len(cats) + folded == len(panorama.categories)
+    hint = op.page.locator(".side").inner_text()
+    assert f"共 {len(panorama.categories)} 类，图中显示 {len(cats)} 类" in hint

@@ -23,13 +23,29 @@ from chainkg.gaps import (
     segment_level,
 )
 from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
-from chainkg.panorama import ChainPanorama, panorama_markdown, panorama_status
+from chainkg.panorama import (
+    STATUS_ZH,
+    CategoryStatus,
+    ChainPanorama,
+    panorama_markdown,
+    panorama_status,
+)
 
 # The status words and colours of segment levels (`chainkg.gaps.Level` owns them): one legend
 # for maps, tables and reports, the most urgent first.
 LEVELS: dict[str, dict[str, str]] = {
     level.value: {"zh": level.zh, "en": level.en, "color": level.colour, "bg": level.background}
     for level in sorted(Level, key=lambda lv: -lv.order)
+}
+# The zone's status in a reference category (`chainkg.panorama` owns the rule): words and
+# colours for chain maps, deliberately unlike the segment levels' (green, orange, blue, red).
+PANORAMA_STATUS: dict[str, dict[str, str]] = {
+    status: {"zh": STATUS_ZH[status], "en": en, "color": color, "bg": bg}
+    for status, en, color, bg in (
+        ("present", "present in the zone", "#00897b", "#e0f2f1"),
+        ("missing", "missing in the zone (registry)", "#ad1457", "#fce4ec"),
+        ("no-data", "no data (no registry list)", "#8d8d8d", "#f4f4f4"),
+    )
 }
 RANKING_ZH, RANKING_EN = RANKING_TEXT
 EMPTY_LIST_ZH, _, EMPTY_LIST_EN = EMPTY_NOTE.partition(" (")
@@ -40,12 +56,15 @@ PIPELINE_LIST = "early_stage_projects"
 __all__ = [
     "Analysis",
     "Candidate",
+    "CategoryStatus",
+    "ChainPanorama",
     "ChainReport",
     "ChainSummary",
     "Evidence",
     "EMPTY_NOTES",
     "LEVELS",
     "LIST_TITLES",
+    "PANORAMA_STATUS",
     "ListItem",
     "SegmentGap",
     "WEAK_THRESHOLD",

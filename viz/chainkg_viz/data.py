@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pyoxigraph as ox
 
+from chainkg.profile import ProfileFact, enterprise_profiles
 from chainkg.project import local_name, to_networkx
 from chainkg.queries import run_query
 
@@ -57,6 +58,10 @@ SELECT DISTINCT ?rel ?s ?p ?o ?role WHERE {
 ORDER BY ?rel
 """
 
+_CATEGORIES = """
+SELECT DISTINCT ?firm ?category WHERE { ?firm a ckg:Enterprise ; ckg:inCategory ?category }
+ORDER BY ?firm ?category
+"""
 _MEMBERSHIPS = """
 SELECT DISTINCT ?m ?fw ?chain ?role ?rolelabel WHERE {
   ?m a ckg:FrameworkMembership ; ckg:framework ?fw ; ckg:member ?chain .
@@ -120,6 +125,10 @@ class SiteData:
         default_factory=dict
     )  # fw -> (chain, role)
     reports: dict[str, str] = field(default_factory=dict)  # chain -> its gap report's id
+    # enterprise -> its profile (the `enterprise-profile` named query's answer)
+    profiles: dict[str, list[ProfileFact]] = field(default_factory=dict)
+    # enterprise -> the reference categories a registry row places it in
+    categories: dict[str, list[str]] = field(default_factory=dict)
 
     def key(self, node: str) -> str:
         """The file-name key of a node."""
@@ -179,6 +188,10 @@ def collect(store: ox.Store) -> SiteData:
         data.relation_evidence.setdefault(key, []).extend(evidence.get(row["rel"], []))
         if row["role"]:
             data.relation_roles[key] = row["role"]
+    data.profiles = enterprise_profiles(store)
+    for row in run_query(store, _CATEGORIES).records():
+        if row["firm"] in graph:
+            data.categories.setdefault(row["firm"], []).append(row["category"])
     for row in run_query(store, _MEMBERSHIPS).records():
         if row["fw"] in graph and row["chain"] in graph:
             data.memberships.setdefault(row["fw"], []).append(

@@ -12,6 +12,7 @@ from collections import Counter
 import networkx as nx
 
 from chainkg_viz.analysis import LEVELS as GAP_LEVELS
+from chainkg_viz.analysis import PANORAMA_STATUS
 from chainkg_viz.html import render
 from chainkg_viz.views import LEVELS, TYPES, Drawing
 
@@ -30,8 +31,10 @@ LEVEL_STYLE = {
     for level, words in GAP_LEVELS.items()
 }
 # Chain maps: label sizes (drawing units) by the node's role, and the widest label line.
-ROLE_FONT = {"chain": 22, "segment": 20, "actor": 17, "group": 17}
+ROLE_FONT = {"chain": 22, "segment": 20, "actor": 17, "group": 17, "category": 17}
+SMALL_CATEGORY_FONT = 14  # reference categories without local firms are drawn smaller
 LABEL_WIDTH = 170
+CATEGORY_WIDTH = 150  # reference categories sit PANORAMA_COL (200) apart
 MIN_LABEL_PX = 12  # the page zooms in no further out than this for actors' labels
 
 
@@ -91,13 +94,28 @@ def vis_node(node: str, attrs: dict) -> dict:
         if level != "covered":
             out["label"] = f"{attrs['label']}\n【{LEVELS[level]}】"
             out["shapeProperties"] = {"borderDashes": [6, 4]} if level == "missing" else {}
+    status = attrs.get("status")
+    if status:  # a reference category of the chain's panorama
+        words = PANORAMA_STATUS[status]
+        out["shape"] = "box"  # a pill: rounded, unlike the segments' square boxes
+        out["color"] = {"background": words["bg"], "border": words["color"]}
+        out["borderWidth"] = 3 if status == "present" else 2
+        out["label"] = f"{attrs['label']}\n〔{words['zh']}〕"
+        if attrs.get("folded"):
+            out["label"] += f" +{attrs['folded']}类"
+        out["shapeProperties"] = {"borderRadius": 14}
+        if status != "present":
+            out["shapeProperties"]["borderDashes"] = [2, 3] if status == "no-data" else [6, 4]
+        out["category"] = status
     role = attrs.get("role")
     if role:
         font = dict(out.get("font", {}), size=ROLE_FONT[role])
         if role in ("chain", "segment"):
             font["bold"] = True
+        if role == "category" and status != "present":
+            font.update(size=SMALL_CATEGORY_FONT, color="#555")
         out["font"] = font
-        out["widthConstraint"] = {"maximum": LABEL_WIDTH}
+        out["widthConstraint"] = {"maximum": CATEGORY_WIDTH if status else LABEL_WIDTH}
     if attrs.get("collapsed"):
         out["hidden"] = True
         out["collapsed"] = attrs["collapsed"]
@@ -141,6 +159,10 @@ def vis_data(view: nx.MultiDiGraph | Drawing, edge_labels: bool | None = None) -
         edge = {"id": f"e{i}", "from": key[s], "to": key[o], "title": attrs["label"]}
         if k == "next":
             edge.update({"dashes": True, "width": 3, "color": {"color": "#9467bd"}})
+        elif k == "mappedTo":  # an article-named segment onto its reference category
+            edge.update({"dashes": [2, 4], "width": 2, "color": {"color": "#00897b"}})
+        elif k in ("narrower", "aligned"):  # the reference tree
+            edge.update({"width": 1, "color": {"color": "#cfcfcf"}, "arrows": {"to": False}})
         elif show_labels:
             edge["label"] = attrs["label"]
         edges.append(edge)
@@ -162,7 +184,11 @@ def vis_data(view: nx.MultiDiGraph | Drawing, edge_labels: bool | None = None) -
             [attrs["key"] for _n, attrs in drawing.nodes if attrs.get("role")]
             + [group["key"] for group in groups]
         ),
-        "minLabelPx": MIN_LABEL_PX if groups or drawing.attrs.get("bands") else 0,
+        "minLabelPx": (
+            MIN_LABEL_PX
+            if groups or drawing.attrs.get("bands") or drawing.attrs.get("panorama")
+            else 0
+        ),
         "actorFont": ROLE_FONT["actor"],
     }
 
@@ -192,6 +218,7 @@ def network_html(
     data["root"] = root
     data["hiddenTypes"] = context.pop("hidden_types", [])
     data["details"] = context.pop("details", {})
+    data["panoramaHref"] = context.pop("panorama_href", "")
     return render(
         template,
         page_title=title,

@@ -271,6 +271,17 @@ def _evidence(data: SiteData, ev: Evidence) -> dict:
     }
 
 
+def profile_sections(facts: list) -> list[dict]:
+    """An enterprise's profile lines grouped by field, in the query's order: [{zh, en, facts}]."""
+    sections: list[dict] = []
+    for fact in facts:
+        if not sections or sections[-1]["field"] != fact.field:
+            zh, _sep, en = fact.field.partition(" ")
+            sections.append({"field": fact.field, "zh": zh, "en": en, "facts": []})
+        sections[-1]["facts"].append(fact)
+    return sections
+
+
 def entity_html(data: SiteData, node: str, views: list[dict[str, str]] | None = None) -> str:
     """An entity's page: type, labels, attributes, linked relations and quoted evidence."""
     g = data.graph
@@ -311,6 +322,7 @@ def entity_html(data: SiteData, node: str, views: list[dict[str, str]] | None = 
         "relations": rows,
         "evidence": [_evidence(data, ev) for ev in data.evidence.get(node, [])],
         "views": views or [],
+        "profile": profile_sections(data.profiles.get(node, [])),
     }
     return render("entity.html", page_title=a["label"], site_title=data.title, root="../", e=entity)
 

@@ -29,7 +29,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from chainkg_viz import views
-from chainkg_viz.analysis import LEVELS, Analysis, analyse
+from chainkg_viz.analysis import LEVELS, PANORAMA_STATUS, Analysis, analyse
 from chainkg_viz.data import SiteData, collect
 from chainkg_viz.html import STATIC
 from chainkg_viz.network import network_html
@@ -135,7 +135,9 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
         key = data.key(chain)
         segs = views.segments_of(g, data, chain)
         chain_status = {s: status.get(s) or views.default_status(g, s) for s in segs}
-        view = views.chain_map(g, data, chain, chain_status)
+        report = reports.get(chain)
+        panorama = report.panorama if report else None
+        view = views.chain_map(g, data, chain, chain_status, panorama)
         related = [
             {
                 "key": data.key(v),
@@ -145,7 +147,6 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
             }
             for v in views.concerning(g, chain, segs)
         ]
-        report = reports.get(chain)
         pages[f"chains/{key}.html"] = network_html(
             view,
             title=f"{g.nodes[chain]['label']} · 产业链图谱",
@@ -154,6 +155,10 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
             root="../",
             template="chain.html",
             level_legend=LEVELS,
+            panorama_legend=PANORAMA_STATUS if view.graph["panorama"] else None,
+            panorama=panorama.counts() if panorama else None,
+            panorama_shown=view.graph["panorama"],
+            panorama_href=f"gaps/{report.id}.html#panorama" if report and panorama else "",
             related=related,
             chain_key=key,
             gap_href=f"../gaps/{report.id}.html" if report else "",

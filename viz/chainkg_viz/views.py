@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from chainkg_viz.analysis import LEVELS as GAP_LEVELS
-from chainkg_viz.analysis import WEAK_THRESHOLD, segment_level
+from chainkg_viz.analysis import (
+    PANORAMA_STATUS,
+    WEAK_THRESHOLD,
+    CategoryStatus,
+    ChainPanorama,
+    segment_level,
+)
 from chainkg_viz.data import SiteData, slug
 from chainkg_viz.layout import component_layout
 
@@ -43,6 +49,10 @@ EDGE_LABELS = {"inScheme": "属于产业链", "broader": "上位", "narrower": "
 # Chain maps: what concerns the chain besides its actors, collapsed into one count node each.
 COLLAPSED_TYPES = ("InvestmentProject", "GovernmentProgram", "Event")
 EVIDENCE_PER_NODE = 3
+# Chain maps' reference panorama: above this many categories, deep levels are collapsed (only
+# categories with local firms or an article-named segment stay, with their ancestors).
+PANORAMA_MAX_NODES = 30
+PANORAMA_ROW, PANORAMA_COL = 100.0, 200.0
 
 
 @dataclass(frozen=True)
@@ -311,18 +321,24 @@ def chain_map(
     data: SiteData,
     chain: str,
     status: dict[str, SegmentStatus] | None = None,
+    panorama: ChainPanorama | None = None,
 ) -> nx.MultiDiGraph:
     """Segments left (upstream) to right (downstream), their actors stacked below, the chain
     above; projects, programs and events concerning the chain collapsed into one count node
     per type (`collapsed` names it on each item; the page expands it on click). Segment nodes
-    carry `level` (missing | weak | covered)."""
+    carry `level` (missing | weak | covered). With a `panorama`, the reference categories are
+    drawn in rows between the chain and the segments (see `_panorama_layer`), each carrying
+    `status` (present | missing | no-data), each segment linked to its category."""
     col, row = 200.0, 72.0
     segs = segments_of(graph, data, chain)
     status = status or {}
     view = nx.MultiDiGraph(bands=[], groups=[])
     width = col * max(len(segs) - 1, 0)
     top_x = min(width / 2, col * 1.5)  # over the upstream end, where a zoomed-in map opens
-    _add(view, graph, chain, top_x, -230.0, role="chain")
+    seg_x = {graph.nodes[seg]["label"]: i * col for i, seg in enumerate(segs)}
+    layer = _panorama_layer(panorama, seg_x) if panorama and panorama.categories else None
+    shift = -(layer.rows * PANORAMA_ROW + 40.0) if layer else 0.0
+    _add(view, graph, chain, top_x, -230.0 + shift, role="chain")
     placed: set[str] = {chain}
     for i, seg in enumerate(segs):
         st = status.get(seg) or default_status(graph, seg)
@@ -358,6 +374,21 @@ def chain_map(
         ),
         key=lambda a: (not graph.nodes[a]["local"], graph.nodes[a]["label"], a),
     )
+    # A chain without article-named segments (a registry-only data set): its firms stand
+    # under the reference category their registry row places them in, as under a segment.
+    under: dict[str, int] = {}
+    in_category: dict[str, str] = {}  # firm -> the category it is drawn under
+    for actor in dict.fromkeys(unassigned):
+        anchors = [layer.anchor[c] for c in data.categories.get(actor, []) if c in layer.anchor]
+        if segs or not layer or not anchors:
+            continue
+        x, y = layer.pos[anchors[0]]
+        j = under[anchors[0]] = under.get(anchors[0], 0) + 1
+        muted = not graph.nodes[actor]["local"]
+        _add(view, graph, actor, x, y + 30.0 + j * row, muted=muted, role="actor")
+        placed.add(actor)
+        in_category[actor] = anchors[0]
+    unassigned = [a for a in unassigned if a not in placed]
     for j, actor in enumerate(dict.fromkeys(unassigned)):
         _add(
             view,
@@ -385,14 +416,14 @@ def chain_map(
                 "type": node_type,
                 "label": f"{type_name(node_type)} ({len(members)})",
                 "x": round(gx, 1),
-                "y": -120.0,
+                "y": -120.0 + shift,
                 "members": [_index(graph).nodes[m]["key"] for m in members],
             }
         )
         for j, item in enumerate(members):
             r, c = divmod(j, 4)
             x = gx + (c - 1.5) * 150.0
-            _add(view, graph, item, x, -330.0 - r * 60.0 - g_i * 0.0, collapsed=key)
+            _add(view, graph, item, x, -330.0 + shift - r * 60.0, collapsed=key)
     view.graph["groups"] = groups
     depth = max((view.nodes[v]["y"] for v in view), default=0.0)
     _copy_edges(view, graph)
@@ -404,6 +435,15 @@ def chain_map(
     )
     for a, b in zip(segs, segs[1:], strict=False):
         view.add_edge(a, b, key="next", label="", predicate="next")
+    if layer:
+        _draw_panorama(view, graph, chain, segs, layer)
+        view.remove_edges_from(
+            [(a, chain, "inChain") for a in in_category if view.has_edge(a, chain, "inChain")]
+        )
+        view.add_edges_from(
+            (a, c, "inCategory", {"label": "所属类目", "predicate": "inCategory"})
+            for a, c in in_category.items()
+        )
     stages: dict[str, list[int]] = {}
     for i, seg in enumerate(segs):
         stages.setdefault(data.attr(seg, "stage") or "", []).append(i)
@@ -417,9 +457,148 @@ def chain_map(
         for name, ix in stages.items()
         if name
     ]
+    view.graph["panorama"] = (
+        {"shown": len(layer.shown), "total": len(panorama.categories), "rows": layer.rows}
+        if layer and panorama
+        else None
+    )
     view.graph["unassigned"] = bool(unassigned)
     view.graph["unassigned_x"] = -col
     return view
+
+
+@dataclass(frozen=True)
+class _PanoramaLayer:
+    """The categories a chain map shows, where, and how many each one folds away."""
+
+    shown: list[CategoryStatus]
+    pos: dict[str, tuple[float, float]]  # category IRI -> (x, y)
+    folded: dict[str, int]  # category IRI -> descendants not drawn
+    parent: dict[str, str]  # category IRI -> shown parent IRI
+    rows: int
+    anchor: dict[str, str]  # every category IRI -> itself if shown, else its shown ancestor
+
+
+def _panorama_layer(panorama: ChainPanorama, seg_x: dict[str, float]) -> _PanoramaLayer:
+    """Which categories to draw and where. All of them up to PANORAMA_MAX_NODES; above that
+    the top two levels plus every category with local firms or an article-named segment (and
+    its ancestors), or, if still too many, only those and the tops. Leaves are ordered by the
+    segments mapped onto them (upstream first, on average) and placed over those segments where
+    there is room; a parent is centred over its children. Rows: the top level first."""
+    cats = {c.iri: c for c in panorama.categories}
+    top_level = min(c.level for c in cats.values())
+
+    def ancestors(iri: str) -> list[str]:
+        out = []
+        while (iri := cats[iri].parent) in cats and iri not in out:
+            out.append(iri)
+        return out
+
+    keep = set(cats)
+    if len(cats) > PANORAMA_MAX_NODES:
+        important = {i for i, c in cats.items() if c.status == "present" or c.segments}
+        wanted = important | {a for i in important for a in ancestors(i)}
+        keep = wanted | {i for i, c in cats.items() if c.level - top_level <= 1}
+        if len(keep) > PANORAMA_MAX_NODES:
+            keep = wanted | {i for i, c in cats.items() if c.parent not in cats}
+    parent = {i: next((a for a in ancestors(i) if a in keep), "") for i in cats}
+    folded: dict[str, int] = {}
+    for i in cats:
+        if i not in keep and parent[i]:
+            folded[parent[i]] = folded.get(parent[i], 0) + 1
+    children: dict[str, list[str]] = {}
+    for i in sorted(keep, key=lambda i: cats[i].path):
+        children.setdefault(parent[i], []).append(i)
+
+    def own_x(i: str) -> list[float]:
+        return [seg_x[s] for s in cats[i].segments if s in seg_x]
+
+    def subtree_x(i: str) -> list[float]:
+        return own_x(i) + [x for c in children.get(i, []) for x in subtree_x(c)]
+
+    def first_segment(i: str) -> float:
+        """Where the category's segments are, on average (the order of its subtree)."""
+        xs = subtree_x(i)
+        return sum(xs) / len(xs) if xs else math.inf
+
+    order: list[tuple[str, int]] = []  # (IRI, depth) in tree order
+
+    def walk(i: str, depth: int) -> None:
+        order.append((i, depth))
+        for c in sorted(children.get(i, []), key=lambda c: (first_segment(c), cats[c].path)):
+            walk(c, depth + 1)
+
+    for root in sorted(children.get("", []), key=lambda c: (first_segment(c), cats[c].path)):
+        walk(root, 0)
+    rows = max(d for _i, d in order) + 1
+    x: dict[str, float] = {}
+    last = -math.inf
+    for i, _d in order:
+        if i not in children:  # a leaf: over its segments if there is room
+            # over its segments, else under its parent's (a parent named by a segment)
+            xs = own_x(i) or (own_x(parent[i]) if parent[i] else [])
+            after = last + PANORAMA_COL if last > -math.inf else 0.0
+            x[i] = last = max(after, sum(xs) / len(xs)) if xs else after
+    for i, _d in reversed(order):
+        if i in children:
+            kids = [x[c] for c in children[i]]
+            x[i] = (min(kids) + max(kids)) / 2
+    pos = {i: (round(x[i], 1), -140.0 - (rows - 1 - d) * PANORAMA_ROW) for i, d in order}
+    shown = [cats[i] for i, _d in order]
+    anchor = {i: i if i in keep else parent[i] for i in cats if i in keep or parent[i]}
+    return _PanoramaLayer(shown, pos, folded, {i: parent[i] for i in keep}, rows, anchor)
+
+
+def _draw_panorama(
+    view: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph,
+    chain: str,
+    segs: list[str],
+    layer: _PanoramaLayer,
+) -> None:
+    """Category nodes (`role` category, `status`, `folded`), the tree's edges, an edge from the
+    chain to each top category and from each segment to the category it is mapped onto."""
+    by_label = {graph.nodes[s]["label"]: s for s in segs}
+    for c in layer.shown:
+        x, y = layer.pos[c.iri]
+        words = PANORAMA_STATUS[c.status]
+        lines = [
+            c.label,
+            f"参考类目 · {c.path}",
+            f"状态: {words['zh']} ({words['en']}) — {c.status_text}",
+            f"园区内企业 {c.local_firms} 家 · 全部 {c.firms} 家",
+        ]
+        if c.stage:
+            lines.append(f"阶段: {c.stage}")
+        if c.segments:
+            lines.append("文章所列环节: " + "、".join(c.segments))
+        folded = layer.folded.get(c.iri, 0)
+        if folded:
+            lines.append(f"另有 {folded} 个下级类目未展开(见缺链弱链报告的全景表)")
+        view.add_node(
+            c.iri,
+            key=f"cat-{c.id}",
+            label=c.label,
+            type="ReferenceCategory",
+            title="\n".join(lines),
+            x=x,
+            y=y,
+            role="category",
+            status=c.status,
+            folded=folded,
+        )
+        up = layer.parent.get(c.iri, "")
+        if up:
+            view.add_edge(up, c.iri, key="narrower", label="下位类目", predicate="narrower")
+        else:
+            view.add_edge(chain, c.iri, key="aligned", label="参考全景", predicate="aligned")
+        for name in c.segments:
+            if name in by_label:
+                view.add_edge(
+                    by_label[name], c.iri, key="mappedTo", label="对应类目", predicate="mappedTo"
+                )
+                seg = view.nodes[by_label[name]]
+                seg["title"] += f"\n参考类目: {c.label} ({words['zh']})"
 
 
 def evidence_details(data: SiteData, view: nx.MultiDiGraph) -> dict[str, dict]:

@@ -22,6 +22,7 @@ from chainkg.cli.serve import (
 from chainkg.gap_report import gaps_frame, lists_frame, markdown_table, summaries_frame
 from chainkg.gaps import WEAK_THRESHOLD, analyse, resolve_chain
 from chainkg.lists import seven_lists
+from chainkg.panorama import panorama_markdown, panorama_status
 from chainkg.project import local_name
 from chainkg.queries import run_query
 from chainkg.store import DEFAULT_GRAPH_FILE
@@ -95,6 +96,13 @@ def gaps_command(
     user: UserOption = None,
     auth: AuthOption = "basic",
     default_graph: DefaultGraphOption = None,
+    with_panorama: bool = typer.Option(
+        False,
+        "--with-panorama",
+        help="json: an object {gaps: [...], panorama: [...]} with each chain's reference "
+        "panorama (category statuses) beside the segment gaps (without it: the list of gaps, "
+        "as before); md: the panorama tables after the gaps.",
+    ),
 ) -> None:
     """Missing (缺链), pipeline (在建补链) and weak (弱链) segments, follow-ups and new targets."""
     _check(fmt, output)
@@ -102,12 +110,22 @@ def gaps_command(
     data = analyse(store, chain, weak_threshold)
     summaries = [a.summary for a in data]
     gaps = [gap for a in data for gap in a.gaps]
+    panoramas = []
+    if with_panorama:
+        wanted = {s.iri for s in summaries}
+        panoramas = [p for p in panorama_status(store) if p.chain_iri in wanted]
     if fmt == "json":
-        _emit(_json([g.to_dict() for g in gaps]), output)
+        listed = [g.to_dict() for g in gaps]
+        if with_panorama:
+            _emit(_json({"gaps": listed, "panorama": [p.to_dict() for p in panoramas]}), output)
+        else:
+            _emit(_json(listed), output)
     elif fmt == "csv":
         _emit(gaps_frame(gaps).to_csv(index=False, lineterminator="\n"), output)
     elif fmt == "md":
         text = markdown_table(summaries_frame(summaries)) + "\n" + markdown_table(gaps_frame(gaps))
+        for panorama in panoramas:
+            text += f"\n# {panorama.chain_label}\n" + panorama_markdown(panorama)
         _emit(text, output)
     elif fmt == "xlsx":
         assert output is not None

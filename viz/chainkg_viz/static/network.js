@@ -116,6 +116,16 @@
     info.appendChild(el("h3", n.label ? n.label.split("\n")[0] : String(n.title).split("\n")[0]));
     info.appendChild(el("pre", n.title, "tip"));
     if (n.members) return;
+    if (n.category) {  // a reference category: no entity page; the gap report has its table
+      if (data.panoramaHref) {
+        var pa = el("a", "全景表（缺链弱链报告）");
+        pa.href = root + data.panoramaHref;
+        var pp = el("p", null, "links");
+        pp.appendChild(pa);
+        info.appendChild(pp);
+      }
+      return;
+    }
     var p = el("p", null, "links");
     var a1 = el("a", "实体页面");
     a1.href = entityHref(n.id);
@@ -162,7 +172,7 @@
   network.on("doubleClick", function (params) {
     if (!params.nodes.length) return;
     var n = nodes.get(params.nodes[0]);
-    if (n && !n.members) window.location.href = entityHref(params.nodes[0]);
+    if (n && !n.members && !n.category) window.location.href = entityHref(params.nodes[0]);
   });
 
   // Toolbar: zoom, fit, full screen.
