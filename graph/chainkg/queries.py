@@ -205,10 +205,23 @@ def count_text(text: str, keep: list[str]) -> str:
     """A query counting the rows of the SELECT `text`: it becomes a sub-select; the variables
     `keep` (the bound parameters) stay projected so that their bindings still reach it."""
     prologue = _PROLOGUE.match(text)
-    head, body = text[: prologue.end()], text[prologue.end() :]
+    head, body = text[: prologue.end()], _without_order(text[prologue.end() :])
     grouped = " ".join(f"?{k}" for k in keep)
     group_by = f" GROUP BY {grouped}" if keep else ""
     return f"{head}\nSELECT {grouped} (COUNT(*) AS ?total) WHERE {{\n{body}\n}}{group_by}"
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+
+
+def _without_order(body: str) -> str:
+    """The query without its final top-level ORDER BY (a count need not sort), unless a
+    LIMIT or OFFSET follows it (then the order decides which rows are counted)."""
+    for match in reversed(list(_ORDER_BY.finditer(body))):
+        before, after = body[: match.start()], body[match.start() :]
+        if before.count("{") == before.count("}") and "}" not in after:
+            return body if re.search(r"\b(?:LIMIT|OFFSET)\b", after, re.I) else before
+    return body
 
 
 def _strip_comments(text: str) -> str:
