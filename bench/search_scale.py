@@ -10,7 +10,9 @@ side by side in the same run:
 - entity search: `NameIndex.search` (50 texts: parts of enterprise, chain and segment names,
   2 to 6 characters) vs the SPARQL `entity-search` query (`--sparql` texts, it scans);
 - resolving a `company` parameter by name: through the index vs the SPARQL comparison;
-- listing queries: the first page (100 rows and the total, `run_paged`) vs the whole answer.
+- listing queries: the first page (100 rows and the total, `run_paged`: one pass over the
+  answer as for a local store, and LIMIT/OFFSET + a COUNT query as for an endpoint) vs the
+  whole answer, and rendering them as a table.
 Prints Markdown tables (seconds unless marked ms).
 """
 
@@ -36,7 +38,13 @@ def measure(n: int, work: Path, sparql_texts: int) -> dict[str, str]:
 
     from chainkg.names import other_name_rows, seed_name_rows
     from chainkg.pipeline import build
-    from chainkg.queries import get_query, resolve_entity, run_named_query, run_paged
+    from chainkg.queries import (
+        format_result,
+        get_query,
+        resolve_entity,
+        run_named_query,
+        run_paged,
+    )
     from chainkg.search import INDEX_FILE, NameIndex, build_index, name_rows
     from chainkg.synth import synthesize
     from chainkg.tables import load_seeds
@@ -107,14 +115,20 @@ def measure(n: int, work: Path, sparql_texts: int) -> dict[str, str]:
     for name in LISTINGS:
         query = get_query(name)
         start = time.perf_counter()
-        page = run_paged(store, query.text, {}, limit=100)
-        first = time.perf_counter() - start
-        start = time.perf_counter()
         whole = run_paged(store, query.text, {})
-        row[f"{name}: first page / all ({page.total:,} rows)"] = (
-            f"{first:.2f} / {time.perf_counter() - start:.2f}"
-        )
-        assert page.total == len(whole.rows) and page.rows == whole.rows[:100], name
+        row[f"{name}: rows"] = f"{whole.total:,}"
+        row[f"{name}: all"] = f"{time.perf_counter() - start:.2f}"
+        start = time.perf_counter()
+        format_result(whole, "table")
+        row[f"{name}: all, table rendered"] = f"{time.perf_counter() - start:.2f}"
+        for rewrite, how in ((False, "one pass"), (True, "LIMIT + COUNT")):
+            start = time.perf_counter()
+            page = run_paged(store, query.text, {}, limit=100, rewrite=rewrite)
+            row[f"{name}: first page, {how}"] = f"{time.perf_counter() - start:.2f}"
+            assert page.total == len(whole.rows) and page.rows == whole.rows[:100], name
+        start = time.perf_counter()
+        format_result(page, "table")
+        row[f"{name}: page, table rendered"] = f"{time.perf_counter() - start:.2f}"
     index.close()
     return row
 

@@ -236,10 +236,19 @@ def run_paged(
     params: dict[str, str] | None = None,
     limit: int = 0,
     offset: int = 0,
+    rewrite: bool | None = None,
 ) -> QueryResult:
     """One page of a SELECT query's answer (`limit` 0: from `offset` to the end) with the
-    total number of rows, counted by a second query unless the page shows it was the
-    whole answer. ASK answers as `run_query`."""
+    total number of rows. ASK answers as `run_query`.
+
+    A local store evaluates the query once and only the page's rows become strings (the
+    engine must see every row to sort and to count anyway). An endpoint (or `rewrite`) gets
+    the query with LIMIT/OFFSET and, unless the page shows it was the whole answer, a second
+    query counting the rows, so only the page travels."""
+    if rewrite is None:
+        rewrite = not isinstance(store, ox.Store)
+    if not rewrite:
+        return _sliced(store, text, params, limit, offset)
     if not limit and not offset:
         result = run_query(store, text, params)
         if result.boolean is None:
@@ -255,6 +264,24 @@ def run_paged(
         counted = run_query(store, count_text(text, sorted(params or {})), params).records()
         result.total = int(counted[0]["total"]) if counted else 0
     return result
+
+
+def _sliced(
+    store: ox.Store, text: str, params: dict[str, str] | None, limit: int, offset: int
+) -> QueryResult:
+    substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
+    answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+    if isinstance(answer, bool | ox.QueryBoolean):
+        return QueryResult(["result"], [[str(bool(answer)).lower()]], boolean=bool(answer))
+    if not isinstance(answer, ox.QuerySolutions):
+        raise ValueError("only SELECT and ASK queries can be shown as a table")
+    columns = [v.value for v in answer.variables]
+    end = offset + limit if limit else None
+    rows, total = [], 0
+    for total, solution in enumerate(answer, 1):  # noqa: B007 - the count is the total
+        if total > offset and (end is None or total <= end):
+            rows.append([term_text(solution[c]) for c in columns])
+    return QueryResult(columns, rows, total=total, offset=offset)
 
 
 def run_named_query(

@@ -54,6 +54,10 @@ def test_pages_put_together_are_the_answer(seed_store: ox.Store, query: NamedQue
 
 def test_a_parameter_reaches_the_count(seed_store: ox.Store) -> None:
     query = get_query("chain-enterprises")
+    nev = "https://w3id.org/chainkg/zhuzhou-hitech/chain/nev"  # counted as an endpoint would
+    one = run_paged(seed_store, query.text, {"chain": nev}, limit=3, rewrite=True)
+    whole = run_paged(seed_store, query.text, {"chain": nev})
+    assert len(one.rows) == 3 and one.total == whole.total == len(whole.rows) > 3
     everything = run_named_query(seed_store, query).total
     one_chain = run_named_query(seed_store, query, {"chain": "nev"}, limit=3)
     assert len(one_chain.rows) == 3
@@ -80,9 +84,10 @@ def test_query_text_rewriting() -> None:
     store = ox.Store()
     for i in range(7):
         store.add(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(i)))
-    result = run_paged(store, text, limit=3, offset=3)
-    assert [r[0] for r in result.rows] == ["http://e/3", "http://e/4", "http://e/5"]
-    assert result.total == 7 and result.page_line() == "显示 4–6 / 共 7 行 (rows 4–6 of 7)"
+    for rewrite in (False, True):  # one pass over the answer; LIMIT/OFFSET and a count
+        result = run_paged(store, text, limit=3, offset=3, rewrite=rewrite)
+        assert [r[0] for r in result.rows] == ["http://e/3", "http://e/4", "http://e/5"]
+        assert result.total == 7 and result.page_line() == "显示 4–6 / 共 7 行 (rows 4–6 of 7)"
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +105,17 @@ def test_pages_on_a_synthetic_set(synthetic_store: ox.Store, name: str) -> None:
     query = get_query(name)
     whole = run_named_query(synthetic_store, query)
     assert len(whole.rows) > 40, "enough rows for several pages"
-    assert _pages(synthetic_store, query, len(whole.rows) // 4 + 1) == whole.rows
+    size = len(whole.rows) // 4 + 1
+    assert _pages(synthetic_store, query, size) == whole.rows
+    # as an endpoint is asked: the query with LIMIT/OFFSET, and a count (parameter columns
+    # kept: run_paged is below run_named_query)
+    raw = run_paged(synthetic_store, query.text).rows
+    pages = [
+        run_paged(synthetic_store, query.text, {}, size, k, rewrite=True)
+        for k in range(0, len(raw), size)
+    ]
+    assert [row for page in pages for row in page.rows] == raw
+    assert {page.total for page in pages} == {len(raw)}
 
 
 def test_cli_pages_by_default(seed_build: BuildReport, tmp_path: Path) -> None:
