@@ -7,6 +7,10 @@ Parameters are bound at run time as SPARQL substitutions (never pasted into the 
 that looks like an IRI is bound as an IRI, anything else as a plain literal. Substituted
 variables must be projected, so a named query lists its parameters first in its SELECT;
 `run_named_query` checks the parameters given and drops those columns from the answer.
+
+Answers come a page at a time when asked (`limit`, `offset`; `run_paged`), with the total row
+count; entity parameters and `entity-search` use the build's name index (`chainkg.search`)
+when given one.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ class QueryResult:
         return self.total is not None and (self.offset > 0 or len(self.rows) < self.total)
 
     def page_line(self) -> str:
-        """'显示 1–100 / 共 2,345 行 (rows 1–100 of 2,345)', or '' for a whole answer."""
+        """'显示 1–100 / 共 2,345 行 (rows 1–100 of 2,345)': which rows these are of how many."""
         total = self.total if self.total is not None else len(self.rows)
         if not self.rows:
             return f"显示 0 / 共 {total:,} 行 (no rows at offset {self.offset:,} of {total:,})"
