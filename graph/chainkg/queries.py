@@ -389,7 +389,9 @@ def resolve_entity(
     and a name that fits none raises UnknownName.
 
     With the name `index`, a name is looked up there (exact names, aliases and ids) and the
-    store is asked only about the candidates; without it, SPARQL compares every name."""
+    store is asked only about the candidates; without it, or for a value the index does not
+    hold, SPARQL compares every name (slow on a large store), and an unknown value's error
+    lists similar names from the index."""
     wanted = value.strip()
     if wanted.startswith("<") and wanted.endswith(">"):
         wanted = wanted[1:-1]
@@ -399,15 +401,14 @@ def resolve_entity(
     typed = f"?e a {cls} ." if cls else "?e dct:identifier ?any_id ."
     if _IRI.match(wanted) and "://" in wanted:
         found = run_query(store, _RESOLVE % (typed, _BY_IRI), {"wanted": wanted}).records()
-    elif index is not None:
-        candidates = index.resolve(wanted, cls.removeprefix("ckg:") or None)
+    elif index is not None and (
+        candidates := index.resolve(wanted, cls.removeprefix("ckg:") or None)
+    ):
         if len(candidates) == 1:
             return candidates[0]
-        if not candidates:
-            raise UnknownName(_unknown_from_index(index, param, value, cls))
         listed = " ".join(f"<{c}>" for c in candidates)  # IRIs the build minted
         found = run_query(store, _RESOLVE % (f"VALUES ?e {{ {listed} }}", typed)).records()
-    else:
+    else:  # no index, or a value it does not hold (it may still match what SPARQL compares)
         found = run_query(store, _RESOLVE % (_BY_NAME, typed), {"wanted": wanted.casefold()})
         found = found.records()
     by_iri: dict[str, dict[str, str]] = {}
@@ -426,6 +427,8 @@ def resolve_entity(
         raise AmbiguousName(
             f"--param {param}='{value}' names {len(matches)} {kind}s: {listed}. Use an id."
         )
+    if index is not None:
+        raise UnknownName(_unknown_from_index(index, param, value, cls))
     hint = ""
     if cls:
         names = run_query(
