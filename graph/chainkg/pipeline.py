@@ -9,6 +9,7 @@ Stages (each its own module, one public function):
     viz.site.render_site   store + the analysis -> the whole site (views, gap reports,
                                                   exports), in memory
     write.write_outputs    quads               -> out/graph.nq, graph.ttl, graph.jsonld
+    search.build_index     names.seed_name_rows -> out/names.sqlite (the name index)
     viz.site.write_site    the site            -> out/site/, written at once
 SHACL runs in a forked process while the analysis and the views are computed (they write
 nothing), so its seconds overlap theirs. Bad input raises SeedError and a non-conforming graph
@@ -26,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +38,10 @@ from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
 from chainkg.gaps import gap_report_data
+from chainkg.names import other_name_rows, seed_name_rows
 from chainkg.queries import run_query
 from chainkg.report import BuildOptions, BuildReport, timed
+from chainkg.search import INDEX_FILE, build_index
 from chainkg.store import store_from_quads
 from chainkg.stream import build_streaming
 from chainkg.tables import load_seeds
@@ -134,6 +138,10 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
     notify("write")
     with timed(report, "write"):
         report.files = write_outputs(quads, report.out_dir, seeds.config.base_iri)
+    notify("names")
+    with timed(report, "names"):
+        rows = chain(seed_name_rows(seeds), other_name_rows(store))
+        report.files[INDEX_FILE] = build_index(rows, report.out_dir / INDEX_FILE)
     with timed(report, "site"):
         site = report.out_dir / "site"
         for path in write_site(pages, site):

@@ -7,6 +7,10 @@ Parameters are bound at run time as SPARQL substitutions (never pasted into the 
 that looks like an IRI is bound as an IRI, anything else as a plain literal. Substituted
 variables must be projected, so a named query lists its parameters first in its SELECT;
 `run_named_query` checks the parameters given and drops those columns from the answer.
+
+Answers come a page at a time when asked (`limit`, `offset`; `run_paged`), with the total row
+count; entity parameters and `entity-search` use the build's name index (`chainkg.search`)
+when given one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pyoxigraph as ox
 
 from chainkg.bindings import bind_value
 from chainkg.config import QUERIES_DIR, package_resource
+from chainkg.search import NameIndex
 from chainkg.vocab import PREFIXES
 
 _SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
@@ -60,11 +65,26 @@ class NamedQuery:
 
 @dataclass
 class QueryResult:
-    """A SELECT result as columns and rows of strings (or a boolean for ASK)."""
+    """A SELECT result as columns and rows of strings (or a boolean for ASK). A page of a
+    longer answer has its `offset` and the `total` number of rows of the whole answer."""
 
     columns: list[str]
     rows: list[list[str]]
     boolean: bool | None = None
+    total: int | None = None
+    offset: int = 0
+
+    @property
+    def is_partial(self) -> bool:
+        return self.total is not None and (self.offset > 0 or len(self.rows) < self.total)
+
+    def page_line(self) -> str:
+        """'显示 1–100 / 共 2,345 行 (rows 1–100 of 2,345)': which rows these are of how many."""
+        total = self.total if self.total is not None else len(self.rows)
+        if not self.rows:
+            return f"显示 0 / 共 {total:,} 行 (no rows at offset {self.offset:,} of {total:,})"
+        first, last = self.offset + 1, self.offset + len(self.rows)
+        return f"显示 {first:,}–{last:,} / 共 {total:,} 行 (rows {first:,}–{last:,} of {total:,})"
 
     def records(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -172,10 +192,115 @@ def run_isolated(run: Callable[[], T]) -> T:
     return value
 
 
-def run_named_query(
-    store: ox.Store | Endpoint, query: NamedQuery, params: dict[str, str] | None = None
+DEFAULT_PAGE = 100  # rows of a named query's answer `chainkg query` shows unless asked
+_PROLOGUE = re.compile(r"\A(?:\s*(?:#[^\n]*|(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)<[^>]*>))*", re.I)
+_HAS_SLICE = re.compile(r"\b(?:LIMIT|OFFSET)\s+\d+\s*\Z", re.I)
+
+
+def paged_text(text: str, limit: int, offset: int = 0) -> str:
+    """`text` (a SELECT query) with LIMIT/OFFSET appended to its outer solution modifiers;
+    `limit` 0 = no limit. A query that already ends in LIMIT/OFFSET is left alone."""
+    if _HAS_SLICE.search(_strip_comments(text)):
+        return text
+    return text + (f"\nLIMIT {limit}" if limit else "") + (f"\nOFFSET {offset}" if offset else "")
+
+
+def count_text(text: str, keep: list[str]) -> str:
+    """A query counting the rows of the SELECT `text`: it becomes a sub-select; the variables
+    `keep` (the bound parameters) stay projected so that their bindings still reach it."""
+    prologue = _PROLOGUE.match(text)
+    head, body = text[: prologue.end()], _without_order(text[prologue.end() :])
+    grouped = " ".join(f"?{k}" for k in keep)
+    group_by = f" GROUP BY {grouped}" if keep else ""
+    return f"{head}\nSELECT {grouped} (COUNT(*) AS ?total) WHERE {{\n{body}\n}}{group_by}"
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+
+
+def _without_order(body: str) -> str:
+    """The query without its final top-level ORDER BY (a count need not sort), unless a
+    LIMIT or OFFSET follows it (then the order decides which rows are counted)."""
+    for match in reversed(list(_ORDER_BY.finditer(body))):
+        before, after = body[: match.start()], body[match.start() :]
+        if before.count("{") == before.count("}") and "}" not in after:
+            return body if re.search(r"\b(?:LIMIT|OFFSET)\b", after, re.I) else before
+    return body
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def run_paged(
+    store: ox.Store | Endpoint,
+    text: str,
+    params: dict[str, str] | None = None,
+    limit: int = 0,
+    offset: int = 0,
+    rewrite: bool | None = None,
 ) -> QueryResult:
-    """Run a named query after checking its parameters; parameter columns are dropped."""
+    """One page of a SELECT query's answer (`limit` 0: from `offset` to the end) with the
+    total number of rows. ASK answers as `run_query`.
+
+    A local store evaluates the query once and only the page's rows become strings (the
+    engine must see every row to sort and to count anyway). An endpoint (or `rewrite`) gets
+    the query with LIMIT/OFFSET and, unless the page shows it was the whole answer, a second
+    query counting the rows, so only the page travels."""
+    if rewrite is None:
+        rewrite = not isinstance(store, ox.Store)
+    if not rewrite:
+        return _sliced(store, text, params, limit, offset)
+    if not limit and not offset:
+        result = run_query(store, text, params)
+        if result.boolean is None:
+            result.total = len(result.rows)
+        return result
+    result = run_query(store, paged_text(text, limit, offset), params)
+    if result.boolean is not None:
+        return result
+    result.offset = offset
+    if offset == 0 and (not limit or len(result.rows) < limit):
+        result.total = len(result.rows)
+    else:
+        counted = run_query(store, count_text(text, sorted(params or {})), params).records()
+        result.total = int(counted[0]["total"]) if counted else 0
+    return result
+
+
+def _sliced(
+    store: ox.Store, text: str, params: dict[str, str] | None, limit: int, offset: int
+) -> QueryResult:
+    substitutions = {ox.Variable(k): bind_value(v) for k, v in (params or {}).items()}
+    answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+    if isinstance(answer, bool | ox.QueryBoolean):
+        return QueryResult(["result"], [[str(bool(answer)).lower()]], boolean=bool(answer))
+    if not isinstance(answer, ox.QuerySolutions):
+        raise ValueError("only SELECT and ASK queries can be shown as a table")
+    columns = [v.value for v in answer.variables]
+    end = offset + limit if limit else None
+    rows, total = [], 0
+    for total, solution in enumerate(answer, 1):  # noqa: B007 - the count is the total
+        if total > offset and (end is None or total <= end):
+            rows.append([term_text(solution[c]) for c in columns])
+    return QueryResult(columns, rows, total=total, offset=offset)
+
+
+def run_named_query(
+    store: ox.Store | Endpoint,
+    query: NamedQuery,
+    params: dict[str, str] | None = None,
+    index: NameIndex | None = None,
+    limit: int = 0,
+    offset: int = 0,
+) -> QueryResult:
+    """Run a named query after checking its parameters; parameter columns are dropped.
+
+    With a name `index` (`chainkg.search`, built beside the graph), entity parameters are
+    resolved through it and `entity-search` answers from it without a scan. `limit` rows
+    from `offset` (`limit` 0 = all); the result carries the total row count."""
     params = dict(params or {})
     unknown = sorted(set(params) - set(query.params))
     if unknown:
@@ -190,14 +315,33 @@ def run_named_query(
         )
     for name in list(params):
         if name in ENTITY_PARAMS and params[name]:
-            params[name] = resolve_entity(store, name, params[name])
-    result = run_query(store, query.text, params)
+            params[name] = resolve_entity(store, name, params[name], index)
+    if index is not None and query.name == SEARCH_QUERY:
+        return search_result(index, params["text"], limit, offset)
+    result = run_paged(store, query.text, params, limit, offset)
     keep = [i for i, c in enumerate(result.columns) if c not in query.params]
     return QueryResult(
         [result.columns[i] for i in keep],
         [[row[i] for i in keep] for row in result.rows],
         result.boolean,
+        result.total,
+        result.offset,
     )
+
+
+SEARCH_QUERY = "entity-search"
+SEARCH_COLUMNS = ["label", "type", "matched", "iri"]  # entity-search.rq's, without ?text
+
+
+def search_result(index: NameIndex, text: str, limit: int = 0, offset: int = 0) -> QueryResult:
+    """`entity-search` answered from the name index: the same columns as the SPARQL query,
+    but one row per entity (its most specific class, the best-matching name), ids matched
+    too, and ranked exact match first, then shorter names (the SPARQL query: one row per
+    class and matching name, ordered by label)."""
+    total = index.count(text)
+    hits = index.search(text, limit=offset + limit if limit else max(total, 1))[offset:]
+    rows = [[h.label, h.type, h.matched, h.iri] for h in hits]
+    return QueryResult(list(SEARCH_COLUMNS), rows, total=total, offset=offset)
 
 
 # Parameters that name an entity, and the class it must have ('' = any labelled entity).
@@ -239,11 +383,18 @@ class UnknownName(KeyError):
     """A parameter value names no entity of the expected kind."""
 
 
-def resolve_entity(store: ox.Store | Endpoint, param: str, value: str) -> str:
+def resolve_entity(
+    store: ox.Store | Endpoint, param: str, value: str, index: NameIndex | None = None
+) -> str:
     """The IRI of the entity a parameter value names: a Chinese or English label, an alias,
     an id or an IRI (case-insensitive). When a name fits several, the focal zone's own one
     (its chain, or an actor present in it) wins; otherwise an AmbiguousName lists them all,
-    and a name that fits none raises UnknownName."""
+    and a name that fits none raises UnknownName.
+
+    With the name `index`, a name is looked up there (exact names, aliases and ids) and the
+    store is asked only about the candidates; without it, or for a value the index does not
+    hold, SPARQL compares every name (slow on a large store), and an unknown value's error
+    lists similar names from the index."""
     wanted = value.strip()
     if wanted.startswith("<") and wanted.endswith(">"):
         wanted = wanted[1:-1]
@@ -253,7 +404,14 @@ def resolve_entity(store: ox.Store | Endpoint, param: str, value: str) -> str:
     typed = f"?e a {cls} ." if cls else "?e dct:identifier ?any_id ."
     if _IRI.match(wanted) and "://" in wanted:
         found = run_query(store, _RESOLVE % (typed, _BY_IRI), {"wanted": wanted}).records()
-    else:
+    elif index is not None and (
+        candidates := index.resolve(wanted, cls.removeprefix("ckg:") or None)
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        listed = " ".join(f"<{c}>" for c in candidates)  # IRIs the build minted
+        found = run_query(store, _RESOLVE % (f"VALUES ?e {{ {listed} }}", typed)).records()
+    else:  # no index, or a value it does not hold (it may still match what SPARQL compares)
         found = run_query(store, _RESOLVE % (_BY_NAME, typed), {"wanted": wanted.casefold()})
         found = found.records()
     by_iri: dict[str, dict[str, str]] = {}
@@ -272,6 +430,8 @@ def resolve_entity(store: ox.Store | Endpoint, param: str, value: str) -> str:
         raise AmbiguousName(
             f"--param {param}='{value}' names {len(matches)} {kind}s: {listed}. Use an id."
         )
+    if index is not None:
+        raise UnknownName(_unknown_from_index(index, param, value, cls))
     hint = ""
     if cls:
         names = run_query(
@@ -285,11 +445,31 @@ def resolve_entity(store: ox.Store | Endpoint, param: str, value: str) -> str:
     raise UnknownName(f"--param {param}='{value}' names no {kind} in the graph.{hint}")
 
 
+def _unknown_from_index(index: NameIndex, param: str, value: str, cls: str) -> str:
+    kind = cls.removeprefix("ckg:") or "entity"
+    type_ = cls.removeprefix("ckg:") or None
+    similar = [h for h in index.search(value, limit=200) if type_ in (None, h.type)][:20]
+    if similar:
+        shown = "; ".join(f"{index.identifier(h.iri) or h.iri} ({h.label})" for h in similar)
+        hint = f" Similar names: {shown}"
+    elif type_:
+        known, count = index.known(type_, 40)
+        more = f" … and {count - 40} more" if count > 40 else ""
+        hint = f" Known {kind}s: " + "; ".join(f"{i} ({label})" for i, label in known) + more
+    else:
+        hint = ""
+    return f"--param {param}='{value}' names no {kind} in the graph.{hint}"
+
+
 def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """Render a result as csv, tsv, json, or a plain-text table."""
+    """Render a result as csv, tsv, json, or a plain-text table. JSON of a page is an object
+    {"total", "offset", "rows"}; a whole answer stays a plain list of records."""
     if fmt == "json":
         if result.boolean is not None:
             return json.dumps({"boolean": result.boolean})
+        if result.is_partial:
+            page = {"total": result.total, "offset": result.offset, "rows": result.records()}
+            return json.dumps(page, ensure_ascii=False, indent=2)
         return json.dumps(result.records(), ensure_ascii=False, indent=2)
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()

@@ -62,6 +62,9 @@ def build_index(rows: Iterable[tuple[str, str, str, str]], path: Path) -> Path:
     os.close(fd)
     try:
         con = sqlite3.connect(tmp)
+        # a new file written once: no rollback journal, no fsync per step (the rename below
+        # publishes it whole)
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
         with con:
             con.executescript(
                 "DROP TABLE IF EXISTS names;"
@@ -115,15 +118,7 @@ class NameIndex:
         text = text.strip()
         if not text:
             return []
-        if len(text) >= 3:  # trigram index
-            sql = (
-                "SELECT n.iri, n.type, n.name FROM names_fts"
-                " JOIN names n ON n.rowid = names_fts.rowid WHERE names_fts MATCH ?"
-            )
-            needle = '"' + text.replace('"', '""') + '"'
-        else:  # too short for trigrams: a scan
-            sql = "SELECT n.iri, n.type, n.name FROM names n WHERE n.name LIKE ? ESCAPE '\\'"
-            needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql, needle = _matching(text, "n.iri, n.type, n.name")
         generic = "('Place', 'Organization', 'Enterprise')"  # a more specific class first
         sql += (
             " ORDER BY (lower(n.name) = lower(?)) DESC, length(n.name), n.name, n.iri,"
@@ -136,10 +131,52 @@ class NameIndex:
                 break
         return [Hit(iri, t, self._label(iri), m) for iri, (t, m) in best.items()]
 
-    def resolve(self, value: str) -> list[str]:
-        """IRIs whose label, alias or id equals `value` (case-insensitive), sorted."""
+    def count(self, text: str) -> int:
+        """How many entities `search(text)` finds without a limit."""
+        text = text.strip()
+        if not text:
+            return 0
+        sql, needle = _matching(text, "COUNT(DISTINCT n.iri)")
+        return int(self._con.execute(sql, (needle,)).fetchone()[0])
+
+    def resolve(self, value: str, type_: str | None = None) -> list[str]:
+        """IRIs whose label, alias or id equals `value` (case-insensitive), sorted; with
+        `type_` only entities of that class, else only entities that have an id."""
+        if type_:
+            sql, args = " AND type = ?", (value.strip(), type_)
+        else:
+            sql = " AND iri IN (SELECT iri FROM names WHERE kind = 'id')"
+            args = (value.strip(),)
         rows = self._con.execute(
-            "SELECT DISTINCT iri FROM names WHERE name = ? COLLATE NOCASE ORDER BY iri",
-            (value.strip(),),
+            f"SELECT DISTINCT iri FROM names WHERE name = ? COLLATE NOCASE{sql} ORDER BY iri",
+            args,
         )
         return [r[0] for r in rows]
+
+    def identifier(self, iri: str) -> str:
+        """The entity's id ('' if it has none)."""
+        row = self._con.execute(
+            "SELECT name FROM names WHERE iri = ? AND kind = 'id' ORDER BY name LIMIT 1", (iri,)
+        ).fetchone()
+        return row[0] if row else ""
+
+    def known(self, type_: str, limit: int) -> tuple[list[tuple[str, str]], int]:
+        """The first `limit` (id, label) of a class by id, and how many it has."""
+        ids = self._con.execute(
+            "SELECT iri, name FROM names WHERE type = ? AND kind = 'id' ORDER BY name", (type_,)
+        ).fetchall()
+        return [(name, self._label(iri)) for iri, name in ids[:limit]], len(ids)
+
+
+def _matching(text: str, columns: str) -> tuple[str, str]:
+    """SELECT `columns` of the names containing `text` (trigram index from 3 characters,
+    else a LIKE scan), and the needle to bind."""
+    if len(text) >= 3:  # trigram index
+        sql = (
+            f"SELECT {columns} FROM names_fts"
+            " JOIN names n ON n.rowid = names_fts.rowid WHERE names_fts MATCH ?"
+        )
+        return sql, '"' + text.replace('"', '""') + '"'
+    # too short for trigrams: a scan
+    sql = f"SELECT {columns} FROM names n WHERE n.name LIKE ? ESCAPE '\\'"
+    return sql, "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

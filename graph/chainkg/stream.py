@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,7 +18,9 @@ from rich.progress import Progress, TaskID
 
 from chainkg.errors import ValidationFailed
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
+from chainkg.names import other_name_rows, seed_name_rows
 from chainkg.report import BuildOptions, BuildReport, timed
+from chainkg.search import INDEX_FILE, build_index
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
@@ -152,7 +155,8 @@ def build_streaming(
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
     on-disk Oxigraph store: the merged, de-duplicated triples in its default graph only,
-    for `chainkg query --graph out/store`) and the gap reports in `out/site/gaps/`.
+    for `chainkg query --graph out/store`), `out/names.sqlite` (the name index,
+    `chainkg.search`) and the gap reports in `out/site/gaps/`.
     Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
@@ -188,6 +192,7 @@ def build_streaming(
     rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
     task = stage("assemble", rows)
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
+    names_tmp = out / f".{INDEX_FILE}.tmp"
     shutil.rmtree(store_tmp, ignore_errors=True)
     try:
         with timed(report, "assemble"):
@@ -223,9 +228,15 @@ def build_streaming(
             report.triples = len(store)
             report.class_counts = class_counts_store(store)
         bar.update(task, total=1, completed=1)
+        task = stage("names")
+        with timed(report, "names"):  # the seed tables' names, and the few others' by class
+            names = list(other_name_rows(store))
+            build_index(chain(seed_name_rows(seeds), names), names_tmp)
+        bar.update(task, total=1, completed=1)
         task = stage("write")
         with timed(report, "write"):
             del store  # closes the store before it moves
+            os.replace(names_tmp, out / INDEX_FILE)
             os.replace(nq_tmp, out / "graph.nq")
             for stale in ("graph.ttl", "graph.jsonld"):
                 (out / stale).unlink(missing_ok=True)
@@ -234,11 +245,13 @@ def build_streaming(
             report.files = {
                 "graph.nq": out / "graph.nq",
                 "store": out / "store",
+                INDEX_FILE: out / INDEX_FILE,
             }
         bar.update(task, total=1, completed=1)
     finally:
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
+        names_tmp.unlink(missing_ok=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
     enterprises = report.class_counts.get("Enterprise", 0)
     wanted = options.gap_reports

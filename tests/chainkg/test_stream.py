@@ -206,3 +206,23 @@ def test_export_writes_the_store_as_turtle(large_build, tmp_path: Path):
     assert bad.exit_code == 2 and "extension" in bad.output
     missing = CliRunner().invoke(app, ["export", str(tmp_path / "g.nt"), "--graph", str(tmp_path)])
     assert missing.exit_code == 2 and "not an Oxigraph store folder" in missing.output
+
+
+def test_streaming_build_writes_the_name_index_of_the_store(large_build, tmp_path: Path):
+    """names.sqlite, written from the seed tables (and the few other named classes), holds
+    exactly the names a SPARQL scan of the store finds: byte for byte the same file."""
+    from chainkg.search import INDEX_FILE, NameIndex, build_index, name_rows
+
+    _seeds, _counts, report = large_build
+    written = report.files[INDEX_FILE]
+    assert written == report.out_dir / INDEX_FILE
+    store = ox.Store.read_only(str(report.files["store"]))
+    scanned = build_index(name_rows(store), tmp_path / INDEX_FILE)
+    assert written.read_bytes() == scanned.read_bytes()
+    with NameIndex(written) as index:
+        firm, label = run_query(
+            store,
+            "SELECT ?e ?l WHERE { ?e a ckg:Enterprise ; rdfs:label ?l FILTER(LANG(?l) = 'zh') }"
+            " ORDER BY ?l LIMIT 1",
+        ).rows[0]
+        assert index.search(label)[0].iri == firm  # the exact name first

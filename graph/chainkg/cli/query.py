@@ -19,6 +19,7 @@ from chainkg.cli.serve import (
 )
 from chainkg.config import QUERIES_DIR
 from chainkg.queries import (
+    DEFAULT_PAGE,
     OUTPUT_FORMATS,
     NamedQuery,
     format_result,
@@ -29,6 +30,7 @@ from chainkg.queries import (
     run_named_query,
     run_query,
 )
+from chainkg.search import INDEX_FILE, NameIndex
 from chainkg.store import DEFAULT_GRAPH_FILE
 
 out = Console()
@@ -59,6 +61,13 @@ def query_command(
     all_: bool = typer.Option(
         False, "--all", help="With --list: also the internal helper queries of the gap analysis."
     ),
+    limit: int = typer.Option(
+        DEFAULT_PAGE,
+        "--limit",
+        min=0,
+        help="Named queries: show this many rows (0: all); the total is shown with them.",
+    ),
+    offset: int = typer.Option(0, "--offset", min=0, help="Named queries: skip this many rows."),
     endpoint: EndpointOption = None,
     user: UserOption = None,
     auth: AuthOption = "basic",
@@ -79,12 +88,26 @@ def query_command(
         raise ValueError(f"unknown --format '{fmt}'; use one of {', '.join(OUTPUT_FORMATS)}")
     named = resolve_named_query(sparql)
     store = open_target(graph, endpoint, user, auth, default_graph)
+    index = index_beside(graph) if isinstance(store, ox.Store) else None
     if named is not None:
-        run = lambda: run_named_query(store, named, parse_params(param))  # noqa: E731
+        params = parse_params(param)
+        run = lambda: run_named_query(store, named, params, index, limit, offset)  # noqa: E731
     else:
         run = lambda: run_query(store, resolve_query_text(sparql), parse_params(param))  # noqa: E731
-    result = run_isolated(run) if isinstance(store, ox.Store) else run()
+    try:
+        result = run_isolated(run) if isinstance(store, ox.Store) else run()
+    finally:
+        if index is not None:
+            index.close()
     typer.echo(format_result(result, fmt), nl=fmt == "table")
+    if fmt == "table" and result.is_partial:
+        typer.echo(result.page_line(), err=True)
+
+
+def index_beside(graph: Path) -> NameIndex | None:
+    """The name index the build wrote beside the graph file or store folder, if any."""
+    path = Path(graph).parent / INDEX_FILE
+    return NameIndex(path) if path.is_file() else None
 
 
 def is_inline_sparql(sparql: str) -> bool:
