@@ -41,13 +41,16 @@ class ChainRow:
     data_gaps: int
     export: bool  # whether export/<report>.xlsx exists
     reference_panorama: bool = False  # aligned to a reference classification
+    pipeline_segments: int = 0  # segments whose capacity is under way (在建补链)
 
     @property
     def attention(self) -> tuple:
-        """Sort key: chains with a panorama first, then most missing, weak, pipeline."""
+        """Sort key: chains with segments first, then most missing, pipeline and weak segments,
+        then most pipeline projects."""
         return (
             self.segments == 0,
             -self.missing,
+            -self.pipeline_segments,
             -self.weak,
             -self.pipeline,
             -_rate_gap(self.supply_rate, self.benchmark_rate),
@@ -117,6 +120,7 @@ def chain_rows(data: SiteData, analysis: Analysis) -> list[ChainRow]:
                 roles=tuple(roles.get(s.iri, [])),
                 segments=s.segments,
                 reference_panorama=s.reference_panorama,
+                pipeline_segments=s.pipeline,
                 missing=s.missing,
                 weak=s.weak,
                 covered=s.covered,
