@@ -42,8 +42,6 @@ EXPECTED_DIFFERENCES = {
     # Queries added in the gap-diagnosis and registry work, not yet made portable (open work):
     "chain-enterprises": "Virtuoso picks another row of the OPTIONAL assertion mode for firms "
     "whose membership has several evidence nodes (原文明示 vs 编者判断)",
-    "enterprise-profile": "Virtuoso answers nothing for FILTER(?enterprise = ?company) with "
-    "?company bound by the trailing VALUES row (Oxigraph: the firm's rows)",
     "programs-by-chain": "Virtuoso leaves ?kind and ?quote unbound: the OPTIONAL holding a UNION "
     "with a FILTER NOT EXISTS branch is evaluated differently",
     "zone-parks": "Virtuoso 7.2.5 counts COUNT(DISTINCT ?p) over a second OPTIONAL wrongly "

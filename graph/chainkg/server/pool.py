@@ -230,8 +230,11 @@ def _run(store: ox.Store, job: Job) -> Answer:
 
 
 def _failure(exc: Exception) -> Answer:
-    """The answer for an engine error; a blocked network call is a refused SERVICE."""
-    if "os error 1)" in str(exc):  # EPERM from the sandbox: the query tried to connect
+    """The answer for an engine error; a blocked network call is a refused SERVICE, and so is
+    a SERVICE the engine could not even address (its endpoint variable unbound)."""
+    text = str(exc)
+    if "os error 1)" in text or "service name is unbound" in text:
+        # EPERM from the sandbox (the query tried to connect), or a SERVICE ?var left unbound
         message = (
             "Refused: federated queries (SERVICE) are not allowed on this endpoint "
             "(the query workers have no network access)."

@@ -98,3 +98,20 @@ def test_hidden_service_never_connects(
     # 403 when a parser sees the SERVICE or the sandbox stops the call; 200 only where
     # Oxigraph never evaluates it (e.g. a MINUS with no shared variable is dropped)
     assert status in (200, 400, 403), (status, body, text)
+
+
+def test_service_with_an_unbound_endpoint_variable_is_refused(
+    server: ChainkgServer, listener: Listener
+) -> None:
+    """Found by the fuzz test: rdflib cannot parse the prefixed name `ex:a\\#`, and Oxigraph
+    fails on `SERVICE ?ep` when ?ep is unbound at that point — a refusal, not a 500."""
+    text = (
+        "PREFIX ex: <http://e/>\nSELECT * WHERE { VALUES ?ep { <" + listener.url + "> }\n"
+        " OPTIONAL { ?s ex:a\\# ?o } SERVICE ?ep { ?c ?p ?q } }"
+    )
+    form = urllib.parse.urlencode({"query": text}).encode()
+    status, _, body = request(
+        server, "POST", "/sparql", form, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert listener.connections == []
+    assert status == 403 and b"SERVICE" in body, (status, body)
