@@ -19,6 +19,7 @@ reads that one property) and, for actors not located in the zone by their own ro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from chainkg.tables import Seeds
@@ -68,15 +69,22 @@ def places_in_zone(seeds: Seeds) -> set[str]:
     return inside
 
 
+def _rows(seeds: Seeds, table: str, *columns: str) -> Iterator[tuple[str, ...]]:
+    """The id and the named columns of each row of a seed table (none if it is absent)."""
+    frame = seeds.tables.get(table)
+    if frame is None:
+        return iter(())
+    return zip(*(frame[name].tolist() for name in ("id", *columns)), strict=True)
+
+
 def located_in_zone(seeds: Seeds, zone_places: set[str]) -> set[str]:
     """Actors whose own row places them in the zone."""
-    out: set[str] = set()
-    for table in ("enterprises", "organizations"):
-        frame = seeds.tables.get(table)
-        if frame is not None:
-            ids, at = frame["id"].tolist(), frame["located_in"].tolist()
-            out.update(i for i, place in zip(ids, at, strict=True) if place in zone_places)
-    return out
+    return {
+        actor
+        for table in ("enterprises", "organizations")
+        for actor, place in _rows(seeds, table, "located_in")
+        if place in zone_places
+    }
 
 
 def zone_presence(seeds: Seeds, zone_places: set[str] | None = None) -> dict[str, PresenceBasis]:
@@ -95,45 +103,20 @@ def zone_presence(seeds: Seeds, zone_places: set[str] | None = None) -> dict[str
         if actor not in best or basis.key() < best[actor].key():
             best[actor] = basis
 
-    relations = seeds.tables.get("relations")
     subsidiaries: list[tuple[str, str, str]] = []
-    if relations is not None:
-        columns = zip(
-            relations["id"].tolist(),
-            relations["subject"].tolist(),
-            relations["predicate"].tolist(),
-            relations["object"].tolist(),
-            strict=True,
-        )
-        for rid, subject, predicate, obj in columns:
-            if predicate == "located_in" and obj in zone_places:
-                offer(subject, PresenceBasis(PRODUCING, "relations", rid, obj))
-            elif predicate == "subsidiary_of":
-                subsidiaries.append((rid, subject, obj))
-    sites = seeds.tables.get("sites")
-    if sites is not None:
-        for sid, owner, place, status in zip(
-            sites["id"].tolist(),
-            sites["owner"].tolist(),
-            sites["located_in"].tolist(),
-            sites["status"].tolist(),
-            strict=True,
-        ):
-            stage = STAGE_OF_STATUS.get(status) if status else SITE_STAGE_WITHOUT_STATUS
-            if place in zone_places and stage:
-                offer(owner, PresenceBasis(stage, "sites", sid, sid))
-    projects = seeds.tables.get("projects")
-    if projects is not None:
-        for pid, investor, place, status in zip(
-            projects["id"].tolist(),
-            projects["investor"].tolist(),
-            projects["site"].tolist(),
-            projects["status"].tolist(),
-            strict=True,
-        ):
-            stage = STAGE_OF_STATUS.get(status)
-            if investor and place in zone_places and stage:
-                offer(investor, PresenceBasis(stage, "projects", pid, pid))
+    for rid, subject, predicate, obj in _rows(seeds, "relations", "subject", "predicate", "object"):
+        if predicate == "located_in" and obj in zone_places:
+            offer(subject, PresenceBasis(PRODUCING, "relations", rid, obj))
+        elif predicate == "subsidiary_of":
+            subsidiaries.append((rid, subject, obj))
+    for sid, owner, place, status in _rows(seeds, "sites", "owner", "located_in", "status"):
+        stage = STAGE_OF_STATUS.get(status) if status else SITE_STAGE_WITHOUT_STATUS
+        if place in zone_places and stage:
+            offer(owner, PresenceBasis(stage, "sites", sid, sid))
+    for pid, investor, place, status in _rows(seeds, "projects", "investor", "site", "status"):
+        stage = STAGE_OF_STATUS.get(status)
+        if investor and place in zone_places and stage:
+            offer(investor, PresenceBasis(stage, "projects", pid, pid))
     # Parents through subsidiaries, until nothing changes (chains of subsidiaries).
     changed = True
     while changed:

@@ -108,6 +108,25 @@ class _Extractor(Facts):
                     )
                 )
 
+    def find_kinded(
+        self,
+        kind: str,
+        suffix_kinds: tuple[tuple[str, str], ...],
+        *,
+        allow: tuple[str, ...] = (),
+        max_chars: int = 20,
+    ) -> None:
+        """`find_suffixed` over a table of (suffix, sub-kind): each mention found by a suffix
+        gets that suffix's sub-kind as its `kind` field (工业园 -> park, 论坛 -> forum)."""
+        self.find_suffixed(
+            kind,
+            tuple(suffix for suffix, _ in suffix_kinds),
+            kind,
+            allow=allow,
+            max_chars=max_chars,
+            fields={suffix: {"kind": sub_kind} for suffix, sub_kind in suffix_kinds},
+        )
+
     def find_suffixed(
         self,
         kind: str,
@@ -848,14 +867,7 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     ex.find_known()
     ex.find_enterprises()
     ex.find_short_forms()
-    ex.find_suffixed(
-        "park",
-        tuple(s for s, _ in rules.PARK_SUFFIXES),
-        "park",
-        max_chars=14,
-        allow=("v", "vn", "eng", "x"),
-        fields={s: {"kind": k} for s, k in rules.PARK_SUFFIXES},
-    )
+    ex.find_kinded("park", rules.PARK_SUFFIXES, max_chars=14, allow=("v", "vn", "eng", "x"))
     ex.find_project_lists()
     ex.find_suffixed(
         "project",
@@ -864,31 +876,16 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
         max_chars=30,
         allow=_PROJECT_WORDS,
     )
-    ex.find_suffixed(
+    ex.find_kinded(
         "event",
-        tuple(s for s, _ in rules.EVENT_SUFFIXES),
-        "event",
+        rules.EVENT_SUFFIXES,
         max_chars=24,
         allow=("m", "x", "eng", "vn", "v", "“", "”", "与", "首届"),
-        fields={s: {"kind": k} for s, k in rules.EVENT_SUFFIXES},
     )
-    ex.find_suffixed(
-        "organization",
-        tuple(s for s, _ in rules.ORGANIZATION_SUFFIXES),
-        "organization",
-        max_chars=14,
-        fields={s: {"kind": k} for s, k in rules.ORGANIZATION_SUFFIXES},
-    )
+    ex.find_kinded("organization", rules.ORGANIZATION_SUFFIXES, max_chars=14)
     ex.find_names("organization", rules.ORGANIZATION_NAMES)
     ex.find_titles()
-    ex.find_suffixed(
-        "program",
-        tuple(s for s, _ in rules.PROGRAM_STRONG_SUFFIXES),
-        "program",
-        max_chars=16,
-        allow=("v", "vn"),
-        fields={s: {"kind": k} for s, k in rules.PROGRAM_STRONG_SUFFIXES},
-    )
+    ex.find_kinded("program", rules.PROGRAM_STRONG_SUFFIXES, max_chars=16, allow=("v", "vn"))
     ex.find_chains()
     ex.find_firm_lists()
     ex.find_industry_firms()
