@@ -126,6 +126,24 @@ SOURCE_CLASSES = {
     "registry": CKG.RegistryExport,
 }
 MATCHES = {k: _SKOS + f"{k}Match" for k in MATCH_KINDS}
+# The term each value of an enum column becomes, by `table.column` ("assertion": the evidence
+# columns of every table; "derived" is the mode of registry placements, which no table writes).
+# Enum columns absent here are kept as plain literals (LITERAL_ENUMS).
+ENUM_TERMS: dict[str, dict[str, str]] = {
+    "places.kind": PLACE_CLASSES,
+    "organizations.kind": ORGANIZATION_CLASSES,
+    "programs.kind": PROGRAM_CLASSES,
+    "events.kind": EVENT_CLASSES,
+    "framework_members.role": ROLES,
+    **dict.fromkeys(("segments.stage", "panorama_stages.stage"), STAGES),
+    **dict.fromkeys(("projects.status", "sites.status"), STATUSES),
+    "statistics.value_qualifier": QUALIFIERS,
+    "statistics.flag": FLAGS,
+    "sources.kind": SOURCE_CLASSES,
+    "assertion": {k: v for k, v in ASSERTION_MODES.items() if k != "derived"},
+    **dict.fromkeys(("chain_alignments.match", "segment_mappings.match"), MATCHES),
+}
+LITERAL_ENUMS = frozenset({"sources.date_basis", "chains.benchmark", "sites.kind", "posts.kind"})
 
 
 def predicate_iri(snake: str) -> ox.NamedNode:

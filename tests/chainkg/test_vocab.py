@@ -50,58 +50,39 @@ def test_every_relation_predicate_is_an_object_property_of_the_ontology(ontology
         assert mapping.predicate_iri(predicate).value == str(term)
 
 
-# Each enum column of the seed tables and the ckg term each value becomes (chainkg.mapping).
-ENUM_TERMS = {
-    "places.kind": (schema.PLACE_KINDS, mapping.PLACE_CLASSES),
-    "organizations.kind": (schema.ORGANIZATION_KINDS, mapping.ORGANIZATION_CLASSES),
-    "programs.kind": (schema.PROGRAM_KINDS, mapping.PROGRAM_CLASSES),
-    "events.kind": (schema.EVENT_KINDS, mapping.EVENT_CLASSES),
-    "framework_members.role": (schema.MEMBER_ROLES, mapping.ROLES),
-    "segments.stage": (schema.SEGMENT_STAGES, mapping.STAGES),
-    "projects.status": (schema.PROJECT_STATUSES, mapping.STATUSES),
-    "statistics.value_qualifier": (schema.VALUE_QUALIFIERS, mapping.QUALIFIERS),
-    "statistics.flag": (schema.STAT_FLAGS, mapping.FLAGS),
-    "panorama_stages.stage": (schema.SEGMENT_STAGES, mapping.STAGES),
-    "sites.status": (schema.PROJECT_STATUSES, mapping.STATUSES),
-    "sources.kind": (schema.SOURCE_KINDS, mapping.SOURCE_CLASSES),
-    # 'derived' is the mode of registry placements, made by rules, never written in a table
-    "assertion": (
-        schema.ASSERTION_VALUES,
-        {k: v for k, v in mapping.ASSERTION_MODES.items() if k != "derived"},
-    ),
-}
-# Enum columns written as SKOS terms (skos:closeMatch ...), not ckg terms.
-SKOS_ENUMS = {
-    "chain_alignments.match": (schema.MATCH_KINDS, mapping.MATCHES),
-    "segment_mappings.match": (schema.MATCH_KINDS, mapping.MATCHES),
-}
-
-
-@pytest.mark.parametrize("column", ENUM_TERMS)
-def test_every_allowed_value_maps_to_an_ontology_term(ontology, column: str) -> None:
-    allowed, terms = ENUM_TERMS[column]
-    assert list(terms) == list(allowed)  # same values, same order as the docs list them
-    defined = defined_terms(ontology)
-    assert {str(t)[len(CKG_IRI) :] for t in terms.values()} <= defined
-
-
-def test_the_enum_columns_checked_are_all_the_enum_columns() -> None:
-    """A new enum column in the schema needs its row in ENUM_TERMS (or is a plain literal)."""
-    # kept as text in the graph
-    literal_enums = {"sources.date_basis", "chains.benchmark", "sites.kind", "posts.kind"}
-    columns = {
-        f"{table.name}.{column.name}" if column.name != "assertion" else "assertion"
+def enum_columns() -> dict[str, tuple[str, ...]]:
+    """Every enum column of the seed tables (`table.column`, the evidence columns as
+    "assertion") and its allowed values; relations.predicate has its own test above."""
+    return {
+        f"{table.name}.{column.name}" if column.name != "assertion" else "assertion": column.allowed
         for table in schema.TABLES.values()
         for column in table.columns + (schema.EVIDENCE_COLUMNS if table.evidence else ())
         if column.type == "enum" and column.name != "predicate"
     }
-    assert columns == set(ENUM_TERMS) | set(SKOS_ENUMS) | literal_enums
 
 
-@pytest.mark.parametrize("column", SKOS_ENUMS)
+SKOS_ENUMS = {c for c, terms in mapping.ENUM_TERMS.items() if terms is mapping.MATCHES}
+
+
+def test_every_enum_column_is_mapped_or_kept_as_a_literal() -> None:
+    """A new enum column in the schema needs its terms in mapping.ENUM_TERMS (or is a plain
+    literal, mapping.LITERAL_ENUMS)."""
+    assert set(enum_columns()) == set(mapping.ENUM_TERMS) | mapping.LITERAL_ENUMS
+    assert not set(mapping.ENUM_TERMS) & mapping.LITERAL_ENUMS
+
+
+@pytest.mark.parametrize("column", sorted(set(mapping.ENUM_TERMS) - SKOS_ENUMS))
+def test_every_allowed_value_maps_to_an_ontology_term(ontology, column: str) -> None:
+    terms = mapping.ENUM_TERMS[column]
+    assert list(terms) == list(enum_columns()[column])  # same values, same order as the docs
+    defined = defined_terms(ontology)
+    assert {str(t)[len(CKG_IRI) :] for t in terms.values()} <= defined
+
+
+@pytest.mark.parametrize("column", sorted(SKOS_ENUMS))
 def test_match_kinds_are_skos_mapping_properties(column: str) -> None:
-    allowed, terms = SKOS_ENUMS[column]
-    assert list(terms) == list(allowed)
+    terms = mapping.ENUM_TERMS[column]
+    assert list(terms) == list(enum_columns()[column])
     assert {str(t) for t in terms.values()} <= {
         PREFIXES["skos"] + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")
     }
