@@ -88,7 +88,12 @@ def installed_package(bin_dir: Path) -> Path:
 def test_the_wheel_is_installed_not_linked(installed: Path) -> None:
     package = installed_package(installed)
     assert package.is_relative_to(installed.parent), package
-    for data in ("ontology/chainkg.ttl", "ontology/shapes.ttl", "seeds/dataset.toml"):
+    for data in (
+        "ontology/chainkg.ttl",
+        "ontology/shapes.ttl",
+        "seeds/dataset.toml",
+        "ingest/lexicon.toml",
+    ):
         assert (package / data).is_file() and not (package / data).is_symlink(), data
     assert len(list((package / "queries").glob("*.rq"))) >= 20
 

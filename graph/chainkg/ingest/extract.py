@@ -158,7 +158,7 @@ class _Extractor(Facts):
             if kind == "project" and end in self.list_tail_ends:
                 continue  # 三大项目 after a list names no project of its own
             mention_kind = kind
-            if kind == "park" and any(word in name for word in rules.PARK_GENERIC_WORDS):
+            if kind == "park" and any(word in name for word in rules.WORDS["park_generic_words"]):
                 continue
             if kind == "event" and (name.count("“") != name.count("”") or "、" in name):
                 continue
@@ -166,12 +166,12 @@ class _Extractor(Facts):
                 s_start, s_end = self.article.sentence(start)
                 clause = self.text[s_start:s_end]
                 before = self.text[max(s_start, start - 2) : start]
-                placed = any(before.endswith(cue) for cue in rules.PARK_PLACE_CUES)
-                if not placed and any(cue in clause for cue in rules.PROJECT_CONTEXT_CUES):
+                placed = any(before.endswith(cue) for cue in rules.WORDS["park_place_cues"])
+                if not placed and any(cue in clause for cue in rules.WORDS["project_context_cues"]):
                     mention_kind = "project"
             if (
                 kind == "project"
-                and suffix in rules.WEAK_PROJECT_SUFFIXES
+                and suffix in rules.WORDS["weak_project_suffixes"]
                 and not (self._has_proper_word(start, end - len(suffix)))
             ):
                 continue
@@ -196,7 +196,9 @@ class _Extractor(Facts):
             return True
         freq = make_freq()
         return any(
-            t.word not in freq or t.flag in rules.PROPER_TAGS + ("ns",) or t.word[0].isdigit()
+            t.word not in freq
+            or t.flag in rules.WORDS["proper_tags"] + ("ns",)
+            or t.word[0].isdigit()
             for t in self.article.tokens
             if start <= t.start and t.end <= end
         )
@@ -210,7 +212,7 @@ class _Extractor(Facts):
         cut = start
         while i < len(tokens) and tokens[i].start < suffix_start:
             token = tokens[i]
-            if token.flag in ("v", "vn") or token.word in rules.LEADING_NOISE:
+            if token.flag in ("v", "vn") or token.word in rules.WORDS["leading_noise"]:
                 prev = tokens[i - 1] if i else None
                 nounish = (
                     prev is not None
@@ -231,12 +233,14 @@ class _Extractor(Facts):
     def find_enterprises(self) -> None:
         self.find_suffixed(
             "enterprise",
-            rules.COMPANY_LEGAL_SUFFIXES,
+            rules.WORDS["company_legal_suffixes"],
             "legal_suffix",
             max_chars=24,
             allow=("v", "vn", "投资", "发展", "建设", "管理"),
         )
-        self.find_suffixed("enterprise", rules.COMPANY_SHORT_SUFFIXES, "short_suffix", max_chars=10)
+        self.find_suffixed(
+            "enterprise", rules.WORDS["company_short_suffixes"], "short_suffix", max_chars=10
+        )
 
     def find_names(self, kind: str, names: tuple[tuple[str, str], ...]) -> None:
         """Fixed names (国务院, 科创板 ...) where jieba cuts them as words."""
@@ -291,7 +295,8 @@ class _Extractor(Facts):
         know as a common word, or tags as a place / person / organization name)."""
         pattern = re.compile(
             "|".join(
-                re.escape(s) for s in sorted(rules.COMPANY_INDUSTRY_SUFFIXES, key=len, reverse=True)
+                re.escape(s)
+                for s in sorted(rules.WORDS["company_industry_suffixes"], key=len, reverse=True)
             )
         )
         freq = self.article.tokens and make_freq()
@@ -307,13 +312,13 @@ class _Extractor(Facts):
             proper = prev.flag in ("nr", "nrt", "nz", "nt", "x", "eng", "nrfg") or (
                 prev.flag in ("n", "ns", "j") and prev.word not in freq
             )
-            if not proper or prev.word in rules.LEADING_NOISE:
+            if not proper or prev.word in rules.WORDS["leading_noise"]:
                 continue
             name = prev.word + match.group()
             nxt = self.text[match.end() : match.end() + 1]
             if nxt and re.match(r"[\u4e00-\u9fff]", nxt) and nxt not in "等和与及的在为是、":
                 continue  # part of a longer word (新能源汽车产业 ...)
-            if name in rules.GENERIC_NAMES or freq.get(name, 0) > 0:
+            if name in rules.WORDS["generic_names"] or freq.get(name, 0) > 0:
                 continue
             self.add(
                 Mention(
@@ -332,31 +337,40 @@ class _Extractor(Facts):
         name = self.text[start:end]
         if start not in self.article.starts or end not in self.article.ends:
             return False
-        if not NAME_RE.match(name) or name in rules.GENERIC_NAMES or is_generic(name, ""):
+        if not NAME_RE.match(name) or name in rules.WORDS["generic_names"] or is_generic(name, ""):
             return False
         if name.startswith(NOISE) or re.search(r"\d", name):
             return False
-        if name in rules.COMPANY_LEGAL_SUFFIXES or name in rules.COMPANY_INDUSTRY_SUFFIXES:
+        if (
+            name in rules.WORDS["company_legal_suffixes"]
+            or name in rules.WORDS["company_industry_suffixes"]
+        ):
             return False
-        if name.endswith(rules.PLACE_ENDINGS + tuple(suffix for suffix, _ in rules.PARK_SUFFIXES)):
+        if name.endswith(
+            rules.WORDS["place_endings"]
+            + tuple(suffix for suffix, _ in rules.PAIRS["park_suffixes"])
+        ):
             return False
         freq = make_freq()
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
-        if any(t.flag[0] in "pcudry" or t.word in rules.LEADING_NOISE for t in words):
+        if any(t.flag[0] in "pcudry" or t.word in rules.WORDS["leading_noise"] for t in words):
             return False
         if len(words) == 1:
             word = words[0]
             if word.flag == "ns" and word.word in freq:
                 return False  # a place
             return word.word not in freq or (
-                word.flag in rules.PROPER_TAGS and freq[word.word] < rules.COMMON_WORD_FREQ * 10
+                word.flag in rules.WORDS["proper_tags"]
+                and freq[word.word] < rules.COMMON_WORD_FREQ * 10
             )
         anchors = [
             t
             for t in words
             if len(t.word) > 1
             and t.flag != "ns"
-            and (freq.get(t.word, 0) < rules.COMMON_WORD_FREQ or t.flag in rules.PROPER_TAGS)
+            and (
+                freq.get(t.word, 0) < rules.COMMON_WORD_FREQ or t.flag in rules.WORDS["proper_tags"]
+            )
         ]
         singles = sum(1 for t in words if len(t.word) == 1)
         return bool(anchors) or singles >= 2  # a rare word, or an unknown word cut in pieces
@@ -413,12 +427,14 @@ class _Extractor(Facts):
         name = self.text[start:end]
         if start not in self.article.starts or end not in self.article.ends:
             return False
-        if not NAME_RE.match(name) or name in rules.GENERIC_NAMES or is_generic(name, ""):
+        if not NAME_RE.match(name) or name in rules.WORDS["generic_names"] or is_generic(name, ""):
             return False
-        if name.startswith(NOISE) or name.endswith(rules.PLACE_ENDINGS):
+        if name.startswith(NOISE) or name.endswith(rules.WORDS["place_endings"]):
             return False
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
-        return not any(t.flag[0] in "pcudrymvq" or t.word in rules.LEADING_NOISE for t in words)
+        return not any(
+            t.flag[0] in "pcudrymvq" or t.word in rules.WORDS["leading_noise"] for t in words
+        )
 
     def find_list_members(self) -> None:
         """In a list A、B、C (or A和B), items beside a firm are firms too."""
@@ -467,17 +483,21 @@ class _Extractor(Facts):
         word of two characters or more, then an industry suffix (立方新能源), at word
         boundaries, and not itself a common word or generic name."""
         name = self.text[start:end]
-        suffix = next((s for s in rules.COMPANY_INDUSTRY_SUFFIXES if name.endswith(s)), None)
+        suffix = next(
+            (s for s in rules.WORDS["company_industry_suffixes"] if name.endswith(s)), None
+        )
         if suffix is None or len(name) - len(suffix) < 2 or len(name) > 10:
             return False
         if start not in self.article.starts or end not in self.article.ends:
             return False
         if not NAME_RE.match(name) or re.search(r"\d", name) or is_generic(name, ""):
             return False
-        if name in rules.GENERIC_NAMES or name in make_freq():
+        if name in rules.WORDS["generic_names"] or name in make_freq():
             return False
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
-        return not any(t.flag[0] in "pcudrvy" or t.word in rules.LEADING_NOISE for t in words)
+        return not any(
+            t.flag[0] in "pcudrvy" or t.word in rules.WORDS["leading_noise"] for t in words
+        )
 
     def _item_span(self, item: tuple[int, int], n: int, count: int) -> tuple[int, int]:
         start, end = item
@@ -514,9 +534,11 @@ class _Extractor(Facts):
     def find_project_investors(self) -> None:
         """The firm that opens a project's name (麦格米特 in 麦格米特扩展基地一期项目)."""
         freq = make_freq()
-        industry = rules.COMPANY_INDUSTRY_SUFFIXES + rules.COMPANY_SHORT_SUFFIXES
+        industry = rules.WORDS["company_industry_suffixes"] + rules.WORDS["company_short_suffixes"]
         for project in [m for m in self.mentions if m.kind == "project"]:
-            if project.rule == "project_list" and not project.name.endswith(rules.PROJECT_SUFFIXES):
+            if project.rule == "project_list" and not project.name.endswith(
+                rules.WORDS["project_suffixes"]
+            ):
                 continue  # a list item printed without a suffix (中盐红四方) is its own name
             if any(
                 m.kind == "enterprise" and project.start <= m.start < project.end
@@ -546,7 +568,11 @@ class _Extractor(Facts):
                     and len(nxt.word) >= 2
                 )
                 if not (
-                    rare or token.flag in rules.PROPER_TAGS or place or piece or before_proper
+                    rare
+                    or token.flag in rules.WORDS["proper_tags"]
+                    or place
+                    or piece
+                    or before_proper
                 ) or not name_word(token, ()):
                     break
                 words.append(token)
@@ -560,7 +586,7 @@ class _Extractor(Facts):
                     after is None
                     or after.flag == "ns"
                     or after.start >= project.end
-                    or (after.word.endswith(rules.PROJECT_SUFFIXES))
+                    or (after.word.endswith(rules.WORDS["project_suffixes"]))
                 )
                 if following.word in industry and following.end <= project.end and ends_name:
                     words.append(following)
@@ -568,7 +594,7 @@ class _Extractor(Facts):
                 continue
             start, end = words[0].start, words[-1].end
             if 2 <= end - start <= 8 and end < project.end and self._proper(start, end):
-                if self.text[start:end] in rules.COMPANY_INDUSTRY_SUFFIXES:
+                if self.text[start:end] in rules.WORDS["company_industry_suffixes"]:
                     continue
                 longer = next(
                     (
@@ -645,9 +671,9 @@ class _Extractor(Facts):
         known = self.index.lookup(name)
         if known is not None and self.index.entities[known].kind == "enterprise":
             return True
-        if name.endswith(rules.COMPANY_SHORT_SUFFIXES):
+        if name.endswith(rules.WORDS["company_short_suffixes"]):
             return True
-        return name.endswith(rules.COMPANY_INDUSTRY_SUFFIXES) and len(name) <= 6
+        return name.endswith(rules.WORDS["company_industry_suffixes"]) and len(name) <= 6
 
     def _project_item(self, start: int, end: int) -> bool:
         """Whether text[start:end] can name a project in a list: cut at word boundaries,
@@ -655,16 +681,20 @@ class _Extractor(Facts):
         name = self.text[start:end]
         if not 2 <= len(name) <= 16 or start not in self.article.starts:
             return False
-        if end not in self.article.ends or is_generic(name, "") or name in rules.GENERIC_NAMES:
+        if (
+            end not in self.article.ends
+            or is_generic(name, "")
+            or name in rules.WORDS["generic_names"]
+        ):
             return False
         words = [t for t in self.article.tokens if start <= t.start and t.end <= end]
         if not words or all(t.flag == "ns" for t in words):
             return False
-        return not any(t.flag[0] in "pcuy" or t.word in rules.LEADING_NOISE for t in words)
+        return not any(t.flag[0] in "pcuy" or t.word in rules.WORDS["leading_noise"] for t in words)
 
     def find_firm_lists(self) -> None:
         """A、B、C等(代表|龙头)企业: each short item is a firm."""
-        cue = "|".join(rules.FIRM_LIST_CUES)
+        cue = "|".join(rules.WORDS["firm_list_cues"])
         pattern = re.compile(
             rf"((?:{rules.NAME_CHAR}{{2,12}}、)+{rules.NAME_CHAR}{{2,12}})"
             rf"(?:(等|为代表的)|(为(?:核心|主要)?(?=龙头|代表|引领)))(?:一批|多家|\d+家)?"
@@ -675,7 +705,9 @@ class _Extractor(Facts):
             # are; A、B等企业 is also printed after lists of products, whose items must then
             # look proper
             tail = self.text[match.end(1) : match.end()]
-            strong = match.group(3) is not None or any(w in tail for w in rules.FIRM_LIST_STRONG)
+            strong = match.group(3) is not None or any(
+                w in tail for w in rules.WORDS["firm_list_strong"]
+            )
             at = match.start(1)
             for n, item in enumerate(match.group(1).split("、")):
                 start, end = at, at + len(item)
@@ -690,7 +722,7 @@ class _Extractor(Facts):
                     self._proper(start, end)
                     or strong
                     or self._firm_shaped(start, end)
-                    or name.endswith(rules.COMPANY_SHORT_SUFFIXES)
+                    or name.endswith(rules.WORDS["company_short_suffixes"])
                     or (start, end) in {(m.start, m.end) for m in self.mentions}
                 ):
                     continue  # products listed like firms (光纤陀螺、特种功能靶材等一批企业)
@@ -703,10 +735,14 @@ class _Extractor(Facts):
     def find_chains(self) -> None:
         """…产业链 / …产业集群 (and, less sure, …产业): the words before name the chain; a
         place opening them (我市, 某某区) is dropped from the label."""
-        suffixes = sorted(rules.CHAIN_SUFFIXES + rules.CHAIN_WEAK_SUFFIXES, key=len, reverse=True)
+        suffixes = sorted(
+            rules.WORDS["chain_suffixes"] + rules.WORDS["chain_weak_suffixes"],
+            key=len,
+            reverse=True,
+        )
         pattern = re.compile("|".join(suffixes))
         for match in pattern.finditer(self.text):
-            weak = match.group() in rules.CHAIN_WEAK_SUFFIXES
+            weak = match.group() in rules.WORDS["chain_weak_suffixes"]
             if weak and re.match(r"[链集园项基化]", self.text[match.end() : match.end() + 1]):
                 continue  # 产业链 / 产业园 / 产业化 are other words
             start = self.article.left_edge(match.start(), max_chars=8)
@@ -722,8 +758,8 @@ class _Extractor(Facts):
                 and self.article.tokens[i].end <= match.start()
                 and (
                     self.article.tokens[i].flag == "ns"
-                    or self.article.tokens[i].word in rules.CHAIN_PLACE_WORDS
-                    or self.article.tokens[i].word.endswith(rules.PLACE_ENDINGS)
+                    or self.article.tokens[i].word in rules.WORDS["chain_place_words"]
+                    or self.article.tokens[i].word.endswith(rules.WORDS["place_endings"])
                 )
             ):
                 label_start = self.article.tokens[i].end
@@ -733,8 +769,8 @@ class _Extractor(Facts):
             if (
                 len(core) < 2
                 or not NAME_RE.match(core)
-                or core in rules.CHAIN_GENERIC
-                or core.endswith(rules.CHAIN_GENERIC)
+                or core in rules.WORDS["chain_generic"]
+                or core.endswith(rules.WORDS["chain_generic"])
                 or is_generic(core + "链", "链")
             ):
                 continue
@@ -768,7 +804,8 @@ class _Extractor(Facts):
         for match in re.finditer(r"《([^》\n]{4,60})》", self.text):
             title = match.group(1)
             kind = next(
-                (k for s, k in rules.PROGRAM_SUFFIXES if title.endswith(s)), "policy_document"
+                (k for s, k in rules.PAIRS["program_suffixes"] if title.endswith(s)),
+                "policy_document",
             )
             self.add(
                 Mention(
@@ -781,13 +818,14 @@ class _Extractor(Facts):
                     fields={"kind": kind},
                 )
             )
-        suffixes = "|".join(s for s, _ in rules.PROGRAM_SUFFIXES)
-        cues = "|".join(rules.PROGRAM_QUOTE_CUES)
+        suffixes = "|".join(s for s, _ in rules.PAIRS["program_suffixes"])
+        cues = "|".join(rules.WORDS["program_quote_cues"])
         pattern = rf"({cues})?[“\"]([^”\"\n]{{2,16}})[”\"]({suffixes})?"
         for match in re.finditer(pattern, self.text):
             cue, inner, suffix = match.group(1), match.group(2), match.group(3) or ""
             kind = next(
-                (k for s, k in rules.PROGRAM_SUFFIXES if (inner + suffix).endswith(s)), None
+                (k for s, k in rules.PAIRS["program_suffixes"] if (inner + suffix).endswith(s)),
+                None,
             )
             if kind is None and cue:
                 kind = "campaign"
@@ -812,9 +850,9 @@ class _Extractor(Facts):
 
     def find_honours(self) -> None:
         """Titles a place or firm is given (入选X, 获评X, 被评为“X”): designations."""
-        cues = "|".join(sorted(rules.HONOUR_CUES, key=len, reverse=True))
+        cues = "|".join(sorted(rules.WORDS["honour_cues"], key=len, reverse=True))
         name = r"[\u4e00-\u9fffA-Za-z0-9]{4,30}?"
-        ends = "|".join(rules.HONOUR_ENDS)
+        ends = "|".join(rules.WORDS["honour_ends"])
         for match in re.finditer(rf"(?:{cues})“?({name})”?(?=[，,。；;、]|{ends})", self.text):
             title = trim_noise(match.group(1))
             if is_generic(title, "") or re.search(r"第\d|\d+[个项家位名]$|[+＋]", title):
@@ -867,25 +905,29 @@ def extract(text: str, source: str, index: KnownIndex) -> list[Candidate]:
     ex.find_known()
     ex.find_enterprises()
     ex.find_short_forms()
-    ex.find_kinded("park", rules.PARK_SUFFIXES, max_chars=14, allow=("v", "vn", "eng", "x"))
+    ex.find_kinded(
+        "park", rules.PAIRS["park_suffixes"], max_chars=14, allow=("v", "vn", "eng", "x")
+    )
     ex.find_project_lists()
     ex.find_suffixed(
         "project",
-        rules.PROJECT_SUFFIXES,
+        rules.WORDS["project_suffixes"],
         "project",
         max_chars=30,
         allow=_PROJECT_WORDS,
     )
     ex.find_kinded(
         "event",
-        rules.EVENT_SUFFIXES,
+        rules.PAIRS["event_suffixes"],
         max_chars=24,
         allow=("m", "x", "eng", "vn", "v", "“", "”", "与", "首届"),
     )
-    ex.find_kinded("organization", rules.ORGANIZATION_SUFFIXES, max_chars=14)
-    ex.find_names("organization", rules.ORGANIZATION_NAMES)
+    ex.find_kinded("organization", rules.PAIRS["organization_suffixes"], max_chars=14)
+    ex.find_names("organization", rules.PAIRS["organization_names"])
     ex.find_titles()
-    ex.find_kinded("program", rules.PROGRAM_STRONG_SUFFIXES, max_chars=16, allow=("v", "vn"))
+    ex.find_kinded(
+        "program", rules.PAIRS["program_strong_suffixes"], max_chars=16, allow=("v", "vn")
+    )
     ex.find_chains()
     ex.find_firm_lists()
     ex.find_industry_firms()

@@ -155,7 +155,7 @@ class Facts:
         if land:
             fields["land_mu"] = land.group(1)
         sentence = self.text[s_start:s_end]
-        for cue, status in rules.STATUS_CUES:
+        for cue, status in rules.PAIRS["status_cues"]:
             if cue in sentence:
                 fields["status"] = status
                 break
@@ -195,8 +195,10 @@ class Facts:
 
     def statistics(self) -> list[Candidate]:
         main_place = self._main_place()
-        units = "|".join(re.escape(u) for u in sorted(rules.STAT_UNITS, key=len, reverse=True))
-        before = "|".join(sorted(rules.STAT_QUALIFIER_BEFORE, key=len, reverse=True))
+        units = "|".join(
+            re.escape(u) for u in sorted(rules.WORDS["stat_units"], key=len, reverse=True)
+        )
+        before = "|".join(sorted(rules.MAPS["stat_qualifier_before"], key=len, reverse=True))
         pattern = re.compile(rf"({before})?(\d+(?:\.\d+)?)(余|多)?({units})")
         amounts = [m.span() for m in AMOUNT_RE.finditer(self.text)]
         amounts += [m.span() for m in LAND_RE.finditer(self.text)]
@@ -217,15 +219,15 @@ class Facts:
             period = DATE_RE.search(indicator)
             if period:
                 indicator = indicator.replace(period.group(), "")
-            for verb in rules.STAT_VERBS:
+            for verb in rules.WORDS["stat_verbs"]:
                 if indicator.endswith(verb):
                     indicator = indicator[: -len(verb)]
                     break
             indicator = trim_noise(indicator.strip("，,的了 "))
             if len(indicator) < 2 or subject is None or not NAME_RE.match(indicator):
                 continue
-            qualifier = rules.STAT_QUALIFIER_BEFORE.get(match.group(1) or "") or (
-                rules.STAT_QUALIFIER_AFTER.get(match.group(3) or "")
+            qualifier = rules.MAPS["stat_qualifier_before"].get(match.group(1) or "") or (
+                rules.MAPS["stat_qualifier_after"].get(match.group(3) or "")
             )
             value_text = self.text[match.start(2) : end]
             fields = {
@@ -304,7 +306,7 @@ class Facts:
         if len(chains) != 1:
             return
         chain = next(m for m in inside if m.kind == "chain")
-        cue = "|".join(rules.FIRM_LIST_CUES)
+        cue = "|".join(rules.WORDS["firm_list_cues"])
         for match in re.finditer(
             rf"((?:\x01\d+\x02、)+\x01\d+\x02)等[^\x01。]{{0,8}}(?:{cue})", sentence
         ):
@@ -346,6 +348,6 @@ def same_project(a: str, b: str) -> bool:
     for x, y in ((a, b), (b, a)):
         if x.endswith(y) or normalize(x).endswith(normalize(y)):
             return True
-        if x.startswith(y) and x[len(y) :] in rules.PROJECT_SUFFIXES:
+        if x.startswith(y) and x[len(y) :] in rules.WORDS["project_suffixes"]:
             return True
     return False

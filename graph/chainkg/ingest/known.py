@@ -39,8 +39,8 @@ KIND_TAG = {"enterprise": "nt", "organization": "nt", "place": "ns", "park": "ns
 
 _STRIP = re.compile(r"[\s“”\"'《》「」『』()（）]")
 _NORMAL_SUFFIXES = (
-    rules.COMPANY_LEGAL_SUFFIXES
-    + rules.COMPANY_SHORT_SUFFIXES
+    rules.WORDS["company_legal_suffixes"]
+    + rules.WORDS["company_short_suffixes"]
     + ("产业链条", "产业链", "产业集群", "产业", "项目")
 )
 

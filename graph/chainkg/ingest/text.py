@@ -21,8 +21,8 @@ AMOUNT_RE = re.compile(rules.AMOUNT_PATTERN)
 LAND_RE = re.compile(rules.LAND_PATTERN)
 DATE_RE = re.compile(rules.DATE_PATTERN)
 YEAR_RE = re.compile(r"(\d{4})年")
-NOISE = tuple(sorted(rules.LEADING_NOISE, key=len, reverse=True))
-BOUNDARY = frozenset(rules.BOUNDARY_POS)
+NOISE = tuple(sorted(rules.WORDS["leading_noise"], key=len, reverse=True))
+BOUNDARY = frozenset(rules.WORDS["boundary_pos"])
 
 
 @dataclass
@@ -97,7 +97,7 @@ class ArticleText:
         if token.start < pos and not name_word(token, allow):
             # a word across the name's start (包装有|限公司): keep its name characters
             head = self.text[token.start : pos]
-            if not NAME_RE.match(head) or head in rules.LEADING_NOISE:
+            if not NAME_RE.match(head) or head in rules.WORDS["leading_noise"]:
                 return pos
         i -= 1
         while i >= 0 and pos - self.tokens[i].start <= max_chars:
@@ -115,7 +115,7 @@ def name_word(token: Token, allow: tuple[str, ...]) -> bool:
         return True
     if not NAME_RE.match(token.word):
         return False
-    if token.word in rules.LEADING_NOISE:
+    if token.word in rules.WORDS["leading_noise"]:
         return False
     if token.flag == "m" and "m" in allow:
         return bool(
@@ -143,26 +143,30 @@ def trim_noise(name: str) -> str:
 
 def is_generic(name: str, suffix: str) -> bool:
     core = name[: -len(suffix)] if suffix and name.endswith(suffix) else name
-    if name in rules.GENERIC_NAMES or name in rules.COMPANY_LEGAL_SUFFIXES or len(core) < 2:
+    if (
+        name in rules.WORDS["generic_names"]
+        or name in rules.WORDS["company_legal_suffixes"]
+        or len(core) < 2
+    ):
         return True
     rest = core
     changed = True
     while changed and rest:
         changed = False
-        for prefix in rules.GENERIC_PREFIXES:
+        for prefix in rules.WORDS["generic_prefixes"]:
             if rest.startswith(prefix):
                 rest, changed = rest[len(prefix) :], True
     if len(rest) < 2 or re.match(r"^[\d一二三四五六七八九十几多]+个", core):
         return True
     if not re.search(r"[\u4e00-\u9fff]{2}", rest):
         return True
-    for ending in rules.GENERIC_ENDINGS:
+    for ending in rules.WORDS["generic_endings"]:
         if core.endswith(ending):  # 配套项目 is generic, 某某集团重大项目 is not
             rest = core[: -len(ending)]
             return (
                 len(rest) < 2
                 or is_generic(rest, "")
-                or rest.endswith(rules.GENERIC_ENDINGS + rules.PLACE_ENDINGS)
+                or rest.endswith(rules.WORDS["generic_endings"] + rules.WORDS["place_endings"])
             )
     return False
 
