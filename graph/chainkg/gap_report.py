@@ -14,26 +14,13 @@ from chainkg.gaps import (
     BASIS_TEXT,
     LEVEL_ZH,
     ChainSummary,
-    Evidence,
     SegmentGap,
+    quotes_text,
 )
 from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem
 
 SEP = "、"
 TOP_CANDIDATES = 5
-
-
-def _quotes(evidence: list[Evidence]) -> str:
-    # One entry per quote: a quote that proves several firms is shown once, naming them all.
-    merged: dict[tuple[str, str], list[str]] = {}
-    for e in evidence:
-        names = merged.setdefault((e.quote, e.cite), [])
-        if e.supports and e.supports not in names:
-            names.append(e.supports)
-    return " | ".join(
-        f"“{quote}”〔{source}〕" + (f"({'、'.join(names)})" if len(names) > 1 else "")
-        for (quote, source), names in merged.items()
-    )
 
 
 def more_text(shown: int, total: int, query: str, chain_id: str) -> str:
@@ -81,7 +68,7 @@ def gaps_frame(gaps: list[SegmentGap], top: int = TOP_CANDIDATES) -> pd.DataFram
             "stated_counts": SEP.join(c.value_text for c in g.stated_counts),
             "candidates": SEP.join(g.candidates[:top]),
             "candidate_total": g.candidate_total,
-            "evidence": _quotes(g.evidence),
+            "evidence": quotes_text(g.evidence),
         }
         for g in gaps
     ]
@@ -142,7 +129,7 @@ def lists_frame(lists: dict[str, list[ListItem]]) -> pd.DataFrame:
                     "kind": item.kind,
                     "detail": item.detail,
                     "local": item.local,
-                    "evidence": _quotes(item.evidence),
+                    "evidence": quotes_text(item.evidence),
                     "note": "",
                 }
             )

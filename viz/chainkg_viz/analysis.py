@@ -20,6 +20,7 @@ from chainkg.gaps import (
     Level,
     SegmentGap,
     gap_report_data,
+    quotes_text,
     segment_level,
 )
 from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
@@ -71,6 +72,7 @@ __all__ = [
     "analyse",
     "from_report_data",
     "panorama_markdown",
+    "quotes_text",
     "segment_level",
 ]
 
@@ -162,13 +164,6 @@ def analyse(
     if data is None:
         data = gap_report_data(store, WEAK_THRESHOLD)
     return from_report_data(data, seven_lists_of_all_chains(store), panorama_status(store))
-
-
-def quotes_text(evidence: list[Evidence]) -> str:
-    """The quotes as one line of text, each once (naming every firm it supports)."""
-    from chainkg.gap_report import _quotes
-
-    return _quotes(evidence)
 
 
 def more_text(shown: int, total: int, query: str, chain_id: str) -> tuple[str, str]:

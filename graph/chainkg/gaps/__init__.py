@@ -22,6 +22,7 @@ from chainkg.gaps.model import (
     Level,
     SegmentGap,
     StatedCount,
+    quotes_text,
 )
 from chainkg.gaps.rules import (
     BASIS_TEXT,
@@ -55,6 +56,7 @@ def gap_report_data(
 
 
 __all__ = [
+    "quotes_text",
     "BASIS_TEXT",
     "LEVELS",
     "LEVEL_ZH",

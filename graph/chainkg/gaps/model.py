@@ -79,6 +79,20 @@ class Evidence:
         return f"{self.title},{self.date}" if self.date else self.title
 
 
+def quotes_text(evidence: list[Evidence]) -> str:
+    """The quotes as one line of text, each once: a quote that proves several firms is shown
+    once, naming them all."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for e in evidence:
+        names = merged.setdefault((e.quote, e.cite), [])
+        if e.supports and e.supports not in names:
+            names.append(e.supports)
+    return " | ".join(
+        f"“{quote}”〔{source}〕" + (f"({'、'.join(names)})" if len(names) > 1 else "")
+        for (quote, source), names in merged.items()
+    )
+
+
 @dataclass
 class Actor:
     """An enterprise or organization as seen from one segment or chain."""
