@@ -77,7 +77,12 @@ def cases(picked: dict[str, str]) -> list[tuple[str, str, dict[str, str], int]]:
         ("relations-with-evidence", "relations-with-evidence", {}, 0),
         ("relations-with-evidence, offset 5,000", "relations-with-evidence", {}, 5000),
         ("chain-enterprises (one chain)", "chain-enterprises", {"chain": chain}, 0),
-        ("chain-enterprises (one chain), offset 5,000", "chain-enterprises", {"chain": chain}, 5000),
+        (
+            "chain-enterprises (one chain), offset 5,000",
+            "chain-enterprises",
+            {"chain": chain},
+            5000,
+        ),
         ("chain-enterprises (all chains)", "chain-enterprises", {}, 0),
         ("segment-enterprises (one chain)", "segment-enterprises", {"chain": chain}, 0),
         ("segment-enterprises (all chains)", "segment-enterprises", {}, 0),
