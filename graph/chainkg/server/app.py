@@ -275,7 +275,10 @@ class ChainkgServer:
     async def _search_route(self, request: Request) -> Response:
         params = request.query_params
         answer = await anyio.to_thread.run_sync(
-            self.search, params.get("text", ""), params.get("limit", "20"), params.get("offset", "0")
+            self.search,
+            params.get("text", ""),
+            params.get("limit", "20"),
+            params.get("offset", "0"),
         )
         return _answer(answer)
 
@@ -419,7 +422,9 @@ class ChainkgServer:
         """Entities whose name contains `text`, as `entity-search` answers from the index:
         {"columns", "rows", "total", "offset"}; 404 without an index built with this graph."""
         if self.index is None:
-            return Answer(404, TEXT, b"No name index beside the graph: rebuild with chainkg build\n")
+            return Answer(
+                404, TEXT, b"No name index beside the graph: rebuild with chainkg build\n"
+            )
         try:
             page = (min(max(int(limit), 1), 500), max(int(offset), 0))
         except ValueError:
