@@ -499,7 +499,8 @@ def test_entity_search_answers_from_the_name_index(server: ChainkgServer) -> Non
     """/api/search reads the index the build wrote beside the graph: the rows `chainkg query
     entity-search` gives from it, paged, with the total; unknown names are resolved there."""
     assert server.index is not None
-    status, _, body = http(server, "/api/search?text=电机&limit=2&offset=1")
+    query = urllib.parse.urlencode({"text": "电机", "limit": 2, "offset": 1})
+    status, _, body = http(server, f"/api/search?{query}")
     assert status == 200
     page = json.loads(body)
     whole = search_result(server.index, "电机")
@@ -507,4 +508,4 @@ def test_entity_search_answers_from_the_name_index(server: ChainkgServer) -> Non
     assert page["rows"] == whole.rows[1:3] and page["offset"] == 1
     assert all("电机" in row[2] for row in page["rows"])
     assert http(server, "/api/search?text=")[0] == 400
-    assert http(server, "/api/search?text=电机&limit=x")[0] == 400
+    assert http(server, "/api/search?text=abc&limit=x")[0] == 400
