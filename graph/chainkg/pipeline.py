@@ -141,7 +141,8 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
     notify("names")
     with timed(report, "names"):
         rows = chain(seed_name_rows(seeds), other_name_rows(store))
-        report.files[INDEX_FILE] = build_index(rows, report.out_dir / INDEX_FILE)
+        graph = report.files["graph.nq"]
+        report.files[INDEX_FILE] = build_index(rows, report.out_dir / INDEX_FILE, graph)
     with timed(report, "site"):
         site = report.out_dir / "site"
         for path in write_site(pages, site):

@@ -365,9 +365,8 @@ SELECT DISTINCT ?wanted ?e ?label ?id ?own WHERE {
 }
 ORDER BY ?e
 """
-# by IRI, or by a Chinese or English label, an alias, an id or a credit code (case-insensitive);
+# by a Chinese or English label, an alias, an id or a credit code (case-insensitive);
 # one group each, so a remote endpoint's VALUES binding reaches the FILTER
-_BY_IRI = "FILTER(STR(?e) = STR(?wanted))"
 _BY_NAME = (  # a credit code (统一社会信用代码) names an enterprise too
     "?e rdfs:label|skos:altLabel|dct:identifier|ckg:creditCode ?name . "
     "FILTER(LCASE(STR(?name)) = ?wanted)"
@@ -402,8 +401,8 @@ def resolve_entity(
         raise UnknownName(f"give a value for --param {param}")
     cls = ENTITY_PARAMS.get(param, "")
     typed = f"?e a {cls} ." if cls else "?e dct:identifier ?any_id ."
-    if _IRI.match(wanted) and "://" in wanted:
-        found = run_query(store, _RESOLVE % (typed, _BY_IRI), {"wanted": wanted}).records()
+    if _IRI.match(wanted) and "://" in wanted:  # ?e itself bound: looked up, not compared
+        found = run_query(store, _RESOLVE % (typed, ""), {"e": wanted}).records()
     elif index is not None and (
         candidates := index.resolve(wanted, cls.removeprefix("ckg:") or None)
     ):

@@ -6,15 +6,18 @@ SQLite (the standard library's `sqlite3`) with an FTS5 table and the `trigram` t
 English; shorter search texts (一两个汉字) use a LIKE scan of the same table. Exact names,
 aliases and ids are a plain indexed table, for resolving a parameter to its entity.
 
-Written atomically (temp file, then rename) next to the graph: `out/names.sqlite`.
+Written atomically (temp file, then rename) next to the graph: `out/names.sqlite`. It records
+a fingerprint of the `graph.nq` it was built with (size and a hash of its ends), so an index
+left by an older build is noticed (`open_beside`) and not used for another graph.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,8 @@ import pyoxigraph as ox
 from chainkg.vocab import CKG_IRI, PREFIXES
 
 INDEX_FILE = "names.sqlite"
+GRAPH_FILE = "graph.nq"  # what both build paths write beside the index
+_ENDS = 1 << 20  # bytes hashed at each end of the graph file
 _NAMES_QUERY = f"""
 SELECT ?e ?name ?kind ?type WHERE {{
   {{ ?e <{PREFIXES["rdfs"]}label> ?name BIND("label" AS ?kind) }}
@@ -55,8 +60,23 @@ def name_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
         yield (s["e"].value, name.value, kind, s["type"].value[len(CKG_IRI) :])
 
 
-def build_index(rows: Iterable[tuple[str, str, str, str]], path: Path) -> Path:
-    """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path."""
+def graph_fingerprint(graph: Path) -> str:
+    """'size:sha256 of the first and last MiB' of a graph file: cheap at any size, and two
+    builds of different data give different ones (the same data, the same one)."""
+    size = graph.stat().st_size
+    digest = hashlib.sha256()
+    with open(graph, "rb") as handle:
+        digest.update(handle.read(_ENDS))
+        handle.seek(max(size - _ENDS, 0))
+        digest.update(handle.read(_ENDS))
+    return f"{size}:{digest.hexdigest()}"
+
+
+def build_index(
+    rows: Iterable[tuple[str, str, str, str]], path: Path, graph: Path | None = None
+) -> Path:
+    """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path.
+    `graph`: the graph file built with it, whose fingerprint the index keeps."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
@@ -69,6 +89,7 @@ def build_index(rows: Iterable[tuple[str, str, str, str]], path: Path) -> Path:
             con.executescript(
                 "DROP TABLE IF EXISTS names;"
                 "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT);"
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
                 "CREATE VIRTUAL TABLE names_fts USING fts5("
                 "  name, content='names', content_rowid='rowid', tokenize='trigram');"
             )
@@ -76,6 +97,9 @@ def build_index(rows: Iterable[tuple[str, str, str, str]], path: Path) -> Path:
                 "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
                 sorted(set(rows)),  # sorted: the same graph gives the same file
             )
+            if graph is not None:
+                fingerprint = ("graph", graph_fingerprint(Path(graph)))
+                con.execute("INSERT INTO meta (key, value) VALUES (?, ?)", fingerprint)
             con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
             con.execute("CREATE INDEX names_by_iri ON names (iri)")
             con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
@@ -97,6 +121,14 @@ class NameIndex:
 
     def close(self) -> None:
         self._con.close()
+
+    def graph_fingerprint(self) -> str:
+        """The fingerprint of the graph file it was built with ('' if not recorded)."""
+        try:
+            row = self._con.execute("SELECT value FROM meta WHERE key = 'graph'").fetchone()
+        except sqlite3.OperationalError:  # an index from before the fingerprint
+            return ""
+        return row[0] if row else ""
 
     def __enter__(self) -> NameIndex:
         return self
@@ -180,3 +212,26 @@ def _matching(text: str, columns: str) -> tuple[str, str]:
     # too short for trigrams: a scan
     sql = f"SELECT {columns} FROM names n WHERE n.name LIKE ? ESCAPE '\\'"
     return sql, "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def open_beside(graph: Path, on_stale: Callable[[str], None] | None = None) -> NameIndex | None:
+    """The name index the build wrote beside a graph file or store folder (`out/graph.nq`,
+    `out/store`), or None if there is none, or if it was built with another graph than the
+    `graph.nq` there (an older build's, or one without a fingerprint): then `on_stale` gets
+    a message saying so, and the caller searches the store instead."""
+    folder = Path(graph).parent
+    path = folder / INDEX_FILE
+    if not path.is_file():
+        return None
+    index = NameIndex(path)
+    graph_file = folder / GRAPH_FILE
+    recorded = index.graph_fingerprint()
+    if graph_file.is_file() and recorded and recorded == graph_fingerprint(graph_file):
+        return index
+    index.close()
+    if on_stale is not None:
+        on_stale(
+            f"{path} was not built with {graph_file} (an older build's index?): not used, "
+            "names are looked up in the graph instead (slower); rebuild with `chainkg build`"
+        )
+    return None

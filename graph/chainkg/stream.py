@@ -231,7 +231,7 @@ def build_streaming(
         task = stage("names")
         with timed(report, "names"):  # the seed tables' names, and the few others' by class
             names = list(other_name_rows(store))
-            build_index(chain(seed_name_rows(seeds), names), names_tmp)
+            build_index(chain(seed_name_rows(seeds), names), names_tmp, nq_tmp)
         bar.update(task, total=1, completed=1)
         task = stage("write")
         with timed(report, "write"):

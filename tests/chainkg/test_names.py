@@ -44,7 +44,9 @@ def test_the_build_writes_the_index_of_the_store(
 ) -> None:
     written = seed_build.files[INDEX_FILE]
     assert written == seed_build.out_dir / INDEX_FILE
-    by_query = build_index(name_rows(seed_store), tmp_path / INDEX_FILE)
+    by_query = build_index(
+        name_rows(seed_store), tmp_path / INDEX_FILE, seed_build.files["graph.nq"]
+    )
     assert written.read_bytes() == by_query.read_bytes()
 
 

@@ -40,8 +40,6 @@ EXPECTED_DIFFERENCES = {
     "OPTIONAL left unbound in this query, so ?detail reads '投资方:  投资额: ' for projects "
     "without investor or amount (other columns and rows are the same)",
     # Queries added in the gap-diagnosis and registry work, not yet made portable (open work):
-    "chain-enterprises": "Virtuoso picks another row of the OPTIONAL assertion mode for firms "
-    "whose membership has several evidence nodes (原文明示 vs 编者判断)",
     "programs-by-chain": "Virtuoso leaves ?kind and ?quote unbound: the OPTIONAL holding a UNION "
     "with a FILTER NOT EXISTS branch is evaluated differently",
     "zone-parks": "Virtuoso 7.2.5 counts COUNT(DISTINCT ?p) over a second OPTIONAL wrongly "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.search import NameIndex, build_index
+from chainkg.search import INDEX_FILE, NameIndex, build_index, open_beside
 
 E = "https://example.org/enterprise/"
 ROWS = [
@@ -58,3 +58,21 @@ def test_same_rows_same_bytes(tmp_path: Path) -> None:
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no name index"):
         NameIndex(tmp_path / "nope.sqlite")
+
+
+def test_an_index_built_with_another_graph_is_not_used(tmp_path: Path) -> None:
+    """open_beside: the index is used only beside the graph.nq it was built with; an older
+    build's index (another graph, or no fingerprint) is refused with a message."""
+    graph = tmp_path / "graph.nq"
+    graph.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    build_index(ROWS, tmp_path / INDEX_FILE, graph)
+    notes: list[str] = []
+    with open_beside(tmp_path / "store", notes.append) as index:  # a store folder beside it
+        assert index.resolve("北汽") == [E + "a"]
+    assert open_beside(graph, notes.append) is not None and notes == []
+    graph.write_text("<urn:a> <urn:b> <urn:d> .\n", encoding="utf-8")  # a new build's graph
+    assert open_beside(graph, notes.append) is None
+    assert "was not built with" in notes[0] and str(graph) in notes[0]
+    build_index(ROWS, tmp_path / INDEX_FILE)  # no fingerprint recorded
+    assert open_beside(graph, notes.append) is None and len(notes) == 2
+    assert open_beside(tmp_path / "elsewhere" / "graph.nq") is None  # no index there

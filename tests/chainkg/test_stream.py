@@ -217,7 +217,7 @@ def test_streaming_build_writes_the_name_index_of_the_store(large_build, tmp_pat
     written = report.files[INDEX_FILE]
     assert written == report.out_dir / INDEX_FILE
     store = ox.Store.read_only(str(report.files["store"]))
-    scanned = build_index(name_rows(store), tmp_path / INDEX_FILE)
+    scanned = build_index(name_rows(store), tmp_path / INDEX_FILE, report.files["graph.nq"])
     assert written.read_bytes() == scanned.read_bytes()
     with NameIndex(written) as index:
         firm, label = run_query(

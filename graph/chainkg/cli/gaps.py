@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +28,8 @@ from chainkg.gaps import WEAK_THRESHOLD, analyse, resolve_chain
 from chainkg.lists import seven_lists
 from chainkg.panorama import panorama_markdown, panorama_status
 from chainkg.project import local_name
-from chainkg.queries import run_query
+from chainkg.queries import resolve_entity, run_query
+from chainkg.search import open_beside
 from chainkg.store import DEFAULT_GRAPH_FILE
 
 FORMATS = ("table", "csv", "json", "xlsx", "md")
@@ -33,6 +38,71 @@ out = Console(width=200)
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"Output: {', '.join(FORMATS)}.")]
 GraphOption = Annotated[Path, typer.Option("--graph", help="Built graph file or store folder.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+
+
+@dataclass
+class Report:
+    """Where both commands read (a graph or an endpoint) and how they write (format, file)."""
+
+    fmt: str
+    output: Path | None
+    graph: Path
+    endpoint: str | None
+    user: str | None
+    auth: str
+    default_graph: list[str] | None
+
+    def open(self) -> Any:
+        """The store or endpoint, after checking the format and output."""
+        _check(self.fmt, self.output)
+        return open_target(self.graph, self.endpoint, self.user, self.auth, self.default_graph)
+
+    def chain_iri(self, store: Any, chain: str) -> str:
+        """The chain's IRI, its name looked up in the name index beside a local graph (a
+        chain is otherwise found by comparing every name in the store)."""
+        index = None if self.endpoint else open_beside(self.graph, _note)
+        try:
+            return resolve_entity(store, "chain", chain, index)
+        finally:
+            if index is not None:
+                index.close()
+
+
+def _note(message: str) -> None:
+    typer.echo(f"note: {message}", err=True)
+
+
+_REPORT_OPTIONS = {  # name: (annotation, default), the parameters of `Report`
+    "fmt": (FormatOption, "table"),
+    "graph": (GraphOption, DEFAULT_GRAPH_FILE),
+    "output": (OutputOption, None),
+    "endpoint": (EndpointOption, None),
+    "user": (UserOption, None),
+    "auth": (AuthOption, "basic"),
+    "default_graph": (DefaultGraphOption, None),
+}
+
+
+def report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the options of `Report` (declared once here) in place of its `report`
+    parameter, which receives them as one `Report`."""
+    signature = inspect.signature(command)
+    own = [p for p in signature.parameters.values() if p.name != "report"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, (kind, default) in _REPORT_OPTIONS.items()
+    ]
+
+    @wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        report = Report(**{name: kwargs.pop(name) for name in _REPORT_OPTIONS})
+        command(report=report, **kwargs)
+
+    hints = {k: v for k, v in command.__annotations__.items() if k != "report"}
+    wrapper.__annotations__ = {**hints, **{k: v[0] for k, v in _REPORT_OPTIONS.items()}}
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
+    return wrapper
 
 
 def _check(fmt: str, output: Path | None) -> None:
@@ -79,23 +149,18 @@ def _json(data: Any) -> str:
 
 @app.command("gaps")
 @handle_errors
+@report_options
 def gaps_command(
+    report: Report,
     chain: str | None = typer.Option(
         None, "--chain", "-c", help="Chain: Chinese or English label, alias or id (default all)."
     ),
-    fmt: FormatOption = "table",
     weak_threshold: int = typer.Option(
         WEAK_THRESHOLD,
         "--weak-threshold",
         "-w",
         help="A segment with fewer local enterprises is weak.",
     ),
-    graph: GraphOption = DEFAULT_GRAPH_FILE,
-    output: OutputOption = None,
-    endpoint: EndpointOption = None,
-    user: UserOption = None,
-    auth: AuthOption = "basic",
-    default_graph: DefaultGraphOption = None,
     with_panorama: bool = typer.Option(
         False,
         "--with-panorama",
@@ -105,9 +170,9 @@ def gaps_command(
     ),
 ) -> None:
     """Missing (缺链), pipeline (在建补链) and weak (弱链) segments, follow-ups and new targets."""
-    _check(fmt, output)
-    store = open_target(graph, endpoint, user, auth, default_graph)
-    data = analyse(store, chain, weak_threshold)
+    fmt, output = report.fmt, report.output
+    store = report.open()
+    data = analyse(store, chain and report.chain_iri(store, chain), weak_threshold)
     summaries = [a.summary for a in data]
     gaps = [gap for a in data for gap in a.gaps]
     panoramas = []
@@ -144,22 +209,18 @@ def gaps_command(
 
 @app.command("lists")
 @handle_errors
+@report_options
 def lists_command(
+    report: Report,
     chain: str = typer.Option(
         ..., "--chain", "-c", help="Chain: Chinese or English label, alias or id."
     ),
-    fmt: FormatOption = "table",
-    graph: GraphOption = DEFAULT_GRAPH_FILE,
-    output: OutputOption = None,
-    endpoint: EndpointOption = None,
-    user: UserOption = None,
-    auth: AuthOption = "basic",
-    default_graph: DefaultGraphOption = None,
 ) -> None:
     """The seven lists (七清单) of a chain; an empty list is shown as a data gap."""
-    _check(fmt, output)
-    store = open_target(graph, endpoint, user, auth, default_graph)
-    lists = seven_lists(store, chain)
+    fmt, output = report.fmt, report.output
+    store = report.open()
+    iri = report.chain_iri(store, chain)
+    lists = seven_lists(store, iri)
     frame = lists_frame(lists)
     if fmt == "json":
         _emit(_json({k: [i.to_dict() for i in v] for k, v in lists.items()}), output)
@@ -171,6 +232,6 @@ def lists_command(
         assert output is not None
         from chainkg_viz.office import lists_workbook
 
-        _write_xlsx(lists_workbook(chain_label(store, chain), lists), output)
+        _write_xlsx(lists_workbook(chain_label(store, iri), lists), output)
     else:
         _rich(frame.drop(columns=["list", "list_en"]), f"七清单 (seven lists): {chain}")

@@ -30,7 +30,7 @@ from chainkg.queries import (
     run_named_query,
     run_query,
 )
-from chainkg.search import INDEX_FILE, NameIndex
+from chainkg.search import NameIndex, open_beside
 from chainkg.store import DEFAULT_GRAPH_FILE
 
 out = Console()
@@ -105,9 +105,9 @@ def query_command(
 
 
 def index_beside(graph: Path) -> NameIndex | None:
-    """The name index the build wrote beside the graph file or store folder, if any."""
-    path = Path(graph).parent / INDEX_FILE
-    return NameIndex(path) if path.is_file() else None
+    """The name index the build wrote beside the graph file or store folder, if any and if it
+    was built with that graph (else a note on stderr, and names are looked up by SPARQL)."""
+    return open_beside(graph, lambda message: typer.echo(f"note: {message}", err=True))
 
 
 def is_inline_sparql(sparql: str) -> bool:

@@ -6,6 +6,7 @@ Routes:
     /                      query page (graph/chainkg/static/), named queries from /api/queries
     /api/queries           the named queries as JSON
     /api/bind              POST {query, params}: the query with parameters bound (VALUES)
+    /api/search            GET ?text=&limit=&offset=: entities by name, from the name index
     /site/...              the static site (out/site/), if it was built
     /health                "ok" once the workers are up
 
@@ -39,7 +40,15 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from chainkg.config import QUERIES_DIR
-from chainkg.queries import ENTITY_PARAMS, bind_value, list_queries, resolve_entity
+from chainkg.queries import (
+    ENTITY_PARAMS,
+    SEARCH_COLUMNS,
+    bind_value,
+    list_queries,
+    resolve_entity,
+    search_result,
+)
+from chainkg.search import open_beside
 from chainkg.server.guard import precheck, read_only_refusal
 from chainkg.server.pool import Answer, Job, WorkerPool
 from chainkg.server.text import with_values
@@ -123,6 +132,8 @@ class ChainkgServer:
             self.pool = WorkerPool(
                 config.graph, config.workers, config.fast_workers, config.worker_memory_mb
             )
+            # names resolved and searched without scanning (None: by SPARQL, no search)
+            self.index = open_beside(Path(config.graph), log.warning)
         except Exception:
             self.socket.close()
             raise
@@ -191,6 +202,8 @@ class ChainkgServer:
             self._thread = None
         self.socket.close()
         self.pool.close()
+        if self.index is not None:
+            self.index.close()
 
     def __enter__(self) -> ChainkgServer:
         return self
@@ -209,6 +222,7 @@ class ChainkgServer:
             Route("/static/{rel:path}", self._static),
             Route("/api/queries", self._named_queries),
             Route("/api/bind", self._bind_route, methods=["POST"]),
+            Route("/api/search", self._search_route),
             Route("/health", self._health),
             Route("/site", lambda _: RedirectResponse("/site/", 301)),
             Route("/site/{rel:path}", self._site),
@@ -257,6 +271,16 @@ class ChainkgServer:
 
     async def _named_queries(self, request: Request) -> Response:
         return _answer(self.named_queries())
+
+    async def _search_route(self, request: Request) -> Response:
+        params = request.query_params
+        answer = await anyio.to_thread.run_sync(
+            self.search,
+            params.get("text", ""),
+            params.get("limit", "20"),
+            params.get("offset", "0"),
+        )
+        return _answer(answer)
 
     async def _bind_route(self, request: Request) -> Response:
         body = await self._body(request)  # resolving a name runs queries: off the event loop
@@ -394,6 +418,23 @@ class ChainkgServer:
         ]
         return _json(items)
 
+    def search(self, text: str, limit: str = "20", offset: str = "0") -> Answer:
+        """Entities whose name contains `text`, as `entity-search` answers from the index:
+        {"columns", "rows", "total", "offset"}; 404 without an index built with this graph."""
+        if self.index is None:
+            return Answer(
+                404, TEXT, b"No name index beside the graph: rebuild with chainkg build\n"
+            )
+        try:
+            page = (min(max(int(limit), 1), 500), max(int(offset), 0))
+        except ValueError:
+            return Answer(400, TEXT, b"limit and offset must be whole numbers\n")
+        if not text.strip():
+            return Answer(400, TEXT, b"Give a text to search for: /api/search?text=...\n")
+        result = search_result(self.index, text, *page)
+        body = {"columns": SEARCH_COLUMNS, "rows": result.rows, "total": result.total}
+        return _json({**body, "offset": result.offset})
+
     def bind(self, body: bytes) -> Answer:
         """The query text with its parameters bound as VALUES rows (for the query page)."""
         try:
@@ -402,7 +443,7 @@ class ChainkgServer:
             params = {k.lstrip("?$"): str(v) for k, v in params.items()}
             for name in [n for n in params if n in ENTITY_PARAMS]:
                 # a label, alias, id or IRI, resolved once as `chainkg query` does
-                params[name] = resolve_entity(_PoolQueries(self), name, params[name])
+                params[name] = resolve_entity(_PoolQueries(self), name, params[name], self.index)
             terms = {k: bind_value(v) for k, v in params.items()}
             return _json({"query": with_values(str(data.get("query", "")), terms)})
         except KeyError as exc:

@@ -21,7 +21,14 @@ import pyoxigraph as ox
 import pytest
 
 from chainkg.pipeline import BuildReport
-from chainkg.queries import QueryResult, list_queries, run_query, term_text
+from chainkg.queries import (
+    SEARCH_COLUMNS,
+    QueryResult,
+    list_queries,
+    run_query,
+    search_result,
+    term_text,
+)
 from chainkg.queries import get_query as named_query
 from chainkg.server import ChainkgServer
 from chainkg.server.text import with_prefixes, with_values
@@ -486,3 +493,19 @@ def test_query_page_resolves_entity_parameters(server: ChainkgServer) -> None:
         headers={"Content-Type": "application/json"},
     )
     assert status == 400 and "names no IndustrialChain" in text.decode("utf-8")
+
+
+def test_entity_search_answers_from_the_name_index(server: ChainkgServer) -> None:
+    """/api/search reads the index the build wrote beside the graph: the rows `chainkg query
+    entity-search` gives from it, paged, with the total; unknown names are resolved there."""
+    assert server.index is not None
+    query = urllib.parse.urlencode({"text": "电机", "limit": 2, "offset": 1})
+    status, _, body = http(server, f"/api/search?{query}")
+    assert status == 200
+    page = json.loads(body)
+    whole = search_result(server.index, "电机")
+    assert page["columns"] == SEARCH_COLUMNS and page["total"] == whole.total > 3
+    assert page["rows"] == whole.rows[1:3] and page["offset"] == 1
+    assert all("电机" in row[2] for row in page["rows"])
+    assert http(server, "/api/search?text=")[0] == 400
+    assert http(server, "/api/search?text=abc&limit=x")[0] == 400
