@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from chainkg.aggregates import summary_for
 from chainkg.cli.common import app, handle_errors
 from chainkg.cli.serve import (
     AuthOption,
@@ -107,7 +108,8 @@ def gaps_command(
     """Missing (缺链), pipeline (在建补链) and weak (弱链) segments, follow-ups and new targets."""
     _check(fmt, output)
     store = open_target(graph, endpoint, user, auth, default_graph)
-    data = analyse(store, chain, weak_threshold)
+    # the gap summary the build wrote for this graph, if any (never for an endpoint)
+    data = analyse(store, chain, weak_threshold, summary=None if endpoint else summary_for(graph))
     summaries = [a.summary for a in data]
     gaps = [gap for a in data for gap in a.gaps]
     panoramas = []

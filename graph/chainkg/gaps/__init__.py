@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chainkg.aggregates import Answers
 from chainkg.gaps.compose import analyse
 from chainkg.gaps.fetch import chain_names, resolve_chain
 from chainkg.gaps.model import (
@@ -34,24 +35,36 @@ from chainkg.gaps.rules import (
 
 
 def compute_gaps(
-    store: Any, chain: str | None = None, weak_threshold: int = WEAK_THRESHOLD, top: int = TOP
+    store: Any,
+    chain: str | None = None,
+    weak_threshold: int = WEAK_THRESHOLD,
+    top: int = TOP,
+    summary: Answers | None = None,
 ) -> list[SegmentGap]:
     """Every segment of every chain (or of the named one) with level and candidates."""
-    return [g for a in analyse(store, chain, weak_threshold, top) for g in a.gaps]
+    return [g for a in analyse(store, chain, weak_threshold, top, summary) for g in a.gaps]
 
 
 def chain_summaries(
-    store: Any, weak_threshold: int = WEAK_THRESHOLD, chain: str | None = None, top: int = TOP
+    store: Any,
+    weak_threshold: int = WEAK_THRESHOLD,
+    chain: str | None = None,
+    top: int = TOP,
+    summary: Answers | None = None,
 ) -> list[ChainSummary]:
     """Chain-level figures for every chain (or the named one)."""
-    return [a.summary for a in analyse(store, chain, weak_threshold, top)]
+    return [a.summary for a in analyse(store, chain, weak_threshold, top, summary)]
 
 
 def gap_report_data(
-    store: Any, weak_threshold: int = WEAK_THRESHOLD, chain: str | None = None, top: int = TOP
+    store: Any,
+    weak_threshold: int = WEAK_THRESHOLD,
+    chain: str | None = None,
+    top: int = TOP,
+    summary: Answers | None = None,
 ) -> list[ChainAnalysis]:
     """`analyse()` with the old argument order; each item unpacks as (summary, gaps)."""
-    return analyse(store, chain, weak_threshold, top)
+    return analyse(store, chain, weak_threshold, top, summary)
 
 
 __all__ = [

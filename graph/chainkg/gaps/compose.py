@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from chainkg.gaps.fetch import Chain, Sources, chains, resolve_chain, rows, stage_of, stream, true
+from chainkg.aggregates import Answers
+from chainkg.gaps.fetch import Chain, Reader, Sources, chains, resolve_chain, stage_of, true
 from chainkg.gaps.model import (
     Actor,
     Candidate,
@@ -56,7 +57,13 @@ class _Listing:
 class _Analysis:
     """What the gap analysis needs: counts aggregated in SPARQL, short lists fetched per segment."""
 
-    def __init__(self, store: Any, weak_threshold: int = WEAK_THRESHOLD, top: int = TOP):
+    def __init__(
+        self,
+        store: Any,
+        weak_threshold: int = WEAK_THRESHOLD,
+        top: int = TOP,
+        summary: Answers | None = None,
+    ):
         if weak_threshold < 1:
             raise ValueError(f"--weak-threshold must be at least 1, not {weak_threshold}")
         if top < 1:
@@ -64,25 +71,27 @@ class _Analysis:
         self.store = store
         self.threshold = weak_threshold
         self.top = top
-        self.sources = Sources(store)
-        self.chains = {c.iri: c for c in chains(store)}
-        self.segments = rows(store, "gap-segments")
-        self.counts = {r["segment"]: r for r in rows(store, "gap-segment-counts")}
+        self.reader = reader = Reader(store, summary)
+        rows = reader.rows
+        self.sources = Sources(store, summary)
+        self.chains = {c.iri: c for c in chains(store, summary)}
+        self.segments = rows("gap-segments")
+        self.counts = {r["segment"]: r for r in rows("gap-segment-counts")}
         self.chain_local_total = {
-            r["chain"]: int(r["local_enterprises"]) for r in rows(store, "gap-chain-counts")
+            r["chain"]: int(r["local_enterprises"]) for r in rows("gap-chain-counts")
         }
-        chain_rows = rows(store, "gap-chain-actors")
+        chain_rows = rows("gap-chain-actors")
         self.chain_actors = self._actors(chain_rows, "chain")
         self.leader_iris = {(r["chain"], r["actor"]) for r in chain_rows if true(r["leader"])}
         self.placed = {(r["chain"], r["actor"]) for r in chain_rows if true(r["placed"])}
-        project_rows = rows(store, "gap-projects")
+        project_rows = rows("gap-projects")
         self.projects, self.by_investor = self._projects(project_rows)
         self.producing = {r["investor"]: true(r["investor_producing"]) for r in project_rows}
-        self.matches = rows(store, "gap-matching-segments")
-        self.figures = self._figures(rows(store, "gap-chain-statistics"))
-        self.stated = self._stated(rows(store, "gap-segment-statistics"))
+        self.matches = rows("gap-matching-segments")
+        self.figures = self._figures(rows("gap-chain-statistics"))
+        self.stated = self._stated(rows("gap-segment-statistics"))
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
-        self.aligned = {r["chain"] for r in rows(store, "gap-chain-alignments")}
+        self.aligned = {r["chain"] for r in rows("gap-chain-alignments")}
         self._listings: dict[tuple[str, bool], _Listing] = {}
         self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._neighbour_rows: dict[str, tuple[list[dict[str, str]], dict[str, set[str]]]] = {}
@@ -152,7 +161,7 @@ class _Analysis:
         kind_of: dict[str, str] = {}
         have = dict.fromkeys(want, 0)
         if any(want.values()):
-            for r in stream(self.store, "gap-segment-actors", {"segment": segment}):
+            for r in self.reader.stream("gap-segment-actors", {"segment": segment}):
                 actor = found.get(r["actor"])
                 if actor is None:
                     if all(have[k] >= n for k, n in want.items()):
@@ -183,7 +192,7 @@ class _Analysis:
         if entity not in self._neighbour_rows:
             found: dict[tuple[str, ...], dict[str, str]] = {}
             chains_of: dict[str, set[str]] = defaultdict(set)
-            for r in rows(self.store, "gap-entity-ties", entity=entity):
+            for r in self.reader.rows("gap-entity-ties", entity=entity):
                 if r["neighbour_chain"]:
                     chains_of[r["neighbour"]].add(r["neighbour_chain"])
                 if not r["quote"] and r["customer_quote"]:
@@ -407,7 +416,7 @@ class _Analysis:
     def suppliers(self, chain: str) -> list[dict[str, str]]:
         if self._suppliers is None:
             self._suppliers = defaultdict(list)
-            for r in rows(self.store, "gap-chain-suppliers"):
+            for r in self.reader.rows("gap-chain-suppliers"):
                 self._suppliers[r["chain"]].append(r)
         return self._suppliers.get(chain, [])
 
@@ -583,7 +592,6 @@ class _Analysis:
         unplaced = self.unplaced_local(chain.iri)
         chain_candidates, chain_candidate_total = self.chain_candidates(chain.iri)
         return ChainSummary(
-            id=chain.id,
             iri=chain.iri,
             label=chain.label,
             label_en=chain.label_en,
@@ -633,10 +641,14 @@ def analyse(
     chain: str | None = None,
     weak_threshold: int = WEAK_THRESHOLD,
     top: int = TOP,
+    summary: Answers | None = None,
 ) -> list[ChainAnalysis]:
     """The analysis of every chain (or of the one named by label, alias, id or IRI): each
-    chain's summary and segment gaps, lists capped at `top` names with totals beside them."""
-    analysis = _Analysis(store, weak_threshold, top)
+    chain's summary and segment gaps, lists capped at `top` names with totals beside them.
+    `summary`: the gap summary the build wrote for this graph (`aggregates.summary_for`),
+    whose precomputed answers replace the store's (same rows, same analysis); an
+    `aggregates.Answers(recording=True)` records the answers read, for `write_summary`."""
+    analysis = _Analysis(store, weak_threshold, top, summary)
     if chain is None:
         selected = list(analysis.chains.values())
     else:
