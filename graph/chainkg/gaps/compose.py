@@ -92,10 +92,11 @@ class _Analysis:
         self.stated = self._stated(rows("gap-segment-statistics"))
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
         self.aligned = {r["chain"] for r in rows("gap-chain-alignments")}
-        self._listings: dict[tuple[str, bool], _Listing] = {}
+        self._listings: dict[tuple[str, str], _Listing] = {}
         self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._neighbour_rows: dict[str, tuple[list[dict[str, str]], dict[str, set[str]]]] = {}
         self._suppliers: dict[str, list[dict[str, str]]] | None = None
+        self._pipeline: dict[str, list[Actor]] | None = None
 
     def count(self, segment: str, column: str) -> int:
         row = self.counts.get(segment)
@@ -139,24 +140,25 @@ class _Analysis:
             actors.sort(key=lambda a: (a.label, a.iri))
         return out
 
-    def listing(self, segment: str, all_elsewhere: bool = False) -> _Listing:
-        """The first `top` actors of each kind of a segment (every enterprise elsewhere and
-        every pipeline one when `all_elsewhere`), each sorted by label.
+    def listing(self, segment: str, every: str = "") -> _Listing:
+        """The first `top` actors of each kind of a segment (every one of the kind `every`,
+        e.g. 'elsewhere'), each sorted by label.
 
         Rows stream in the store's order and reading stops once each kind has what it needs
         (the totals come from gap-segment-counts), so a segment of 10,000 firms costs a few
         dozen rows."""
-        key = (segment, all_elsewhere)
+        totals = {
+            "local": self.count(segment, "local_enterprises"),
+            "pipeline": self.count(segment, "pipeline_enterprises"),
+            "elsewhere": self.count(segment, "non_local_enterprises"),
+            "others": self.count(segment, "other_actors"),
+        }
+        if totals.get(every, 0) <= self.top:  # the first `top` are all of them
+            every = ""
+        key = (segment, every)
         if key in self._listings:
             return self._listings[key]
-        n_pipe = self.count(segment, "pipeline_enterprises")
-        n_else = self.count(segment, "non_local_enterprises")
-        want = {
-            "local": min(self.top, self.count(segment, "local_enterprises")),
-            "pipeline": n_pipe if all_elsewhere else min(self.top, n_pipe),
-            "elsewhere": n_else if all_elsewhere else min(self.top, n_else),
-            "others": min(self.top, self.count(segment, "other_actors")),
-        }
+        want = {k: n if k == every else min(self.top, n) for k, n in totals.items()}
         found: dict[str, Actor] = {}
         kind_of: dict[str, str] = {}
         have = dict.fromkeys(want, 0)
@@ -185,6 +187,14 @@ class _Analysis:
             getattr(out, kind_of[iri]).append(actor)
         self._listings[key] = out
         return out
+
+    def pipeline(self, segment: str) -> list[Actor]:
+        """Every enterprise of the segment signed or building in the zone, by label."""
+        if self.count(segment, "pipeline_enterprises") <= self.top:
+            return self.listing(segment).pipeline  # all of them are among the first rows
+        if self._pipeline is None:  # one query for every segment: the pipeline is small
+            self._pipeline = self._actors(self.reader.rows("gap-pipeline-actors"), "segment")
+        return self._pipeline.get(segment, [])
 
     def _neighbours(self, entity: str) -> tuple[list[dict[str, str]], dict[str, set[str]]]:
         """Rows of gap-entity-ties for an entity, once per neighbour and quote, and the chains
@@ -358,7 +368,7 @@ class _Analysis:
         """Enterprises not present in the zone that could fill the segment, all, ranked."""
         found: dict[str, Candidate] = {}
         seg_label = self.segment_label.get(segment, local_name(segment))
-        in_segment = self.listing(segment, all_elsewhere=True).elsewhere
+        in_segment = self.listing(segment, every="elsewhere").elsewhere
         for a in in_segment:
             cand = found.setdefault(a.iri, Candidate(a.iri, a.label, located=a.located))
             _add_reason(cand, "operates-in-segment", f"在{seg_label}环节有业务", a.evidence)
@@ -381,7 +391,7 @@ class _Analysis:
                     "same-named-segment",
                     f"{other_label}产业链{other_seg}环节成员(同名环节)",
                 )
-            for a in self.listing(m["other_segment"], all_elsewhere=True).elsewhere:
+            for a in self.listing(m["other_segment"], every="elsewhere").elsewhere:
                 cand = found.setdefault(a.iri, Candidate(a.iri, a.label, located=a.located))
                 _add_reason(cand, kind, text, a.evidence)
         return self._rank(chain, found.values())
@@ -392,7 +402,7 @@ class _Analysis:
         in the zone, with those projects and their ties to local firms (never producing
         enterprises)."""
         out: dict[str, FollowUp] = {}
-        pipeline = self.listing(segment, all_elsewhere=True).pipeline if segment else []
+        pipeline = self.pipeline(segment) if segment else []
         for a in pipeline:
             projects = [p for p in self.by_investor.get(a.iri, []) if p.local]
             evidence = sorted({e for p in projects for e in p.evidence} | set(a.evidence))
