@@ -13,7 +13,7 @@ answers are the named `gap-*` queries' own rows and the analysis is the same cod
 is `ckg:zoneStage` from chainkg.presence, levels and ranking are `chainkg.gaps.rules`).
 
 The summary names the graph it was computed from (`graph_identity`: the on-disk store's
-RocksDB IDENTITY, new with every store, or a file's size and modification time);
+RocksDB IDENTITY, new with every store, or a graph file's SHA-256);
 `summary_for(graph)` opens it only while it matches, so a rebuilt or replaced graph never
 reads a stale summary (every build writes a new one). A remote endpoint has no summary:
 the analysis asks it every query.
@@ -21,13 +21,14 @@ the analysis asks it every query.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from chainkg.write import new_database
 
 SUMMARY_FILE = "gaps.sqlite"
 
@@ -94,45 +95,35 @@ class Summary(Answers):
 
 def graph_identity(path: Path | str) -> str:
     """What identifies one build's graph: an on-disk store's RocksDB IDENTITY (new with every
-    store), else the file's size and modification time (nanoseconds)."""
+    store), else the file's SHA-256 (so the same graph gives the same summary file)."""
     path = Path(path)
     identity = path / "IDENTITY"
     if path.is_dir() and identity.is_file():
         return "store:" + identity.read_text(encoding="utf-8").strip()
-    stat = path.stat()
-    return f"file:{stat.st_size}:{stat.st_mtime_ns}"
+    with open(path, "rb") as handle:
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_summary(answers: Answers, path: Path, graphs: Iterable[Path]) -> Path:
     """Write the answers to `path` atomically (temp file, then rename), naming `graphs` (the
     files or store folders holding the graph they were computed from); return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        con = sqlite3.connect(tmp)
-        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-        with con:
-            con.executescript(
-                "CREATE TABLE graphs (identity TEXT PRIMARY KEY);"
-                "CREATE TABLE answers (query TEXT, params TEXT, complete INTEGER, rows TEXT,"
-                " PRIMARY KEY (query, params));"
-            )
-            con.executemany(
-                "INSERT OR IGNORE INTO graphs VALUES (?)",
-                sorted((graph_identity(g),) for g in graphs),
-            )
-            con.executemany(
-                "INSERT INTO answers VALUES (?, ?, ?, ?)",
-                [
-                    (name, params, int(a.complete), _dumps(a.rows))
-                    for (name, params), a in answers.items()
-                ],
-            )
-        con.close()
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with new_database(path) as con:
+        con.executescript(
+            "CREATE TABLE graphs (identity TEXT PRIMARY KEY);"
+            "CREATE TABLE answers (query TEXT, params TEXT, complete INTEGER, rows TEXT,"
+            " PRIMARY KEY (query, params));"
+        )
+        con.executemany(
+            "INSERT OR IGNORE INTO graphs VALUES (?)",
+            sorted((graph_identity(g),) for g in graphs),
+        )
+        con.executemany(
+            "INSERT INTO answers VALUES (?, ?, ?, ?)",
+            [
+                (name, params, int(a.complete), _dumps(a.rows))
+                for (name, params), a in answers.items()
+            ],
+        )
     return path
 
 

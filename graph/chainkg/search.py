@@ -11,9 +11,7 @@ Written atomically (temp file, then rename) next to the graph: `out/names.sqlite
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from chainkg.vocab import CKG_IRI, PREFIXES
+from chainkg.write import new_database
 
 INDEX_FILE = "names.sqlite"
 _NAMES_QUERY = f"""
@@ -57,33 +56,19 @@ def name_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
 
 def build_index(rows: Iterable[tuple[str, str, str, str]], path: Path) -> Path:
     """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        con = sqlite3.connect(tmp)
-        # a new file written once: no rollback journal, no fsync per step (the rename below
-        # publishes it whole)
-        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-        with con:
-            con.executescript(
-                "DROP TABLE IF EXISTS names;"
-                "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT);"
-                "CREATE VIRTUAL TABLE names_fts USING fts5("
-                "  name, content='names', content_rowid='rowid', tokenize='trigram');"
-            )
-            con.executemany(
-                "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
-                sorted(set(rows)),  # sorted: the same graph gives the same file
-            )
-            con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
-            con.execute("CREATE INDEX names_by_iri ON names (iri)")
-            con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
-        con.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with new_database(path) as con:
+        con.executescript(
+            "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT);"
+            "CREATE VIRTUAL TABLE names_fts USING fts5("
+            "  name, content='names', content_rowid='rowid', tokenize='trigram');"
+        )
+        con.executemany(
+            "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
+            sorted(set(rows)),  # sorted: the same graph gives the same file
+        )
+        con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
+        con.execute("CREATE INDEX names_by_iri ON names (iri)")
+        con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
     return path
 
 

@@ -8,8 +8,10 @@ failed build never leaves a half-written or missing output behind.
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +37,29 @@ def atomic_write(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def new_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A new SQLite file for `path`, filled inside the block in one transaction and renamed
+    into place when the block succeeds (the previous file stays until then). Written once:
+    no rollback journal and no fsync per step, since the rename publishes it whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+            with con:
+                yield con
+        finally:
+            con.close()
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def unique_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

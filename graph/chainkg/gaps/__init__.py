@@ -35,25 +35,17 @@ from chainkg.gaps.rules import (
 
 
 def compute_gaps(
-    store: Any,
-    chain: str | None = None,
-    weak_threshold: int = WEAK_THRESHOLD,
-    top: int = TOP,
-    summary: Answers | None = None,
+    store: Any, chain: str | None = None, weak_threshold: int = WEAK_THRESHOLD, top: int = TOP
 ) -> list[SegmentGap]:
     """Every segment of every chain (or of the named one) with level and candidates."""
-    return [g for a in analyse(store, chain, weak_threshold, top, summary) for g in a.gaps]
+    return [g for a in analyse(store, chain, weak_threshold, top) for g in a.gaps]
 
 
 def chain_summaries(
-    store: Any,
-    weak_threshold: int = WEAK_THRESHOLD,
-    chain: str | None = None,
-    top: int = TOP,
-    summary: Answers | None = None,
+    store: Any, weak_threshold: int = WEAK_THRESHOLD, chain: str | None = None, top: int = TOP
 ) -> list[ChainSummary]:
     """Chain-level figures for every chain (or the named one)."""
-    return [a.summary for a in analyse(store, chain, weak_threshold, top, summary)]
+    return [a.summary for a in analyse(store, chain, weak_threshold, top)]
 
 
 def gap_report_data(
@@ -63,7 +55,8 @@ def gap_report_data(
     top: int = TOP,
     summary: Answers | None = None,
 ) -> list[ChainAnalysis]:
-    """`analyse()` with the old argument order; each item unpacks as (summary, gaps)."""
+    """`analyse()` with the old argument order; each item unpacks as (summary, gaps).
+    `summary`: the gap summary of this graph, or an `Answers` recording (see `analyse`)."""
     return analyse(store, chain, weak_threshold, top, summary)
 
 

@@ -10,7 +10,7 @@ follow-ups (跟进), and only enterprises not present at all become new targets.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from chainkg.aggregates import Answers
@@ -601,18 +601,13 @@ class _Analysis:
             data_gaps.append("来源未给出本地配套率 — the sources give no local supply rate")
         unplaced = self.unplaced_local(chain.iri)
         chain_candidates, chain_candidate_total = self.chain_candidates(chain.iri)
+        levels = Counter(g.level for g in gaps)
         return ChainSummary(
-            iri=chain.iri,
-            label=chain.label,
-            label_en=chain.label_en,
-            aliases=chain.aliases,
-            territory=chain.territory,
-            benchmark=chain.benchmark,
-            local=chain.local,
+            **chain.info(),
             segments=len(gaps),
-            missing=sum(g.level == Level.MISSING for g in gaps),
-            weak=sum(g.level == Level.WEAK for g in gaps),
-            covered=sum(g.level == Level.COVERED for g in gaps),
+            missing=levels[Level.MISSING],
+            weak=levels[Level.WEAK],
+            covered=levels[Level.COVERED],
             local_enterprises=[a.label for a in self.local_enterprises(chain.iri)],
             local_enterprises_without_segment=[a.label for a in unplaced[: self.top]],
             leaders=leaders,
@@ -626,7 +621,7 @@ class _Analysis:
             without_segment_total=len(unplaced),
             chain_candidate_total=chain_candidate_total,
             top=self.top,
-            pipeline=sum(g.level == Level.PIPELINE for g in gaps),
+            pipeline=levels[Level.PIPELINE],
             no_panorama=not gaps and chain.iri not in self.aligned,
             reference_panorama=chain.iri in self.aligned,
             follow_ups=self.follow_ups(chain.iri, "")[: self.top],

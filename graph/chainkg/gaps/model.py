@@ -8,7 +8,7 @@ entity pages (`profile_href`).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -222,10 +222,9 @@ class SegmentGap:
 
 
 @dataclass
-class Leader:
+class Leader(Identified):
     """A leader (龙头) of a chain and its pull: local enterprises directly tied to it."""
 
-    iri: str
     label: str
     local: bool
     linked_local: list[str]  # the first `top` by label
@@ -260,6 +259,10 @@ class ChainInfo(Identified):
     territory: str
     benchmark: bool
     local: bool
+
+    def info(self) -> dict[str, Any]:
+        """The fields of ChainInfo alone (of a subclass too), by name."""
+        return {f.name: getattr(self, f.name) for f in fields(ChainInfo)}
 
 
 @dataclass
@@ -311,9 +314,12 @@ class ChainSummary(ChainInfo):
         return " / ".join(f"{level.zh} {n}" for level, n in counts.items())
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"id": self.id, **asdict(self)}
-        data["local_supply_rate"] = self.local_supply_rate
-        data["levels_text"] = self.levels_text
+        data = {
+            "id": self.id,
+            **asdict(self),
+            "local_supply_rate": self.local_supply_rate,
+            "levels_text": self.levels_text,
+        }
         for leader, raw in zip(self.leaders, data["leaders"], strict=True):
             raw["pull"] = leader.pull
         return data
