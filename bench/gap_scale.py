@@ -3,10 +3,10 @@
     python bench/gap_scale.py STORE [--queries] [--timeout 60] [--repeat 3]
 
 Times `chainkg.gaps.gap_report_data(store)` asking the store everything (`gap-report`), the
-same analysis recording its answers and writing them as the gap summary, as the build does
-(`gap-summary-build`, into a temporary folder), and the analysis read from the summary the
-build wrote beside the store (`gap-report-summary`, from `aggregates.summary_for(STORE)`;
-"no summary" when there is none), and, with --queries, every named query in
+same analysis recording its answers and writing them beside the store as the gap summary,
+as the build does up to `stream.GAP_REPORTS_MAX` enterprises (`gap-summary-build`; its
+"rows" are the file's bytes), and the analysis read from that summary (`gap-report-summary`,
+`aggregates.summary_for(STORE)`), and, with --queries, every named query in
 queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS: ids, and the
 `segment`, `entity` and `chain` IRIs of the synthetic graph), each in a child process with a
 time limit;
@@ -20,7 +20,6 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,11 +45,10 @@ def run_one(store_path: str, name: str) -> dict:
         elif name == "gap-summary-build":
             summary = aggregates.Answers(recording=True)
         rows = len(gap_report_data(store, summary=summary))
-        if name == "gap-summary-build":
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / aggregates.SUMMARY_FILE
-                aggregates.write_summary(summary, path, [Path(store_path)])
-                rows = path.stat().st_size  # the summary's size in bytes
+        if name == "gap-summary-build":  # written beside the store, as the build does
+            path = Path(store_path).parent / aggregates.SUMMARY_FILE
+            aggregates.write_summary(summary, path, [Path(store_path)])
+            rows = path.stat().st_size  # the summary's size in bytes
     else:
         query = get_query(name)
         params = {
