@@ -73,7 +73,8 @@ class Summary(Answers):
     def __init__(self, path: Path | str) -> None:
         super().__init__()
         self.path = Path(path)
-        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        # read-only, so one connection may serve a threaded server's requests
+        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
     def identities(self) -> set[str]:
         return {r[0] for r in self._con.execute("SELECT identity FROM graphs")}
