@@ -2,7 +2,11 @@
 
     python bench/gap_scale.py STORE [--queries] [--timeout 60] [--repeat 3]
 
-Times `chainkg.gaps.gap_report_data(store)` and, with --queries, every named query in
+Times `chainkg.gaps.gap_report_data(store)` asking the store everything (`gap-report`), the
+same analysis recording its answers and writing them beside the store as the gap summary,
+as the build does up to `stream.GAP_REPORTS_MAX` enterprises (`gap-summary-build`; its
+"rows" are the file's bytes), and the analysis read from that summary (`gap-report-summary`,
+`aggregates.summary_for(STORE)`), and, with --queries, every named query in
 queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS: ids, and the
 `segment`, `entity` and `chain` IRIs of the synthetic graph), each in a child process with a
 time limit;
@@ -17,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from benchmark import REQUIRED_PARAMS as PARAMS  # the same bindings as the scale benchmark
 
@@ -25,14 +30,25 @@ def run_one(store_path: str, name: str) -> dict:
     """One item in this process: `gap-report` or a named query."""
     import pyoxigraph as ox
 
+    from chainkg import aggregates
+    from chainkg.gaps import gap_report_data  # imported before the clock starts
     from chainkg.queries import get_query, run_query
 
     store = ox.Store.read_only(store_path)
     start = time.perf_counter()
-    if name == "gap-report":
-        from chainkg.gaps import gap_report_data
-
-        rows = len(gap_report_data(store))
+    if name.startswith("gap-report") or name == "gap-summary-build":
+        summary = None
+        if name == "gap-report-summary":
+            summary = aggregates.summary_for(store_path)
+            if summary is None:
+                raise SystemExit(f"no gap summary beside {store_path}")
+        elif name == "gap-summary-build":
+            summary = aggregates.Answers(recording=True)
+        rows = len(gap_report_data(store, summary=summary))
+        if name == "gap-summary-build":  # written beside the store, as the build does
+            path = Path(store_path).parent / aggregates.SUMMARY_FILE
+            aggregates.write_summary(summary, path, [Path(store_path)])
+            rows = path.stat().st_size  # the summary's size in bytes
     else:
         query = get_query(name)
         params = {
@@ -79,15 +95,16 @@ def main() -> None:
         return
     from chainkg.queries import list_queries
 
-    names = ["gap-report"] + ([q.name for q in list_queries()] if args.queries else [])
+    names = ["gap-report", "gap-summary-build", "gap-report-summary"]
+    names += [q.name for q in list_queries()] if args.queries else []
     names = [n for n in names if not args.only or n in args.only]
-    print("| item | seconds | rows |\n|---|---|---|")
+    print("| item | seconds | rows (gap-summary-build: bytes) |\n|---|---|---|")
     timings = []
     for name in names:
         seconds, rows = timed(args.store, name, args.timeout, args.repeat)
         shown = f"{seconds:.3f}" if isinstance(seconds, float) else seconds
         print(f"| {name} | {shown} | {rows} |", flush=True)
-        if name != "gap-report":
+        if name not in ("gap-report", "gap-summary-build", "gap-report-summary"):
             timings.append(seconds if isinstance(seconds, float) else float("inf"))
     if timings:
         print(f"\nmedian named query: {statistics.median(timings):.3f} s")

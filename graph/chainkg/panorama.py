@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from chainkg.project import local_name
+from chainkg.project import Identified, local_name
 from chainkg.queries import get_query, run_query
 
 STATUSES = ("present", "missing", "no-data")
@@ -34,10 +34,9 @@ STATUS_TEXT = {
 
 
 @dataclass
-class CategoryStatus:
+class CategoryStatus(Identified):
     """One reference category of a chain's panorama and the zone's status in it."""
 
-    iri: str
     label: str
     path: str
     level: int
@@ -49,10 +48,6 @@ class CategoryStatus:
     firms: int
     status: str
     status_text: str
-
-    @property
-    def id(self) -> str:
-        return local_name(self.iri)
 
 
 @dataclass

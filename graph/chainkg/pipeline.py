@@ -5,11 +5,13 @@ Stages (each its own module, one public function):
     evidence.check_evidence Seeds              -> every quote found in its article
     assemble.assemble      Seeds               -> quads (one named graph per source)
     validate.validate      quads               -> SHACL report (fails the build)
-    gaps.gap_report_data   store               -> the gap analysis (one, for reports and site)
+    gaps.gap_report_data   store               -> the gap analysis (one, for reports and site),
+                                                  recording the answers it reads
     viz.site.render_site   store + the analysis -> the whole site (views, gap reports,
                                                   exports), in memory
     write.write_outputs    quads               -> out/graph.nq, graph.ttl, graph.jsonld
     search.build_index     names.seed_name_rows -> out/names.sqlite (the name index)
+    aggregates.write_summary the recorded answers -> out/gaps.sqlite (the gap summary)
     viz.site.write_site    the site            -> out/site/, written at once
 SHACL runs in a forked process while the analysis and the views are computed (they write
 nothing), so its seconds overlap theirs. Bad input raises SeedError and a non-conforming graph
@@ -34,6 +36,7 @@ from typing import Any
 import pyoxigraph as ox
 from rich.progress import Progress
 
+from chainkg.aggregates import SUMMARY_FILE, Answers, write_summary
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
@@ -128,7 +131,8 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
         store = store_from_quads(quads)
         notify("gaps")
         with timed(report, "gaps"):
-            analysis = gap_report_data(store)
+            answers = Answers(recording=True)
+            analysis = gap_report_data(store, summary=answers)
         notify("site")
         with timed(report, "site"):
             pages = render_site(store, analyse(store, analysis))
@@ -143,6 +147,9 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
         rows = chain(seed_name_rows(seeds), other_name_rows(store))
         graph = report.files["graph.nq"]
         report.files[INDEX_FILE] = build_index(rows, report.out_dir / INDEX_FILE, graph)
+    with timed(report, "gaps"):  # for the graph files just written
+        graphs = [p for n, p in report.files.items() if n.startswith("graph.")]
+        report.files[SUMMARY_FILE] = write_summary(answers, out_dir / SUMMARY_FILE, graphs)
     with timed(report, "site"):
         site = report.out_dir / "site"
         for path in write_site(pages, site):

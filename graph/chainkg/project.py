@@ -9,6 +9,8 @@ class), `kind` (most specific class), `label` (Chinese), `label_en`, `aliases` a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 import pyoxigraph as ox
 
@@ -63,6 +65,17 @@ SELECT ?p ?label WHERE { ?p a owl:ObjectProperty ; rdfs:label ?label . FILTER(LA
 
 def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@dataclass
+class Identified:
+    """A read-model object about one entity: its IRI, and its id (the IRI's local name)."""
+
+    iri: str
+
+    @property
+    def id(self) -> str:
+        return local_name(self.iri)
 
 
 def to_networkx(store: ox.Store) -> nx.MultiDiGraph:

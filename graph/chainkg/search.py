@@ -13,10 +13,7 @@ left by an older build is noticed (`open_beside`) and not used for another graph
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +21,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from chainkg.vocab import CKG_IRI, PREFIXES
+from chainkg.write import graph_identity, new_database
 
 INDEX_FILE = "names.sqlite"
 GRAPH_FILE = "graph.nq"  # what both build paths write beside the index
-_ENDS = 1 << 20  # bytes hashed at each end of the graph file
 _NAMES_QUERY = f"""
 SELECT ?e ?name ?kind ?type WHERE {{
   {{ ?e <{PREFIXES["rdfs"]}label> ?name BIND("label" AS ?kind) }}
@@ -60,54 +57,29 @@ def name_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
         yield (s["e"].value, name.value, kind, s["type"].value[len(CKG_IRI) :])
 
 
-def graph_fingerprint(graph: Path) -> str:
-    """'size:sha256 of the first and last MiB' of a graph file: cheap at any size, and two
-    builds of different data give different ones (the same data, the same one)."""
-    size = graph.stat().st_size
-    digest = hashlib.sha256()
-    with open(graph, "rb") as handle:
-        digest.update(handle.read(_ENDS))
-        handle.seek(max(size - _ENDS, 0))
-        digest.update(handle.read(_ENDS))
-    return f"{size}:{digest.hexdigest()}"
-
-
 def build_index(
     rows: Iterable[tuple[str, str, str, str]], path: Path, graph: Path | None = None
 ) -> Path:
     """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path.
-    `graph`: the graph file built with it, whose fingerprint the index keeps."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        con = sqlite3.connect(tmp)
-        # a new file written once: no rollback journal, no fsync per step (the rename below
-        # publishes it whole)
-        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-        with con:
-            con.executescript(
-                "DROP TABLE IF EXISTS names;"
-                "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT);"
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-                "CREATE VIRTUAL TABLE names_fts USING fts5("
-                "  name, content='names', content_rowid='rowid', tokenize='trigram');"
+    `graph`: the graph file built with it, whose identity the index keeps."""
+    with new_database(path) as con:
+        con.executescript(
+            "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT);"
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+            "CREATE VIRTUAL TABLE names_fts USING fts5("
+            "  name, content='names', content_rowid='rowid', tokenize='trigram');"
+        )
+        con.executemany(
+            "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
+            sorted(set(rows)),  # sorted: the same graph gives the same file
+        )
+        if graph is not None:
+            con.execute(
+                "INSERT INTO meta (key, value) VALUES ('graph', ?)", (graph_identity(graph),)
             )
-            con.executemany(
-                "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
-                sorted(set(rows)),  # sorted: the same graph gives the same file
-            )
-            if graph is not None:
-                fingerprint = ("graph", graph_fingerprint(Path(graph)))
-                con.execute("INSERT INTO meta (key, value) VALUES (?, ?)", fingerprint)
-            con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
-            con.execute("CREATE INDEX names_by_iri ON names (iri)")
-            con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
-        con.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
+        con.execute("CREATE INDEX names_by_iri ON names (iri)")
+        con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
     return path
 
 
@@ -122,8 +94,8 @@ class NameIndex:
     def close(self) -> None:
         self._con.close()
 
-    def graph_fingerprint(self) -> str:
-        """The fingerprint of the graph file it was built with ('' if not recorded)."""
+    def graph_identity(self) -> str:
+        """The identity of the graph file it was built with ('' if not recorded)."""
         try:
             row = self._con.execute("SELECT value FROM meta WHERE key = 'graph'").fetchone()
         except sqlite3.OperationalError:  # an index from before the fingerprint
@@ -225,8 +197,8 @@ def open_beside(graph: Path, on_stale: Callable[[str], None] | None = None) -> N
         return None
     index = NameIndex(path)
     graph_file = folder / GRAPH_FILE
-    recorded = index.graph_fingerprint()
-    if graph_file.is_file() and recorded and recorded == graph_fingerprint(graph_file):
+    recorded = index.graph_identity()
+    if graph_file.is_file() and recorded and recorded == graph_identity(graph_file):
         return index
     index.close()
     if on_stale is not None:

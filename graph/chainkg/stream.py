@@ -16,6 +16,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
+from chainkg.aggregates import SUMMARY_FILE, Answers, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import other_name_rows, seed_name_rows
@@ -156,7 +157,8 @@ def build_streaming(
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
     on-disk Oxigraph store: the merged, de-duplicated triples in its default graph only,
     for `chainkg query --graph out/store`), `out/names.sqlite` (the name index,
-    `chainkg.search`) and the gap reports in `out/site/gaps/`.
+    `chainkg.search`), the gap reports in `out/site/gaps/` and the gap summary they were
+    computed from, `out/gaps.sqlite` (`chainkg.aggregates`; up to GAP_REPORTS_MAX).
     Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
@@ -168,6 +170,7 @@ def build_streaming(
     # Imported here: pyshacl and the gap analysis load slowly, and `chainkg query` imports
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
+    from chainkg.gaps import gap_report_data
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
     from chainkg_viz.reports import write_reports
@@ -255,12 +258,16 @@ def build_streaming(
         shutil.rmtree(store_tmp, ignore_errors=True)
     enterprises = report.class_counts.get("Enterprise", 0)
     wanted = options.gap_reports
+    (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
     if not (wanted if wanted is not None else enterprises <= GAP_REPORTS_MAX):
         return report
     task = stage("gaps")
-    with timed(report, "gaps"):
+    with timed(report, "gaps"):  # the analysis once, its answers kept as the gap summary
         store = ox.Store.read_only(str(out / "store"))
-        for path in write_reports(store, out / "site" / "gaps"):
+        answers = Answers(recording=True)
+        data = gap_report_data(store, summary=answers)
+        report.files[SUMMARY_FILE] = write_summary(answers, out / SUMMARY_FILE, [out / "store"])
+        for path in write_reports(store, out / "site" / "gaps", data):
             report.files[f"site/gaps/{path.name}"] = path
     bar.update(task, total=1, completed=1)
     return report

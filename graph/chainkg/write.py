@@ -7,9 +7,12 @@ failed build never leaves a half-written or missing output behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +38,50 @@ def atomic_write(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def new_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A new SQLite file for `path`, filled inside the block in one transaction and renamed
+    into place when the block succeeds (the previous file stays until then). Written once:
+    no rollback journal and no fsync per step, since the rename publishes it whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+            with con:
+                yield con
+        finally:
+            con.close()
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_ENDS = 1 << 20  # bytes of a graph file hashed at each end
+
+
+def graph_identity(path: Path | str) -> str:
+    """What identifies one build's graph, for the side tables written beside it (the name
+    index, the gap summary): an on-disk store's RocksDB IDENTITY (new with every store), else
+    a graph file's size and the SHA-256 of its first and last MiB — cheap at any size, the
+    same for the same bytes, different for two builds of different data."""
+    path = Path(path)
+    identity = path / "IDENTITY"
+    if path.is_dir() and identity.is_file():
+        return "store:" + identity.read_text(encoding="utf-8").strip()
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        digest.update(handle.read(_ENDS))
+        handle.seek(max(size - _ENDS, 0))
+        digest.update(handle.read(_ENDS))
+    return f"file:{size}:{digest.hexdigest()}"
 
 
 def unique_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

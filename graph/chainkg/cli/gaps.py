@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from chainkg.aggregates import summary_for
 from chainkg.cli.common import app, handle_errors
 from chainkg.cli.serve import (
     AuthOption,
@@ -172,7 +173,10 @@ def gaps_command(
     """Missing (缺链), pipeline (在建补链) and weak (弱链) segments, follow-ups and new targets."""
     fmt, output = report.fmt, report.output
     store = report.open()
-    data = analyse(store, chain and report.chain_iri(store, chain), weak_threshold)
+    chain_iri = chain and report.chain_iri(store, chain)
+    # the gap summary the build wrote for this graph, if any (never for an endpoint)
+    summary = None if report.endpoint else summary_for(report.graph)
+    data = analyse(store, chain_iri, weak_threshold, summary=summary)
     summaries = [a.summary for a in data]
     gaps = [gap for a in data for gap in a.gaps]
     panoramas = []

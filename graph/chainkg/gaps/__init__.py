@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chainkg.aggregates import Answers
 from chainkg.gaps.compose import analyse
 from chainkg.gaps.fetch import chain_names, resolve_chain
 from chainkg.gaps.model import (
@@ -49,10 +50,15 @@ def chain_summaries(
 
 
 def gap_report_data(
-    store: Any, weak_threshold: int = WEAK_THRESHOLD, chain: str | None = None, top: int = TOP
+    store: Any,
+    weak_threshold: int = WEAK_THRESHOLD,
+    chain: str | None = None,
+    top: int = TOP,
+    summary: Answers | None = None,
 ) -> list[ChainAnalysis]:
-    """`analyse()` with the old argument order; each item unpacks as (summary, gaps)."""
-    return analyse(store, chain, weak_threshold, top)
+    """`analyse()` with the old argument order; each item unpacks as (summary, gaps).
+    `summary`: the gap summary of this graph, or an `Answers` recording (see `analyse`)."""
+    return analyse(store, chain, weak_threshold, top, summary)
 
 
 __all__ = [

@@ -10,10 +10,11 @@ follow-ups (跟进), and only enterprises not present at all become new targets.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
-from chainkg.gaps.fetch import Chain, Sources, chains, resolve_chain, rows, stage_of, stream, true
+from chainkg.aggregates import Answers
+from chainkg.gaps.fetch import Chain, Reader, Sources, chains, resolve_chain, stage_of, true
 from chainkg.gaps.model import (
     Actor,
     Candidate,
@@ -56,7 +57,13 @@ class _Listing:
 class _Analysis:
     """What the gap analysis needs: counts aggregated in SPARQL, short lists fetched per segment."""
 
-    def __init__(self, store: Any, weak_threshold: int = WEAK_THRESHOLD, top: int = TOP):
+    def __init__(
+        self,
+        store: Any,
+        weak_threshold: int = WEAK_THRESHOLD,
+        top: int = TOP,
+        summary: Answers | None = None,
+    ):
         if weak_threshold < 1:
             raise ValueError(f"--weak-threshold must be at least 1, not {weak_threshold}")
         if top < 1:
@@ -64,29 +71,32 @@ class _Analysis:
         self.store = store
         self.threshold = weak_threshold
         self.top = top
-        self.sources = Sources(store)
-        self.chains = {c.iri: c for c in chains(store)}
-        self.segments = rows(store, "gap-segments")
-        self.counts = {r["segment"]: r for r in rows(store, "gap-segment-counts")}
+        self.reader = reader = Reader(store, summary)
+        rows = reader.rows
+        self.sources = Sources(store, summary)
+        self.chains = {c.iri: c for c in chains(store, summary)}
+        self.segments = rows("gap-segments")
+        self.counts = {r["segment"]: r for r in rows("gap-segment-counts")}
         self.chain_local_total = {
-            r["chain"]: int(r["local_enterprises"]) for r in rows(store, "gap-chain-counts")
+            r["chain"]: int(r["local_enterprises"]) for r in rows("gap-chain-counts")
         }
-        chain_rows = rows(store, "gap-chain-actors")
+        chain_rows = rows("gap-chain-actors")
         self.chain_actors = self._actors(chain_rows, "chain")
         self.leader_iris = {(r["chain"], r["actor"]) for r in chain_rows if true(r["leader"])}
         self.placed = {(r["chain"], r["actor"]) for r in chain_rows if true(r["placed"])}
-        project_rows = rows(store, "gap-projects")
+        project_rows = rows("gap-projects")
         self.projects, self.by_investor = self._projects(project_rows)
         self.producing = {r["investor"]: true(r["investor_producing"]) for r in project_rows}
-        self.matches = rows(store, "gap-matching-segments")
-        self.figures = self._figures(rows(store, "gap-chain-statistics"))
-        self.stated = self._stated(rows(store, "gap-segment-statistics"))
+        self.matches = rows("gap-matching-segments")
+        self.figures = self._figures(rows("gap-chain-statistics"))
+        self.stated = self._stated(rows("gap-segment-statistics"))
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
-        self.aligned = {r["chain"] for r in rows(store, "gap-chain-alignments")}
-        self._listings: dict[tuple[str, bool], _Listing] = {}
+        self.aligned = {r["chain"] for r in rows("gap-chain-alignments")}
+        self._listings: dict[tuple[str, str], _Listing] = {}
         self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._neighbour_rows: dict[str, tuple[list[dict[str, str]], dict[str, set[str]]]] = {}
         self._suppliers: dict[str, list[dict[str, str]]] | None = None
+        self._pipeline: dict[str, list[Actor]] | None = None
 
     def count(self, segment: str, column: str) -> int:
         row = self.counts.get(segment)
@@ -130,29 +140,30 @@ class _Analysis:
             actors.sort(key=lambda a: (a.label, a.iri))
         return out
 
-    def listing(self, segment: str, all_elsewhere: bool = False) -> _Listing:
-        """The first `top` actors of each kind of a segment (every enterprise elsewhere and
-        every pipeline one when `all_elsewhere`), each sorted by label.
+    def listing(self, segment: str, every: str = "") -> _Listing:
+        """The first `top` actors of each kind of a segment (every one of the kind `every`,
+        e.g. 'elsewhere'), each sorted by label.
 
         Rows stream in the store's order and reading stops once each kind has what it needs
         (the totals come from gap-segment-counts), so a segment of 10,000 firms costs a few
         dozen rows."""
-        key = (segment, all_elsewhere)
+        totals = {
+            "local": self.count(segment, "local_enterprises"),
+            "pipeline": self.count(segment, "pipeline_enterprises"),
+            "elsewhere": self.count(segment, "non_local_enterprises"),
+            "others": self.count(segment, "other_actors"),
+        }
+        if totals.get(every, 0) <= self.top:  # the first `top` are all of them
+            every = ""
+        key = (segment, every)
         if key in self._listings:
             return self._listings[key]
-        n_pipe = self.count(segment, "pipeline_enterprises")
-        n_else = self.count(segment, "non_local_enterprises")
-        want = {
-            "local": min(self.top, self.count(segment, "local_enterprises")),
-            "pipeline": n_pipe if all_elsewhere else min(self.top, n_pipe),
-            "elsewhere": n_else if all_elsewhere else min(self.top, n_else),
-            "others": min(self.top, self.count(segment, "other_actors")),
-        }
+        want = {k: n if k == every else min(self.top, n) for k, n in totals.items()}
         found: dict[str, Actor] = {}
         kind_of: dict[str, str] = {}
         have = dict.fromkeys(want, 0)
         if any(want.values()):
-            for r in stream(self.store, "gap-segment-actors", {"segment": segment}):
+            for r in self.reader.stream("gap-segment-actors", {"segment": segment}):
                 actor = found.get(r["actor"])
                 if actor is None:
                     if all(have[k] >= n for k, n in want.items()):
@@ -177,13 +188,21 @@ class _Analysis:
         self._listings[key] = out
         return out
 
+    def pipeline(self, segment: str) -> list[Actor]:
+        """Every enterprise of the segment signed or building in the zone, by label."""
+        if self.count(segment, "pipeline_enterprises") <= self.top:
+            return self.listing(segment).pipeline  # all of them are among the first rows
+        if self._pipeline is None:  # one query for every segment: the pipeline is small
+            self._pipeline = self._actors(self.reader.rows("gap-pipeline-actors"), "segment")
+        return self._pipeline.get(segment, [])
+
     def _neighbours(self, entity: str) -> tuple[list[dict[str, str]], dict[str, set[str]]]:
         """Rows of gap-entity-ties for an entity, once per neighbour and quote, and the chains
         of each neighbour. Fetched once per entity whatever the chain."""
         if entity not in self._neighbour_rows:
             found: dict[tuple[str, ...], dict[str, str]] = {}
             chains_of: dict[str, set[str]] = defaultdict(set)
-            for r in rows(self.store, "gap-entity-ties", entity=entity):
+            for r in self.reader.rows("gap-entity-ties", entity=entity):
                 if r["neighbour_chain"]:
                     chains_of[r["neighbour"]].add(r["neighbour_chain"])
                 if not r["quote"] and r["customer_quote"]:
@@ -349,7 +368,7 @@ class _Analysis:
         """Enterprises not present in the zone that could fill the segment, all, ranked."""
         found: dict[str, Candidate] = {}
         seg_label = self.segment_label.get(segment, local_name(segment))
-        in_segment = self.listing(segment, all_elsewhere=True).elsewhere
+        in_segment = self.listing(segment, every="elsewhere").elsewhere
         for a in in_segment:
             cand = found.setdefault(a.iri, Candidate(a.iri, a.label, located=a.located))
             _add_reason(cand, "operates-in-segment", f"在{seg_label}环节有业务", a.evidence)
@@ -372,7 +391,7 @@ class _Analysis:
                     "same-named-segment",
                     f"{other_label}产业链{other_seg}环节成员(同名环节)",
                 )
-            for a in self.listing(m["other_segment"], all_elsewhere=True).elsewhere:
+            for a in self.listing(m["other_segment"], every="elsewhere").elsewhere:
                 cand = found.setdefault(a.iri, Candidate(a.iri, a.label, located=a.located))
                 _add_reason(cand, kind, text, a.evidence)
         return self._rank(chain, found.values())
@@ -383,7 +402,7 @@ class _Analysis:
         in the zone, with those projects and their ties to local firms (never producing
         enterprises)."""
         out: dict[str, FollowUp] = {}
-        pipeline = self.listing(segment, all_elsewhere=True).pipeline if segment else []
+        pipeline = self.pipeline(segment) if segment else []
         for a in pipeline:
             projects = [p for p in self.by_investor.get(a.iri, []) if p.local]
             evidence = sorted({e for p in projects for e in p.evidence} | set(a.evidence))
@@ -407,7 +426,7 @@ class _Analysis:
     def suppliers(self, chain: str) -> list[dict[str, str]]:
         if self._suppliers is None:
             self._suppliers = defaultdict(list)
-            for r in rows(self.store, "gap-chain-suppliers"):
+            for r in self.reader.rows("gap-chain-suppliers"):
                 self._suppliers[r["chain"]].append(r)
         return self._suppliers.get(chain, [])
 
@@ -582,19 +601,13 @@ class _Analysis:
             data_gaps.append("来源未给出本地配套率 — the sources give no local supply rate")
         unplaced = self.unplaced_local(chain.iri)
         chain_candidates, chain_candidate_total = self.chain_candidates(chain.iri)
+        levels = Counter(g.level for g in gaps)
         return ChainSummary(
-            id=chain.id,
-            iri=chain.iri,
-            label=chain.label,
-            label_en=chain.label_en,
-            aliases=chain.aliases,
-            territory=chain.territory,
-            benchmark=chain.benchmark,
-            local=chain.local,
+            **chain.info(),
             segments=len(gaps),
-            missing=sum(g.level == Level.MISSING for g in gaps),
-            weak=sum(g.level == Level.WEAK for g in gaps),
-            covered=sum(g.level == Level.COVERED for g in gaps),
+            missing=levels[Level.MISSING],
+            weak=levels[Level.WEAK],
+            covered=levels[Level.COVERED],
             local_enterprises=[a.label for a in self.local_enterprises(chain.iri)],
             local_enterprises_without_segment=[a.label for a in unplaced[: self.top]],
             leaders=leaders,
@@ -608,7 +621,7 @@ class _Analysis:
             without_segment_total=len(unplaced),
             chain_candidate_total=chain_candidate_total,
             top=self.top,
-            pipeline=sum(g.level == Level.PIPELINE for g in gaps),
+            pipeline=levels[Level.PIPELINE],
             no_panorama=not gaps and chain.iri not in self.aligned,
             reference_panorama=chain.iri in self.aligned,
             follow_ups=self.follow_ups(chain.iri, "")[: self.top],
@@ -633,10 +646,14 @@ def analyse(
     chain: str | None = None,
     weak_threshold: int = WEAK_THRESHOLD,
     top: int = TOP,
+    summary: Answers | None = None,
 ) -> list[ChainAnalysis]:
     """The analysis of every chain (or of the one named by label, alias, id or IRI): each
-    chain's summary and segment gaps, lists capped at `top` names with totals beside them."""
-    analysis = _Analysis(store, weak_threshold, top)
+    chain's summary and segment gaps, lists capped at `top` names with totals beside them.
+    `summary`: the gap summary the build wrote for this graph (`aggregates.summary_for`),
+    whose precomputed answers replace the store's (same rows, same analysis); an
+    `aggregates.Answers(recording=True)` records the answers read, for `write_summary`."""
+    analysis = _Analysis(store, weak_threshold, top, summary)
     if chain is None:
         selected = list(analysis.chains.values())
     else:

@@ -1,18 +1,22 @@
 """Fetching what the gap analysis needs from a store or endpoint: the named `gap-*` queries.
 
 Every fact comes from `queries/gap-*.rq`, so the same analysis runs against any SPARQL
-endpoint holding the graph. Chains are resolved by name here (`resolve_chain`).
+endpoint holding the graph; a `Reader` takes a query's rows from the gap summary the build
+wrote (`chainkg.aggregates`) when it holds them, so a large graph is not scanned again.
+Chains are resolved by name here (`resolve_chain`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from chainkg.gaps.model import Evidence
+from chainkg.aggregates import Answer, Answers
+from chainkg.gaps.model import ChainInfo, Evidence
 from chainkg.project import local_name
 from chainkg.queries import bind_value, get_query, resolve_entity, run_query, term_text
 from chainkg.vocab import PREFIXES
@@ -27,6 +31,52 @@ STAGE_OF_IRI = {
 def rows(store: Any, name: str, **params: str) -> list[dict[str, str]]:
     """The rows of a named query with its parameters bound."""
     return run_query(store, get_query(name).text, params or None).records()
+
+
+class Reader:
+    """The rows of the named gap queries: taken from `answers` (the gap summary of this very
+    graph, `chainkg.aggregates`) when it holds them, else asked of the store or endpoint
+    (and kept in `answers` when it is recording)."""
+
+    def __init__(self, store: Any, answers: Answers | None = None) -> None:
+        self.store = store
+        self.answers = answers or Answers()
+
+    def rows(self, name: str, **params: str) -> list[dict[str, str]]:
+        found = self.answers.get(name, params)
+        if found is not None and found.complete:
+            return found.rows
+        live = rows(self.store, name, **params)
+        self.answers.put(name, params, Answer(live))
+        return live
+
+    def stream(self, name: str, params: dict[str, str]) -> Iterator[dict[str, str]]:
+        """The rows one by one, so a reader can stop early: the recorded ones first, then
+        (past a recorded prefix) the store's others, in the store's order."""
+        found = self.answers.get(name, params)
+        done = found.rows if found else []
+        read: list[dict[str, str]] = []
+        complete = False
+        try:
+            yield from done
+            read = list(done)
+            if found is None or not found.complete:
+                seen = Counter(_row_key(r) for r in done)
+                for r in stream(self.store, name, params):
+                    if seen[_row_key(r)] > 0:  # recorded already
+                        seen[_row_key(r)] -= 1
+                        continue
+                    read.append(r)
+                    yield r
+            complete = True
+        finally:  # keep what was read when it is more than was recorded
+            more = found is None or len(read) > len(found.rows) or complete > found.complete
+            if more and (read or complete):
+                self.answers.put(name, params, Answer(read, complete))
+
+
+def _row_key(row: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(row.items()))
 
 
 def stream(store: Any, name: str, params: dict[str, str]) -> Iterator[dict[str, str]]:
@@ -56,8 +106,9 @@ def stage_of(value: str) -> str:
 class Sources:
     """The source register (id -> headline, date), to cite articles by title and date."""
 
-    def __init__(self, store: Any):
-        self.by_id = {r["source"]: (r["title"], r["date"]) for r in rows(store, "gap-sources")}
+    def __init__(self, store: Any, answers: Answers | None = None):
+        found = Reader(store, answers).rows("gap-sources")
+        self.by_id = {r["source"]: (r["title"], r["date"]) for r in found}
 
     def evidence(self, row: dict[str, str], supports: str = "") -> Evidence | None:
         if not row.get("quote"):
@@ -69,23 +120,14 @@ class Sources:
 
 
 @dataclass
-class Chain:
-    iri: str
-    label: str
-    label_en: str
-    aliases: list[str]
-    territory: str
-    benchmark: bool
-    local: bool
-    benchmark_for: list[str]  # chains or places this chain is cited as a model for
+class Chain(ChainInfo):
+    """A chain as the gap queries give it, with what it is a benchmark for."""
+
+    benchmark_for: list[str] = field(default_factory=list)  # chains or places it models
     territory_iri: str = ""
 
-    @property
-    def id(self) -> str:
-        return local_name(self.iri)
 
-
-def chains(store: Any) -> list[Chain]:
+def chains(store: Any, answers: Answers | None = None) -> list[Chain]:
     found = [
         Chain(
             r["chain"],
@@ -98,7 +140,7 @@ def chains(store: Any) -> list[Chain]:
             sorted(b for b in r["benchmark_for"].split("|") if b),
             r["territory"],
         )
-        for r in rows(store, "gap-chains")
+        for r in Reader(store, answers).rows("gap-chains")
     ]
     return sorted(found, key=lambda c: (c.benchmark, not c.local, c.id))
 

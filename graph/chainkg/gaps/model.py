@@ -8,49 +8,38 @@ entity pages (`profile_href`).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
-from chainkg.project import local_name
+from chainkg.project import Identified, local_name
 
 
 class Level(StrEnum):
-    """A segment's level in the focal zone, most to least served."""
+    """A segment's level in the focal zone, most to least served, with its Chinese and
+    English names and its colours (border / accent, and background) in reports and charts."""
 
-    COVERED = "covered"
-    WEAK = "weak"
-    PIPELINE = "pipeline"
-    MISSING = "missing"
+    zh: str
+    en: str
+    colour: str
+    background: str
 
-    @property
-    def zh(self) -> str:
-        return _LEVEL_TEXT[self][0]
+    COVERED = "covered", "已覆盖", "covered", "#2ca02c", "#e3f2e1"
+    WEAK = "weak", "弱链", "weak", "#ff9800", "#fff3cd"
+    PIPELINE = "pipeline", "在建补链", "pipeline (capacity under way)", "#1f77b4", "#e1ecf7"
+    MISSING = "missing", "缺链", "missing", "#d62728", "#ffffff"
 
-    @property
-    def en(self) -> str:
-        return _LEVEL_TEXT[self][1]
-
-    @property
-    def colour(self) -> str:
-        """Border / accent colour (reports, charts)."""
-        return _LEVEL_TEXT[self][2]
-
-    @property
-    def background(self) -> str:
-        return _LEVEL_TEXT[self][3]
+    def __new__(cls, value: str, zh: str, en: str, colour: str, background: str) -> Level:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.zh, member.en, member.colour, member.background = zh, en, colour, background
+        return member
 
     @property
     def order(self) -> int:
         return list(Level).index(self)
 
 
-_LEVEL_TEXT = {
-    Level.COVERED: ("已覆盖", "covered", "#2ca02c", "#e3f2e1"),
-    Level.WEAK: ("弱链", "weak", "#ff9800", "#fff3cd"),
-    Level.PIPELINE: ("在建补链", "pipeline (capacity under way)", "#1f77b4", "#e1ecf7"),
-    Level.MISSING: ("缺链", "missing", "#d62728", "#ffffff"),
-}
 LEVELS = tuple(level.value for level in Level)
 LEVEL_ZH = {level.value: level.zh for level in Level}
 
@@ -94,10 +83,9 @@ def quotes_text(evidence: list[Evidence]) -> str:
 
 
 @dataclass
-class Actor:
+class Actor(Identified):
     """An enterprise or organization as seen from one segment or chain."""
 
-    iri: str
     label: str
     local: bool  # present and producing in the focal zone
     enterprise: bool
@@ -105,10 +93,6 @@ class Actor:
     stage: str = ""  # presence in the zone: producing | building | signed | ''
     evidence: list[Evidence] = field(default_factory=list)
     located: str = ""  # where the sources place it (its own location)
-
-    @property
-    def id(self) -> str:
-        return local_name(self.iri)
 
 
 @dataclass
@@ -147,10 +131,9 @@ class Reason:
 
 
 @dataclass
-class Candidate:
+class Candidate(Identified):
     """A new target: an enterprise not present in the zone that could fill a segment."""
 
-    iri: str
     label: str
     reasons: list[str] = field(default_factory=list)  # plain Chinese, see reason_details
     reason_kinds: list[str] = field(default_factory=list)
@@ -161,10 +144,6 @@ class Candidate:
     rank: int = 0
     reason_details: list[Reason] = field(default_factory=list)
     located: str = ""  # where the sources place it
-
-    @property
-    def id(self) -> str:
-        return local_name(self.iri)
 
     @property
     def profile_href(self) -> str:
@@ -257,10 +236,9 @@ class SegmentGap:
 
 
 @dataclass
-class Leader:
+class Leader(Identified):
     """A leader (龙头) of a chain and its pull: local enterprises directly tied to it."""
 
-    iri: str
     label: str
     local: bool
     linked_local: list[str]  # the first `top` by label
@@ -285,17 +263,26 @@ class Figure:
 
 
 @dataclass
-class ChainSummary:
-    """Chain-level figures: segment levels, local enterprises, leaders, supply rates."""
+class ChainInfo(Identified):
+    """A chain: its labels, aliases and territory, whether it is a benchmark (对标) and
+    whether it is in the focal zone."""
 
-    id: str
-    iri: str
     label: str
     label_en: str
     aliases: list[str]
     territory: str
     benchmark: bool
     local: bool
+
+    def info(self) -> dict[str, Any]:
+        """The fields of ChainInfo alone (of a subclass too), by name."""
+        return {f.name: getattr(self, f.name) for f in fields(ChainInfo)}
+
+
+@dataclass
+class ChainSummary(ChainInfo):
+    """Chain-level figures: segment levels, local enterprises, leaders, supply rates."""
+
     segments: int
     missing: int
     weak: int
@@ -341,9 +328,12 @@ class ChainSummary:
         return " / ".join(f"{level.zh} {n}" for level, n in counts.items())
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["local_supply_rate"] = self.local_supply_rate
-        data["levels_text"] = self.levels_text
+        data = {
+            "id": self.id,
+            **asdict(self),
+            "local_supply_rate": self.local_supply_rate,
+            "levels_text": self.levels_text,
+        }
         for leader, raw in zip(self.leaders, data["leaders"], strict=True):
             raw["pull"] = leader.pull
         return data

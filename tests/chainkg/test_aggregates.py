@@ -1,0 +1,168 @@
+"""The gap summary (chainkg.aggregates): what the build precomputes equals what the graph
+answers directly, on both build paths, and a changed graph never reads an old summary."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from chainkg.aggregates import SUMMARY_FILE, Answers, Summary, graph_identity, summary_for
+from chainkg.gaps import analyse
+from chainkg.gaps.fetch import rows, stream
+from chainkg.pipeline import build
+from chainkg.presence import places_in_zone
+from chainkg.report import BuildReport
+from chainkg.store import open_store
+from chainkg.synth import synthesize
+from chainkg.tables import load_seeds
+
+
+def _report(data) -> str:
+    """The whole analysis as text: every field of every chain summary and segment gap."""
+    return json.dumps(
+        [[a.summary.to_dict(), [g.to_dict() for g in a.gaps]] for a in data],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _key(row: dict[str, str]) -> tuple:
+    return tuple(sorted(row.items()))
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, BuildReport]]:
+    """A synthetic data set built by each path: the graph a reader opens, and the report."""
+    root = tmp_path_factory.mktemp("aggregates")
+    out = {}
+    for path, n, large in (("streaming", 2_000, True), ("small", 1_000, False)):
+        seeds = root / f"seeds-{path}"
+        synthesize(n, seeds, seed=3)
+        report = build(seeds, root / f"out-{path}", large=large, gap_reports=True)
+        graph = report.out_dir / ("store" if large else "graph.nq")
+        out[path] = (graph, report)
+    return out
+
+
+@pytest.mark.parametrize("path", ["streaming", "small"])
+def test_both_builds_write_the_summary_of_their_graph(builds, path: str) -> None:
+    graph, report = builds[path]
+    assert report.files[SUMMARY_FILE] == graph.parent / SUMMARY_FILE
+    summary = summary_for(graph)
+    assert summary is not None
+    assert graph_identity(graph) in summary.identities()
+    names = Counter(name for (name, _params), _a in summary.items())
+    # the whole-graph aggregates, and per-entity answers: listings and leads' ties
+    for name in ("gap-segment-counts", "gap-chain-counts", "gap-chain-suppliers", "gap-projects"):
+        assert names[name] == 1, name
+    assert names["gap-entity-ties"] > 10 and names["gap-segment-actors"] > 10
+
+
+@pytest.mark.parametrize("path", ["streaming", "small"])
+def test_precomputed_answers_equal_the_graphs_answers(builds, path: str) -> None:
+    """Every answer the summary holds, asked again of the built graph by SPARQL: the same
+    rows; a listing read only in part holds rows the graph gives, the first ones in the
+    store's order for the store it was read from."""
+    graph, _built = builds[path]
+    store = open_store(graph)
+    summary = summary_for(graph)
+    assert summary is not None
+    partial = 0
+    for (name, params_text), answer in summary.items():
+        params = json.loads(params_text)
+        if answer.complete:
+            live = rows(store, name, **params)
+            assert Counter(map(_key, answer.rows)) == Counter(map(_key, live)), (name, params)
+        else:
+            partial += 1
+            live = list(stream(store, name, params))
+            assert not Counter(map(_key, answer.rows)) - Counter(map(_key, live)), (name, params)
+            assert len(answer.rows) <= len(live)
+            if path == "streaming":  # read from this very store: its first rows
+                assert answer.rows == live[: len(answer.rows)]
+    assert partial, "no listing was cut short: the test does not cover partial answers"
+
+
+@pytest.mark.parametrize("path", ["streaming", "small"])
+def test_the_analysis_from_the_summary_equals_the_live_one(builds, path: str) -> None:
+    graph, _built = builds[path]
+    store = open_store(graph)
+    summary = summary_for(graph)
+    assert summary is not None
+    live = analyse(store)
+    assert _report(analyse(store, summary=summary)) == _report(live)
+    assert any(g.candidate_total for a in live for g in a.gaps)  # leads were ranked
+
+
+def test_other_parameters_read_the_rest_from_the_graph(builds) -> None:
+    """A summary recorded with --top 20 serves --top 40, --top 3 and another threshold: what it
+    lacks (longer listings, other segments' leads) is asked of the store."""
+    graph, _built = builds["streaming"]
+    store = open_store(graph)
+    summary = summary_for(graph)
+    assert summary is not None
+    for threshold, top in ((2, 40), (5, 3)):
+        assert _report(analyse(store, None, threshold, top, summary)) == _report(
+            analyse(store, None, threshold, top)
+        )
+
+
+def test_a_summary_records_only_while_recording(builds) -> None:
+    graph, _built = builds["small"]
+    store = open_store(graph)
+    idle, recording = Answers(), Answers(recording=True)
+    analyse(store, summary=idle)
+    analyse(store, summary=recording)
+    assert not idle.items() and recording.items()
+
+
+def test_changed_data_rebuilds_the_summary(tmp_path: Path) -> None:
+    """Rebuilt from changed tables, the summary answers for the new graph; an old summary
+    beside a new graph is never read."""
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    synthesize(600, seeds, seed=4)
+    first = build(seeds, out, large=True, gap_reports=True)
+    store_dir = first.out_dir / "store"
+    old = summary_for(store_dir)
+    assert old is not None
+    kept = tmp_path / "old.sqlite"
+    shutil.copy(store_dir.parent / SUMMARY_FILE, kept)
+    before = {s["segment"]: s for s in old.get("gap-segment-counts", {}).rows}
+    old.close()
+
+    # every enterprise located in the focal zone moves out of it
+    inside = places_in_zone(load_seeds(seeds))
+    table = seeds / "enterprises.csv"
+    frame = pd.read_csv(table, dtype=str, keep_default_na=False)
+    outside = next(p for p in frame["located_in"] if p and p not in inside)
+    moved = frame["located_in"].isin(inside)
+    assert moved.any() and any(int(s["local_enterprises"]) for s in before.values())
+    frame.loc[moved, "located_in"] = outside
+    frame.to_csv(table, index=False)
+    second = build(seeds, out, large=True, gap_reports=True)
+    new = summary_for(second.out_dir / "store")
+    assert new is not None
+    store = open_store(second.out_dir / "store")
+    after = new.get("gap-segment-counts", {})
+    assert after is not None
+    assert after.rows == rows(store, "gap-segment-counts")
+    assert after.rows != list(before.values())
+    new.close()
+    del store
+
+    # the first build's summary put back beside the second graph: stale, not used
+    shutil.copy(kept, second.out_dir / SUMMARY_FILE)
+    assert summary_for(second.out_dir / "store") is None
+    assert graph_identity(second.out_dir / "store") not in Summary(kept).identities()
+
+
+def test_no_summary_beside_a_graph_without_one(tmp_path: Path) -> None:
+    graph = tmp_path / "graph.nq"
+    graph.write_text("", encoding="utf-8")
+    assert summary_for(graph) is None
