@@ -70,17 +70,10 @@ def test_the_rewritten_queries_are_the_named_ones() -> None:
         assert uses_lateral(get_query(name).text)  # details looked up per row
 
 
+@pytest.mark.parametrize("graph", ["seed_store", "synth_store"])
 @pytest.mark.parametrize("name", REWRITTEN)
-def test_same_answer_as_before_on_the_seeds(seed_store: ox.Store, name: str) -> None:
-    answers = _answers(seed_store, name)
-    for before, after in answers:
-        assert after == before
-    assert len(answers) > 3
-
-
-@pytest.mark.parametrize("name", REWRITTEN)
-def test_same_answer_as_before_on_a_synthetic_graph(synth_store: ox.Store, name: str) -> None:
-    answers = _answers(synth_store, name)
+def test_same_answer_as_before(request: pytest.FixtureRequest, graph: str, name: str) -> None:
+    answers = _answers(request.getfixturevalue(graph), name)
     for before, after in answers:
         assert after == before
     assert len(answers) > 3
