@@ -87,8 +87,10 @@ def cases(picked: dict[str, str]) -> list[tuple[str, str, dict[str, str], int]]:
         ("segment-enterprises (one chain)", "segment-enterprises", {"chain": chain}, 0),
         ("segment-enterprises (all chains)", "segment-enterprises", {}, 0),
         ("local-enterprises", "local-enterprises", {}, 0),
+        ("nonlocal-enterprises-in-chains", "nonlocal-enterprises-in-chains", {}, 0),
     ]
     out += [(f"{q} (one chain)", q, {"chain": chain}, 0) for q in LIST_QUERIES]
+    out += [(f"{q} (all chains)", q, {}, 0) for q in LIST_QUERIES]
     return out
 
 
