@@ -40,6 +40,7 @@ from chainkg_viz.site import (
     entity_page,
     overview_page,
     segment_statuses,
+    source_links,
     vis_network_dir,
 )
 
@@ -116,16 +117,7 @@ class LiveSite:
                     entities=True,
                     keys=_EveryKey(),  # type: ignore[arg-type]
                     by_label=_KeysByLabel(parts),  # type: ignore[arg-type]
-                    sources={
-                        s.key: {
-                            "key": s.key,
-                            "title": s.title,
-                            "date": s.date,
-                            "publisher": s.publisher,
-                        }
-                        for s in parts.sources.values()
-                    },
-                    texts={s.key: s.text for s in parts.sources.values()},
+                    **source_links(parts.sources.values()),
                     # the chains by name (benchmark rates cite another chain by its id)
                     names={slug(r.summary.id): r.summary.label for r in analysis.chains},
                 )

@@ -16,7 +16,6 @@ once and kept.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from functools import cached_property
 from typing import Any
 
@@ -33,9 +32,12 @@ from chainkg_viz.data import (
     _FOCAL,
     _MEMBERSHIPS,
     _SOURCES,
-    Evidence,
     SiteData,
     Source,
+    add_attributes,
+    add_memberships,
+    add_relations,
+    evidence_by_fact,
     slug,
 )
 
@@ -174,19 +176,7 @@ class Neighbourhood:
         graph = data.graph
         if not nodes:
             return
-        attrs: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        seen: set[tuple[str, str, str]] = set()
-        text = _restricted(data_attributes(), "s", nodes)
-        for row in self.rows(text):
-            s, o = row["s"], row["o"]
-            pred = local_name(row["p"])
-            value = row["olabel"] or (local_name(o) if o.startswith("http") else o)
-            if (s, pred, value) in seen:
-                continue
-            seen.add((s, pred, value))
-            attrs[s].append((pred, row["plabel"] or pred, value))
-        data.attributes = {s: [(p, v) for p, _l, v in rows] for s, rows in attrs.items()}
-        data.attribute_labels = {p: lbl for rows in attrs.values() for p, lbl, _v in rows}
+        add_attributes(data, self.rows(_restricted(data_attributes(), "s", nodes)))
         relations = []
         if relations_of:
             text = f"""SELECT DISTINCT ?rel ?s ?p ?o ?role WHERE {{
@@ -196,22 +186,12 @@ class Neighbourhood:
               OPTIONAL {{ ?rel ckg:roleText ?role }} }} ORDER BY ?rel LIMIT {EVIDENCE_ROWS}"""
             relations = [r for r in self.rows(text) if r["s"] in graph and r["o"] in graph]
         facts = set(nodes) | {r["rel"] for r in relations}
-        evidence: dict[str, list[Evidence]] = defaultdict(list)
         text = _restricted(_EVIDENCE, "fact", facts).replace(
             "ORDER BY ?fact ?ev", f"ORDER BY ?fact ?ev LIMIT {EVIDENCE_ROWS}"
         )
-        for row in self.rows(text):
-            src = data.sources.get(row["src"])
-            start = src.text.find(row["quote"]) if src else -1
-            evidence[row["fact"]].append(
-                Evidence(row["quote"], row["src"], row["modelabel"], row["note"], start)
-            )
+        evidence = evidence_by_fact(self.rows(text), data.sources)
         data.evidence = {f: evs for f, evs in evidence.items() if f in nodes}
-        for row in relations:
-            key = (row["s"], local_name(row["p"]), row["o"])
-            data.relation_evidence.setdefault(key, []).extend(evidence.get(row["rel"], []))
-            if row["role"]:
-                data.relation_roles[key] = row["role"]
+        add_relations(data, relations, evidence)
         firms = sorted(n for n in nodes if graph.nodes[n]["type"] == "Enterprise")
         for firm in firms:
             for r in self.rows(get_query("enterprise-profile").text, {"company": firm}):
@@ -222,13 +202,6 @@ class Neighbourhood:
         if firms:
             for row in self.rows(_restricted(_CATEGORIES, "firm", set(firms))):
                 data.categories.setdefault(row["firm"], []).append(row["category"])
-
-    def add_memberships(self, data: SiteData) -> None:
-        for row in self.rows(_MEMBERSHIPS):
-            if row["fw"] in data.graph and row["chain"] in data.graph:
-                data.memberships.setdefault(row["fw"], []).append(
-                    (row["chain"], row["rolelabel"] or local_name(row["role"] or ""))
-                )
 
     # -- the parts pages need ------------------------------------------------------------
 
@@ -342,7 +315,7 @@ class Neighbourhood:
                 if a["type"] in ("ClusterFramework", "ChainSegment")
             },
         )
-        self.add_memberships(data)
+        add_memberships(data, self.rows(_MEMBERSHIPS))
         return data
 
     def counts(self) -> dict[str, int]:

@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
@@ -30,7 +31,7 @@ import pyoxigraph as ox
 
 from chainkg_viz import views
 from chainkg_viz.analysis import LEVELS, PANORAMA_STATUS, Analysis, ChainReport, analyse
-from chainkg_viz.data import SiteData, collect
+from chainkg_viz.data import SiteData, Source, collect
 from chainkg_viz.html import STATIC
 from chainkg_viz.network import network_html
 from chainkg_viz.office import gap_workbook
@@ -90,18 +91,21 @@ def site_links(data: SiteData, root: str = "../") -> Links:
         entities=True,
         keys={data.key(n) for n in g},
         by_label={label: next(iter(keys)) for label, keys in labels.items() if len(keys) == 1},
-        sources={
-            src.key: {
-                "key": src.key,
-                "title": src.title,
-                "date": src.date,
-                "publisher": src.publisher,
-            }
-            for src in data.sources.values()
-        },
-        texts={src.key: src.text for src in data.sources.values()},
+        **source_links(data.sources.values()),
         names={data.key(n): a["label"] for n, a in g.nodes(data=True)},
     )
+
+
+def source_links(sources: Iterable[Source]) -> dict[str, dict]:
+    """`Links.sources` and `Links.texts`: the articles a report cites, by key."""
+    sources = list(sources)
+    return {
+        "sources": {
+            s.key: {"key": s.key, "title": s.title, "date": s.date, "publisher": s.publisher}
+            for s in sources
+        },
+        "texts": {s.key: s.text for s in sources},
+    }
 
 
 def _chain_of(data: SiteData, segment: str) -> str | None:
