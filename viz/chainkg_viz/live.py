@@ -154,7 +154,7 @@ class LiveSite:
             data.reports = self._report_ids(data)
             return _html(entity_page(data, iri, more))
         if folder == "ego":
-            data, _more = self.parts.ego(iri)
+            data, _more = self.parts.ego(iri, details=False)
             return _html(ego_page(data, iri))
         if folder == "chains":
             return self._chain(iri)

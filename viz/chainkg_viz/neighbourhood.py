@@ -45,6 +45,7 @@ EGO_NODES = views.EGO_MAX_NODES  # a node's page lists at most this many neighbo
 SEGMENT_ACTORS = 40  # a served chain map draws at most this many actors under a segment
 CHAIN_ITEMS = 200  # ... and at most this many firms, projects, programs or events besides
 EVIDENCE_ROWS = 5000  # quotes fetched for one page, at most
+TOP_LIST = ", ".join(TOPS.split())
 _SKIP = "?p != rdf:type && ?p != ckg:evidence && ?p != ckg:supports"
 
 
@@ -119,14 +120,14 @@ class Neighbourhood:
         if not candidates or slug(key) != key:
             return None
         text = f"""SELECT ?n WHERE {{ VALUES ?n {{ {_values(candidates)} }}
-                   VALUES ?top {{ {TOPS} }} ?n a ?top }} ORDER BY ?n LIMIT 1"""
+                   ?n a ?top FILTER(?top IN ({TOP_LIST})) }} ORDER BY ?n LIMIT 1"""
         rows = self.rows(text)
         return rows[0]["n"] if rows else None
 
     def key_of_label(self, label: str) -> str | None:
         """The page key of the one entity with this Chinese label, or None (none, or several)."""
         text = f"""SELECT DISTINCT ?n WHERE {{ ?n rdfs:label {ox.Literal(label, language="zh")} .
-                   VALUES ?top {{ {TOPS} }} ?n a ?top }} LIMIT 2"""
+                   ?n a ?top FILTER(?top IN ({TOP_LIST})) }} LIMIT 2"""
         found = self.rows(text)
         return slug(local_name(found[0]["n"])) if len(found) == 1 else None
 
@@ -139,14 +140,14 @@ class Neighbourhood:
           VALUES ?c {{ {_values(nodes)} }}
           {{ ?c ?p ?n }} UNION {{ ?n ?p ?c }}
           FILTER(isIRI(?n) && ?n != ?c && {_SKIP})
-          VALUES ?top {{ {TOPS} }} ?n a ?top }} LIMIT {int(limit)}"""
+          ?n a ?top FILTER(?top IN ({TOP_LIST})) }} LIMIT {int(limit)}"""
         return {r["n"]: local_name(r["top"]) for r in self.rows(text)}
 
     def count_neighbours(self, node: str) -> int:
         text = f"""SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{
           {{ {ox.NamedNode(node)} ?p ?n }} UNION {{ ?n ?p {ox.NamedNode(node)} }}
           FILTER(isIRI(?n) && ?n != {ox.NamedNode(node)} && {_SKIP})
-          VALUES ?top {{ {TOPS} }} ?n a ?top }}"""
+          ?n a ?top FILTER(?top IN ({TOP_LIST})) }}"""
         return int(self.rows(text)[0]["count"])
 
     def graph(self, nodes: set[str]) -> nx.MultiDiGraph:
@@ -169,7 +170,11 @@ class Neighbourhood:
     # -- what pages show beside the graph --------------------------------------------------
 
     def add_details(
-        self, data: SiteData, nodes: set[str], relations_of: set[str] = frozenset()
+        self,
+        data: SiteData,
+        nodes: set[str],
+        relations_of: set[str] = frozenset(),
+        profiles: bool = True,
     ) -> None:
         """Attributes, evidence and profiles of `nodes`; relation evidence and roles of the
         edges of `relations_of` (as `data.collect` reads them for the whole store)."""
@@ -193,8 +198,10 @@ class Neighbourhood:
         data.evidence = {f: evs for f, evs in evidence.items() if f in nodes}
         add_relations(data, relations, evidence)
         firms = sorted(n for n in nodes if graph.nodes[n]["type"] == "Enterprise")
-        for firm in firms:
-            for r in self.rows(get_query("enterprise-profile").text, {"company": firm}):
+        profile = get_query("enterprise-profile").text
+        for firm in firms if profiles else []:
+            # ?enterprise bound too: the query then starts from the firm, not from every firm
+            for r in self.rows(profile, {"company": firm, "enterprise": firm}):
                 facts_of = data.profiles.setdefault(r["enterprise"], [])
                 fact = ProfileFact(r["field"], r["value"], r["reason"] or "", r["source"] or "")
                 if fact not in facts_of:
@@ -205,7 +212,7 @@ class Neighbourhood:
 
     # -- the parts pages need ------------------------------------------------------------
 
-    def ego(self, center: str) -> tuple[SiteData, int]:
+    def ego(self, center: str, details: bool = True) -> tuple[SiteData, int]:
         """The node, its neighbours and theirs (not through hubs) as `views.ego_drawing`
         walks them, with the node's details; and how many neighbours were left out."""
         first = self.neighbours({center}, EGO_NODES + 1)
@@ -221,7 +228,8 @@ class Neighbourhood:
                 nodes |= set(second)
         graph = self.graph(nodes)
         data = self.site_data(graph)
-        self.add_details(data, {center}, {center})
+        if details:
+            self.add_details(data, {center}, {center})
         return data, more
 
     def chain(self, chain: str) -> tuple[SiteData, list[dict]]:
@@ -262,9 +270,8 @@ class Neighbourhood:
         shown_firms = {
             n for n, a in graph.nodes(data=True) if a["type"] in ("Enterprise", "Organization")
         }
-        self.add_details(data, set(segs) | shown_firms | {chain})
+        self.add_details(data, set(segs) | shown_firms | {chain}, profiles=False)
         data.attributes = {n: a for n, a in data.attributes.items() if n in segs or n == chain}
-        data.profiles = {}
         listings = []
         for seg in segs:
             if counts.get(seg, 0) > SEGMENT_ACTORS:
