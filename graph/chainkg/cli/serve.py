@@ -63,30 +63,14 @@ def open_target(
 LIMITS: dict[str, tuple[str, int | float, str]] = {
     "workers": ("--workers", 2, "Query worker processes (general lane)."),
     "fast_workers": ("--fast-workers", 1, "Extra workers for the fast lane (0: no fast lane)."),
-    "fast_limit": (
-        "--fast-limit",
-        1.0,
-        "Seconds a query may run in the fast lane before it moves.",
-    ),
+    "fast_limit": ("--fast-limit", 1.0, "Seconds a query may stay in the fast lane."),
     "time_limit": ("--timeout", 10.0, "Time limit per query, seconds."),
-    "worker_memory_mb": (
-        "--worker-memory-mb",
-        4096,
-        "Address-space limit per worker, MB (0: none).",
-    ),
-    "max_per_client": (
-        "--max-per-client",
-        4,
-        "Uncached queries running at once per client address.",
-    ),
+    "worker_memory_mb": ("--worker-memory-mb", 4096, "Address space per worker, MB (0: none)."),
+    "max_per_client": ("--max-per-client", 4, "Uncached queries at once per client address."),
     "max_request_bytes": ("--max-request-bytes", 1_000_000, "Largest request body, bytes."),
     "max_query_chars": ("--max-query-chars", 100_000, "Longest query text, characters."),
     "max_depth": ("--max-depth", 64, "Deepest bracket nesting in a query."),
-    "idle_timeout": (
-        "--idle-timeout",
-        5.0,
-        "Seconds before an idle or unfinished connection closes.",
-    ),
+    "idle_timeout": ("--idle-timeout", 5.0, "Seconds before an idle connection closes."),
     "read_timeout": ("--read-timeout", 10.0, "Seconds a request body may take to arrive."),
     "max_result_bytes": ("--max-result-bytes", 10_000_000, "Largest result sent, in bytes."),
 }
