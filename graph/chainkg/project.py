@@ -72,11 +72,16 @@ def local_name(iri: str) -> str:
 def nodes_query(values: str = "") -> str:
     """The entities' attributes: every entity, or those of a `VALUES ?node {...}` clause
     (then without `local`, which the caller computes for just those nodes)."""
-    return _NODES % {
+    text = _NODES % {
         "values": f"\n  {values}" if values else "",
         "tops": TOPS,
         "local": "" if values else _LOCAL,
     }
+    if values:  # start from the given nodes: a VALUES of types would scan each type first
+        tops = ", ".join(TOPS.split())
+        text = text.replace(f"VALUES ?top {{ {TOPS} }}\n  ?node a ?top .", "")
+        text = text.replace("WHERE {", f"WHERE {{\n  ?node a ?top . FILTER(?top IN ({tops}))", 1)
+    return text
 
 
 def add_nodes(

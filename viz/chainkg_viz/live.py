@@ -204,7 +204,7 @@ class LiveSite:
                 "type_name": views.type_name(a["type"]),
                 "local": a["local"],
             }
-            for n, a in sorted(g.nodes(data=True))
+            for n, a in sorted(g.nodes(data=True), key=lambda na: (na[1]["label"], na[0]))
             if n != segment
         ]
         return _html(

@@ -22,9 +22,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from chainkg.profile import ProfileFact
+from chainkg.profile import enterprise_profiles
 from chainkg.project import TOPS, add_edges, add_nodes, local_name, nodes_query, property_labels
-from chainkg.queries import get_query, run_query
+from chainkg.queries import run_query
 from chainkg_viz import views
 from chainkg_viz.data import (
     _CATEGORIES,
@@ -173,23 +173,28 @@ class Neighbourhood:
         self,
         data: SiteData,
         nodes: set[str],
-        relations_of: set[str] = frozenset(),
+        relations_of: str = "",
         profiles: bool = True,
+        attributes: set[str] | None = None,
     ) -> None:
-        """Attributes, evidence and profiles of `nodes`; relation evidence and roles of the
-        edges of `relations_of` (as `data.collect` reads them for the whole store)."""
+        """Evidence and profiles of `nodes` and the attributes of `attributes` (default:
+        `nodes`); the evidence and roles of the relations between `relations_of` and the
+        other nodes of the graph (as `data.collect` reads them for the whole store)."""
         graph = data.graph
         if not nodes:
             return
-        add_attributes(data, self.rows(_restricted(data_attributes(), "s", nodes)))
+        wanted = nodes if attributes is None else attributes
+        add_attributes(data, self.rows(_restricted(data_attributes(), "s", wanted)))
         relations = []
         if relations_of:
+            center, others = ox.NamedNode(relations_of), _values(set(graph) - {relations_of})
             text = f"""SELECT DISTINCT ?rel ?s ?p ?o ?role WHERE {{
-              {{ VALUES ?s {{ {_values(relations_of)} }} ?rel rdf:subject ?s }} UNION
-              {{ VALUES ?o {{ {_values(relations_of)} }} ?rel rdf:object ?o }}
-              ?rel a ckg:Relation ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+              {{ VALUES ?o {{ {others} }} ?rel rdf:object ?o ; rdf:subject {center} ;
+                 a ckg:Relation ; rdf:predicate ?p . BIND({center} AS ?s) }} UNION
+              {{ VALUES ?s {{ {others} }} ?rel rdf:subject ?s ; rdf:object {center} ;
+                 a ckg:Relation ; rdf:predicate ?p . BIND({center} AS ?o) }}
               OPTIONAL {{ ?rel ckg:roleText ?role }} }} ORDER BY ?rel LIMIT {EVIDENCE_ROWS}"""
-            relations = [r for r in self.rows(text) if r["s"] in graph and r["o"] in graph]
+            relations = self.rows(text)
         facts = set(nodes) | {r["rel"] for r in relations}
         text = _restricted(_EVIDENCE, "fact", facts).replace(
             "ORDER BY ?fact ?ev", f"ORDER BY ?fact ?ev LIMIT {EVIDENCE_ROWS}"
@@ -198,14 +203,8 @@ class Neighbourhood:
         data.evidence = {f: evs for f, evs in evidence.items() if f in nodes}
         add_relations(data, relations, evidence)
         firms = sorted(n for n in nodes if graph.nodes[n]["type"] == "Enterprise")
-        profile = get_query("enterprise-profile").text
         for firm in firms if profiles else []:
-            # ?enterprise bound too: the query then starts from the firm, not from every firm
-            for r in self.rows(profile, {"company": firm, "enterprise": firm}):
-                facts_of = data.profiles.setdefault(r["enterprise"], [])
-                fact = ProfileFact(r["field"], r["value"], r["reason"] or "", r["source"] or "")
-                if fact not in facts_of:
-                    facts_of.append(fact)
+            data.profiles.update(enterprise_profiles(self.target, iri=firm))
         if firms:
             for row in self.rows(_restricted(_CATEGORIES, "firm", set(firms))):
                 data.categories.setdefault(row["firm"], []).append(row["category"])
@@ -229,7 +228,7 @@ class Neighbourhood:
         graph = self.graph(nodes)
         data = self.site_data(graph)
         if details:
-            self.add_details(data, {center}, {center})
+            self.add_details(data, {center}, center)
         return data, more
 
     def chain(self, chain: str) -> tuple[SiteData, list[dict]]:
@@ -270,8 +269,9 @@ class Neighbourhood:
         shown_firms = {
             n for n, a in graph.nodes(data=True) if a["type"] in ("Enterprise", "Organization")
         }
-        self.add_details(data, set(segs) | shown_firms | {chain}, profiles=False)
-        data.attributes = {n: a for n, a in data.attributes.items() if n in segs or n == chain}
+        self.add_details(
+            data, set(segs) | shown_firms | {chain}, profiles=False, attributes={*segs, chain}
+        )
         listings = []
         for seg in segs:
             if counts.get(seg, 0) > SEGMENT_ACTORS:
@@ -289,12 +289,13 @@ class Neighbourhood:
         return data, listings
 
     def actors(self, segment: str, offset: int, limit: int) -> tuple[SiteData, int]:
-        """One page of a segment's actors (by IRI) and how many there are."""
+        """One page of a segment's actors and how many there are."""
         seg = ox.NamedNode(segment)
         text = f"SELECT (COUNT(DISTINCT ?a) AS ?count) WHERE {{ ?a ckg:operatesInSegment {seg} }}"
         total = int(self.rows(text)[0]["count"])
+        # in the store's own order (stable for a read-only store): ORDER BY would sort them all
         text = f"""SELECT DISTINCT ?a WHERE {{ ?a ckg:operatesInSegment {seg} }}
-                   ORDER BY ?a LIMIT {int(limit)} OFFSET {int(offset)}"""
+                   LIMIT {int(limit)} OFFSET {int(offset)}"""
         found = [r["a"] for r in self.rows(text)]
         return self.site_data(self.graph({segment, *found})), total
 

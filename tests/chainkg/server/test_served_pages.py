@@ -53,7 +53,11 @@ def test_auto_serves_a_current_static_site(seed_build: BuildReport) -> None:
 
 
 def test_pages_over_http(server: ChainkgServer, keys: dict[str, list[str]]) -> None:
-    chain, firm, segment = keys["IndustrialChain"][0], keys["Enterprise"][3], keys["ChainSegment"][0]
+    chain, firm, segment = (
+        keys["IndustrialChain"][0],
+        keys["Enterprise"][3],
+        keys["ChainSegment"][0],
+    )
     for path, needle in [
         ("/site/", "缺链"),
         ("/site/overview.html", 'id="view-data"'),
