@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,16 +27,11 @@ import time
 from pathlib import Path
 
 import psutil
+from load_test import _free_port  # bench/ is this script's folder
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(port: int, path: str, timeout: float = 600) -> tuple[int, float, int]:
@@ -115,7 +109,7 @@ def measure(n: int, work: Path, repeat: int) -> dict[str, str]:
     if not (out / "store").is_dir():
         build(seeds_dir, out, large=True, gap_reports=False)
     pages = pick_pages(out / "store")
-    port = free_port()
+    port = _free_port()
     chainkg = Path(sys.executable).with_name("chainkg")
     cmd = [str(chainkg), "serve", "--graph", str(out / "store"), "--port", str(port)]
     server = subprocess.Popen(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -61,18 +62,10 @@ def open_target(
 
 # The limits `serve` passes on to ServeConfig unchanged: field -> (flag, default, help).
 LIMITS: dict[str, tuple[str, int | float, str]] = {
-    "workers": ("--workers", 2, "Query worker processes (general lane)."),
-    "fast_workers": ("--fast-workers", 1, "Extra workers for the fast lane (0: no fast lane)."),
-    "fast_limit": ("--fast-limit", 1.0, "Seconds a query may stay in the fast lane."),
-    "time_limit": ("--timeout", 10.0, "Time limit per query, seconds."),
-    "worker_memory_mb": ("--worker-memory-mb", 4096, "Address space per worker, MB (0: none)."),
-    "max_per_client": ("--max-per-client", 4, "Uncached queries at once per client address."),
-    "max_request_bytes": ("--max-request-bytes", 1_000_000, "Largest request body, bytes."),
-    "max_query_chars": ("--max-query-chars", 100_000, "Longest query text, characters."),
-    "max_depth": ("--max-depth", 64, "Deepest bracket nesting in a query."),
-    "idle_timeout": ("--idle-timeout", 5.0, "Seconds before an idle connection closes."),
-    "read_timeout": ("--read-timeout", 10.0, "Seconds a request body may take to arrive."),
-    "max_result_bytes": ("--max-result-bytes", 10_000_000, "Largest result sent, in bytes."),
+    name: (spec["flag"], spec["default"], spec["help"])
+    for name, spec in tomllib.loads(
+        (Path(__file__).parent / "serve_limits.toml").read_text(encoding="utf-8")
+    ).items()
 }
 PAGES_HELP = (
     "/site/: 'static' serves the built site folder, 'live' renders pages from the graph on "

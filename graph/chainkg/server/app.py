@@ -311,6 +311,9 @@ class ChainkgServer:
         except ValueError as exc:  # a query refused, timed out or failed in its worker
             log.warning("page %s failed: %s", rel, exc)
             return _text(503, f"The page {rel} could not be rendered now: {exc}")
+        except Exception:  # noqa: BLE001 - the server must stay up
+            log.exception("page %s failed", rel)
+            return _text(500, f"The page {rel} could not be rendered (see the server's log)")
         if page is None:
             return _text(404, f"Not found: {rel}")
         return Response(page.body, 200, media_type=page.content_type)
