@@ -32,7 +32,7 @@ from chainkg_viz.html import STATIC, render
 from chainkg_viz.neighbourhood import Neighbourhood
 from chainkg_viz.office import gap_workbook
 from chainkg_viz.pages import article_html, dashboard, index_html
-from chainkg_viz.reports import Links, report_pages
+from chainkg_viz.reports import Links, report_page
 from chainkg_viz.site import (
     VIS_FILES,
     chain_page,
@@ -92,7 +92,7 @@ class LiveSite:
         self._analysis_target = analysis_target if analysis_target is not None else target
         self._lock = threading.Lock()
         self._analysis: Analysis | None = None
-        self._reports: dict[str, str | bytes] | None = None
+        self._reports: dict[str, str | bytes] = {}
 
     def analysis(self) -> Analysis:
         """The gap analysis of the whole store, computed on first use and kept."""
@@ -104,30 +104,42 @@ class LiveSite:
     def warm(self) -> None:
         """Read what every page needs (site-wide facts, the gap analysis) ahead of requests."""
         self.parts.warm()
-        self.reports()
+        self.report("gaps/index.html")
 
-    def reports(self) -> dict[str, str | bytes]:
-        """The gap reports and their downloads, rendered once."""
-        analysis = self.analysis()
+    def _links(self) -> Links:
+        """What the gap reports link to: entity pages by IRI or id (every entity has one)
+        and by label (looked up), the articles, the chains by name."""
+        parts = self.parts
+        return Links(
+            root="../",
+            entities=True,
+            keys=_EveryKey(),  # type: ignore[arg-type]
+            by_label=_KeysByLabel(parts),  # type: ignore[arg-type]
+            **source_links(parts.sources.values()),
+            # the chains by name (benchmark rates cite another chain by its id)
+            names={slug(r.summary.id): r.summary.label for r in self.analysis().chains},
+        )
+
+    def report(self, rel: str) -> str | bytes | None:
+        """A gap report or a download (`gaps/…`, `export/…xlsx`), rendered once and kept."""
         with self._lock:
-            if self._reports is None:
-                parts = self.parts
-                links = Links(
-                    root="../",
-                    entities=True,
-                    keys=_EveryKey(),  # type: ignore[arg-type]
-                    by_label=_KeysByLabel(parts),  # type: ignore[arg-type]
-                    **source_links(parts.sources.values()),
-                    # the chains by name (benchmark rates cite another chain by its id)
-                    names={slug(r.summary.id): r.summary.label for r in analysis.chains},
-                )
-                pages: dict[str, str | bytes] = dict(report_pages(analysis, links, parts.focal[0]))
-                pages["export/gaps.xlsx"] = gap_workbook(analysis)
-                for report in analysis.chains:
-                    if report.exportable:
-                        pages[f"export/{report.id}.xlsx"] = gap_workbook(Analysis([report]))
-                self._reports = pages
-            return self._reports
+            if rel in self._reports:
+                return self._reports[rel]
+        analysis = self.analysis()
+        folder, _sep, name = rel.partition("/")
+        found: str | bytes | None = None
+        if folder == "gaps":
+            found = report_page(analysis, self._links(), self.parts.focal[0], name)
+        elif rel == "export/gaps.xlsx":
+            found = gap_workbook(analysis)
+        elif folder == "export" and name.endswith(".xlsx"):
+            report_id = name.removesuffix(".xlsx")
+            chain = next((r for r in analysis.chains if r.id == report_id), None)
+            found = gap_workbook(Analysis([chain])) if chain and chain.exportable else None
+        if found is not None:
+            with self._lock:
+                self._reports[rel] = found
+        return found
 
     def page(self, rel: str, params: dict[str, str] | None = None) -> Page | None:
         """The page at `rel` (a path under the site), or None if there is none."""
@@ -137,7 +149,7 @@ class LiveSite:
         if rel in ("index.html", "overview.html"):
             return _html(self._home() if rel == "index.html" else self._overview())
         if folder in ("gaps", "export"):
-            found = self.reports().get(rel)
+            found = self.report(rel)
             return Page(TYPES.get(f".{ext}", HTML), _bytes(found)) if found is not None else None
         if ext != "html" or not dot or not key:
             return None
@@ -177,7 +189,13 @@ class LiveSite:
         return self.parts.site_data(nx.MultiDiGraph())
 
     def _report_ids(self, data) -> dict[str, str]:  # noqa: ANN001
-        return {r.iri: r.id for r in self.analysis().chains if r.iri in data.graph}
+        """Chain -> its gap report's id, for the chains in `data`. Before the analysis is
+        ready (it is read once per process), from the chains themselves: a report's id is its
+        chain's id (`chainkg.gaps`), so an entity page need not wait for the analysis."""
+        if self._analysis is None:
+            g = data.graph
+            return {n: a["id"] for n, a in g.nodes(data=True) if a["type"] == "IndustrialChain"}
+        return {r.iri: r.id for r in self._analysis.chains if r.iri in data.graph}
 
     def _chain(self, chain: str) -> Page | None:
         data, listings = self.parts.chain(chain)
