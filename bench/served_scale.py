@@ -88,12 +88,12 @@ def pick_pages(store_dir: Path) -> dict[str, str]:
     return {
         "home": "/site/",
         "overview": "/site/overview.html",
-        f"chain map ({c})": f"/site/chains/{c}.html",
+        "chain map (largest segment's chain)": f"/site/chains/{c}.html",
         "enterprise page": f"/site/entities/{f}.html",
         "enterprise ego network": f"/site/ego/{f}.html",
-        f"segment page ({seg['n']} actors)": f"/site/entities/{s}.html",
+        "largest segment's page (a hub)": f"/site/entities/{s}.html",
         "segment listing, page 1": f"/site/segments/{s}.html?page=1",
-        f"segment listing, page {last}": f"/site/segments/{s}.html?page={last}",
+        "segment listing, last page": f"/site/segments/{s}.html?page={last}",
         "gap report index": "/site/gaps/index.html",
         "chain gap report": f"/site/gaps/{c}.html",
     }

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from chainkg.profile import enterprise_profiles
 from chainkg.project import TOPS, add_edges, add_nodes, local_name, nodes_query, property_labels
 from chainkg.queries import run_query
+from chainkg.vocab import CKG_IRI
 from chainkg_viz import views
 from chainkg_viz.data import (
     _CATEGORIES,
@@ -42,10 +43,16 @@ from chainkg_viz.data import (
 )
 
 EGO_NODES = views.EGO_MAX_NODES  # a node's page lists at most this many neighbours
-SEGMENT_ACTORS = 40  # a served chain map draws at most this many actors under a segment
-CHAIN_ITEMS = 200  # ... and at most this many firms, projects, programs or events besides
+SEGMENT_ACTORS = 20  # a served chain map draws at most this many actors under a segment
+CHAIN_ITEMS = 100  # ... and at most this many firms, projects, programs or events besides
 EVIDENCE_ROWS = 5000  # quotes fetched for one page, at most
 TOP_LIST = ", ".join(TOPS.split())
+# predicates that are not relations between entities (as in the projection)
+SKIPPED = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    f"{CKG_IRI}evidence",
+    f"{CKG_IRI}supports",
+}
 _SKIP = "?p != rdf:type && ?p != ckg:evidence && ?p != ckg:supports"
 
 
@@ -143,12 +150,29 @@ class Neighbourhood:
           ?n a ?top FILTER(?top IN ({TOP_LIST})) }} LIMIT {int(limit)}"""
         return {r["n"]: local_name(r["top"]) for r in self.rows(text)}
 
-    def count_neighbours(self, node: str) -> int:
-        text = f"""SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{
-          {{ {ox.NamedNode(node)} ?p ?n }} UNION {{ ?n ?p {ox.NamedNode(node)} }}
-          FILTER(isIRI(?n) && ?n != {ox.NamedNode(node)} && {_SKIP})
-          ?n a ?top FILTER(?top IN ({TOP_LIST})) }}"""
-        return int(self.rows(text)[0]["count"])
+    def count_relations(self, node: str) -> int:
+        """The relations between `node` and other entities (the edges of the projection),
+        counted by predicate: one sample per predicate tells whether it links entities (each
+        one does or does not throughout); typing every neighbour of a hub would read them all.
+        """
+        center = ox.NamedNode(node)
+        counts: dict[str, int] = {}
+        samples: dict[str, str] = {}
+        for pattern in (f"{center} ?p ?x FILTER(isIRI(?x))", f"?x ?p {center}"):
+            # no other FILTER: per row it would cost more than the count (a hub has many)
+            text = f"""SELECT ?p (COUNT(*) AS ?count) (SAMPLE(?x) AS ?one) WHERE {{ {pattern} }}
+                       GROUP BY ?p"""
+            for r in self.rows(text):
+                if r["p"] in SKIPPED or r["one"] == node:
+                    continue
+                key = f"{pattern}|{r['p']}"
+                counts[key], samples[key] = int(r["count"]), r["one"]
+        if not samples:
+            return 0
+        text = f"""SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {_values(set(samples.values()))} }}
+                   ?x a ?top FILTER(?top IN ({TOP_LIST})) }}"""
+        entities = {r["x"] for r in self.rows(text)}
+        return sum(n for key, n in counts.items() if samples[key] in entities)
 
     def graph(self, nodes: set[str]) -> nx.MultiDiGraph:
         """The projection (`chainkg.project.to_networkx`) restricted to `nodes`."""
@@ -217,7 +241,7 @@ class Neighbourhood:
         first = self.neighbours({center}, EGO_NODES + 1)
         more = 0
         if len(first) > EGO_NODES:  # one ring is too many already: the drawing is one hop
-            more = self.count_neighbours(center) - EGO_NODES
+            more = -1  # counted below, once the relations shown are known
             first = dict(sorted(first.items())[:EGO_NODES])
         nodes = {center, *first}
         through = {n for n, top in first.items() if top not in views.HUB_TYPES}
@@ -227,6 +251,9 @@ class Neighbourhood:
                 nodes |= set(second)
         graph = self.graph(nodes)
         data = self.site_data(graph)
+        if more:
+            shown = graph.in_degree(center) + graph.out_degree(center)
+            more = self.count_relations(center) - shown
         if details:
             self.add_details(data, {center}, center)
         return data, more

@@ -115,7 +115,7 @@ def test_served_pages_in_chromium(
     page.wait_for_load_state("load")
     assert re.search(r"/site/segments/[^/]+\.html$", page.url)
     rows = page.locator("#listing tr").count()
-    assert rows > 40  # the header and every actor of a crowded segment
+    assert rows > 20  # the header and every actor of a crowded segment (a page)
     page.locator("#listing a").first.click()
     page.wait_for_load_state("load")
     assert "/site/entities/" in page.url and page.locator("h2", has_text="关系").count() == 1
