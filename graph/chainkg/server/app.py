@@ -117,6 +117,8 @@ class ChainkgServer:
     """The query workers plus the HTTP server; `serve_forever()` or `start()` then `close()`."""
 
     def __init__(self, config: ServeConfig) -> None:
+        if config.pages not in ("auto", "static", "live"):  # before anything is started
+            raise ValueError(f"pages must be auto, static or live, not '{config.pages}'")
         self.config = config
         self.site_dir = config.site_dir or Path(config.graph).parent / "site"
         self.socket = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
@@ -156,8 +158,6 @@ class ChainkgServer:
         """A `chainkg_viz.live.LiveSite` reading through the worker pool, or None when /site/
         serves the static folder (see ServeConfig.pages)."""
         mode = self.config.pages
-        if mode not in ("auto", "static", "live"):
-            raise ValueError(f"pages must be auto, static or live, not '{mode}'")
         if mode == "static" or (mode == "auto" and self._static_site_current()):
             return None
         from chainkg_viz.live import LiveSite

@@ -12,7 +12,7 @@ import pytest
 
 from chainkg.pipeline import BuildReport
 from chainkg.project import to_networkx
-from chainkg.server import ChainkgServer
+from chainkg.server import ChainkgServer, ServeConfig
 from chainkg.store import open_store
 from chainkg_viz.browser import OfflinePage, offline_page
 from chainkg_viz.data import slug
@@ -123,3 +123,11 @@ def test_served_pages_in_chromium(
     assert browser.console_errors == [] and browser.page_errors == []
     assert browser.blocked == []
     assert all(u.startswith(server.url) for u in browser.requests), browser.requests
+
+
+def test_an_unknown_pages_mode_is_refused_before_anything_starts(
+    streamed_build: BuildReport,
+) -> None:
+    config = ServeConfig(graph=streamed_build.files["store"], port=0, pages="dynamic")
+    with pytest.raises(ValueError, match="pages must be auto, static or live, not 'dynamic'"):
+        ChainkgServer(config)
