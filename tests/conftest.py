@@ -35,3 +35,14 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(DEFAULT_SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def streamed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    """A small synthetic data set built by the streaming (large) path: an on-disk store and
+    the gap reports, no static site (what `chainkg serve` renders pages from at scale)."""
+    from chainkg.synth import synthesize
+
+    root = tmp_path_factory.mktemp("streamed")
+    synthesize(1_000, root / "seeds", seed=11)
+    return build(root / "seeds", root / "out", large=True)

@@ -26,10 +26,15 @@ class ProfileFact:
     source: str = ""
 
 
-def enterprise_profiles(store: Any, company: str | None = None) -> dict[str, list[ProfileFact]]:
+def enterprise_profiles(
+    store: Any, company: str | None = None, iri: str | None = None
+) -> dict[str, list[ProfileFact]]:
     """Enterprise IRI -> its profile lines in the query's order (name first, sources last);
-    every enterprise, or those `company` names (a name, alias, id or credit code)."""
-    params = {"company": resolve_entity(store, "company", company)} if company else None
+    every enterprise, or the one `company` names (a name, alias, id or credit code), or the
+    enterprise `iri` (not resolved: a page that already knows it)."""
+    if company:
+        iri = resolve_entity(store, "company", company)
+    params = {"company": iri} if iri else None
     out: dict[str, list[ProfileFact]] = {}
     for r in run_query(store, get_query("enterprise-profile").text, params).records():
         facts = out.setdefault(r["enterprise"], [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -161,12 +162,32 @@ def collect(store: ox.Store) -> SiteData:
             row["date"],
             row["publisher"],
         )
+    add_attributes(
+        data,
+        (
+            r
+            for r in run_query(store, _ATTRIBUTES).records()
+            if r["s"] in graph and r["o"] not in graph
+        ),
+    )
+    evidence = evidence_by_fact(run_query(store, _EVIDENCE).records(), data.sources)
+    data.evidence = evidence
+    add_relations(data, run_query(store, _RELATIONS).records(), evidence)
+    data.profiles = enterprise_profiles(store)
+    for row in run_query(store, _CATEGORIES).records():
+        if row["firm"] in graph:
+            data.categories.setdefault(row["firm"], []).append(row["category"])
+    add_memberships(data, run_query(store, _MEMBERSHIPS).records())
+    return data
+
+
+def add_attributes(data: SiteData, rows: Iterable[dict[str, str]]) -> None:
+    """`data.attributes` and `.attribute_labels` from `_ATTRIBUTES` rows (of entities, with
+    values that are not entities), each (entity, predicate, value) once."""
     attrs: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     seen: set[tuple[str, str, str]] = set()
-    for row in run_query(store, _ATTRIBUTES).records():
+    for row in rows:
         s, o = row["s"], row["o"]
-        if s not in graph or o in graph:
-            continue
         pred = local_name(row["p"])
         value = row["olabel"] or (local_name(o) if o.startswith("http") else o)
         if (s, pred, value) in seen:
@@ -175,29 +196,40 @@ def collect(store: ox.Store) -> SiteData:
         attrs[s].append((pred, row["plabel"] or pred, value))
     data.attributes = {s: [(p, v) for p, _l, v in rows] for s, rows in attrs.items()}
     data.attribute_labels = {p: lbl for rows in attrs.values() for p, lbl, _v in rows}
+
+
+def evidence_by_fact(
+    rows: Iterable[dict[str, str]], sources: dict[str, Source]
+) -> dict[str, list[Evidence]]:
+    """Fact IRI -> its quotes (`_EVIDENCE` rows), each located in its article."""
     evidence: dict[str, list[Evidence]] = defaultdict(list)
-    for row in run_query(store, _EVIDENCE).records():
-        src = data.sources.get(row["src"])
+    for row in rows:
+        src = sources.get(row["src"])
         start = src.text.find(row["quote"]) if src else -1
         evidence[row["fact"]].append(
             Evidence(row["quote"], row["src"], row["modelabel"], row["note"], start)
         )
-    data.evidence = dict(evidence)
-    for row in run_query(store, _RELATIONS).records():
+    return dict(evidence)
+
+
+def add_relations(
+    data: SiteData, rows: Iterable[dict[str, str]], evidence: dict[str, list[Evidence]]
+) -> None:
+    """Relation evidence and roles from `_RELATIONS` rows, keyed (subject, predicate, object)."""
+    for row in rows:
         key = (row["s"], local_name(row["p"]), row["o"])
         data.relation_evidence.setdefault(key, []).extend(evidence.get(row["rel"], []))
         if row["role"]:
             data.relation_roles[key] = row["role"]
-    data.profiles = enterprise_profiles(store)
-    for row in run_query(store, _CATEGORIES).records():
-        if row["firm"] in graph:
-            data.categories.setdefault(row["firm"], []).append(row["category"])
-    for row in run_query(store, _MEMBERSHIPS).records():
-        if row["fw"] in graph and row["chain"] in graph:
+
+
+def add_memberships(data: SiteData, rows: Iterable[dict[str, str]]) -> None:
+    """Frameworks' member chains and their roles (`_MEMBERSHIPS` rows), both in the graph."""
+    for row in rows:
+        if row["fw"] in data.graph and row["chain"] in data.graph:
             data.memberships.setdefault(row["fw"], []).append(
                 (row["chain"], row["rolelabel"] or local_name(row["role"] or ""))
             )
-    return data
 
 
 def dataset_title(store: ox.Store) -> str:

@@ -286,8 +286,11 @@ def profile_sections(facts: list) -> list[dict]:
     return sections
 
 
-def entity_html(data: SiteData, node: str, views: list[dict[str, str]] | None = None) -> str:
-    """An entity's page: type, labels, attributes, linked relations and quoted evidence."""
+def entity_html(
+    data: SiteData, node: str, views: list[dict[str, str]] | None = None, more: int = 0
+) -> str:
+    """An entity's page: type, labels, attributes, linked relations and quoted evidence;
+    `more`: relations the graph holds beyond those in `data` (a page served at scale)."""
     g = data.graph
     a = g.nodes[node]
     relations = []
@@ -326,6 +329,7 @@ def entity_html(data: SiteData, node: str, views: list[dict[str, str]] | None = 
         "relations": rows,
         "evidence": [_evidence(data, ev) for ev in data.evidence.get(node, [])],
         "views": views or [],
+        "more": more,
         "profile": profile_sections(data.profiles.get(node, [])),
     }
     return render("entity.html", page_title=a["label"], site_title=data.title, root="../", e=entity)

@@ -320,16 +320,36 @@ def index_markdown(analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
+def report_files(analysis: Analysis) -> list[str]:
+    """The file names of the gap reports: each chain's HTML and Markdown, the two indexes and
+    the panoramas."""
+    names = [f"{r.id}.{ext}" for r in analysis.chains for ext in ("html", "md")]
+    return [*names, "index.html", "index.md", "panorama.json"]
+
+
+def report_page(analysis: Analysis, links: Links, site_title: str, name: str) -> str | None:
+    """One file of `report_files` (None for a name that is not one)."""
+    if name == "index.html":
+        return index_html(analysis, links, site_title)
+    if name == "index.md":
+        return index_markdown(analysis)
+    if name == "panorama.json":
+        panoramas = [p.to_dict() for p in analysis.panoramas()]
+        return json.dumps(panoramas, ensure_ascii=False, indent=1) + "\n"
+    report_id, _dot, ext = name.rpartition(".")
+    report = next((r for r in analysis.chains if r.id == report_id), None)
+    if report is None or ext not in ("html", "md"):
+        return None
+    return report_html(report, links, site_title) if ext == "html" else report_markdown(report)
+
+
 def report_pages(analysis: Analysis, links: Links, site_title: str) -> dict[str, str]:
     """Every gap report, HTML and Markdown, and the two indexes, keyed `gaps/<file>`."""
     pages: dict[str, str] = {}
-    for report in analysis.chains:
-        pages[f"gaps/{report.id}.html"] = report_html(report, links, site_title)
-        pages[f"gaps/{report.id}.md"] = report_markdown(report)
-    pages["gaps/index.html"] = index_html(analysis, links, site_title)
-    pages["gaps/index.md"] = index_markdown(analysis)
-    panoramas = [p.to_dict() for p in analysis.panoramas()]
-    pages["gaps/panorama.json"] = json.dumps(panoramas, ensure_ascii=False, indent=1) + "\n"
+    for name in report_files(analysis):
+        page = report_page(analysis, links, site_title, name)
+        assert page is not None
+        pages[f"gaps/{name}"] = page
     return pages
 
 

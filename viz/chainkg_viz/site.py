@@ -23,14 +23,15 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
 from chainkg_viz import views
-from chainkg_viz.analysis import LEVELS, PANORAMA_STATUS, Analysis, analyse
-from chainkg_viz.data import SiteData, collect
+from chainkg_viz.analysis import LEVELS, PANORAMA_STATUS, Analysis, ChainReport, analyse
+from chainkg_viz.data import SiteData, Source, collect
 from chainkg_viz.html import STATIC
 from chainkg_viz.network import network_html
 from chainkg_viz.office import gap_workbook
@@ -90,18 +91,21 @@ def site_links(data: SiteData, root: str = "../") -> Links:
         entities=True,
         keys={data.key(n) for n in g},
         by_label={label: next(iter(keys)) for label, keys in labels.items() if len(keys) == 1},
-        sources={
-            src.key: {
-                "key": src.key,
-                "title": src.title,
-                "date": src.date,
-                "publisher": src.publisher,
-            }
-            for src in data.sources.values()
-        },
-        texts={src.key: src.text for src in data.sources.values()},
+        **source_links(data.sources.values()),
         names={data.key(n): a["label"] for n, a in g.nodes(data=True)},
     )
+
+
+def source_links(sources: Iterable[Source]) -> dict[str, dict]:
+    """`Links.sources` and `Links.texts`: the articles a report cites, by key."""
+    sources = list(sources)
+    return {
+        "sources": {
+            s.key: {"key": s.key, "title": s.title, "date": s.date, "publisher": s.publisher}
+            for s in sources
+        },
+        "texts": {s.key: s.text for s in sources},
+    }
 
 
 def _chain_of(data: SiteData, segment: str) -> str | None:
@@ -123,48 +127,9 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
     reports = analysis.by_iri()
     data.reports = {iri: r.id for iri, r in reports.items() if iri in g}
     pages: Pages = {}
-    overview = views.overview(g)
-    pages["overview.html"] = network_html(
-        overview,
-        title="全景网络",
-        subtitle="产业链、环节、企业、机构与地点；统计数据、政府举措、项目与活动在图例中打开。",
-        site_title=data.title,
-        hidden_types=list(views.OVERVIEW_HIDDEN),
-    )
+    pages["overview.html"] = overview_page(data, views.overview(g))
     for chain in sorted(n for n, a in g.nodes(data=True) if a["type"] == "IndustrialChain"):
-        key = data.key(chain)
-        segs = views.segments_of(g, data, chain)
-        chain_status = {s: status.get(s) or views.default_status(g, s) for s in segs}
-        report = reports.get(chain)
-        panorama = report.panorama if report else None
-        view = views.chain_map(g, data, chain, chain_status, panorama)
-        related = [
-            {
-                "key": data.key(v),
-                "label": g.nodes[v]["label"],
-                "type": g.nodes[v]["type"],
-                "type_name": type_name(g.nodes[v]["type"]),
-            }
-            for v in views.concerning(g, chain, segs)
-        ]
-        pages[f"chains/{key}.html"] = network_html(
-            view,
-            title=f"{g.nodes[chain]['label']} · 产业链图谱",
-            subtitle="全景图与现状图：上游 → 下游，环节下方为所在企业（园区外企业淡化显示）。",
-            site_title=data.title,
-            root="../",
-            template="chain.html",
-            level_legend=LEVELS,
-            panorama_legend=PANORAMA_STATUS if view.graph["panorama"] else None,
-            panorama=panorama.counts() if panorama else None,
-            panorama_shown=view.graph["panorama"],
-            panorama_href=f"gaps/{report.id}.html#panorama" if report and panorama else "",
-            related=related,
-            chain_key=key,
-            gap_href=f"../gaps/{report.id}.html" if report else "",
-            export_href=f"../export/{report.id}.xlsx" if report and report.exportable else "",
-            details=views.evidence_details(data, view),
-        )
+        pages[f"chains/{data.key(chain)}.html"] = chain_page(data, chain, status, reports)
     pages.update(_node_pages(data, sorted(g.nodes)))
     # The keys of the entity pages, for pages that link IRIs to them (the query page).
     pages["entities/index.json"] = json.dumps(sorted(data.key(n) for n in g), indent=0) + "\n"
@@ -181,11 +146,82 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
     return pages
 
 
-def _pages_of(data: SiteData, node: str) -> dict[str, str]:
-    """The ego-network page and the entity page of one node."""
+OVERVIEW_SUBTITLE = "产业链、环节、企业、机构与地点；统计数据、政府举措、项目与活动在图例中打开。"
+
+
+def overview_page(data: SiteData, view: nx.MultiDiGraph, subtitle: str = OVERVIEW_SUBTITLE) -> str:
+    """overview.html: the overview view (`views.overview`, or an aggregate of it) drawn."""
+    return network_html(
+        view,
+        title="全景网络",
+        subtitle=subtitle,
+        site_title=data.title,
+        hidden_types=list(views.OVERVIEW_HIDDEN),
+    )
+
+
+def chain_page(
+    data: SiteData,
+    chain: str,
+    status: dict[str, SegmentStatus],
+    reports: dict[str, ChainReport],
+    listings: list[dict] | None = None,
+) -> str:
+    """chains/<key>.html: the chain map of one chain (its segments' gap levels in `status`,
+    its report in `reports`); `listings` names segments whose actors are only partly drawn."""
+    g = data.graph
+    key = data.key(chain)
+    segs = views.segments_of(g, data, chain)
+    chain_status = {s: status.get(s) or views.default_status(g, s) for s in segs}
+    report = reports.get(chain)
+    panorama = report.panorama if report else None
+    view = views.chain_map(g, data, chain, chain_status, panorama)
+    related = [
+        {
+            "key": data.key(v),
+            "label": g.nodes[v]["label"],
+            "type": g.nodes[v]["type"],
+            "type_name": type_name(g.nodes[v]["type"]),
+        }
+        for v in views.concerning(g, chain, segs)
+    ]
+    return network_html(
+        view,
+        title=f"{g.nodes[chain]['label']} · 产业链图谱",
+        subtitle="全景图与现状图：上游 → 下游，环节下方为所在企业（园区外企业淡化显示）。",
+        site_title=data.title,
+        root="../",
+        template="chain.html",
+        level_legend=LEVELS,
+        panorama_legend=PANORAMA_STATUS if view.graph["panorama"] else None,
+        panorama=panorama.counts() if panorama else None,
+        panorama_shown=view.graph["panorama"],
+        panorama_href=f"gaps/{report.id}.html#panorama" if report and panorama else "",
+        related=related,
+        chain_key=key,
+        gap_href=f"../gaps/{report.id}.html" if report else "",
+        export_href=f"../export/{report.id}.xlsx" if report and report.exportable else "",
+        details=views.evidence_details(data, view),
+        listings=listings or [],
+    )
+
+
+def ego_page(data: SiteData, node: str, hubs: frozenset[str] | None = None) -> str:
+    """ego/<key>.html: the node's neighbourhood (`views.ego_drawing`)."""
+    ego = views.ego_drawing(data.graph, node, hubs=hubs)
+    return network_html(
+        ego,
+        title=f"{data.graph.nodes[node]['label']} · 关系网络",
+        subtitle=f"{ego.attrs['radius']} 跳以内的实体。",
+        site_title=data.title,
+        root="../",
+    )
+
+
+def entity_page(data: SiteData, node: str, more: int = 0) -> str:
+    """entities/<key>.html: the node's page, linked to its chain map and gap report."""
     g = data.graph
     key = data.key(node)
-    ego = views.ego_drawing(g, node)
     links = []
     if g.nodes[node]["type"] == "IndustrialChain":
         links.append({"href": f"../chains/{key}.html", "text": "产业链图谱"})
@@ -196,15 +232,15 @@ def _pages_of(data: SiteData, node: str) -> dict[str, str]:
         if chain in data.reports:
             report = data.reports[chain]
             links.append({"href": f"../gaps/{report}.html#segments", "text": "缺链弱链报告"})
+    return entity_html(data, node, links, more)
+
+
+def _pages_of(data: SiteData, node: str) -> dict[str, str]:
+    """The ego-network page and the entity page of one node."""
+    key = data.key(node)
     return {
-        f"ego/{key}.html": network_html(
-            ego,
-            title=f"{g.nodes[node]['label']} · 关系网络",
-            subtitle=f"{ego.attrs['radius']} 跳以内的实体。",
-            site_title=data.title,
-            root="../",
-        ),
-        f"entities/{key}.html": entity_html(data, node, links),
+        f"ego/{key}.html": ego_page(data, node),
+        f"entities/{key}.html": entity_page(data, node),
     }
 
 

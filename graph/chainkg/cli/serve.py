@@ -7,9 +7,12 @@ Also the remote-endpoint options that `query` and `gaps` share (`--endpoint`, `-
 
 from __future__ import annotations
 
+import inspect
 import os
+import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pyoxigraph as ox
 import typer
@@ -22,6 +25,7 @@ if TYPE_CHECKING:  # chainkg.remote (and the HTTP modules it loads) only when a 
     from chainkg.remote import RemoteEndpoint
 
 err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
 
 ENDPOINT_HELP = "Query a remote SPARQL endpoint (URL) instead of the local graph file."
 USER_HELP = "User for the endpoint (or CHAINKG_USER); password from CHAINKG_PASSWORD or a prompt."
@@ -56,8 +60,44 @@ def open_target(
     return connect(endpoint, user, auth, default_graphs or [], store_url)
 
 
+# The limits `serve` passes on to ServeConfig unchanged: field -> (flag, default, help).
+LIMITS: dict[str, tuple[str, int | float, str]] = {
+    name: (spec["flag"], spec["default"], spec["help"])
+    for name, spec in tomllib.loads(
+        (Path(__file__).parent / "serve_limits.toml").read_text(encoding="utf-8")
+    ).items()
+}
+PAGES_HELP = (
+    "/site/: 'static' serves the built site folder, 'live' renders pages from the graph on "
+    "request, 'auto' is static when the folder holds a site as new as the graph, else live."
+)
+
+
+def with_options(options: dict[str, tuple[str, int | float, str]]) -> Callable[[F], F]:
+    """The command also takes `options` (flag, default, help), as keyword arguments named
+    after their keys: one table instead of a parameter each."""
+
+    def wrap(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        extra = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=Annotated[type(default), typer.Option(flag, help=help_text)],
+            )
+            for name, (flag, default, help_text) in options.items()
+        ]
+        kept = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
+        func.__signature__ = signature.replace(parameters=kept + extra)  # type: ignore[attr-defined]
+        return func
+
+    return wrap
+
+
 @app.command("serve")
 @handle_errors
+@with_options(LIMITS)
 def serve_command(
     graph: Path = typer.Option(
         DEFAULT_GRAPH_FILE, "--graph", help="Built graph file, or an on-disk Oxigraph store."
@@ -67,41 +107,11 @@ def serve_command(
     disk: Path | None = typer.Option(
         None, "--disk", help="Serve from an on-disk store in this folder (built if missing)."
     ),
-    workers: int = typer.Option(2, "--workers", help="Query worker processes (general lane)."),
-    fast_workers: int = typer.Option(
-        1, "--fast-workers", help="Extra workers for the fast lane (0: no fast lane)."
-    ),
-    fast_limit: float = typer.Option(
-        1.0, "--fast-limit", help="Seconds a query may run in the fast lane before it moves."
-    ),
-    timeout: float = typer.Option(10.0, "--timeout", help="Time limit per query, seconds."),
-    memory_mb: int = typer.Option(
-        4096, "--worker-memory-mb", help="Address-space limit per worker, MB (0: none)."
-    ),
-    per_client: int = typer.Option(
-        4, "--max-per-client", help="Uncached queries running at once per client address."
-    ),
-    max_request_bytes: int = typer.Option(
-        1_000_000, "--max-request-bytes", help="Largest request body, bytes."
-    ),
-    max_query_chars: int = typer.Option(
-        100_000, "--max-query-chars", help="Longest query text, characters."
-    ),
-    max_depth: int = typer.Option(64, "--max-depth", help="Deepest bracket nesting in a query."),
-    idle_timeout: float = typer.Option(
-        5.0, "--idle-timeout", help="Seconds before an idle or unfinished connection closes."
-    ),
-    read_timeout: float = typer.Option(
-        10.0, "--read-timeout", help="Seconds a request body may take to arrive."
-    ),
     cors_origins: list[str] | None = typer.Option(
         None, "--cors-origin", help="Allow this origin to call the endpoint (repeatable; off)."
     ),
     base_iri: str | None = typer.Option(
         None, "--base-iri", help="Base IRI for relative IRIs in queries (default: endpoint URL)."
-    ),
-    max_result_bytes: int = typer.Option(
-        10_000_000, "--max-result-bytes", help="Largest result sent, in bytes."
     ),
     cache_mb: int = typer.Option(
         64, "--cache-mb", help="Memory for repeated answers, MB (0: no cache)."
@@ -109,6 +119,8 @@ def serve_command(
     site: Path | None = typer.Option(
         None, "--site", help="Static site folder to serve under /site/ (default: next to graph)."
     ),
+    pages: str = typer.Option("auto", "--pages", help=PAGES_HELP),
+    **limits: Any,
 ) -> None:
     """Serve the graph: read-only SPARQL endpoint at /sparql, query page at /, site at /site/."""
     from chainkg.server import ChainkgServer, ServeConfig
@@ -121,27 +133,18 @@ def serve_command(
         graph=source,
         host=host,
         port=port,
-        workers=workers,
-        fast_workers=fast_workers,
-        fast_limit=fast_limit,
-        time_limit=timeout,
-        worker_memory_mb=memory_mb,
-        max_per_client=per_client,
-        max_request_bytes=max_request_bytes,
-        max_query_chars=max_query_chars,
-        max_depth=max_depth,
-        idle_timeout=idle_timeout,
-        read_timeout=read_timeout,
         cors_origins=list(cors_origins or []),
         base_iri=base_iri,
-        max_result_bytes=max_result_bytes,
         cache_bytes=cache_mb * 1_000_000,
         site_dir=site or (graph.parent / "site"),
+        pages=pages,
+        **limits,
     )
     server = ChainkgServer(config)
+    site_kind = "rendered on request" if server.live is not None else "static files"
     err.print(
         f"Serving {source} at [bold]{server.url}/[/] (SPARQL: {server.url}/sparql, "
-        f"site: {server.url}/site/). Ctrl+C stops.",
+        f"site: {server.url}/site/, {site_kind}). Ctrl+C stops.",
         highlight=False,
     )
     try:

@@ -7,7 +7,8 @@ Routes:
     /api/queries           the named queries as JSON
     /api/bind              POST {query, params}: the query with parameters bound (VALUES)
     /api/search            GET ?text=&limit=&offset=: entities by name, from the name index
-    /site/...              the static site (out/site/), if it was built
+    /site/...              the site: the static files of out/site/, or pages rendered on
+                           request from the graph (see `ServeConfig.pages`, docs/serving.md)
     /health                "ok" once the workers are up
 
 HTTP itself (parsing, one Content-Length, chunked bodies, header size, read and keep-alive
@@ -52,7 +53,7 @@ from chainkg.search import open_beside
 from chainkg.server.guard import precheck, read_only_refusal
 from chainkg.server.pool import Answer, Job, WorkerPool
 from chainkg.server.text import with_values
-from chainkg.store import DEFAULT_GRAPH_FILE
+from chainkg.store import DEFAULT_GRAPH_FILE, open_store
 from chainkg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ SPARQL_PATHS = ("/sparql", "/sparql/", "/query")
 ALLOW = "GET, HEAD, POST, OPTIONS"
 # h11 enforces this only on a head that arrives in pieces; checked again on the whole head
 MAX_HEAD_BYTES = 16 * 1024
+ANALYSIS_SECONDS = 300.0  # the gap analysis's queries, run once per process for the pages
+OWN_RESULT_BYTES = 200_000_000  # the server's own queries (pages, analysis) may return this
 
 
 @dataclass
@@ -89,6 +92,11 @@ class ServeConfig:
     idle_timeout: float = 5.0  # an idle connection, or one with unfinished headers, closes
     read_timeout: float = 10.0  # seconds a request body may take to arrive in full
     site_dir: Path | None = None  # default: site/ next to the graph file
+    # /site/: "static" serves site_dir's files; "live" renders pages on request from the graph
+    # (chainkg_viz.live); "auto" is static when site_dir holds a site at least as new as the
+    # graph, else live (a large build writes no site).
+    pages: str = "auto"
+    page_threads: int = 4  # pages rendered at once (each waits for its queries in a thread)
     queries_dir: Path = QUERIES_DIR
     cache_bytes: int = 64_000_000  # answers kept (the graph is read-only); 0 disables
     cors_origins: list[str] = field(default_factory=list)  # off unless given
@@ -118,6 +126,8 @@ class ChainkgServer:
     """The query workers plus the HTTP server; `serve_forever()` or `start()` then `close()`."""
 
     def __init__(self, config: ServeConfig) -> None:
+        if config.pages not in ("auto", "static", "live"):  # before anything is started
+            raise ValueError(f"pages must be auto, static or live, not '{config.pages}'")
         self.config = config
         self.site_dir = config.site_dir or Path(config.graph).parent / "site"
         self.socket = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
@@ -148,6 +158,42 @@ class ChainkgServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
+        self.live = self._live_site()
+        self._page_limiter = anyio.CapacityLimiter(max(1, config.page_threads))
+        self._warming: threading.Thread | None = None
+        if self.live is not None:  # the gap analysis and site-wide facts, before any request
+            self._warming = threading.Thread(target=self._warm, daemon=True)
+            self._warming.start()
+
+    def _live_site(self):  # noqa: ANN202 - chainkg_viz is imported only when pages are live
+        """A `chainkg_viz.live.LiveSite` reading through the worker pool, or None when /site/
+        serves the static folder (see ServeConfig.pages)."""
+        mode = self.config.pages
+        if mode == "static" or (mode == "auto" and self._static_site_current()):
+            return None
+        from chainkg_viz.live import LiveSite
+
+        graph = Path(self.config.graph)
+        if graph.is_dir():
+            # An on-disk store (a large build's out/store, or --disk) opens read-only here at
+            # little memory cost: the pages' own bounded queries run on it from their threads
+            # (Oxigraph releases the GIL), not in the workers that answer /sparql.
+            return LiveSite(open_store(graph))
+        # A graph file would be a second copy in memory: the pages query through the workers
+        # (the gap analysis, read once per process, may take longer than one query).
+        analysis = _PoolQueries(self, time_limit=max(self.config.time_limit, ANALYSIS_SECONDS))
+        return LiveSite(_PoolQueries(self), analysis)
+
+    def _static_site_current(self) -> bool:
+        index = self.site_dir / "index.html"
+        graph = Path(self.config.graph)
+        return index.is_file() and index.stat().st_mtime >= graph.stat().st_mtime
+
+    def _warm(self) -> None:
+        try:
+            self.live.warm()
+        except Exception:  # noqa: BLE001 - a request will try again and report it
+            log.warning("warming the served pages failed", exc_info=True)
 
     @property
     def url(self) -> str:
@@ -202,6 +248,8 @@ class ChainkgServer:
             self._thread = None
         self.socket.close()
         self.pool.close()
+        if self._warming is not None:
+            self._warming.join(10)
         if self.index is not None:
             self.index.close()
 
@@ -254,11 +302,35 @@ class ChainkgServer:
         return self._file(STATIC_DIR, request.path_params["rel"])
 
     async def _site(self, request: Request) -> Response:
+        if self.live is not None:
+            return await self._live_page(request)
         if not self.site_dir.is_dir():
             return _text(
                 404, f"No static site at {self.site_dir}; build it first (see docs/serving.md)"
             )
         return self._file(self.site_dir, request.path_params["rel"] or "index.html")
+
+    async def _live_page(self, request: Request) -> Response:
+        """A site page rendered from the graph (its queries run in the worker pool, the
+        rendering in a thread, at most `page_threads` at once)."""
+        rel = request.path_params["rel"] or "index.html"
+        if rel.startswith("static/"):
+            path = self.live.static_file(rel.removeprefix("static/"))
+            return FileResponse(path) if path else _text(404, f"Not found: {rel}")
+        params = {k: v[-1] for k, v in _decode_form(request.scope["query_string"]).items()}
+        try:
+            page = await anyio.to_thread.run_sync(
+                self.live.page, rel, params, limiter=self._page_limiter
+            )
+        except ValueError as exc:  # a query refused, timed out or failed in its worker
+            log.warning("page %s failed: %s", rel, exc)
+            return _text(503, f"The page {rel} could not be rendered now: {exc}")
+        except Exception:  # noqa: BLE001 - the server must stay up
+            log.exception("page %s failed", rel)
+            return _text(500, f"The page {rel} could not be rendered (see the server's log)")
+        if page is None:
+            return _text(404, f"Not found: {rel}")
+        return Response(page.body, 200, media_type=page.content_type)
 
     def _file(self, root: Path, rel: str, headers: dict[str, str] | None = None) -> Response:
         root = root.resolve()
@@ -454,10 +526,12 @@ class ChainkgServer:
 
 
 class _PoolQueries:
-    """The server's worker pool as a query target for `resolve_entity` (SPARQL JSON back)."""
+    """The server's worker pool as a query target for `resolve_entity` and the served pages
+    (SPARQL JSON back); `time_limit` defaults to the server's."""
 
-    def __init__(self, server: ChainkgServer):
+    def __init__(self, server: ChainkgServer, time_limit: float | None = None):
         self.server = server
+        self.time_limit = time_limit or server.config.time_limit
 
     def query(self, text: str, params: dict[str, str] | None = None) -> ox.QuerySolutions:
         bindings = {k: bind_value(v) for k, v in (params or {}).items()}
@@ -466,9 +540,9 @@ class _PoolQueries:
             query=with_values(text, bindings),
             accept="application/sparql-results+json",
             prefixes=config.prefixes,
-            max_bytes=config.max_result_bytes,
+            max_bytes=max(config.max_result_bytes, OWN_RESULT_BYTES),
         )
-        answer = self.server.pool.run(job, config.time_limit, config.wait_limit, config.fast_limit)
+        answer = self.server.pool.run(job, self.time_limit, config.wait_limit, config.fast_limit)
         if answer.status != 200:
             raise ValueError(answer.body.decode("utf-8", "replace").strip())
         return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)

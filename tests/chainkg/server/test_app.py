@@ -33,7 +33,7 @@ from chainkg.queries import get_query as named_query
 from chainkg.server import ChainkgServer
 from chainkg.server.text import with_prefixes, with_values
 from chainkg.vocab import PREFIXES
-from tests.chainkg.server.serving import serving
+from tests.chainkg.server.serving import http, serving, serving_seeds
 from tests.helpers import stop_process
 from tests.sparql_compare import TEST_QUERIES, all_named_queries, comparable
 
@@ -54,32 +54,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(seed_build: BuildReport, site_dir: Path) -> Iterator[ChainkgServer]:
-    with serving(
-        seed_build.files["graph.nq"],
-        workers=2,
-        time_limit=120,
-        max_result_bytes=MAX_BYTES,
-        site_dir=site_dir,
-    ) as running:
-        yield running
-
-
-def http(
-    server: ChainkgServer,
-    path: str,
-    *,
-    method: str = "GET",
-    data: bytes | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(server.url + path, data=data, method=method)
-    for key, value in (headers or {}).items():
-        request.add_header(key, value)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers["Content-Type"], response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers["Content-Type"], exc.read()
+    yield from serving_seeds(
+        seed_build, workers=2, time_limit=120, max_result_bytes=MAX_BYTES, site_dir=site_dir
+    )
 
 
 def get_query(server: ChainkgServer, query: str, accept: str = "", **extra: str):
@@ -394,6 +371,14 @@ def test_query_page_lists_the_named_queries(server: ChainkgServer) -> None:
     assert all(q["summary"] and q["text"] for q in listed)
 
 
+def bind(server: ChainkgServer, query: str, params: dict[str, str]) -> tuple[int, bytes]:
+    """POST /api/bind: (status, body)."""
+    body = json.dumps({"query": query, "params": params}).encode()
+    headers = {"Content-Type": "application/json"}
+    status, _, answer = http(server, "/api/bind", method="POST", data=body, headers=headers)
+    return status, answer
+
+
 def test_query_page_binds_parameters_as_values(server: ChainkgServer, seed_store: ox.Store) -> None:
     query = (TEST_QUERIES / "enterprise-by-label.rq").read_text(encoding="utf-8")
     row = run_query(
@@ -401,10 +386,7 @@ def test_query_page_binds_parameters_as_values(server: ChainkgServer, seed_store
     ).rows[0]
     params = {"label": row[1], "type": row[2]}
     local = run_query(seed_store, query, params)
-    body = json.dumps({"query": query, "params": params}).encode()
-    status, _, answer = http(
-        server, "/api/bind", method="POST", data=body, headers={"Content-Type": "application/json"}
-    )
+    status, answer = bind(server, query, params)
     assert status == 200
     bound = json.loads(answer)["query"]
     assert "VALUES ?type" in bound
@@ -412,11 +394,7 @@ def test_query_page_binds_parameters_as_values(server: ChainkgServer, seed_store
     assert status == 200
     rows = rows_of(result, ox.QueryResultsFormat.JSON)
     assert rows == local.rows and rows
-    bad = json.dumps({"query": query, "params": {"type": "<http://a b>"}}).encode()
-    status, _, _ = http(
-        server, "/api/bind", method="POST", data=bad, headers={"Content-Type": "application/json"}
-    )
-    assert status == 400
+    assert bind(server, query, {"type": "<http://a b>"})[0] == 400
 
 
 def test_static_site_is_served(server: ChainkgServer) -> None:
@@ -475,23 +453,13 @@ def test_serve_command_starts_and_stops(seed_build: BuildReport, tmp_path: Path)
 
 def test_query_page_resolves_entity_parameters(server: ChainkgServer) -> None:
     query = named_query("chain-leaders").text
-    body = json.dumps({"query": query, "params": {"chain": "新能源汽车产业链"}}).encode()
-    status, _, answer = http(
-        server, "/api/bind", method="POST", data=body, headers={"Content-Type": "application/json"}
-    )
+    status, answer = bind(server, query, {"chain": "新能源汽车产业链"})
     assert status == 200
     bound = json.loads(answer)["query"]
     assert "VALUES ?chain { <https://w3id.org/chainkg/zhuzhou-hitech/chain/nev> }" in bound
     status, _, result = post_form(server, {"query": bound})
     assert status == 200 and "北汽集团" in result.decode("utf-8")
-    unknown = json.dumps({"query": query, "params": {"chain": "不存在的链"}}).encode()
-    status, _, text = http(
-        server,
-        "/api/bind",
-        method="POST",
-        data=unknown,
-        headers={"Content-Type": "application/json"},
-    )
+    status, text = bind(server, query, {"chain": "不存在的链"})
     assert status == 400 and "names no IndustrialChain" in text.decode("utf-8")
 
 

@@ -14,12 +14,14 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
 from chainkg.pipeline import BuildReport
 from chainkg.server import ChainkgServer
-from tests.chainkg.server.serving import serving
+from tests.chainkg.server.serving import serving, serving_seeds
 from tests.helpers import CASES
 from tests.sparql_compare import TEST_QUERIES
 
@@ -33,15 +35,14 @@ IDLE_TIMEOUT = 1.5
 
 @pytest.fixture(scope="module")
 def server(seed_build: BuildReport) -> Iterator[ChainkgServer]:
-    with serving(
-        seed_build.files["graph.nq"],
+    yield from serving_seeds(
+        seed_build,
         fast_workers=1,
         time_limit=30,
         worker_memory_mb=MEMORY_MB,
         read_timeout=READ_TIMEOUT,
         idle_timeout=IDLE_TIMEOUT,
-    ) as running:
-        yield running
+    )
 
 
 class Listener:
@@ -381,18 +382,25 @@ def test_relative_iris_resolve_against_the_endpoint(server: ChainkgServer) -> No
 # -- fairness: a fast lane and a per-client limit ------------------------------------------------
 
 
-def test_cheap_query_answers_while_slow_ones_run(seed_build: BuildReport) -> None:
-    slow = (TEST_QUERIES / "slow-cross-join.rq").read_text(encoding="utf-8")
+SLOW = TEST_QUERIES / "slow-cross-join.rq"
+
+
+@contextmanager
+def under_load(
+    build: BuildReport, threads: int, **options: Any
+) -> Iterator[tuple[ChainkgServer, ThreadPoolExecutor, str]]:
+    """A server on the seeds, `threads` threads to send it queries, and a slow query."""
+    slow = SLOW.read_text(encoding="utf-8")
     with (
-        serving(
-            seed_build.files["graph.nq"],
-            fast_workers=1,
-            fast_limit=0.5,
-            time_limit=8,
-            wait_limit=6,
-        ) as running,
-        ThreadPoolExecutor(10) as pool,
+        serving(build.files["graph.nq"], **options) as running,
+        ThreadPoolExecutor(threads) as pool,
     ):
+        yield running, pool, slow
+
+
+def test_cheap_query_answers_while_slow_ones_run(seed_build: BuildReport) -> None:
+    options = {"fast_workers": 1, "fast_limit": 0.5, "time_limit": 8, "wait_limit": 6}
+    with under_load(seed_build, 10, **options) as (running, pool, slow):
         sources = ["127.0.0.2"] * 4 + ["127.0.0.4"] * 4  # two clients, four slow queries each
         slow_runs = [pool.submit(query, running, slow, source) for source in sources]
         time.sleep(0.3)
@@ -406,17 +414,8 @@ def test_cheap_query_answers_while_slow_ones_run(seed_build: BuildReport) -> Non
 
 
 def test_per_client_limit(seed_build: BuildReport) -> None:
-    slow = (TEST_QUERIES / "slow-cross-join.rq").read_text(encoding="utf-8")
-    with (
-        serving(
-            seed_build.files["graph.nq"],
-            fast_workers=0,
-            time_limit=2,
-            wait_limit=10,
-            max_per_client=2,
-        ) as running,
-        ThreadPoolExecutor(5) as pool,
-    ):
+    options = {"fast_workers": 0, "time_limit": 2, "wait_limit": 10, "max_per_client": 2}
+    with under_load(seed_build, 5, **options) as (running, pool, slow):
         runs = [pool.submit(query, running, slow, "127.0.0.2") for _ in range(5)]
         answers = [run.result(timeout=60) for run in runs]
     refused = [body for status, _, body in answers if status == 429]

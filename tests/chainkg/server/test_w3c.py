@@ -129,7 +129,9 @@ TESTS = load_tests()
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChainkgServer]:
     graph_file = tmp_path_factory.mktemp("w3c") / "graph.nq"
     data_quads(graph_file)
-    config = ServeConfig(graph=graph_file, port=0, workers=1, fast_workers=0, cache_bytes=0)
+    config = ServeConfig(
+        graph=graph_file, port=0, workers=1, fast_workers=0, cache_bytes=0, pages="static"
+    )
     with ChainkgServer(config).start() as running:
         yield running
 
