@@ -158,11 +158,14 @@ def from_report_data(
 
 
 def analyse(
-    store: Any, data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None
+    store: Any,
+    data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None,
+    summary: Any = None,
 ) -> Analysis:
-    """The analysis of every chain in `store` (`data`: a `gap_report_data` result to reuse)."""
+    """The analysis of every chain in `store` (`data`: a `gap_report_data` result to reuse;
+    `summary`: the gap summary written with the graph, `chainkg.aggregates.summary_for`)."""
     if data is None:
-        data = gap_report_data(store, WEAK_THRESHOLD)
+        data = gap_report_data(store, WEAK_THRESHOLD, summary=summary)
     return from_report_data(data, seven_lists_of_all_chains(store), panorama_status(store))
 
 

@@ -85,11 +85,13 @@ class _KeysByLabel:
 
 class LiveSite:
     """Pages from `target` (a store, or anything `chainkg.queries.run_query` accepts);
-    `analysis_target` runs the gap analysis (default: `target`)."""
+    `analysis_target` runs the gap analysis (default: `target`), reading the gap summary
+    written with the graph when there is one (`summary`, see chainkg.aggregates)."""
 
-    def __init__(self, target: Any, analysis_target: Any = None) -> None:
+    def __init__(self, target: Any, analysis_target: Any = None, summary: Any = None) -> None:
         self.parts = Neighbourhood(target)
         self._analysis_target = analysis_target if analysis_target is not None else target
+        self._summary = summary
         self._lock = threading.Lock()
         self._analysis: Analysis | None = None
         self._reports: dict[str, str | bytes] = {}
@@ -98,7 +100,7 @@ class LiveSite:
         """The gap analysis of the whole store, computed on first use and kept."""
         with self._lock:
             if self._analysis is None:
-                self._analysis = analyse(self._analysis_target)
+                self._analysis = analyse(self._analysis_target, summary=self._summary)
             return self._analysis
 
     def warm(self) -> None:

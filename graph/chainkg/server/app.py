@@ -40,6 +40,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from chainkg.aggregates import summary_for
 from chainkg.config import QUERIES_DIR
 from chainkg.queries import (
     ENTITY_PARAMS,
@@ -174,15 +175,16 @@ class ChainkgServer:
         from chainkg_viz.live import LiveSite
 
         graph = Path(self.config.graph)
+        summary = summary_for(graph)  # the gap summary the build wrote for this graph, if any
         if graph.is_dir():
             # An on-disk store (a large build's out/store, or --disk) opens read-only here at
             # little memory cost: the pages' own bounded queries run on it from their threads
             # (Oxigraph releases the GIL), not in the workers that answer /sparql.
-            return LiveSite(open_store(graph))
+            return LiveSite(open_store(graph), summary=summary)
         # A graph file would be a second copy in memory: the pages query through the workers
         # (the gap analysis, read once per process, may take longer than one query).
         analysis = _PoolQueries(self, time_limit=max(self.config.time_limit, ANALYSIS_SECONDS))
-        return LiveSite(_PoolQueries(self), analysis)
+        return LiveSite(_PoolQueries(self), analysis, summary)
 
     def _static_site_current(self) -> bool:
         index = self.site_dir / "index.html"
