@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,7 +72,7 @@ def build_index(
         )
         con.executemany(
             "INSERT INTO names (iri, name, kind, type) VALUES (?, ?, ?, ?)",
-            sorted(set(rows)),  # sorted: the same graph gives the same file
+            sorted(set(rows), key=_search_order),  # rowid order = the order of a search
         )
         if graph is not None:
             con.execute(
@@ -81,6 +82,18 @@ def build_index(
         con.execute("CREATE INDEX names_by_iri ON names (iri)")
         con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
     return path
+
+
+_GENERIC_TYPES = ("Place", "Organization", "Enterprise")  # a more specific class first
+
+
+def _search_order(row: tuple[str, str, str, str]) -> tuple[object, ...]:
+    """Rows are stored in the order a search shows its hits (shorter names first, then by
+    name, entity, a specific class before a generic one), so a search reads the matches in
+    rowid order and stops at its limit instead of sorting every match (90,000 names hold
+    智能 at 1M enterprises). The same rows give the same file."""
+    iri, name, kind, type_ = row
+    return (len(name), name, iri, type_ in _GENERIC_TYPES, type_, kind)
 
 
 class NameIndex:
@@ -122,14 +135,13 @@ class NameIndex:
         text = text.strip()
         if not text:
             return []
-        sql, needle = _matching(text, "n.iri, n.type, n.name")
-        generic = "('Place', 'Organization', 'Enterprise')"  # a more specific class first
-        sql += (
-            " ORDER BY (lower(n.name) = lower(?)) DESC, length(n.name), n.name, n.iri,"
-            f" n.type IN {generic}, n.type"
+        exact = self._con.execute(  # exact names first (case-insensitive), by the index
+            "SELECT iri, type, name FROM names WHERE name = ? COLLATE NOCASE ORDER BY rowid",
+            (text,),
         )
+        sql, needle = _matching(text, "n.iri, n.type, n.name", ordered=True)
         best: dict[str, tuple[str, str]] = {}
-        for iri, type_, name in self._con.execute(sql, (needle, text)):
+        for iri, type_, name in chain(exact, self._con.execute(sql, (needle,))):
             best.setdefault(iri, (type_, name))
             if len(best) >= limit:
                 break
@@ -172,17 +184,19 @@ class NameIndex:
         return [(name, self._label(iri)) for iri, name in ids[:limit]], len(ids)
 
 
-def _matching(text: str, columns: str) -> tuple[str, str]:
+def _matching(text: str, columns: str, ordered: bool = False) -> tuple[str, str]:
     """SELECT `columns` of the names containing `text` (trigram index from 3 characters,
-    else a LIKE scan), and the needle to bind."""
+    else a LIKE scan; `ordered`: in rowid order, the order of a search), and the needle."""
     if len(text) >= 3:  # trigram index
         sql = (
             f"SELECT {columns} FROM names_fts"
             " JOIN names n ON n.rowid = names_fts.rowid WHERE names_fts MATCH ?"
         )
-        return sql, '"' + text.replace('"', '""') + '"'
+        order = " ORDER BY names_fts.rowid"
+        return sql + (order if ordered else ""), '"' + text.replace('"', '""') + '"'
     # too short for trigrams: a scan
     sql = f"SELECT {columns} FROM names n WHERE n.name LIKE ? ESCAPE '\\'"
+    sql += " ORDER BY n.rowid" if ordered else ""
     return sql, "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 

@@ -76,3 +76,33 @@ def test_an_index_built_with_another_graph_is_not_used(tmp_path: Path) -> None:
     build_index(ROWS, tmp_path / INDEX_FILE)  # no fingerprint recorded
     assert open_beside(graph, notes.append) is None and len(notes) == 2
     assert open_beside(tmp_path / "elsewhere" / "graph.nq") is None  # no index there
+
+
+def _sorted_search(rows: list[tuple[str, str, str, str]], text: str, limit: int) -> list[tuple]:
+    """The search's order, by sorting every match (what the index avoids at scale)."""
+    generic = ("Place", "Organization", "Enterprise")
+    matches = sorted(
+        (r for r in rows if text.lower() in r[1].lower()),
+        key=lambda r: (r[1].lower() != text.lower(), len(r[1]), r[1], r[0], r[3] in generic, r[3]),
+    )
+    best: dict[str, tuple[str, str]] = {}
+    for iri, name, _kind, type_ in matches:
+        best.setdefault(iri, (type_, name))
+    return [(iri, t, m) for iri, (t, m) in list(best.items())[:limit]]
+
+
+def test_search_reads_matches_in_stored_order_as_a_full_sort_would(tmp_path: Path) -> None:
+    """Rows are stored in the search's order, so a search stops at its limit; the hits are
+    those a sort of every match gives (exact names first, then shorter, then by name)."""
+    words = ["智能", "电机", "智能电机", "Rail", "rail", "株洲智能装备", "电机电控", "智"]
+    rows = [
+        (f"{E}{i}", f"{words[i % 8]}{'甲乙丙'[: i % 4]}{i % 5 or ''}", "label_zh", t)
+        for i in range(60)
+        for t in (("Enterprise", "ChainSegment")[i % 2],)
+    ]
+    rows += [(f"{E}{i}", words[(i * 3) % 8], "alias", "Enterprise") for i in range(0, 60, 7)]
+    with NameIndex(build_index(rows, tmp_path / INDEX_FILE)) as index:
+        for text in ("智能", "电机", "rail", "智", "智能电机", "甲乙", "株洲智能", "1"):
+            for limit in (1, 5, 50):
+                hits = [(h.iri, h.type, h.matched) for h in index.search(text, limit)]
+                assert hits == _sorted_search(rows, text, limit), (text, limit)
