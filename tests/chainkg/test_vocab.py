@@ -6,7 +6,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from chainkg import mapping, schema
+from chainkg import mapping, ntriples, schema
 from chainkg.config import ONTOLOGY_DIR
 from chainkg.vocab import CKG, CKG_IRI, PREFIXES
 
@@ -67,7 +67,7 @@ ENUM_TERMS = {
     # 'derived' is the mode of registry placements, made by rules, never written in a table
     "assertion": (
         schema.ASSERTION_VALUES,
-        {k: v for k, v in mapping.ASSERTION_MODES.items() if k != "derived"},
+        {k: v for k, v in ntriples.ASSERTION_MODES.items() if k != "derived"},
     ),
 }
 # Enum columns written as SKOS terms (skos:closeMatch ...), not ckg terms.
