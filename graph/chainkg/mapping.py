@@ -50,7 +50,16 @@ from chainkg.ntriples import (  # the text terms the mappers write, and the row 
     lit,
 )
 from chainkg.presence import BUILDING, PRODUCING, SIGNED, zone_presence
-from chainkg.schema import EVENT_KINDS, MATCH_KINDS, PLACE_KINDS, TABLES, relation_property
+from chainkg.schema import (
+    EVENT_KINDS,
+    MATCH_KINDS,
+    MEMBER_ROLES,
+    PLACE_KINDS,
+    PROGRAM_KINDS,
+    PROJECT_STATUSES,
+    TABLES,
+    relation_property,
+)
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, ONTOLOGY_IRI, ORG, QB, SCHEMA, VOID
 
@@ -64,7 +73,13 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-PLACE_CLASSES = {k: CKG[k.capitalize()] for k in PLACE_KINDS}
+def _terms(values: tuple[str, ...], suffix: str = "") -> dict[str, str]:
+    """Enum values -> the ckg terms named after them, e.g. under_construction ->
+    ckg:UnderConstruction (an unknown term fails here, at import)."""
+    return {v: CKG["".join(w.capitalize() for w in v.split("_")) + suffix] for v in values}
+
+
+PLACE_CLASSES = _terms(PLACE_KINDS)
 ORGANIZATION_CLASSES = {
     "government": CKG.GovernmentBody,
     "party": CKG.PartyCommittee,
@@ -78,38 +93,11 @@ ORGANIZATION_CLASSES = {
     "media": CKG.MediaOrganization,
     "other": CKG.Organization,
 }
-PROGRAM_CLASSES = {
-    "policy_document": CKG.PolicyDocument,
-    "mechanism": CKG.Mechanism,
-    "campaign": CKG.Campaign,
-    "action_plan": CKG.ActionPlan,
-    "plan": CKG.Plan,
-    "strategy": CKG.Strategy,
-    "reform": CKG.Reform,
-    "agreement": CKG.Agreement,
-    "designation": CKG.Designation,
-    "national_program": CKG.NationalProgram,
-}
-EVENT_CLASSES = {k: CKG[k.capitalize()] for k in EVENT_KINDS}
-ROLES = {
-    "leading": CKG.LeadingRole,
-    "featured": CKG.FeaturedRole,
-    "main_chain": CKG.MainChainRole,
-    "chain": CKG.ChainRole,
-    "group": CKG.GroupRole,
-    "office": CKG.OfficeRole,
-    "member": CKG.MemberRole,
-}
+PROGRAM_CLASSES = _terms(PROGRAM_KINDS)
+EVENT_CLASSES = _terms(EVENT_KINDS)
+ROLES = _terms(MEMBER_ROLES, "Role")
+STATUSES = _terms(PROJECT_STATUSES)
 STAGES = {"upstream": CKG.Upstream, "midstream": CKG.Midstream, "downstream": CKG.Downstream}
-STATUSES = {
-    "planned": CKG.Planned,
-    "signed": CKG.Signed,
-    "started": CKG.Started,
-    "under_construction": CKG.UnderConstruction,
-    "in_production": CKG.InProduction,
-    "completed": CKG.Completed,
-    "failed": CKG.Failed,
-}
 QUALIFIERS = {"exact": CKG.Exact, "about": CKG.About, "over": CKG.Over, "under": CKG.Under}
 FLAGS = {"implausible": CKG.Implausible, "inconsistent": CKG.Inconsistent}
 SOURCE_CLASSES = {
@@ -280,22 +268,19 @@ def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) 
 
 
 def _place(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("places", row["id"])
-    t = _types(s, K.Place, _c(PLACE_CLASSES[row["kind"]])) + b.labels(s, row)
+    s, t = b.labelled("places", row, K.Place, _c(PLACE_CLASSES[row["kind"]]))
     return s, t + b.ref(s, K.partOf, row["part_of"])
 
 
 def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("organizations", row["id"])
     cls = _c(ORGANIZATION_CLASSES[row["kind"]])
-    t = _types(s, K.Organization) + (_types(s, cls) if cls != K.Organization else [])
-    t += b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
+    s, t = b.labelled("organizations", row, *dict.fromkeys((K.Organization, cls)))
+    t += b.ref(s, K.locatedIn, row["located_in"])
     return s, t + b.in_zone(s, row["located_in"])
 
 
 def _enterprise(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("enterprises", row["id"])
-    t = _types(s, *_ENTERPRISE_TYPES) + b.labels(s, row)
+    s, t = b.labelled("enterprises", row, *_ENTERPRISE_TYPES)
     t += b.ref(s, K.locatedIn, row["located_in"]) + b.in_zone(s, row["located_in"])
     return s, t + b.text(s, K.listedOn, row.get("listed_on", ""))
 
@@ -304,8 +289,7 @@ _BOOLEAN = _XSD + "boolean"
 
 
 def _chain(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("chains", row["id"])
-    t = _types(s, K.IndustrialChain, iri(_SKOS + "ConceptScheme")) + b.labels(s, row)
+    s, t = b.labelled("chains", row, K.IndustrialChain, iri(_SKOS + "ConceptScheme"))
     t += b.ref(s, K.territory, row["place"])
     if row["benchmark"]:
         value = "true" if row["benchmark"] == "yes" else "false"
@@ -314,8 +298,7 @@ def _chain(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _segment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("segments", row["id"])
-    t = _types(s, K.ChainSegment, iri(_SKOS + "Concept")) + b.labels(s, row)
+    s, t = b.labelled("segments", row, K.ChainSegment, iri(_SKOS + "Concept"))
     t += [
         f"{s} {iri(_SKOS + 'inScheme')} {b.entity(row['chain'])}",
         f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
@@ -325,8 +308,7 @@ def _segment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _framework(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("frameworks", row["id"])
-    t = _types(s, K.ClusterFramework) + b.labels(s, row)
+    s, t = b.labelled("frameworks", row, K.ClusterFramework)
     t += b.ref(s, K.territory, row["place"])
     t += b.typed(s, K.adoptedIn, row["year"], GYEAR)
     t += b.text(s, K.dateText, row["date"])
@@ -355,8 +337,7 @@ def _membership(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _project(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("projects", row["id"])
-    t = _types(s, K.InvestmentProject) + b.labels(s, row)
+    s, t = b.labelled("projects", row, K.InvestmentProject)
     t += b.ref(s, K.investor, row["investor"]) + b.ref(s, K.inChain, row["chain"])
     t += b.ref(s, K.locatedIn, row["site"])
     t += b.text(s, K.amountText, row["amount_text"])
@@ -388,15 +369,13 @@ def _concerning(b: RowBuilder, s: str, row: dict[str, str]) -> list[Line]:
 
 
 def _program(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("programs", row["id"])
-    t = _types(s, K.GovernmentProgram, _c(PROGRAM_CLASSES[row["kind"]]))
-    t += b.labels(s, row) + b.ref(s, K.issuedBy, row["issuer"])
+    s, t = b.labelled("programs", row, K.GovernmentProgram, _c(PROGRAM_CLASSES[row["kind"]]))
+    t += b.ref(s, K.issuedBy, row["issuer"])
     return s, t + _concerning(b, s, row)
 
 
 def _event(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("events", row["id"])
-    t = _types(s, K.Event, _c(EVENT_CLASSES[row["kind"]])) + b.labels(s, row)
+    s, t = b.labelled("events", row, K.Event, _c(EVENT_CLASSES[row["kind"]]))
     t += b.ref(s, K.locatedIn, row["place"]) + b.ref(s, K.organizedBy, row["organizer"])
     return s, t + _concerning(b, s, row)
 
@@ -444,17 +423,15 @@ def _relation(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _site(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("sites", row["id"])
+    s, t = b.labelled("sites", row, K.Site, _c(ORG.Site))
     owner = b.entity(row["owner"])
-    t = _types(s, K.Site, _c(ORG.Site)) + b.labels(s, row)
     t += [f"{owner} {_c(ORG.hasSite)} {s}", f"{s} {_c(ORG.siteOf)} {owner}"]
     t += b.ref(s, K.locatedIn, row["located_in"]) + b.text(s, K.siteKind, row["kind"])
     return s, t + _status(b, s, row)
 
 
 def _person(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("people", row["id"])
-    return s, _types(s, K.Person, _c(SCHEMA.Person)) + b.labels(s, row)
+    return b.labelled("people", row, K.Person, _c(SCHEMA.Person))
 
 
 def _post(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
@@ -526,11 +503,15 @@ def _segment_mapping(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line
     return _match(b, row, "segment_mappings", K.SegmentMapping, "segment")
 
 
+def _in_panorama(b: RowBuilder, row: dict[str, str], table: str, cls: str) -> tuple[str, list]:
+    """A curated statement about a chain's panorama: its node, class and chain."""
+    s = b.node(table, row["id"])
+    return s, [f"{s} {A} {cls}", f"{s} {K.chain} {b.entity(row['chain'])}"]
+
+
 def _panorama_stage(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("panorama_stages", row["id"])
-    return s, [
-        f"{s} {A} {K.PanoramaStage}",
-        f"{s} {K.chain} {b.entity(row['chain'])}",
+    s, t = _in_panorama(b, row, "panorama_stages", K.PanoramaStage)
+    return s, t + [
         f"{s} {K.category} {b.category(row['category'])}",
         f"{s} {K.stage} {_c(STAGES[row['stage']])}",
         f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
@@ -538,10 +519,8 @@ def _panorama_stage(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]
 
 
 def _panorama_link(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("panorama_links", row["id"])
-    return s, [
-        f"{s} {A} {K.PanoramaLink}",
-        f"{s} {K.chain} {b.entity(row['chain'])}",
+    s, t = _in_panorama(b, row, "panorama_links", K.PanoramaLink)
+    return s, t + [
         f"{s} {K.supplierCategory} {b.category(row['supplier'])}",
         f"{s} {K.customerCategory} {b.category(row['customer'])}",
     ]

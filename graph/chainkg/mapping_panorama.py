@@ -48,7 +48,6 @@ from chainkg.registry import (
     match_records,
     place_by_address,
 )
-from chainkg.tables import split_multi
 
 _PLACING_MATCHES = ("exact", "close", "narrow")  # a firm of the category is of the chain
 
@@ -227,16 +226,7 @@ class _RegistryContext:
 
     def __init__(self, b: RowBuilder, records: list[tuple[str, RegistryRecord]]):
         seeds = b.seeds
-        self.rules = [
-            AddressRule(
-                r["id"],
-                r["place"],
-                tuple(split_multi(r["keywords"])),
-                int(r["priority"] or 0),
-                r["note"],
-            )
-            for _line, r in seeds.rows("address_rules")
-        ]
+        self.rules = [AddressRule.from_row(r) for _line, r in seeds.rows("address_rules")]
         enterprises = [row for _line, row in seeds.rows("enterprises")]
         self.matches = match_records(records, enterprises)[0]  # conflicts refused at load
         self.located = {row["id"] for row in enterprises if row["located_in"]}

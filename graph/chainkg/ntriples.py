@@ -110,6 +110,11 @@ class RowBuilder:
     def node(self, table: str, row_id: str) -> str:
         return f"{self.node_prefix[table]}{row_id}>"
 
+    def labelled(self, table: str, row: dict[str, str], *classes: str) -> tuple[str, list[Line]]:
+        """A row's node, `{base}{kind}/{id}`, with its types and `labels`."""
+        s = self.node(table, row["id"])
+        return s, _types(s, *classes) + self.labels(s, row)
+
     def labels(self, s: str, row: dict[str, str]) -> list[Line]:
         zh = lit(row["label_zh"], "zh")
         out = [f"{s} {LABEL} {zh}", f"{s} {PREF} {zh}"]
