@@ -279,7 +279,17 @@ def main() -> None:
     print(table(results))
 
 
-STAGES = ("load", "evidence", "assemble", "bulk-load", "optimize", "validate", "count", "write")
+STAGES = (
+    "load",
+    "evidence",
+    "assemble",
+    "bulk-load",
+    "names",
+    "optimize",
+    "validate",
+    "count",
+    "write",
+)
 
 
 def table(results: dict) -> str:

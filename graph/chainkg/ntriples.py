@@ -22,6 +22,7 @@ _RDFS = PREFIXES["rdfs"]
 _SKOS = PREFIXES["skos"]
 _DCT = PREFIXES["dct"]
 _XSD = PREFIXES["xsd"]
+CATEGORY_PATH, INDUSTRY_CODE_PATH = "category/", "industry-code/"  # IRIs under the base
 CHUNK_ROWS = 20_000  # rows per text chunk (and per unit of work of the streaming workers)
 
 
@@ -102,7 +103,10 @@ class RowBuilder:
         return text.count("\n", 0, text.find(quote)) + 1
 
     def category(self, path: str) -> str:
-        return f"<{self.base}category/{category_id(path)}>"
+        return f"<{self.base}{CATEGORY_PATH}{category_id(path)}>"
+
+    def industry_code(self, code: str) -> str:
+        return f"<{self.base}{INDUSTRY_CODE_PATH}{code}>"
 
     def entity(self, entity_id: str) -> str:
         return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
