@@ -285,8 +285,11 @@ def _fork_index(rows: Iterable[Row], folder: Path) -> int:
     store just after the bulk load, so it is written while this process compacts, validates
     and counts the store (compaction keeps about one core busy). The child touches no store,
     console or lock of the parent and leaves with os._exit; a failure's traceback goes to
-    `folder/error.txt`."""
+    `folder/error.txt`. Without fork, the index is written here and the pid is 0."""
     folder.mkdir()
+    if not hasattr(os, "fork"):
+        build_index(rows, folder / INDEX_FILE)
+        return 0
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
@@ -302,6 +305,8 @@ def _fork_index(rows: Iterable[Row], folder: Path) -> int:
 
 def _wait_index(pid: int, folder: Path) -> None:
     """Wait for `_fork_index`'s child; RuntimeError with its traceback if it failed."""
+    if not pid:
+        return
     _pid, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         error = folder / "error.txt"
