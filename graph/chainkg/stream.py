@@ -150,10 +150,10 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
 def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
-    """The build for large seeds: text assembly bulk-loaded into an on-disk store -> the
-    name index (in a child process, `_fork_index`, while the store is compacted, validated
-    and counted) -> store SHACL -> class counts -> gap reports (by default only up to
-    GAP_REPORTS_MAX enterprises).
+    """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
+    compaction -> the name index (in a child process, `_fork_index`, while the store is
+    validated and counted) -> store SHACL -> class counts -> gap reports (by default only up
+    to GAP_REPORTS_MAX enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
@@ -208,17 +208,17 @@ def build_streaming(
             store = bulk_load(nt_tmp, store_tmp)
             nt_tmp.unlink()
         bar.update(task, total=1, completed=1)
-        task = stage("names")
-        with timed(report, "names"):  # the seed tables' names, and the few others' by class
-            others = list(other_name_rows(store))  # read here: the child touches no store
-            names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp)
-        bar.update(task, total=1, completed=1)
         # Compacting the freshly bulk-loaded files pays for itself in the next stage alone
         # (1M enterprises: optimize 28 s, then SHACL 16 s; without it SHACL took 49 s), and
         # leaves the store fast for its users.
         task = stage("optimize")
         with timed(report, "optimize"):
             store.optimize()
+        bar.update(task, total=1, completed=1)
+        task = stage("names")
+        with timed(report, "names"):  # the seed tables' names, and the few others' by class
+            others = list(other_name_rows(store))  # read here: the child touches no store
+            names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp)
         bar.update(task, total=1, completed=1)
         task = stage("validate")
         with timed(report, "validate"):
@@ -282,10 +282,11 @@ def _fork_index(rows: Iterable[Row], folder: Path) -> int:
 
     The index (sorting the rows, SQLite and its trigram full-text index: ~3 CPU-s at 100,000
     enterprises, ten times that at 1M) needs only the seeds and the few names read from the
-    store just after the bulk load, so it is written while this process compacts, validates
-    and counts the store (compaction keeps about one core busy). The child touches no store,
-    console or lock of the parent and leaves with os._exit; a failure's traceback goes to
-    `folder/error.txt`. Without fork, the index is written here and the pid is 0."""
+    compacted store (on the store fresh from the bulk load that query took seconds: its
+    files are not merged yet), so it is written while this process validates and counts the
+    store. The child touches no store, console or lock of the parent and leaves with
+    os._exit; a failure's traceback goes to `folder/error.txt`. Without fork, the index is
+    written here and the pid is 0."""
     folder.mkdir()
     if not hasattr(os, "fork"):
         build_index(rows, folder / INDEX_FILE)
