@@ -27,33 +27,39 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from chainkg.config import ONTOLOGY_DIR, package_resource
-from chainkg.ntriples import (  # noqa: E402 - the text terms the mappers write
+from chainkg.mapping_panorama import reference_and_registry_chunks
+from chainkg.ntriples import (  # the text terms the mappers write, and the row builder
     _DCT,
     _ENTERPRISE_TYPES,
     _RDF,
     _RDFS,
     _SKOS,
     _XSD,
-    ALT,
     CHUNK_ROWS,
     DECIMAL,
-    DESCRIPTION,
     GYEAR,
-    IDENTIFIER,
     INTEGER,
     LABEL,
-    PREF,
     A,
     K,
     Line,
+    RowBuilder,
     _c,
     _types,
     iri,
     lit,
 )
-from chainkg.presence import BUILDING, PRODUCING, SIGNED, places_in_zone, zone_presence
-from chainkg.reference import category_id
-from chainkg.schema import EVENT_KINDS, MATCH_KINDS, PLACE_KINDS, TABLES, relation_property
+from chainkg.presence import BUILDING, PRODUCING, SIGNED, zone_presence
+from chainkg.schema import (
+    EVENT_KINDS,
+    MATCH_KINDS,
+    MEMBER_ROLES,
+    PLACE_KINDS,
+    PROGRAM_KINDS,
+    PROJECT_STATUSES,
+    TABLES,
+    relation_property,
+)
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, ONTOLOGY_IRI, ORG, QB, SCHEMA, VOID
 
@@ -67,7 +73,13 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-PLACE_CLASSES = {k: CKG[k.capitalize()] for k in PLACE_KINDS}
+def _terms(values: tuple[str, ...], suffix: str = "") -> dict[str, str]:
+    """Enum values -> the ckg terms named after them, e.g. under_construction ->
+    ckg:UnderConstruction (an unknown term fails here, at import)."""
+    return {v: CKG["".join(w.capitalize() for w in v.split("_")) + suffix] for v in values}
+
+
+PLACE_CLASSES = _terms(PLACE_KINDS)
 ORGANIZATION_CLASSES = {
     "government": CKG.GovernmentBody,
     "party": CKG.PartyCommittee,
@@ -81,45 +93,13 @@ ORGANIZATION_CLASSES = {
     "media": CKG.MediaOrganization,
     "other": CKG.Organization,
 }
-PROGRAM_CLASSES = {
-    "policy_document": CKG.PolicyDocument,
-    "mechanism": CKG.Mechanism,
-    "campaign": CKG.Campaign,
-    "action_plan": CKG.ActionPlan,
-    "plan": CKG.Plan,
-    "strategy": CKG.Strategy,
-    "reform": CKG.Reform,
-    "agreement": CKG.Agreement,
-    "designation": CKG.Designation,
-    "national_program": CKG.NationalProgram,
-}
-EVENT_CLASSES = {k: CKG[k.capitalize()] for k in EVENT_KINDS}
-ROLES = {
-    "leading": CKG.LeadingRole,
-    "featured": CKG.FeaturedRole,
-    "main_chain": CKG.MainChainRole,
-    "chain": CKG.ChainRole,
-    "group": CKG.GroupRole,
-    "office": CKG.OfficeRole,
-    "member": CKG.MemberRole,
-}
+PROGRAM_CLASSES = _terms(PROGRAM_KINDS)
+EVENT_CLASSES = _terms(EVENT_KINDS)
+ROLES = _terms(MEMBER_ROLES, "Role")
+STATUSES = _terms(PROJECT_STATUSES)
 STAGES = {"upstream": CKG.Upstream, "midstream": CKG.Midstream, "downstream": CKG.Downstream}
-STATUSES = {
-    "planned": CKG.Planned,
-    "signed": CKG.Signed,
-    "started": CKG.Started,
-    "under_construction": CKG.UnderConstruction,
-    "in_production": CKG.InProduction,
-    "completed": CKG.Completed,
-    "failed": CKG.Failed,
-}
 QUALIFIERS = {"exact": CKG.Exact, "about": CKG.About, "over": CKG.Over, "under": CKG.Under}
 FLAGS = {"implausible": CKG.Implausible, "inconsistent": CKG.Inconsistent}
-ASSERTION_MODES = {
-    "stated": CKG.StatedInText,
-    "curator": CKG.CuratorAssertion,
-    "derived": CKG.DerivedAssertion,  # by a declared rule from a registry row (no table uses it)
-}
 SOURCE_CLASSES = {
     "article": CKG.SourceArticle,
     "reference": CKG.ReferenceStandard,
@@ -245,97 +225,6 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
 )
 
 
-class RowBuilder:
-    """Mints IRI and literal text for rows, and wraps a row's triples with its evidence."""
-
-    def __init__(self, seeds: Seeds):
-        self.seeds = seeds
-        self.base = seeds.config.base_iri
-        self.kind = {e: TABLES[t].rdf_kind for e, t in seeds.table_of.items()}
-        self.modes = {k: _c(v) for k, v in ASSERTION_MODES.items()}
-        self.node_prefix = {name: f"<{self.base}{t.rdf_kind}/" for name, t in TABLES.items()}
-        self.evidence_prefix = {
-            name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
-        }
-        self.zone_places = places_in_zone(seeds)
-        self.zone = f"<{self.base}{self.kind[seeds.config.focal_zone]}/{seeds.config.focal_zone}>"
-        # texts of reference and registry sources: their evidence also names the line
-        self.tabular = seeds.files
-
-    def in_zone(self, s: str, place: str) -> list[Line]:
-        """`ckg:zoneStage ckg:PresentProducing` when the row's own place is in the focal zone
-        (other presences are derived in `presence_text`)."""
-        return [f"{s} {K.zoneStage} {K.PresentProducing}"] if place in self.zone_places else []
-
-    def line_of(self, source: str, quote: str) -> int:
-        """The line of a reference or registry file where a quote starts (1 = first)."""
-        text = self.tabular[source]
-        return text.count("\n", 0, text.find(quote)) + 1
-
-    def category(self, path: str) -> str:
-        return f"<{self.base}category/{category_id(path)}>"
-
-    def entity(self, entity_id: str) -> str:
-        return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
-
-    def node(self, table: str, row_id: str) -> str:
-        return f"{self.node_prefix[table]}{row_id}>"
-
-    def labels(self, s: str, row: dict[str, str]) -> list[Line]:
-        zh = lit(row["label_zh"], "zh")
-        out = [f"{s} {LABEL} {zh}", f"{s} {PREF} {zh}"]
-        if row.get("label_en"):
-            en = lit(row["label_en"], "en")
-            out += [f"{s} {LABEL} {en}", f"{s} {PREF} {en}"]
-        if row["aliases"]:
-            out += [f"{s} {ALT} {lit(a, 'zh')}" for a in split_multi(row["aliases"])]
-        out.append(f"{s} {IDENTIFIER} {lit(row['id'])}")
-        if row.get("description_en"):
-            out.append(f"{s} {DESCRIPTION} {lit(row['description_en'], 'en')}")
-        return out
-
-    def ref(self, s: str, p: str, value: str) -> list[Line]:
-        return [f"{s} {p} {self.entity(value)}"] if value else []
-
-    def text(self, s: str, p: str, value: str) -> list[Line]:
-        return [f"{s} {p} {lit(value)}"] if value else []
-
-    def typed(self, s: str, p: str, value: str, datatype: str) -> list[Line]:
-        return [f"{s} {p} {lit(value, datatype=datatype)}"] if value else []
-
-    def with_evidence(
-        self, table: str, row: dict[str, str], fact: str, body: list[Line]
-    ) -> tuple[str, str]:
-        """The row's N-Quads text (its triples and evidence in each source's graph) and its
-        N-Triples text (the same triples once, for the default-graph store)."""
-        mode = self.modes[row.get("assertion") or "stated"]
-        note = row.get("note")
-        ev_prefix = f"{self.evidence_prefix[table]}{row['id']}."
-        triples = list(body)
-        quads = []
-        sources = split_multi(row["source"])
-        for n, (source, quote) in enumerate(zip(sources, split_multi(row["quote"]), strict=True)):
-            ev = f"{ev_prefix}{n + 1}>"
-            evidence = [
-                f"{fact} {K.evidence} {ev}",
-                f"{ev} {A} {K.Evidence}",
-                f"{ev} {K.supports} {fact}",
-                f"{ev} {K.quote} {lit(quote, 'zh')}",
-                f"{ev} {K.source} <{self.base}source/{source}>",
-                f"{ev} {K.assertionMode} {mode}",
-            ]
-            if note:
-                evidence.append(f"{ev} {K.curatorNote} {lit(note)}")
-            if source in self.tabular:
-                evidence.append(
-                    f"{ev} {K.row} {lit(str(self.line_of(source, quote)), datatype=INTEGER)}"
-                )
-            end = f" <{self.base}graph/{source}> .\n"
-            quads.append(end.join(body + evidence) + end)
-            triples += evidence
-        return "".join(quads), " .\n".join(triples) + " .\n"
-
-
 TextMapper = Callable[[RowBuilder, dict[str, str]], tuple[str, list[Line]]]
 
 
@@ -397,22 +286,19 @@ def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) 
 
 
 def _place(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("places", row["id"])
-    t = _types(s, K.Place, _c(PLACE_CLASSES[row["kind"]])) + b.labels(s, row)
+    s, t = b.labelled("places", row, K.Place, _c(PLACE_CLASSES[row["kind"]]))
     return s, t + b.ref(s, K.partOf, row["part_of"])
 
 
 def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("organizations", row["id"])
     cls = _c(ORGANIZATION_CLASSES[row["kind"]])
-    t = _types(s, K.Organization) + (_types(s, cls) if cls != K.Organization else [])
-    t += b.labels(s, row) + b.ref(s, K.locatedIn, row["located_in"])
+    s, t = b.labelled("organizations", row, *dict.fromkeys((K.Organization, cls)))
+    t += b.ref(s, K.locatedIn, row["located_in"])
     return s, t + b.in_zone(s, row["located_in"])
 
 
 def _enterprise(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("enterprises", row["id"])
-    t = _types(s, *_ENTERPRISE_TYPES) + b.labels(s, row)
+    s, t = b.labelled("enterprises", row, *_ENTERPRISE_TYPES)
     t += b.ref(s, K.locatedIn, row["located_in"]) + b.in_zone(s, row["located_in"])
     return s, t + b.text(s, K.listedOn, row.get("listed_on", ""))
 
@@ -421,8 +307,7 @@ _BOOLEAN = _XSD + "boolean"
 
 
 def _chain(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("chains", row["id"])
-    t = _types(s, K.IndustrialChain, iri(_SKOS + "ConceptScheme")) + b.labels(s, row)
+    s, t = b.labelled("chains", row, K.IndustrialChain, iri(_SKOS + "ConceptScheme"))
     t += b.ref(s, K.territory, row["place"])
     if row["benchmark"]:
         value = "true" if row["benchmark"] == "yes" else "false"
@@ -431,8 +316,7 @@ def _chain(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _segment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("segments", row["id"])
-    t = _types(s, K.ChainSegment, iri(_SKOS + "Concept")) + b.labels(s, row)
+    s, t = b.labelled("segments", row, K.ChainSegment, iri(_SKOS + "Concept"))
     t += [
         f"{s} {iri(_SKOS + 'inScheme')} {b.entity(row['chain'])}",
         f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
@@ -442,8 +326,7 @@ def _segment(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _framework(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("frameworks", row["id"])
-    t = _types(s, K.ClusterFramework) + b.labels(s, row)
+    s, t = b.labelled("frameworks", row, K.ClusterFramework)
     t += b.ref(s, K.territory, row["place"])
     t += b.typed(s, K.adoptedIn, row["year"], GYEAR)
     t += b.text(s, K.dateText, row["date"])
@@ -472,36 +355,47 @@ def _membership(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _project(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("projects", row["id"])
-    t = _types(s, K.InvestmentProject) + b.labels(s, row)
+    s, t = b.labelled("projects", row, K.InvestmentProject)
     t += b.ref(s, K.investor, row["investor"]) + b.ref(s, K.inChain, row["chain"])
     t += b.ref(s, K.locatedIn, row["site"])
     t += b.text(s, K.amountText, row["amount_text"])
     t += b.typed(s, K.amountYuan, row["amount_yuan"], DECIMAL)
     t += b.typed(s, K.landAreaMu, row["land_mu"], DECIMAL)
     t += b.text(s, K.capacityText, row["capacity_text"])
-    if row["status"]:
-        t.append(f"{s} {K.status} {_c(STATUSES[row['status']])}")
-    t += b.text(s, K.statusDate, row["status_date"])
-    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+    return s, t + _status(b, s, row)
+
+
+def _status(b: RowBuilder, s: str, row: dict[str, str]) -> list[Line]:
+    """A project's or site's status, the date of that status, and its year."""
+    t = [f"{s} {K.status} {_c(STATUSES[row['status']])}"] if row["status"] else []
+    return t + b.text(s, K.statusDate, row["status_date"]) + _year(b, s, row)
+
+
+def _year(b: RowBuilder, s: str, row: dict[str, str]) -> list[Line]:
+    return b.typed(s, K.year, row["year"], GYEAR)
+
+
+def _dated(b: RowBuilder, s: str, row: dict[str, str]) -> list[Line]:
+    """The date as printed, then the year."""
+    return b.text(s, K.dateText, row["date"]) + _year(b, s, row)
+
+
+def _concerning(b: RowBuilder, s: str, row: dict[str, str]) -> list[Line]:
+    """The chains a program or event concerns, then its date and year."""
+    t = [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
+    return t + _dated(b, s, row)
 
 
 def _program(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("programs", row["id"])
-    t = _types(s, K.GovernmentProgram, _c(PROGRAM_CLASSES[row["kind"]]))
-    t += b.labels(s, row) + b.ref(s, K.issuedBy, row["issuer"])
-    t += [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
-    t += b.text(s, K.dateText, row["date"])
-    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+    s, t = b.labelled("programs", row, K.GovernmentProgram, _c(PROGRAM_CLASSES[row["kind"]]))
+    t += b.ref(s, K.issuedBy, row["issuer"])
+    return s, t + _concerning(b, s, row)
 
 
 def _event(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("events", row["id"])
-    t = _types(s, K.Event, _c(EVENT_CLASSES[row["kind"]])) + b.labels(s, row)
+    s, t = b.labelled("events", row, K.Event, _c(EVENT_CLASSES[row["kind"]]))
     t += b.ref(s, K.locatedIn, row["place"]) + b.ref(s, K.organizedBy, row["organizer"])
-    t += [f"{s} {K.concerns} {b.entity(c)}" for c in split_multi(row["chains"])]
-    t += b.text(s, K.dateText, row["date"])
-    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+    return s, t + _concerning(b, s, row)
 
 
 _STATISTIC_TYPES = (K.Statistic, _c(QB.Observation))
@@ -522,7 +416,7 @@ def _statistic(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
         f"{s} {K.unit} {lit(row['unit'])}",
         f"{s} {K.valueText} {lit(row['value_text'])}",
     ]
-    t += b.text(s, K.period, row["period"]) + b.typed(s, K.year, row["year"], GYEAR)
+    t += b.text(s, K.period, row["period"]) + _year(b, s, row)
     if row["flag"]:
         t.append(f"{s} {K.flag} {_c(FLAGS[row['flag']])}")
     return s, t + b.text(s, K.flagNote, row["flag_note"])
@@ -547,20 +441,15 @@ def _relation(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 
 
 def _site(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("sites", row["id"])
+    s, t = b.labelled("sites", row, K.Site, _c(ORG.Site))
     owner = b.entity(row["owner"])
-    t = _types(s, K.Site, _c(ORG.Site)) + b.labels(s, row)
     t += [f"{owner} {_c(ORG.hasSite)} {s}", f"{s} {_c(ORG.siteOf)} {owner}"]
     t += b.ref(s, K.locatedIn, row["located_in"]) + b.text(s, K.siteKind, row["kind"])
-    if row["status"]:
-        t.append(f"{s} {K.status} {_c(STATUSES[row['status']])}")
-    t += b.text(s, K.statusDate, row["status_date"])
-    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+    return s, t + _status(b, s, row)
 
 
 def _person(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("people", row["id"])
-    return s, _types(s, K.Person, _c(SCHEMA.Person)) + b.labels(s, row)
+    return b.labelled("people", row, K.Person, _c(SCHEMA.Person))
 
 
 def _post(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
@@ -576,8 +465,7 @@ def _post(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     ]
     if row["role_en"]:
         t.append(f"{s} {LABEL} {lit(row['role_en'], 'en')}")
-    t += b.ref(s, K.postIn, row["post_in"]) + b.text(s, K.dateText, row["date"])
-    return s, t + b.typed(s, K.year, row["year"], GYEAR)
+    return s, t + b.ref(s, K.postIn, row["post_in"]) + _dated(b, s, row)
 
 
 _STAGES = {PRODUCING: K.PresentProducing, BUILDING: K.PresentBuilding, SIGNED: K.PresentSigned}
@@ -633,11 +521,15 @@ def _segment_mapping(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line
     return _match(b, row, "segment_mappings", K.SegmentMapping, "segment")
 
 
+def _in_panorama(b: RowBuilder, row: dict[str, str], table: str, cls: str) -> tuple[str, list]:
+    """A curated statement about a chain's panorama: its node, class and chain."""
+    s = b.node(table, row["id"])
+    return s, [f"{s} {A} {cls}", f"{s} {K.chain} {b.entity(row['chain'])}"]
+
+
 def _panorama_stage(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("panorama_stages", row["id"])
-    return s, [
-        f"{s} {A} {K.PanoramaStage}",
-        f"{s} {K.chain} {b.entity(row['chain'])}",
+    s, t = _in_panorama(b, row, "panorama_stages", K.PanoramaStage)
+    return s, t + [
         f"{s} {K.category} {b.category(row['category'])}",
         f"{s} {K.stage} {_c(STAGES[row['stage']])}",
         f"{s} {K.order} {lit(row['order'], datatype=INTEGER)}",
@@ -645,10 +537,8 @@ def _panorama_stage(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]
 
 
 def _panorama_link(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("panorama_links", row["id"])
-    return s, [
-        f"{s} {A} {K.PanoramaLink}",
-        f"{s} {K.chain} {b.entity(row['chain'])}",
+    s, t = _in_panorama(b, row, "panorama_links", K.PanoramaLink)
+    return s, t + [
         f"{s} {K.supplierCategory} {b.category(row['supplier'])}",
         f"{s} {K.customerCategory} {b.category(row['customer'])}",
     ]
@@ -676,6 +566,3 @@ _MAPPERS: dict[str, TextMapper] = {
     "panorama_links": _panorama_link,
 }
 assert set(_MAPPERS) == {n for n, t in TABLES.items() if t.evidence}, "every table needs a mapper"
-
-
-from chainkg.mapping_panorama import reference_and_registry_chunks  # noqa: E402

@@ -20,8 +20,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
 
+from chainkg.ntriples import (
+    _ENTERPRISE_TYPES,
+    _SKOS,
+    ALT,
+    CATEGORY_PATH,
+    CHUNK_ROWS,
+    DECIMAL,
+    IDENTIFIER,
+    INDUSTRY_CODE_PATH,
+    INTEGER,
+    LABEL,
+    PREF,
+    A,
+    K,
+    Line,
+    RowBuilder,
+    _types,
+    iri,
+    lit,
+)
 from chainkg.reference import GBT_FILE, SEI_FILE, Reference, category_id, load_reference
 from chainkg.registry import (
     AddressRule,
@@ -31,12 +50,30 @@ from chainkg.registry import (
     match_records,
     place_by_address,
 )
-from chainkg.tables import split_multi
-
-# `b` below is a `chainkg.mapping.RowBuilder` (not imported: mapping imports this module)
-RowBuilder = Any
+from chainkg.vocab import CKG
 
 _PLACING_MATCHES = ("exact", "close", "narrow")  # a firm of the category is of the chain
+_PANORAMA_PATH, _CLASSIFICATION_PATH = "panorama/", "industry-classification/"
+_CATEGORY_EVIDENCE, _CODE_EVIDENCE = "evidence/category.", "evidence/industry-code."
+
+# The reference nodes: what `_panoramas` and `_industry_codes` write (categories, panoramas,
+# GB/T codes, the classification scheme and the evidence of each) is made from the packaged
+# reference files alone, whatever the data set (which chooses only the base IRI and, by its
+# registry rows, which GB/T codes are written), and no row writes a triple about these
+# nodes. Their shape constraints therefore hold by construction: tests/chainkg/test_validate.py
+# checks, with pyshacl, the whole reference (every category and every GB/T code) once, and
+# that in the seeds and a registry data set the triples about these nodes are exactly the
+# reference chunks'. So the small build's pyshacl leaves them out (`reference_node_prefixes`
+# with `validate.Trusted`), keeping their types, which the rows' values are checked against
+# (e.g. a segment mapping's category must be a ckg:ReferenceCategory); `--full-shacl` checks
+# everything.
+REFERENCE_CLASSES = (str(CKG.ReferenceCategory), str(CKG.Panorama), str(CKG.IndustryCode))
+
+
+def reference_node_prefixes(base: str) -> tuple[str, ...]:
+    """The IRI prefixes of the reference nodes (see REFERENCE_CLASSES), under `base`."""
+    paths = (CATEGORY_PATH, _PANORAMA_PATH, INDUSTRY_CODE_PATH, _CLASSIFICATION_PATH)
+    return tuple(base + p for p in (*paths, _CATEGORY_EVIDENCE, _CODE_EVIDENCE))
 
 
 class _Out:
@@ -48,15 +85,13 @@ class _Out:
         self.triples: list[str] = []
 
     def fact(self, source: str, body: list[str]) -> None:
+        """The lines in the graph of `source` (a source id, or "register")."""
         end = f" <{self.b.base}graph/{source}> .\n"
         self.quads.append(end.join(body) + end)
         self.triples.append(" .\n".join(body) + " .\n")
 
-    def evidence(
-        self, source: str, fact: str, ev: str, row: int, mode: str, extra: list[str] = ()
-    ) -> list[str]:
-        from chainkg.ntriples import INTEGER, A, K, lit
-
+    def evidence(self, source: str, fact: str, ev: str, row: int, mode: str) -> list[str]:
+        """Evidence node `ev` for `fact`: line `row` of the file of `source`."""
         return [
             f"{fact} {K.evidence} {ev}",
             f"{ev} {A} {K.Evidence}",
@@ -64,7 +99,6 @@ class _Out:
             f"{ev} {K.source} <{self.b.base}source/{source}>",
             f"{ev} {K.row} {lit(str(row), datatype=INTEGER)}",
             f"{ev} {K.assertionMode} {mode}",
-            *extra,
         ]
 
     def text(self) -> tuple[str, str]:
@@ -75,8 +109,6 @@ def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[
     """Producers of the (N-Quads, N-Triples) text of the panoramas, of the registry rows
     (CHUNK_ROWS rows each) and of the GB/T codes used; called lazily, so that a streaming
     worker only maps the chunks that are its own."""
-    from chainkg.ntriples import CHUNK_ROWS
-
     seeds = b.seeds
     reference_sources = {
         seeds.tables["sources"].loc[i, "file"]: sid
@@ -113,42 +145,50 @@ def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[
         yield produce(lambda out: _industry_codes(out, reference, gbt, codes_used))
 
 
-def _panoramas(out: _Out, reference: Reference, source: str) -> None:
-    from chainkg.ntriples import _SKOS as SKOS
-    from chainkg.ntriples import ALT, IDENTIFIER, INTEGER, LABEL, PREF, A, K, iri, lit
+_CONCEPT = iri(_SKOS + "Concept")
+_SCHEME = iri(_SKOS + "ConceptScheme")
+_IN_SCHEME, _BROADER = iri(_SKOS + "inScheme"), iri(_SKOS + "broader")
 
+
+def _named(s: str, classes: tuple[str, ...], name: str, *more: Line) -> list[Line]:
+    """A node's types, its Chinese name as label and preferred label, then `more`."""
+    return [*_types(s, *classes), f"{s} {LABEL} {name}", f"{s} {PREF} {name}", *more]
+
+
+def _concept(s: str, cls: str, name: str, ids: tuple[Line, ...], level: int, scheme: str):
+    """A SKOS concept of `scheme` (a category or a GB/T code) at `level`."""
+    return _named(s, (cls, _CONCEPT), lit(name, "zh"), *ids) + [
+        f"{s} {K.level} {lit(str(level), datatype=INTEGER)}",
+        f"{s} {_IN_SCHEME} {scheme}",
+    ]
+
+
+def _panoramas(out: _Out, reference: Reference, source: str) -> None:
     b = out.b
     stated = b.modes["stated"]
     for category in reference.ordered():
         s = b.category(category.path)
-        scheme = f"<{b.base}panorama/{category_id(category.industry)}>"
-        name = lit(category.name, "zh")
-        body = [
-            f"{s} {A} {K.ReferenceCategory}",
-            f"{s} {A} {iri(SKOS + 'Concept')}",
-            f"{s} {LABEL} {name}",
-            f"{s} {PREF} {name}",
+        scheme = f"<{b.base}{_PANORAMA_PATH}{category_id(category.industry)}>"
+        ids = (
             f"{s} {IDENTIFIER} {lit(category.id)}",
             f"{s} {K.categoryPath} {lit(category.path, 'zh')}",
-            f"{s} {K.level} {lit(str(category.level), datatype=INTEGER)}",
-            f"{s} {iri(SKOS + 'inScheme')} {scheme}",
-        ]
+        )
+        body = _concept(s, K.ReferenceCategory, category.name, ids, category.level, scheme)
         if category.level == 1:
-            body += [
-                f"{s} {iri(SKOS + 'topConceptOf')} {scheme}",
-                f"{scheme} {A} {K.Panorama}",
-                f"{scheme} {A} {iri(SKOS + 'ConceptScheme')}",
-                f"{scheme} {LABEL} {lit(category.name + ' 全景图', 'zh')}",
-                f"{scheme} {PREF} {lit(category.name + ' 全景图', 'zh')}",
-                f"{scheme} {ALT} {name}",
+            body.append(f"{s} {iri(_SKOS + 'topConceptOf')} {scheme}")
+            body += _named(
+                scheme,
+                (K.Panorama, _SCHEME),
+                lit(category.name + " 全景图", "zh"),
+                f"{scheme} {ALT} {lit(category.name, 'zh')}",
                 f"{scheme} {IDENTIFIER} {lit(category_id(category.industry))}",
-            ]
+            )
         else:
-            body.append(f"{s} {iri(SKOS + 'broader')} {b.category(category.parent)}")
-        ev_prefix = f"<{b.base}evidence/category.{category.id}."
+            body.append(f"{s} {_BROADER} {b.category(category.parent)}")
+        ev_prefix = f"<{b.base}{_CATEGORY_EVIDENCE}{category.id}."
         body += out.evidence(source, s, f"{ev_prefix}0>", category.line, stated)
         for link in category.codes:
-            code = f"<{b.base}industry-code/{link.code}>"
+            code = b.industry_code(link.code)
             p = K.partialIndustryCode if link.partial else K.industryCode
             body.append(f"{s} {p} {code}")
             body += [f"{s} {K.keyProduct} {lit(kp, 'zh')}" for kp in link.key_products]
@@ -158,34 +198,22 @@ def _panoramas(out: _Out, reference: Reference, source: str) -> None:
 
 
 def _industry_codes(out: _Out, reference: Reference, source: str, used: set[str]) -> None:
-    from chainkg.ntriples import _SKOS as SKOS
-    from chainkg.ntriples import IDENTIFIER, INTEGER, LABEL, PREF, A, K, iri, lit
-
     b = out.b
-    scheme = f"<{b.base}industry-classification/gbt4754-2017>"
+    scheme = f"<{b.base}{_CLASSIFICATION_PATH}gbt4754-2017>"
     needed = sorted({c for code in used for c in reference.code_ancestry(code)})
     body = [
-        f"{scheme} {A} {iri(SKOS + 'ConceptScheme')}",
+        f"{scheme} {A} {_SCHEME}",
         f"{scheme} {LABEL} {lit('国民经济行业分类 GB/T 4754-2017', 'zh')}",
     ]
     out.fact(source, body)
     for code in needed:
         entry = reference.codes[code]
-        s = f"<{b.base}industry-code/{code}>"
-        name = lit(entry.name, "zh")
-        body = [
-            f"{s} {A} {K.IndustryCode}",
-            f"{s} {A} {iri(SKOS + 'Concept')}",
-            f"{s} {LABEL} {name}",
-            f"{s} {PREF} {name}",
-            f"{s} {iri(SKOS + 'notation')} {lit(code)}",
-            f"{s} {IDENTIFIER} {lit(code)}",
-            f"{s} {K.level} {lit(str(entry.level), datatype=INTEGER)}",
-            f"{s} {iri(SKOS + 'inScheme')} {scheme}",
-        ]
+        s = b.industry_code(code)
+        ids = (f"{s} {iri(_SKOS + 'notation')} {lit(code)}", f"{s} {IDENTIFIER} {lit(code)}")
+        body = _concept(s, K.IndustryCode, entry.name, ids, entry.level, scheme)
         if entry.parent:
-            body.append(f"{s} {iri(SKOS + 'broader')} <{b.base}industry-code/{entry.parent}>")
-        ev = f"<{b.base}evidence/industry-code.{code}>"
+            body.append(f"{s} {_BROADER} {b.industry_code(entry.parent)}")
+        ev = f"<{b.base}{_CODE_EVIDENCE}{code}>"
         out.fact(source, body + out.evidence(source, s, ev, entry.line, b.modes["stated"]))
 
 
@@ -193,21 +221,36 @@ def _yuan_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _registry_fields(
+    b: RowBuilder, rec: RegistryRecord, with_persons: bool
+) -> list[tuple[str, str | None]]:
+    """(predicate, object) of a registry row's own fields, in their fixed order; None for an
+    empty cell (and for the legal representative unless the data set stores persons)."""
+    zh = lambda text: lit(text, "zh") if text else None  # noqa: E731
+    capital = rec.capital
+    decimal = lambda v: None if v is None else lit(_yuan_text(v), datatype=DECIMAL)  # noqa: E731
+    return [
+        (K.creditCode, lit(rec.credit_code)),
+        (K.industryCode, b.industry_code(rec.industry_code)),
+        (K.industryText, lit(rec.industry_text, "zh")),
+        (K.registrationStatus, zh(rec.status)),
+        (K.foundedOn, lit(rec.founded, datatype=_DATE) if rec.founded else None),
+        (K.capitalText, lit(capital.text, "zh") if capital else None),
+        (K.capitalCurrency, lit(capital.currency) if capital else None),
+        (K.registeredCapital, decimal(capital.amount) if capital else None),
+        (K.registeredCapitalYuan, decimal(capital.yuan) if capital else None),
+        (K.registeredAddress, zh(rec.address)),
+        (K.businessScope, zh(rec.scope)),
+        (K.legalRepresentative, zh(rec.legal_representative) if with_persons else None),
+    ]
+
+
 class _RegistryContext:
     """What every registry chunk needs, computed once: rules, matches, alignments."""
 
     def __init__(self, b: RowBuilder, records: list[tuple[str, RegistryRecord]]):
         seeds = b.seeds
-        self.rules = [
-            AddressRule(
-                r["id"],
-                r["place"],
-                tuple(split_multi(r["keywords"])),
-                int(r["priority"] or 0),
-                r["note"],
-            )
-            for _line, r in seeds.rows("address_rules")
-        ]
+        self.rules = [AddressRule.from_row(r) for _line, r in seeds.rows("address_rules")]
         enterprises = [row for _line, row in seeds.rows("enterprises")]
         self.matches = match_records(records, enterprises)[0]  # conflicts refused at load
         self.located = {row["id"] for row in enterprises if row["located_in"]}
@@ -222,18 +265,6 @@ def _registry(
     context: _RegistryContext,
     with_rules: bool,
 ) -> None:
-    from chainkg.ntriples import (
-        _ENTERPRISE_TYPES,
-        DECIMAL,
-        IDENTIFIER,
-        LABEL,
-        PREF,
-        A,
-        K,
-        _types,
-        lit,
-    )
-
     b = out.b
     rules, matches, located = context.rules, context.matches, context.located
     aligned, mapped = context.aligned, context.mapped
@@ -245,9 +276,7 @@ def _registry(
             f"{s} {K.curatorNote} {lit(rule.note)}",
             *(f"{s} {K.addressKeyword} {lit(k, 'zh')}" for k in rule.keywords),
         ]
-        end = f" <{b.base}graph/register> .\n"
-        out.quads.append(end.join(body) + end)
-        out.triples.append(" .\n".join(body) + " .\n")
+        out.fact("register", body)
     derived = b.modes["derived"]
     stated = b.modes["stated"]
     store_persons = b.seeds.config.registry_persons
@@ -260,39 +289,11 @@ def _registry(
         )
         body: list[str] = []
         if not entity_id:
-            name = lit(rec.name, "zh")
-            body += _types(s, *_ENTERPRISE_TYPES) + [
-                f"{s} {LABEL} {name}",
-                f"{s} {PREF} {name}",
-                f"{s} {IDENTIFIER} {lit('uscc-' + rec.credit_code.lower())}",
-            ]
+            uscc = lit("uscc-" + rec.credit_code.lower())
+            body += _named(s, _ENTERPRISE_TYPES, lit(rec.name, "zh"), f"{s} {IDENTIFIER} {uscc}")
         body += [
-            f"{s} {K.creditCode} {lit(rec.credit_code)}",
-            f"{s} {K.industryCode} <{b.base}industry-code/{rec.industry_code}>",
-            f"{s} {K.industryText} {lit(rec.industry_text, 'zh')}",
+            f"{s} {p} {o}" for p, o in _registry_fields(b, rec, store_persons) if o is not None
         ]
-        if rec.status:
-            body.append(f"{s} {K.registrationStatus} {lit(rec.status, 'zh')}")
-        if rec.founded:
-            body.append(f"{s} {K.foundedOn} {lit(rec.founded, datatype=_DATE)}")
-        if rec.capital:
-            body += [
-                f"{s} {K.capitalText} {lit(rec.capital.text, 'zh')}",
-                f"{s} {K.capitalCurrency} {lit(rec.capital.currency)}",
-                f"{s} {K.registeredCapital} "
-                f"{lit(_yuan_text(rec.capital.amount), datatype=DECIMAL)}",
-            ]
-            if rec.capital.yuan is not None:
-                body.append(
-                    f"{s} {K.registeredCapitalYuan} "
-                    f"{lit(_yuan_text(rec.capital.yuan), datatype=DECIMAL)}"
-                )
-        if rec.address:
-            body.append(f"{s} {K.registeredAddress} {lit(rec.address, 'zh')}")
-        if rec.scope:
-            body.append(f"{s} {K.businessScope} {lit(rec.scope, 'zh')}")
-        if store_persons and rec.legal_representative:
-            body.append(f"{s} {K.legalRepresentative} {lit(rec.legal_representative, 'zh')}")
         ev = f"<{b.base}evidence/registry.{source}.{rec.row}>"
         body += out.evidence(source, s, ev, rec.row, stated)
         placements: list[tuple[str, str, str, str]] = []  # target, basis, reason, rule
@@ -314,7 +315,7 @@ def _registry(
                 )
         for placement in categories_for(rec, reference):
             cat = placement.category
-            rule = f"<{b.base}category/{cat.id}>"
+            rule = b.category(cat.path)
             placements.append((b.category(cat.path), placement.basis, placement.reason, rule))
             ancestors = {cat.path} | {" > ".join(cat.parts[:i]) for i in range(1, len(cat.parts))}
             for chain in sorted({c for p in ancestors for c in aligned.get(p, ())}):

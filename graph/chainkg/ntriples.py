@@ -1,4 +1,5 @@
-"""N-Triples / N-Quads text terms: the vocabulary the row mappers write with.
+"""N-Triples / N-Quads text terms, and `RowBuilder`, with which the row mappers
+(`chainkg.mapping`, `chainkg.mapping_panorama`) write them.
 
 Hand-written escaping (not a library call): pyoxigraph would need a Literal object per value,
 which is the cost the text mapping avoids; the escapes are the ECHAR set of the N-Quads
@@ -10,6 +11,10 @@ from __future__ import annotations
 import functools
 from types import SimpleNamespace
 
+from chainkg.presence import places_in_zone
+from chainkg.reference import category_id
+from chainkg.schema import TABLES
+from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, ORG, PREFIXES
 
 _RDF = PREFIXES["rdf"]
@@ -17,6 +22,7 @@ _RDFS = PREFIXES["rdfs"]
 _SKOS = PREFIXES["skos"]
 _DCT = PREFIXES["dct"]
 _XSD = PREFIXES["xsd"]
+CATEGORY_PATH, INDUSTRY_CODE_PATH = "category/", "industry-code/"  # IRIs under the base
 CHUNK_ROWS = 20_000  # rows per text chunk (and per unit of work of the streaming workers)
 
 
@@ -61,3 +67,108 @@ def _types(s: str, *classes: str) -> list[Line]:
 
 
 _ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
+
+ASSERTION_MODES = {
+    "stated": CKG.StatedInText,
+    "curator": CKG.CuratorAssertion,
+    "derived": CKG.DerivedAssertion,  # by a declared rule from a registry row (no table uses it)
+}
+
+
+class RowBuilder:
+    """Mints IRI and literal text for rows, and wraps a row's triples with its evidence."""
+
+    def __init__(self, seeds: Seeds):
+        self.seeds = seeds
+        self.base = seeds.config.base_iri
+        self.kind = {e: TABLES[t].rdf_kind for e, t in seeds.table_of.items()}
+        self.modes = {k: _c(v) for k, v in ASSERTION_MODES.items()}
+        self.node_prefix = {name: f"<{self.base}{t.rdf_kind}/" for name, t in TABLES.items()}
+        self.evidence_prefix = {
+            name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
+        }
+        self.zone_places = places_in_zone(seeds)
+        self.zone = f"<{self.base}{self.kind[seeds.config.focal_zone]}/{seeds.config.focal_zone}>"
+        # texts of reference and registry sources: their evidence also names the line
+        self.tabular = seeds.files
+
+    def in_zone(self, s: str, place: str) -> list[Line]:
+        """`ckg:zoneStage ckg:PresentProducing` when the row's own place is in the focal zone
+        (other presences are derived in `presence_text`)."""
+        return [f"{s} {K.zoneStage} {K.PresentProducing}"] if place in self.zone_places else []
+
+    def line_of(self, source: str, quote: str) -> int:
+        """The line of a reference or registry file where a quote starts (1 = first)."""
+        text = self.tabular[source]
+        return text.count("\n", 0, text.find(quote)) + 1
+
+    def category(self, path: str) -> str:
+        return f"<{self.base}{CATEGORY_PATH}{category_id(path)}>"
+
+    def industry_code(self, code: str) -> str:
+        return f"<{self.base}{INDUSTRY_CODE_PATH}{code}>"
+
+    def entity(self, entity_id: str) -> str:
+        return f"<{self.base}{self.kind[entity_id]}/{entity_id}>"
+
+    def node(self, table: str, row_id: str) -> str:
+        return f"{self.node_prefix[table]}{row_id}>"
+
+    def labelled(self, table: str, row: dict[str, str], *classes: str) -> tuple[str, list[Line]]:
+        """A row's node, `{base}{kind}/{id}`, with its types and `labels`."""
+        s = self.node(table, row["id"])
+        return s, _types(s, *classes) + self.labels(s, row)
+
+    def labels(self, s: str, row: dict[str, str]) -> list[Line]:
+        zh = lit(row["label_zh"], "zh")
+        out = [f"{s} {LABEL} {zh}", f"{s} {PREF} {zh}"]
+        if row.get("label_en"):
+            en = lit(row["label_en"], "en")
+            out += [f"{s} {LABEL} {en}", f"{s} {PREF} {en}"]
+        if row["aliases"]:
+            out += [f"{s} {ALT} {lit(a, 'zh')}" for a in split_multi(row["aliases"])]
+        out.append(f"{s} {IDENTIFIER} {lit(row['id'])}")
+        if row.get("description_en"):
+            out.append(f"{s} {DESCRIPTION} {lit(row['description_en'], 'en')}")
+        return out
+
+    def ref(self, s: str, p: str, value: str) -> list[Line]:
+        return [f"{s} {p} {self.entity(value)}"] if value else []
+
+    def text(self, s: str, p: str, value: str) -> list[Line]:
+        return [f"{s} {p} {lit(value)}"] if value else []
+
+    def typed(self, s: str, p: str, value: str, datatype: str) -> list[Line]:
+        return [f"{s} {p} {lit(value, datatype=datatype)}"] if value else []
+
+    def with_evidence(
+        self, table: str, row: dict[str, str], fact: str, body: list[Line]
+    ) -> tuple[str, str]:
+        """The row's N-Quads text (its triples and evidence in each source's graph) and its
+        N-Triples text (the same triples once, for the default-graph store)."""
+        mode = self.modes[row.get("assertion") or "stated"]
+        note = row.get("note")
+        ev_prefix = f"{self.evidence_prefix[table]}{row['id']}."
+        triples = list(body)
+        quads = []
+        sources = split_multi(row["source"])
+        for n, (source, quote) in enumerate(zip(sources, split_multi(row["quote"]), strict=True)):
+            ev = f"{ev_prefix}{n + 1}>"
+            evidence = [
+                f"{fact} {K.evidence} {ev}",
+                f"{ev} {A} {K.Evidence}",
+                f"{ev} {K.supports} {fact}",
+                f"{ev} {K.quote} {lit(quote, 'zh')}",
+                f"{ev} {K.source} <{self.base}source/{source}>",
+                f"{ev} {K.assertionMode} {mode}",
+            ]
+            if note:
+                evidence.append(f"{ev} {K.curatorNote} {lit(note)}")
+            if source in self.tabular:
+                evidence.append(
+                    f"{ev} {K.row} {lit(str(self.line_of(source, quote)), datatype=INTEGER)}"
+                )
+            end = f" <{self.base}graph/{source}> .\n"
+            quads.append(end.join(body + evidence) + end)
+            triples += evidence
+        return "".join(quads), " .\n".join(triples) + " .\n"

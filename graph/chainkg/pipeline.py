@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rich.progress import Progress
@@ -41,6 +41,7 @@ from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
 from chainkg.gaps import gap_report_data
+from chainkg.mapping_panorama import REFERENCE_CLASSES, reference_node_prefixes
 from chainkg.names import other_name_rows, seed_name_rows
 from chainkg.queries import run_query
 from chainkg.report import BuildOptions, BuildReport, timed
@@ -52,6 +53,9 @@ from chainkg.vocab import CKG_IRI, ONTOLOGY_IRI
 from chainkg.write import write_outputs
 from chainkg_viz.analysis import analyse
 from chainkg_viz.site import render_site, write_site
+
+if TYPE_CHECKING:  # imported when used: only the process that validates needs pyshacl
+    from chainkg.validate import Trusted
 
 _CLASS_COUNTS = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
@@ -127,7 +131,9 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
         report.triples = len({q.triple for q in quads})
     notify("validate")
     report.seconds["validate"] = 0.0  # filled in when SHACL is done
-    with _background(_validate, quads, options.shapes) as shacl:
+    # the reference nodes hold their shapes by construction (mapping_panorama)
+    trusted = None if options.full_shacl else reference_trust(seeds.config.base_iri)
+    with _background(_validate, quads, options.shapes, trusted) as shacl:
         store = store_from_quads(quads)
         notify("gaps")
         with timed(report, "gaps"):
@@ -163,14 +169,23 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
     return report
 
 
-def _validate(quads: list[ox.Quad], shapes: Path | None) -> tuple[bool, int, str, float]:
-    """SHACL on the quads (against `shapes`, default the packaged shapes): conforms,
-    violations, report text, seconds. (Imported here: only the process that validates needs
-    pyshacl.)"""
+def reference_trust(base: str) -> Trusted:
+    """The reference nodes as `validate.Trusted` (see `mapping_panorama.REFERENCE_CLASSES`)."""
+    from chainkg.validate import Trusted
+
+    return Trusted(reference_node_prefixes(base), REFERENCE_CLASSES)
+
+
+def _validate(
+    quads: list[ox.Quad], shapes: Path | None, trusted: Trusted | None = None
+) -> tuple[bool, int, str, float]:
+    """SHACL on the quads (against `shapes`, default the packaged shapes; `trusted`: see
+    `validate.validate`): conforms, violations, report text, seconds. (Imported here: only
+    the process that validates needs pyshacl.)"""
     from chainkg.validate import SHAPES_FILE, validate
 
     start = time.perf_counter()
-    shacl = validate(quads, shapes or SHAPES_FILE)
+    shacl = validate(quads, shapes or SHAPES_FILE, trusted)
     return shacl.conforms, shacl.violations, shacl.text, round(time.perf_counter() - start, 3)
 
 

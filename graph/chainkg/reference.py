@@ -103,19 +103,36 @@ class Reference:
     categories: dict[str, Category]  # path -> category, in standard order (see ordered())
     code_by_name: dict[str, list[str]]
 
+    # The reference is read once (`load_reference` is cached) and never changed, so its
+    # order and its code index are computed once: the importer and the registry mapping ask
+    # for them once per registry row (sorting 347 categories and scanning 939 links a row
+    # cost ~0.3 ms: 14 of 23 CPU-s of assembly at 50,000 registry rows).
+    @functools.cached_property
+    def _ordered(self) -> tuple[Category, ...]:
+        rank = {name: i for i, name in enumerate(SEI_INDUSTRIES)}
+        key = lambda c: (rank.get(c.industry, 99), c.parts)  # noqa: E731
+        return tuple(sorted(self.categories.values(), key=key))
+
+    @functools.cached_property
+    def _links_by_code(self) -> dict[str, tuple[tuple[Category, CodeLink], ...]]:
+        index: dict[str, list[tuple[Category, CodeLink]]] = {}
+        for category in self._ordered:
+            for link in category.codes:
+                index.setdefault(link.code, []).append((category, link))
+        return {code: tuple(pairs) for code, pairs in index.items()}
+
     def ordered(self) -> list[Category]:
         """Categories by industry (the standard's order), then path."""
-        rank = {name: i for i, name in enumerate(SEI_INDUSTRIES)}
-        return sorted(self.categories.values(), key=lambda c: (rank.get(c.industry, 99), c.parts))
+        return list(self._ordered)
 
     def subtree(self, path: str) -> list[Category]:
         """A category and every category below it, in order."""
         prefix = path + PATH_SEPARATOR
-        return [c for c in self.ordered() if c.path == path or c.path.startswith(prefix)]
+        return [c for c in self._ordered if c.path == path or c.path.startswith(prefix)]
 
     def categories_of_code(self, code: str) -> list[tuple[Category, CodeLink]]:
-        """The (category, link) pairs whose GB/T 小类 is `code`."""
-        return [(c, link) for c in self.ordered() for link in c.codes if link.code == code]
+        """The (category, link) pairs whose GB/T 小类 is `code`, in category order."""
+        return list(self._links_by_code.get(code, ()))
 
     def code_ancestry(self, code: str) -> list[str]:
         """The code and its parents up to the 门类 letter."""

@@ -28,6 +28,7 @@ from stdnum.exceptions import ValidationError
 
 from chainkg.errors import SeedProblem
 from chainkg.reference import Category, Reference
+from chainkg.schema import MULTI_SEPARATOR
 
 CREDIT_CODE, NAME, STATUS, FOUNDED = "统一社会信用代码", "企业名称", "登记状态", "成立日期"
 CAPITAL, ADDRESS, INDUSTRY, SCOPE, LEGAL_REP = (
@@ -382,11 +383,21 @@ def resolve_industry(text: str, reference: Reference) -> str | None:
 
 @dataclass(frozen=True)
 class AddressRule:
+    """A row of the data set's address_rules table: a registered address containing one of
+    `keywords` places the firm in `place` (rules of higher `priority` first)."""
+
     id: str
     place: str
     keywords: tuple[str, ...]
     priority: int
     note: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> AddressRule:
+        """The rule of an address_rules row (as checked by `tables.load_seeds`)."""
+        cell = row["keywords"]
+        keywords = tuple(k.strip() for k in cell.split(MULTI_SEPARATOR)) if cell else ()
+        return cls(row["id"], row["place"], keywords, int(row["priority"] or 0), row["note"])
 
 
 def place_by_address(address: str, rules: list[AddressRule]) -> tuple[AddressRule, str] | None:

@@ -28,7 +28,7 @@ class BuildOptions:
     base_iri: str | None = None  # overrides the data set's base IRI
     on_stage: Callable[[str], None] | None = None  # told each stage's name as it starts
     shapes: Path | None = None  # a SHACL file instead of the packaged ontology/shapes.ttl
-    full_shacl: bool = False  # streaming: the assembler's guarantees over the whole store too
+    full_shacl: bool = False  # check what the mapping guarantees too (see `chainkg build`)
     progress: Progress | None = None  # streaming: a bar per stage (started by the caller)
     gap_reports: bool | None = None  # streaming: default up to stream.GAP_REPORTS_MAX
 

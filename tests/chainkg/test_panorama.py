@@ -39,6 +39,21 @@ def test_reference_loads_every_row() -> None:
     assert max(c.level for c in ref.categories.values()) == 3
 
 
+def test_indexed_lookups_equal_a_scan_of_the_ordered_categories() -> None:
+    """`ordered()` and `categories_of_code()` are computed once (asked once per registry
+    row); they give what a scan of the categories in the standard's order gives."""
+    ref = load_reference()
+    rank = {name: i for i, name in enumerate(SEI_INDUSTRIES)}
+    scan = sorted(ref.categories.values(), key=lambda c: (rank[c.industry], c.parts))
+    assert ref.ordered() == scan and ref.ordered() is not ref.ordered()
+    for code in [*ref.codes, "no-such-code"]:
+        expected = [(c, link) for c in scan for link in c.codes if link.code == code]
+        assert ref.categories_of_code(code) == expected, code
+    assert sum(len(ref.categories_of_code(code)) for code in ref.codes) == 939
+    top = scan[0].path
+    assert ref.subtree(top) == [c for c in scan if c.path.startswith(top)]
+
+
 def test_nine_panoramas_with_categories_codes_and_line_evidence(seed_store) -> None:
     schemes = run_query(
         seed_store,

@@ -73,8 +73,8 @@ def test_bad_input_exit_2_and_previous_out_untouched(tmp_path: Path) -> None:
     assert after == before
 
 
-def test_shacl_failure_exit_1_and_nothing_written(tmp_path: Path) -> None:
-    seeds, out = copy_tiny(tmp_path), tmp_path / "out"
+def _strict_shapes(tmp_path: Path) -> Path:
+    """The packaged shapes plus one that no enterprise of the tiny seeds meets."""
     shapes = tmp_path / "strict.ttl"
     shapes.write_text(
         (REPO / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
@@ -84,10 +84,43 @@ ckgsh:EveryEnterpriseNeedsADescription a sh:NodeShape ; sh:targetClass ckg:Enter
 """,
         encoding="utf-8",
     )
+    return shapes
+
+
+def test_shacl_failure_exit_1_and_nothing_written(tmp_path: Path) -> None:
+    seeds, out = copy_tiny(tmp_path), tmp_path / "out"
+    shapes = _strict_shapes(tmp_path)
     result = run_build("--seeds", str(seeds), "--out", str(out), "--shapes", str(shapes))
     assert result.returncode == 1, result.stderr
     assert "SHACL validation failed" in result.stderr
     assert not out.exists()
+
+
+def test_streaming_shacl_failure_keeps_previous_out(tmp_path: Path) -> None:
+    """The name index is written by a child process while the store is validated: a
+    failing validation stops it, and out/ keeps the previous build's files and no others."""
+    seeds, out = copy_tiny(tmp_path), tmp_path / "out"
+    assert run_build("--seeds", str(seeds), "--out", str(out), "--large").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    names_before = sorted(p.name for p in out.iterdir())
+    assert {"graph.nq", "names.sqlite"} <= set(before) and "store" in names_before
+    shapes = _strict_shapes(tmp_path)
+    result = run_build("--seeds", str(seeds), "--out", str(out), "--large", "--shapes", str(shapes))
+    assert result.returncode == 1, result.stderr
+    assert "SHACL validation failed" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == names_before
+
+
+def test_name_index_worker_reports_its_error(tmp_path: Path) -> None:
+    from chainkg.stream import _fork_index, _wait_index
+
+    pid = _fork_index([("only", "two")], tmp_path / "names")  # a row needs four fields
+    with pytest.raises(RuntimeError, match="name index worker .* failed: Traceback"):
+        _wait_index(pid, tmp_path / "names")
+    pid = _fork_index([("iri", "名字", "label_zh", "Enterprise")], tmp_path / "ok")
+    _wait_index(pid, tmp_path / "ok")
+    assert (tmp_path / "ok" / "names.sqlite").is_file()
 
 
 def test_unknown_seeds_folder_exit_2(tmp_path: Path) -> None:

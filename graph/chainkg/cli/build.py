@@ -38,8 +38,9 @@ def build_command(
     full_shacl: bool = typer.Option(
         False,
         "--full-shacl",
-        help="Large builds: also check over the whole store the constraints the assembler "
-        "guarantees by construction (otherwise checked on a sample; slower).",
+        help="Check also what the mapping guarantees by construction: large builds, those "
+        "constraints over the whole store (otherwise on a sample); small builds, the nodes "
+        "written from the packaged reference (otherwise left out of pyshacl). Slower.",
     ),
     shapes: Path | None = typer.Option(
         None,
