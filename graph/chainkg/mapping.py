@@ -35,6 +35,7 @@ from chainkg.ntriples import (  # the text terms the mappers write, and the row 
     _RDFS,
     _SKOS,
     _XSD,
+    ASSERTION_MODES,
     CHUNK_ROWS,
     DECIMAL,
     GYEAR,

@@ -284,7 +284,7 @@ def build_streaming(
     return report
 
 
-def _fork_index(rows: Iterable[Row], folder: Path, graph: Path) -> int:
+def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) -> int:
     """Fork a child writing the name index of `rows` to `folder/names.sqlite` (naming the
     `graph` file built with it); its pid.
 

@@ -6,7 +6,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from chainkg import mapping, ntriples, schema
+from chainkg import mapping, schema
 from chainkg.config import ONTOLOGY_DIR
 from chainkg.vocab import CKG, CKG_IRI, PREFIXES
 
