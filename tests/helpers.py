@@ -67,3 +67,23 @@ def write_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+# Neither the seeds nor the synthetic data name an expert; this INSERT adds posts held in a
+# chain, in a segment and in a member firm.
+EXPERTS = """INSERT { ?p1 a ckg:Post ; ckg:holder ?who ; ckg:postKind "expert" ;
+                          ckg:roleText "首席专家" ; ckg:postIn ?chain .
+             ?p2 a ckg:Post ; ckg:holder ?who ; ckg:postKind "chain_chief" ;
+                          ckg:roleText "链长" ; ckg:postIn ?segment .
+             ?p3 a ckg:Post ; ckg:holder ?who ; ckg:postKind "expert" ;
+                          ckg:roleText "技术顾问" ; ckg:postIn ?firm .
+             ?p4 a ckg:Post ; ckg:holder ?who ; ckg:postKind "other" ;
+                          ckg:roleText "董事" ; ckg:postIn ?chain .
+             ?who a ckg:Person ; rdfs:label "张专家"@zh . }
+WHERE { { SELECT ?chain ?segment ?firm WHERE {
+          ?segment skos:inScheme ?chain . ?firm ckg:inChain ?chain } ORDER BY ?firm LIMIT 1 }
+        BIND(IRI(CONCAT(STR(?chain), "/expert")) AS ?who)
+        BIND(IRI(CONCAT(STR(?chain), "/post1")) AS ?p1)
+        BIND(IRI(CONCAT(STR(?chain), "/post2")) AS ?p2)
+        BIND(IRI(CONCAT(STR(?chain), "/post3")) AS ?p3)
+        BIND(IRI(CONCAT(STR(?chain), "/post4")) AS ?p4) }"""

@@ -17,6 +17,7 @@ from chainkg.store import store_from_quads
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
 from chainkg.vocab import PREFIXES
+from tests.helpers import EXPERTS
 
 PREVIOUS = Path(__file__).parent / "previous_queries"
 REWRITTEN = sorted(p.stem for p in PREVIOUS.glob("*.rq"))
@@ -29,25 +30,6 @@ def synth_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
     store = store_from_quads(assemble(load_seeds(seeds)))
     store.update(EXPERTS, prefixes=PREFIXES)
     return store
-
-
-# Neither data set names an expert: posts held in a chain, in a segment and in a member firm
-EXPERTS = """INSERT { ?p1 a ckg:Post ; ckg:holder ?who ; ckg:postKind "expert" ;
-                          ckg:roleText "首席专家" ; ckg:postIn ?chain .
-             ?p2 a ckg:Post ; ckg:holder ?who ; ckg:postKind "chain_chief" ;
-                          ckg:roleText "链长" ; ckg:postIn ?segment .
-             ?p3 a ckg:Post ; ckg:holder ?who ; ckg:postKind "expert" ;
-                          ckg:roleText "技术顾问" ; ckg:postIn ?firm .
-             ?p4 a ckg:Post ; ckg:holder ?who ; ckg:postKind "other" ;
-                          ckg:roleText "董事" ; ckg:postIn ?chain .
-             ?who a ckg:Person ; rdfs:label "张专家"@zh . }
-WHERE { { SELECT ?chain ?segment ?firm WHERE {
-          ?segment skos:inScheme ?chain . ?firm ckg:inChain ?chain } ORDER BY ?firm LIMIT 1 }
-        BIND(IRI(CONCAT(STR(?chain), "/expert")) AS ?who)
-        BIND(IRI(CONCAT(STR(?chain), "/post1")) AS ?p1)
-        BIND(IRI(CONCAT(STR(?chain), "/post2")) AS ?p2)
-        BIND(IRI(CONCAT(STR(?chain), "/post3")) AS ?p3)
-        BIND(IRI(CONCAT(STR(?chain), "/post4")) AS ?p4) }"""
 
 
 def _answers(store: ox.Store, name: str) -> list[tuple[list[list[str]], list[list[str]]]]:

@@ -32,7 +32,7 @@ from chainkg.queries import NamedQuery, run_named_query, run_query
 from chainkg.remote import Credentials, RemoteEndpoint, RemoteError, connect, push
 from chainkg.server.text import with_prefixes
 from chainkg.vocab import PREFIXES
-from tests.helpers import command_beside_python, stop_process
+from tests.helpers import EXPERTS, command_beside_python, stop_process
 from tests.sparql_compare import all_named_queries, comparable
 
 OXIGRAPH = command_beside_python("oxigraph")
@@ -262,13 +262,23 @@ def test_cli_reports_an_unreachable_endpoint(tmp_path: Path, seed_build: BuildRe
 # ---------------------------------------------------------------- dialects (no server needed)
 
 
+@pytest.fixture(scope="module")
+def seeds_and_experts(seed_store: ox.Store) -> ox.Store:
+    """The seed graph plus a few expert posts (the seeds name none; list-experts needs rows)."""
+    store = ox.Store()
+    store.bulk_extend(seed_store.quads_for_pattern(None, None, None, None))
+    store.update(EXPERTS, prefixes=PREFIXES)
+    return store
+
+
 @pytest.mark.parametrize(
     "query", [q for q in all_named_queries() if uses_lateral(q.text)], ids=lambda q: q.name
 )
 def test_portable_form_of_a_lateral_query_gives_the_same_answers(
-    seed_store: ox.Store, query: NamedQuery
+    seeds_and_experts: ox.Store, query: NamedQuery
 ) -> None:
     """The SPARQL 1.1 form sent to a store without LATERAL answers like the original."""
+    seed_store = seeds_and_experts
     portable = without_lateral(query.text)
     assert not uses_lateral(portable) and "OPTIONAL" in portable
     params = _params(query, seed_store)
