@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from chainkg.pipeline import BuildReport, build
 from chainkg.project import to_networkx
@@ -328,8 +329,8 @@ def test_seed_gap_report_page(seed_build: BuildReport, op: OfflinePage):
     sources = op.page.locator("ul.sources li a")
     assert sources.count() >= 1 and "-" not in sources.first.inner_text()[:1]
     quote = op.page.locator('.quote a[href*="articles/"]').first
-    quote.click()
-    assert op.page.locator("#article-text mark").count() == 1
+    quote.click()  # opens the article, whose script then marks the quote: wait for it
+    expect(op.page.locator("#article-text mark")).to_have_count(1)
     op.open(page)
     op.page.emulate_media(media="print")
     assert not op.page.locator("header.top").is_visible()
