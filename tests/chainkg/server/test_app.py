@@ -477,3 +477,18 @@ def test_entity_search_answers_from_the_name_index(server: ChainkgServer) -> Non
     assert all("电机" in row[2] for row in page["rows"])
     assert http(server, "/api/search?text=")[0] == 400
     assert http(server, "/api/search?text=abc&limit=x")[0] == 400
+
+
+def test_serve_flags_default_to_the_server_config() -> None:
+    """`chainkg serve`'s limit flags (cli/serve_limits.toml) name ServeConfig fields and give
+    their defaults: the command and the library agree."""
+    from dataclasses import fields
+
+    from chainkg.cli.serve import LIMITS
+    from chainkg.server import ServeConfig
+
+    defaults = {f.name: f.default for f in fields(ServeConfig)}
+    assert LIMITS and set(LIMITS) <= set(defaults)
+    assert {name: default for name, (_flag, default, _help) in LIMITS.items()} == {
+        name: defaults[name] for name in LIMITS
+    }
