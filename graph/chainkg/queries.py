@@ -73,6 +73,7 @@ class QueryResult:
     boolean: bool | None = None
     total: int | None = None
     offset: int = 0
+    total_exact: bool = True  # False: `total` is a lower bound (a search's count was capped)
 
     @property
     def is_partial(self) -> bool:
@@ -81,10 +82,15 @@ class QueryResult:
     def page_line(self) -> str:
         """'显示 1–100 / 共 2,345 行 (rows 1–100 of 2,345)': which rows these are of how many."""
         total = self.total if self.total is not None else len(self.rows)
+        zh, en = (
+            (f"{total:,}", f"{total:,}")
+            if self.total_exact
+            else (f"{total:,}+", f"more than {total:,}")
+        )
         if not self.rows:
-            return f"显示 0 / 共 {total:,} 行 (no rows at offset {self.offset:,} of {total:,})"
+            return f"显示 0 / 共 {zh} 行 (no rows at offset {self.offset:,} of {en})"
         first, last = self.offset + 1, self.offset + len(self.rows)
-        return f"显示 {first:,}–{last:,} / 共 {total:,} 行 (rows {first:,}–{last:,} of {total:,})"
+        return f"显示 {first:,}–{last:,} / 共 {zh} 行 (rows {first:,}–{last:,} of {en})"
 
     def records(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -333,15 +339,27 @@ SEARCH_QUERY = "entity-search"
 SEARCH_COLUMNS = ["label", "type", "matched", "iri"]  # entity-search.rq's, without ?text
 
 
+SEARCH_COUNT_CAP = 10_000  # a paged search counts its matches up to this, then says "more"
+
+
 def search_result(index: NameIndex, text: str, limit: int = 0, offset: int = 0) -> QueryResult:
     """`entity-search` answered from the name index: the same columns as the SPARQL query,
     but one row per entity (its most specific class, the best-matching name), ids matched
     too, and ranked exact match first, then shorter names (the SPARQL query: one row per
-    class and matching name, ordered by label)."""
-    total = index.count(text)
-    hits = index.search(text, limit=offset + limit if limit else max(total, 1))[offset:]
+    class and matching name, ordered by label). A page (`limit` > 0) counts the matches only
+    up to SEARCH_COUNT_CAP past its own end: beyond, `total` is that bound and
+    `total_exact` is False ("10,000+")."""
+    if limit:
+        cap = max(SEARCH_COUNT_CAP, offset + limit)
+        total = index.count(text, cap)
+        exact = total <= cap
+        total = min(total, cap)
+        hits = index.search(text, limit=offset + limit)[offset:]
+    else:
+        total, exact = index.count(text), True
+        hits = index.search(text, limit=max(total, 1))[offset:]
     rows = [[h.label, h.type, h.matched, h.iri] for h in hits]
-    return QueryResult(list(SEARCH_COLUMNS), rows, total=total, offset=offset)
+    return QueryResult(list(SEARCH_COLUMNS), rows, total=total, offset=offset, total_exact=exact)
 
 
 # Parameters that name an entity, and the class it must have ('' = any labelled entity).
@@ -468,6 +486,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
             return json.dumps({"boolean": result.boolean})
         if result.is_partial:
             page = {"total": result.total, "offset": result.offset, "rows": result.records()}
+            if not result.total_exact:
+                page["total_exact"] = False
             return json.dumps(page, ensure_ascii=False, indent=2)
         return json.dumps(result.records(), ensure_ascii=False, indent=2)
     if fmt in ("csv", "tsv"):

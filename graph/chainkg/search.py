@@ -147,12 +147,18 @@ class NameIndex:
                 break
         return [Hit(iri, t, self._label(iri), m) for iri, (t, m) in best.items()]
 
-    def count(self, text: str) -> int:
-        """How many entities `search(text)` finds without a limit."""
+    def count(self, text: str, cap: int | None = None) -> int:
+        """How many entities `search(text)` finds without a limit; with `cap`, counting
+        stops past it (`cap + 1` then means "more than `cap`"): a two-character text can
+        match 90,000 names at 1M enterprises, and counting them all costs half a second."""
         text = text.strip()
         if not text:
             return 0
-        sql, needle = _matching(text, "COUNT(DISTINCT n.iri)")
+        if cap is None:
+            sql, needle = _matching(text, "COUNT(DISTINCT n.iri)")
+        else:
+            inner, needle = _matching(text, "DISTINCT n.iri")
+            sql = f"SELECT COUNT(*) FROM ({inner} LIMIT {int(cap) + 1})"
         return int(self._con.execute(sql, (needle,)).fetchone()[0])
 
     def resolve(self, value: str, type_: str | None = None) -> list[str]:

@@ -106,3 +106,29 @@ def test_search_reads_matches_in_stored_order_as_a_full_sort_would(tmp_path: Pat
             for limit in (1, 5, 50):
                 hits = [(h.iri, h.type, h.matched) for h in index.search(text, limit)]
                 assert hits == _sorted_search(rows, text, limit), (text, limit)
+
+
+def test_a_capped_count_stops_past_the_cap_and_a_page_says_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainkg import queries
+
+    rows = [(f"{E}e{i}", f"智能装备{i}号公司", "label_zh", "Enterprise") for i in range(30)]
+    rows += [(f"{E}e{i}", f"e{i}", "id", "Enterprise") for i in range(30)]
+    with NameIndex(build_index(rows, tmp_path / INDEX_FILE)) as index:
+        for text in ("智能", "智能装备"):  # the LIKE scan and the trigram index
+            assert index.count(text) == 30
+            assert index.count(text, cap=10) == 11  # "more than 10"
+            assert index.count(text, cap=30) == 30
+        monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 10)
+        page = queries.search_result(index, "智能", limit=5, offset=0)
+        assert (page.total, page.total_exact, len(page.rows)) == (10, False, 5)
+        assert "共 10+ 行" in page.page_line() and "more than 10" in page.page_line()
+        assert '"total_exact": false' in queries.format_result(page, "json")
+        whole = queries.search_result(index, "智能")  # no page: the exact total
+        assert (whole.total, whole.total_exact, len(whole.rows)) == (30, True, 30)
+        late = queries.search_result(index, "智能", limit=5, offset=20)  # past the cap
+        assert late.total == 25 and not late.total_exact and len(late.rows) == 5
+        monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
+        exact = queries.search_result(index, "智能", limit=5)
+        assert (exact.total, exact.total_exact) == (30, True)

@@ -494,7 +494,8 @@ class ChainkgServer:
 
     def search(self, text: str, limit: str = "20", offset: str = "0") -> Answer:
         """Entities whose name contains `text`, as `entity-search` answers from the index:
-        {"columns", "rows", "total", "offset"}; 404 without an index built with this graph."""
+        {"columns", "rows", "total", "offset", "total_exact"} (`total_exact` false: more
+        than `total` match, counting stopped there); 404 without an index built with this graph."""
         if self.index is None:
             return Answer(
                 404, TEXT, b"No name index beside the graph: rebuild with chainkg build\n"
@@ -507,7 +508,7 @@ class ChainkgServer:
             return Answer(400, TEXT, b"Give a text to search for: /api/search?text=...\n")
         result = search_result(self.index, text, *page)
         body = {"columns": SEARCH_COLUMNS, "rows": result.rows, "total": result.total}
-        return _json({**body, "offset": result.offset})
+        return _json({**body, "offset": result.offset, "total_exact": result.total_exact})
 
     def bind(self, body: bytes) -> Answer:
         """The query text with its parameters bound as VALUES rows (for the query page)."""
