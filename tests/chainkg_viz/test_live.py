@@ -134,7 +134,10 @@ def listed(served: LiveSite, segment_key: str) -> list[str]:
         page = served.page(f"segments/{segment_key}.html", {"page": str(number)})
         assert page is not None
         text = page.body.decode("utf-8")
-        out += re.findall(r'<td><a href="\.\./entities/([^"]+)\.html">', text)
+        keys = re.findall(r'<td><a href="\.\./entities/([^"]+)\.html">', text)
+        out += keys
+        # every row says whether the actor is in the zone: 是 or 否, never a blank cell
+        assert len(re.findall(r"<td>[是否]</td></tr>", text)) == len(keys)
         if 'rel="next"' not in text:
             return out
         number += 1

@@ -9,6 +9,8 @@ its relative links work unchanged:
 
     index.html  overview.html  chains/<key>.html  ego/<key>.html  entities/<key>.html
     segments/<key>.html?page=N (a segment's actors, paged)  articles/<key>.html
+    search.json?text=… (the home page's search box, from the name index: every entity)
+    export/graph.graphml|.gexf (the aggregated overview's graph: what the home page counts)
     gaps/<id>.html|.md  gaps/index.html|.md  export/gaps.xlsx  export/<id>.xlsx  static/…
 
 What differs at scale: a chain map draws at most `SEGMENT_ACTORS` actors under a segment and
@@ -20,11 +22,13 @@ analysis is computed once per process (`analysis()`); everything else per reques
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chainkg.project import local_name
 from chainkg_viz import views
 from chainkg_viz.analysis import Analysis, analyse
 from chainkg_viz.data import slug
@@ -38,6 +42,7 @@ from chainkg_viz.site import (
     chain_page,
     ego_page,
     entity_page,
+    export_graph,
     overview_page,
     segment_statuses,
     source_links,
@@ -83,13 +88,23 @@ class _KeysByLabel:
         return self.parts.key_of_label(label) or default
 
 
+GRAPH_EXPORTS = {"export/graph.graphml": "graphml", "export/graph.gexf": "gexf"}
+SEARCH_HITS = 50  # entities the home page's search box lists, as the static page's script
+
+
 class LiveSite:
     """Pages from `target` (a store, or anything `chainkg.queries.run_query` accepts);
     `analysis_target` runs the gap analysis (default: `target`), reading the gap summary
-    written with the graph when there is one (`summary`, see chainkg.aggregates)."""
+    written with the graph when there is one (`summary`, see chainkg.aggregates). With a
+    name index (`index`, `chainkg.search.NameIndex`), the home page's search box asks
+    `search.json` (every entity by name or alias); without, it searches the names embedded
+    in the page (chains, segments, places: the home page at scale lists no firm)."""
 
-    def __init__(self, target: Any, analysis_target: Any = None, summary: Any = None) -> None:
+    def __init__(
+        self, target: Any, analysis_target: Any = None, summary: Any = None, index: Any = None
+    ) -> None:
         self.parts = Neighbourhood(target)
+        self.index = index
         self._analysis_target = analysis_target if analysis_target is not None else target
         self._summary = summary
         self._lock = threading.Lock()
@@ -150,6 +165,11 @@ class LiveSite:
         key, dot, ext = name.rpartition(".")
         if rel in ("index.html", "overview.html"):
             return _html(self._home() if rel == "index.html" else self._overview())
+        if rel == "search.json" and self.index is not None:
+            return Page(TYPES[".json"], _bytes(self._search((params or {}).get("text", ""))))
+        if rel in GRAPH_EXPORTS:  # the aggregated overview's graph, as the home page counts it
+            content = export_graph(self._skeleton().graph, GRAPH_EXPORTS[rel])
+            return Page("application/xml; charset=utf-8", _bytes(content))
         if folder in ("gaps", "export"):
             found = self.report(rel)
             return Page(TYPES.get(f".{ext}", HTML), _bytes(found)) if found is not None else None
@@ -251,7 +271,22 @@ class LiveSite:
 
     def _home(self) -> str:
         data = self._skeleton()
-        return index_html(data, dashboard(data, self.analysis()))
+        source = "search.json" if self.index is not None else ""
+        return index_html(data, dashboard(data, self.analysis()), search_source=source)
+
+    def _search(self, text: str) -> str:
+        """The search box's hits as the static page's embedded items: key, label, class
+        name, and the name that matched when it is not the label."""
+        hits = [
+            {
+                "key": slug(local_name(h.iri)),
+                "label": h.label,
+                "type": views.type_name(h.type),
+                "aliases": h.matched if h.matched != h.label else "",
+            }
+            for h in self.index.search(text[:100], limit=SEARCH_HITS)
+        ]
+        return json.dumps(hits, ensure_ascii=False)
 
     def _overview(self) -> str:
         data = self._skeleton()

@@ -182,8 +182,10 @@ def dashboard(data: SiteData, analysis: Analysis) -> dict:
     }
 
 
-def index_html(data: SiteData, board: dict) -> str:
-    """The entry page: the zone's dashboard, search, frameworks, every entity."""
+def index_html(data: SiteData, board: dict, search_source: str = "") -> str:
+    """The entry page: the zone's dashboard, search, frameworks, every entity. The search box
+    looks in the page's own entities, or asks `search_source` (a served site's name search,
+    `search.json?text=`) when given."""
     g = data.graph
     frameworks = []
     for fw in sorted(
@@ -254,6 +256,7 @@ def index_html(data: SiteData, board: dict) -> str:
         levels=LEVELS,
         groups=groups,
         search=search,
+        search_source=search_source,
     )
 
 

@@ -3,10 +3,12 @@ over HTTP, which mode `auto` picks, and the pages in real headless Chromium, off
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -38,6 +40,15 @@ def keys(streamed_build: BuildReport) -> dict[str, list[str]]:
     for _node, attrs in sorted(graph.nodes(data=True)):
         out.setdefault(attrs["type"], []).append(slug(attrs["id"]))
     return out
+
+
+@pytest.fixture(scope="module")
+def firm_label(streamed_build: BuildReport, keys: dict[str, list[str]]) -> tuple[str, str]:
+    """(key, Chinese label) of an enterprise the home page at scale does not embed."""
+    graph = to_networkx(open_store(streamed_build.files["store"]))
+    key = keys["Enterprise"][3]
+    label = next(a["label"] for _n, a in graph.nodes(data=True) if slug(a["id"]) == key)
+    return key, label
 
 
 def test_auto_renders_pages_when_the_build_wrote_no_site(server: ChainkgServer) -> None:
@@ -73,9 +84,25 @@ def test_pages_over_http(server: ChainkgServer, keys: dict[str, list[str]]) -> N
     status, ctype, body = http(server, "/site/static/vis-network.min.js")
     assert status == 200 and b"vis-network" in body[:2000]
     assert http(server, "/site/static/site.css")[0] == 200
+    for export in ("graph.graphml", "graph.gexf"):  # the home page links them
+        status, ctype, body = http(server, f"/site/export/{export}")
+        assert status == 200 and ctype.startswith("application/xml") and b"<node" in body
     for missing in ["/site/entities/no-such-firm.html", "/site/static/../../x", "/site/x.html"]:
         assert http(server, missing)[0] == 404, missing
     assert http(server, f"/site/segments/{segment}.html?page=999")[0] == 404
+
+
+def test_the_home_search_asks_the_name_index(
+    server: ChainkgServer, firm_label: tuple[str, str]
+) -> None:
+    key, label = firm_label
+    home = http(server, "/site/")[2].decode("utf-8")
+    assert 'data-source="search.json"' in home and f"entities/{key}.html" not in home
+    status, ctype, body = http(server, "/site/search.json?text=" + quote(label))
+    assert (status, ctype) == (200, "application/json")
+    hits = json.loads(body)
+    assert {"key": key, "label": label, "type": "企业", "aliases": ""} in hits
+    assert json.loads(http(server, "/site/search.json?text=" + quote("没有这个名字"))[2]) == []
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +121,11 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.browser
 @needs_chromium
 def test_served_pages_in_chromium(
-    server: ChainkgServer, browser: OfflinePage, keys: dict[str, list[str]], shots: Path
+    server: ChainkgServer,
+    browser: OfflinePage,
+    keys: dict[str, list[str]],
+    firm_label: tuple[str, str],
+    shots: Path,
 ) -> None:
     chain, firm = keys["IndustrialChain"][0], keys["Enterprise"][3]
     page = browser.page
@@ -120,6 +151,12 @@ def test_served_pages_in_chromium(
     page.wait_for_load_state("load")
     assert "/site/entities/" in page.url and page.locator("h2", has_text="关系").count() == 1
     page.screenshot(path=str(shots / "served-entity.png"), full_page=False)
+    key, label = firm_label  # the home page's search finds a firm it does not embed
+    page.goto(f"{server.url}/site/", wait_until="load")
+    page.fill("#search", label)
+    page.locator(f'#results a[href="entities/{key}.html"]').wait_for(timeout=10_000)
+    page.evaluate("document.getElementById('search').scrollIntoView()")
+    page.screenshot(path=str(shots / "served-search.png"), full_page=False)
     assert browser.console_errors == [] and browser.page_errors == []
     assert browser.blocked == []
     assert all(u.startswith(server.url) for u in browser.requests), browser.requests
