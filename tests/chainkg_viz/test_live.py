@@ -93,6 +93,28 @@ def test_a_hubs_page_lists_a_bounded_number_and_counts_the_rest(
     assert f"另有 {whole.degree(segment) - listed} 个关系未列出" in text
 
 
+def test_a_pages_relations_are_the_same_read_from_either_end(
+    streamed_store: ox.Store, whole: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node with few relations reads them from itself, a hub from its shown neighbours:
+    the same page either way (a hub, firms with supplier ties, a place)."""
+
+    def kind(t: str) -> list[str]:
+        return sorted(n for n, a in whole.nodes(data=True) if a["type"] == t)
+
+    suppliers = sorted({s for s, _o, k in whole.edges(keys=True) if k == "supplierOf"})
+    checked = [kind("ChainSegment")[0], *suppliers[:3], *kind("Place")[:2], *kind("Enterprise")[:2]]
+    pages, default = {}, neighbourhood.CENTER_RELATIONS
+    for threshold in (default, 0):
+        monkeypatch.setattr(neighbourhood, "CENTER_RELATIONS", threshold)
+        served = LiveSite(streamed_store)
+        pages[threshold] = [
+            served.page(f"entities/{slug(whole.nodes[n]['id'])}.html") for n in checked
+        ]
+    assert default > 0 and pages[0] == pages[default]
+    assert sum(p.body.decode("utf-8").count("<td><a href=") for p in pages[0]) > 20
+
+
 def test_chain_map_draws_a_few_actors_per_segment_and_links_the_listing(
     streamed_store: ox.Store, whole: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:

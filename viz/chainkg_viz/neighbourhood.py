@@ -46,6 +46,7 @@ EGO_NODES = views.EGO_MAX_NODES  # a node's page lists at most this many neighbo
 SEGMENT_ACTORS = 20  # a served chain map draws at most this many actors under a segment
 CHAIN_ITEMS = 100  # ... and at most this many firms, projects, programs or events besides
 EVIDENCE_ROWS = 5000  # quotes fetched for one page, at most
+CENTER_RELATIONS = 1000  # up to this many, a page's relations are read from its node
 TOP_LIST = ", ".join(TOPS.split())
 # predicates that are not relations between entities (as in the projection)
 SKIPPED = {
@@ -211,14 +212,7 @@ class Neighbourhood:
         add_attributes(data, self.rows(_restricted(data_attributes(), "s", wanted)))
         relations = []
         if relations_of:
-            center, others = ox.NamedNode(relations_of), _values(set(graph) - {relations_of})
-            text = f"""SELECT DISTINCT ?rel ?s ?p ?o ?role WHERE {{
-              {{ VALUES ?o {{ {others} }} ?rel rdf:object ?o ; rdf:subject {center} ;
-                 a ckg:Relation ; rdf:predicate ?p . BIND({center} AS ?s) }} UNION
-              {{ VALUES ?s {{ {others} }} ?rel rdf:subject ?s ; rdf:object {center} ;
-                 a ckg:Relation ; rdf:predicate ?p . BIND({center} AS ?o) }}
-              OPTIONAL {{ ?rel ckg:roleText ?role }} }} ORDER BY ?rel LIMIT {EVIDENCE_ROWS}"""
-            relations = self.rows(text)
+            relations = self.rows(self._relations_text(relations_of, set(graph) - {relations_of}))
         facts = set(nodes) | {r["rel"] for r in relations}
         text = _restricted(_EVIDENCE, "fact", facts).replace(
             "ORDER BY ?fact ?ev", f"ORDER BY ?fact ?ev LIMIT {EVIDENCE_ROWS}"
@@ -232,6 +226,31 @@ class Neighbourhood:
         if firms:
             for row in self.rows(_restricted(_CATEGORIES, "firm", set(firms))):
                 data.categories.setdefault(row["firm"], []).append(row["category"])
+
+    def _relations_text(self, center_iri: str, others: set[str]) -> str:
+        """The curated relations between `center_iri` and `others`, read from the smaller
+        end: from the center's own relations when it has few (a firm beside a city or a
+        segment with 60,000 relations: 1 ms instead of 1 s at 1M enterprises), else from
+        each of the others (a hub's page: the others are its few shown neighbours)."""
+        center = ox.NamedNode(center_iri)
+        few = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?rel WHERE {{
+          {{ ?rel rdf:subject {center} }} UNION {{ ?rel rdf:object {center} }} }}
+          LIMIT {CENTER_RELATIONS + 1} }}"""
+        if int(self.rows(few)[0]["n"]) <= CENTER_RELATIONS:
+            listed = ", ".join(str(ox.NamedNode(i)) for i in sorted(others)) or "<urn:none>"
+            pattern = f"""{{ ?rel rdf:subject {center} ; rdf:object ?o . FILTER(?o IN ({listed}))
+                 BIND({center} AS ?s) }} UNION
+              {{ ?rel rdf:object {center} ; rdf:subject ?s . FILTER(?s IN ({listed}))
+                 BIND({center} AS ?o) }}
+              ?rel rdf:predicate ?p . FILTER EXISTS {{ ?rel a ckg:Relation }}"""
+        else:
+            pattern = f"""{{ VALUES ?o {{ {_values(others)} }} ?rel rdf:object ?o ;
+                 rdf:subject {center} ; a ckg:Relation ; rdf:predicate ?p .
+                 BIND({center} AS ?s) }} UNION
+              {{ VALUES ?s {{ {_values(others)} }} ?rel rdf:subject ?s ; rdf:object {center} ;
+                 a ckg:Relation ; rdf:predicate ?p . BIND({center} AS ?o) }}"""
+        return f"""SELECT DISTINCT ?rel ?s ?p ?o ?role WHERE {{ {pattern}
+          OPTIONAL {{ ?rel ckg:roleText ?role }} }} ORDER BY ?rel LIMIT {EVIDENCE_ROWS}"""
 
     # -- the parts pages need ------------------------------------------------------------
 
