@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -101,11 +102,22 @@ def test_search_reads_matches_in_stored_order_as_a_full_sort_would(tmp_path: Pat
         for t in (("Enterprise", "ChainSegment")[i % 2],)
     ]
     rows += [(f"{E}{i}", words[(i * 3) % 8], "alias", "Enterprise") for i in range(0, 60, 7)]
+    rows += [(f"{E}{i}", f"ent-{i}", "id", "Enterprise") for i in range(60)]  # ASCII, short
+    texts = ("智能", "电机", "rail", "智", "智能电机", "甲乙", "株洲智能", "1", "t-1", "能1")
     with NameIndex(build_index(rows, tmp_path / INDEX_FILE)) as index:
-        for text in ("智能", "电机", "rail", "智", "智能电机", "甲乙", "株洲智能", "1"):
+        for text in texts:
             for limit in (1, 5, 50):
                 hits = [(h.iri, h.type, h.matched) for h in index.search(text, limit)]
                 assert hits == _sorted_search(rows, text, limit), (text, limit)
+            assert index.count(text) == len(_sorted_search(rows, text, 1000)), text
+    # an index written before the ASCII column (names read the same, by a full scan)
+    con = sqlite3.connect(tmp_path / INDEX_FILE)
+    con.executescript("DROP INDEX names_by_script; ALTER TABLE names DROP COLUMN ascii;")
+    con.close()
+    with NameIndex(tmp_path / INDEX_FILE) as legacy:
+        for text in texts:
+            hits = [(h.iri, h.type, h.matched) for h in legacy.search(text, 50)]
+            assert hits == _sorted_search(rows, text, 50), text
 
 
 def test_a_capped_count_stops_past_the_cap_and_a_page_says_more(
