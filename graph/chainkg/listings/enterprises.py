@@ -22,6 +22,7 @@ from chainkg.listings.rows import (
     located_places,
     ontology_label,
     relations,
+    shared,
     table,
     zone_stages,
 )
@@ -44,6 +45,7 @@ def _any_curator(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.groupby(keys, as_index=False, sort=False)["curator"].any()
 
 
+@shared
 def _project_chains(seeds: Seeds) -> pd.DataFrame:
     """project, investor, chain for each chain of a project with an investor: its row's
     `chain` and its `in_chain` relations."""
@@ -56,6 +58,7 @@ def _project_chains(seeds: Seeds) -> pd.DataFrame:
     return invested.rename(columns={"id": "project"}).drop(columns="chain").merge(chains)
 
 
+@shared
 def _chain_ties(seeds: Seeds) -> pd.DataFrame:
     """Every tie of chain-enterprises: e, chain, how, curator (per e, chain, how, target)."""
     leads = _any_curator(relations(seeds, "leads_chain"), ["subject", "object"])
@@ -89,6 +92,7 @@ def _chain_ties(seeds: Seeds) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+@shared
 def _enterprises(seeds: Seeds) -> pd.DataFrame:
     """id, label, stage (presence stage or '') of every enterprise."""
     frame = table(seeds, "enterprises", "id", "label_zh").rename(columns={"label_zh": "label"})
@@ -204,10 +208,11 @@ def _chains_of(seeds: Seeds) -> pd.DataFrame:
     return ties[["e", "chain"]].drop_duplicates()
 
 
+@shared
 def _places(seeds: Seeds) -> pd.DataFrame:
     """e, place_label: the Chinese labels of where each entity is located."""
     places = located_places(seeds)
-    places["place_label"] = places["place"].map(labels(seeds))
+    places = places.assign(place_label=places["place"].map(labels(seeds)))
     return places.dropna(subset=["place_label"]).rename(columns={"entity": "e"})[
         ["e", "place", "place_label"]
     ]

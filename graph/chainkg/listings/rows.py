@@ -6,7 +6,9 @@ frames, so that builders stay vectorised at a million enterprises."""
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyoxigraph as ox
@@ -29,6 +31,26 @@ PRESENCE_STAGES = {
 }
 
 
+T = TypeVar("T")
+_SHARED: dict[tuple[int, str, tuple[Any, ...]], Any] = {}
+
+
+def shared(func: Callable[..., T]) -> Callable[..., T]:
+    """Memoise `func(seeds, *args)` while that Seeds object lives, so that the builders of one
+    `write_listings` compute what they share (presence, labels, ties) once. Callers must not
+    modify what it returns."""
+
+    @functools.wraps(func)
+    def wrapper(seeds: Seeds, *args: Any) -> T:
+        key = (id(seeds), func.__qualname__, args)
+        if key not in _SHARED:
+            _SHARED[key] = func(seeds, *args)
+            weakref.finalize(seeds, _SHARED.pop, key, None)
+        return _SHARED[key]
+
+    return wrapper
+
+
 def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
     """The named columns of a seed table (an empty frame with them if it is absent)."""
     frame = seeds.tables.get(name)
@@ -44,6 +66,7 @@ def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
     return seeds.config.base_iri + kind + "/" + ids
 
 
+@shared
 def labels(seeds: Seeds) -> pd.Series:
     """id -> Chinese label (`label_zh`, what `RowBuilder.labels` writes as rdfs:label@zh) of
     every row of a labelled table."""
@@ -55,6 +78,7 @@ def labels(seeds: Seeds) -> pd.Series:
     return pd.concat(parts) if parts else pd.Series(dtype=object)
 
 
+@shared
 def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
     """subject, object and whether the row is a curator's assertion, of the relation rows
     with one predicate (snake case, as in relations.csv)."""
@@ -69,6 +93,7 @@ def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@shared
 def zone_stages(seeds: Seeds) -> pd.Series:
     """id -> presence stage ('producing', 'building', 'signed') of every actor with a
     `ckg:zoneStage`: located in the zone by its own row, else its best presence basis."""
@@ -78,6 +103,7 @@ def zone_stages(seeds: Seeds) -> pd.Series:
     return pd.Series(stages, dtype=object)
 
 
+@shared
 def located_places(seeds: Seeds) -> pd.DataFrame:
     """(entity, place) for every `ckg:locatedIn` of an enterprise or organization: its row's
     `located_in` and its `located_in` relations, without repeats."""
