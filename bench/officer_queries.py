@@ -10,9 +10,10 @@ store (the name index `names.sqlite` beside it is used when present). Then each 
 query as `chainkg query` runs it (`run_named_query`: parameters given as ids or names and
 resolved through the name index, the answers written in the listings side table
 `listings.sqlite` beside it unless `--no-listings`, the first page of `--limit` rows and the
-total), each in a forked child with a time limit (`--timeout`), best of `--repeat`. Parameters are picked from
-the graph itself: the enterprise with the most supplier ties (a hub), a median one, a chain
-and a segment. Prints a Markdown table: case, rows (page / total), seconds.
+total), each in a forked child with a time limit (`--timeout`), best of `--repeat`.
+Parameters are picked from the graph itself: the enterprise with the most supplier ties (a
+hub), a median one, a chain and a segment. Prints a Markdown table: case, rows (page /
+total), seconds.
 """
 
 from __future__ import annotations
@@ -95,14 +96,8 @@ def cases(picked: dict[str, str]) -> list[tuple[str, str, dict[str, str], int]]:
     return out
 
 
-def run_case(
-    store_path: str,
-    query: str,
-    params: dict[str, str],
-    limit: int,
-    offset: int,
-    use_listings: bool = True,
-):
+def run_case(store_path: str, case: tuple[str, dict[str, str], int], limit: int, listings: bool):
+    """Seconds, page rows and total of one case (query, params, offset)."""
     import pyoxigraph as ox
 
     from chainkg.listings import open_beside
@@ -112,10 +107,11 @@ def run_case(
     store = ox.Store.read_only(store_path)
     index_path = Path(store_path).parent / INDEX_FILE
     index = NameIndex(index_path) if index_path.is_file() else None
+    query, params, offset = case
     named = get_query(query)
     start = time.perf_counter()  # opening the side table (and its staleness check) counts
-    listings = open_beside(store_path) if use_listings else None
-    result = run_named_query(store, named, params, index, limit, offset, listings)
+    table = open_beside(store_path) if listings else None
+    result = run_named_query(store, named, params, index, limit, offset, table)
     return time.perf_counter() - start, len(result.rows), result.total
 
 
@@ -176,7 +172,7 @@ def measure(
     for label, query, params, offset in cases(picked):
         if only and not any(part in label for part in only):
             continue
-        args = (store_path, query, params, limit, offset, use_listings)
+        args = (store_path, (query, params, offset), limit, use_listings)
         results[label] = timed(args, timeout, repeat)
         print(f"  {label}: {results[label]}", file=sys.stderr, flush=True)
     return results
@@ -191,11 +187,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--only", nargs="+", help="only the cases whose label contains one")
-    parser.add_argument(
-        "--no-listings",
-        action="store_true",
-        help="answer by SPARQL even where a listings side table (listings.sqlite) is beside",
-    )
+    parser.add_argument("--no-listings", action="store_true", help="ignore listings.sqlite")
     args = parser.parse_args()
     columns: dict[str, dict[str, tuple]] = {}
     builds: dict[str, dict[str, float]] = {}

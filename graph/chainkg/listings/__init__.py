@@ -31,7 +31,7 @@ from chainkg.listings.enterprises import (
 from chainkg.listings.rows import MIN_ROWS, Builder, ListingRows
 from chainkg.queries import NamedQuery, QueryResult, get_query
 from chainkg.tables import Seeds
-from chainkg.write import graph_identity, new_database
+from chainkg.write import graph_identity, new_database, open_for_graph
 
 __all__ = [
     "BUILDERS",
@@ -185,16 +185,4 @@ def open_beside(
     """The listings written beside `graph` (a built graph file or store folder) for that very
     graph, or None: none written, or written for another graph (then `on_stale` is told, and
     the listings are answered by SPARQL)."""
-    path = Path(graph).parent / LISTINGS_FILE
-    if not path.is_file() or not Path(graph).exists():
-        return None
-    listings = Listings(path)
-    if graph_identity(graph) in listings.identities():
-        return listings
-    listings.close()
-    if on_stale is not None:
-        on_stale(
-            f"{path} was not built with {graph} (an older build's?): not used, the listings "
-            "are answered by SPARQL (slower); rebuild with `chainkg build`"
-        )
-    return None
+    return open_for_graph(graph, LISTINGS_FILE, Listings, on_stale)

@@ -154,15 +154,22 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
 
 
 def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
-    """`rows` in the query's ORDER BY; ties in the order of all columns (deterministic)."""
-    rows = rows.sort_values(list(rows.columns), kind="stable")
-    return rows.sort_values(by, ascending=ascending, kind="stable", ignore_index=True)
+    """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
+    rows always come in the same order)."""
+    rest = [c for c in rows.columns if c not in by]
+    order = by + rest
+    return rows.sort_values(order, ascending=ascending + [True] * len(rest), ignore_index=True)
 
 
 def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     """keys -> the distinct, sorted values of `value` joined with '、' (GROUP_CONCAT)."""
     found = frame[keys + [value]].drop_duplicates().sort_values(keys + [value])
-    return found.groupby(keys, as_index=False, sort=False)[value].agg(CONCAT.join)
+    starts = (~found.duplicated(keys)).to_numpy().nonzero()[0].tolist()
+    values = found[value].tolist()
+    ends = [*starts[1:], len(values)]
+    out = found.iloc[starts][keys].reset_index(drop=True)
+    out[value] = [CONCAT.join(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    return out
 
 
 def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:

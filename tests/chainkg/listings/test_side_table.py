@@ -80,7 +80,7 @@ def test_never_read_for_another_graph_or_query_text(seed_build, tmp_path: Path) 
     shutil.copy(graph.parent / LISTINGS_FILE, tmp_path / LISTINGS_FILE)
     notes: list[str] = []
     assert open_beside(copy, notes.append) is None
-    assert "not built with" in notes[0] and "rebuild" in notes[0]
+    assert "not built with" in notes[0] and "SPARQL answers" in notes[0]
     assert open_beside(tmp_path / "missing.nq") is None
     with open_beside(graph) as listings:
         query = get_query("local-enterprises")
