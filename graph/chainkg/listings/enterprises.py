@@ -166,7 +166,7 @@ def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     found = frame[keys + [value]].drop_duplicates().sort_values(keys + [value])
     starts = (~found.duplicated(keys)).to_numpy().nonzero()[0].tolist()
     values = found[value].tolist()
-    ends = [*starts[1:], len(values)]
+    ends = [*starts[1:], len(values)] if starts else []
     out = found.iloc[starts][keys].reset_index(drop=True)
     out[value] = [CONCAT.join(values[a:b]) for a, b in zip(starts, ends, strict=True)]
     return out
