@@ -8,10 +8,12 @@ For each size: synthetic seeds (`chainkg.synth.synthesize(n, seed=1)`) and the s
 build (no gap reports; its stage seconds are printed too), unless `--store` names a built
 store (the name index `names.sqlite` beside it is used when present). Then each officer
 query as `chainkg query` runs it (`run_named_query`: parameters given as ids or names and
-resolved through the name index, the first page of `--limit` rows and the total), each in a
-forked child with a time limit (`--timeout`), best of `--repeat`. Parameters are picked from
-the graph itself: the enterprise with the most supplier ties (a hub), a median one, a chain
-and a segment. Prints a Markdown table: case, rows (page / total), seconds.
+resolved through the name index, the answers written in the listings side table
+`listings.sqlite` beside it unless `--no-listings`, the first page of `--limit` rows and the
+total), each in a forked child with a time limit (`--timeout`), best of `--repeat`.
+Parameters are picked from the graph itself: the enterprise with the most supplier ties (a
+hub), a median one, a chain and a segment. Prints a Markdown table: case, rows (page /
+total), seconds.
 """
 
 from __future__ import annotations
@@ -94,18 +96,22 @@ def cases(picked: dict[str, str]) -> list[tuple[str, str, dict[str, str], int]]:
     return out
 
 
-def run_case(store_path: str, query: str, params: dict[str, str], limit: int, offset: int):
+def run_case(store_path: str, case: tuple[str, dict[str, str], int], limit: int, listings: bool):
+    """Seconds, page rows and total of one case (query, params, offset)."""
     import pyoxigraph as ox
 
+    from chainkg.listings import open_beside
     from chainkg.queries import get_query, run_named_query
     from chainkg.search import INDEX_FILE, NameIndex
 
     store = ox.Store.read_only(store_path)
     index_path = Path(store_path).parent / INDEX_FILE
     index = NameIndex(index_path) if index_path.is_file() else None
+    query, params, offset = case
     named = get_query(query)
-    start = time.perf_counter()
-    result = run_named_query(store, named, params, index, limit, offset)
+    start = time.perf_counter()  # opening the side table (and its staleness check) counts
+    table = open_beside(store_path) if listings else None
+    result = run_named_query(store, named, params, index, limit, offset, table)
     return time.perf_counter() - start, len(result.rows), result.total
 
 
@@ -152,12 +158,22 @@ def build(n: int, work: Path) -> tuple[str, dict[str, float]]:
     return str(out / "store"), seconds
 
 
-def measure(store_path: str, limit: int, timeout: float, repeat: int) -> dict[str, tuple]:
+def measure(
+    store_path: str,
+    limit: int,
+    timeout: float,
+    repeat: int,
+    only: list[str] | None = None,
+    use_listings: bool = True,
+) -> dict[str, tuple]:
     picked = pick_params(store_path)
     print(f"  parameters: {picked}", file=sys.stderr, flush=True)
     results = {}
     for label, query, params, offset in cases(picked):
-        results[label] = timed((store_path, query, params, limit, offset), timeout, repeat)
+        if only and not any(part in label for part in only):
+            continue
+        args = (store_path, (query, params, offset), limit, use_listings)
+        results[label] = timed(args, timeout, repeat)
         print(f"  {label}: {results[label]}", file=sys.stderr, flush=True)
     return results
 
@@ -170,6 +186,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=100, help="rows per page")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", nargs="+", help="only the cases whose label contains one")
+    parser.add_argument("--no-listings", action="store_true", help="ignore listings.sqlite")
     args = parser.parse_args()
     columns: dict[str, dict[str, tuple]] = {}
     builds: dict[str, dict[str, float]] = {}
@@ -182,7 +200,9 @@ def main() -> None:
             targets.append((f"{n:,}", store_path))
     for name, store_path in targets:
         print(f"{name}: {store_path}", file=sys.stderr, flush=True)
-        columns[name] = measure(store_path, args.limit, args.timeout, args.repeat)
+        columns[name] = measure(
+            store_path, args.limit, args.timeout, args.repeat, args.only, not args.no_listings
+        )
     print(" ".join(["python bench/officer_queries.py", *sys.argv[1:]]) + "\n")
     if builds:
         stages = list(dict.fromkeys(k for b in builds.values() for k in b))

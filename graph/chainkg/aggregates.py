@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chainkg.write import graph_identity, new_database
+from chainkg.write import graph_identity, new_database, open_for_graph
 
 SUMMARY_FILE = "gaps.sqlite"
 
@@ -123,11 +123,4 @@ def _dumps(rows: Rows) -> str:
 def summary_for(graph: Path | str) -> Summary | None:
     """The summary written beside `graph` (a built graph file or store folder) for that very
     graph, or None (none written, or written for another graph: stale, never used)."""
-    path = Path(graph).parent / SUMMARY_FILE
-    if not path.is_file() or not Path(graph).exists():
-        return None
-    summary = Summary(path)
-    if graph_identity(graph) in summary.identities():
-        return summary
-    summary.close()
-    return None
+    return open_for_graph(graph, SUMMARY_FILE, Summary)

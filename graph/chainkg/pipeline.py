@@ -11,6 +11,7 @@ Stages (each its own module, one public function):
                                                   exports), in memory
     write.write_outputs    quads               -> out/graph.nq, graph.ttl, graph.jsonld
     search.build_index     names.seed_name_rows -> out/names.sqlite (the name index)
+    listings.write_listings Seeds              -> out/listings.sqlite (long listings, paged)
     aggregates.write_summary the recorded answers -> out/gaps.sqlite (the gap summary)
     viz.site.write_site    the site            -> out/site/, written at once
 SHACL runs in a forked process while the analysis and the views are computed (they write
@@ -41,6 +42,7 @@ from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
 from chainkg.gaps import gap_report_data
+from chainkg.listings import LISTINGS_FILE, write_listings
 from chainkg.mapping_panorama import REFERENCE_CLASSES, reference_node_prefixes
 from chainkg.names import other_name_rows, seed_name_rows
 from chainkg.queries import run_query
@@ -153,6 +155,10 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
         rows = chain(seed_name_rows(seeds), other_name_rows(store))
         graph = report.files["graph.nq"]
         report.files[INDEX_FILE] = build_index(rows, report.out_dir / INDEX_FILE, graph)
+    notify("listings")
+    with timed(report, "listings"):
+        graphs = [p for n, p in report.files.items() if n.startswith("graph.")]
+        report.files[LISTINGS_FILE] = write_listings(seeds, out_dir / LISTINGS_FILE, graphs)
     with timed(report, "gaps"):  # for the graph files just written
         graphs = [p for n, p in report.files.items() if n.startswith("graph.")]
         report.files[SUMMARY_FILE] = write_summary(answers, out_dir / SUMMARY_FILE, graphs)

@@ -294,6 +294,15 @@ def _sliced(
     return QueryResult(columns, rows, total=total, offset=offset)
 
 
+class StoredAnswers(Protocol):
+    """Answers written at build time (`chainkg.listings.Listings`): a page of a named
+    query's answer for resolved parameters, or None when not stored."""
+
+    def answer(
+        self, query: NamedQuery, params: Mapping[str, str], limit: int = 0, offset: int = 0
+    ) -> QueryResult | None: ...
+
+
 def run_named_query(
     store: ox.Store | Endpoint,
     query: NamedQuery,
@@ -301,12 +310,15 @@ def run_named_query(
     index: NameIndex | None = None,
     limit: int = 0,
     offset: int = 0,
+    listings: StoredAnswers | None = None,
 ) -> QueryResult:
     """Run a named query after checking its parameters; parameter columns are dropped.
 
     With a name `index` (`chainkg.search`, built beside the graph), entity parameters are
-    resolved through it and `entity-search` answers from it without a scan. `limit` rows
-    from `offset` (`limit` 0 = all); the result carries the total row count."""
+    resolved through it and `entity-search` answers from it without a scan. With the
+    `listings` written beside the graph (`chainkg.listings`), an answer stored there is
+    read from it (the same rows) instead of evaluated. `limit` rows from `offset` (`limit`
+    0 = all); the result carries the total row count."""
     params = dict(params or {})
     unknown = sorted(set(params) - set(query.params))
     if unknown:
@@ -324,6 +336,9 @@ def run_named_query(
             params[name] = resolve_entity(store, name, params[name], index)
     if index is not None and query.name == SEARCH_QUERY:
         return search_result(index, params["text"], limit, offset)
+    stored = listings.answer(query, params, limit, offset) if listings is not None else None
+    if stored is not None:
+        return stored
     result = run_paged(store, query.text, params, limit, offset)
     keep = [i for i, c in enumerate(result.columns) if c not in query.params]
     return QueryResult(

@@ -5,9 +5,11 @@ core. The mapping itself is `chainkg.mapping`, shared with the small path."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import signal
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -19,6 +21,7 @@ from rich.progress import Progress, TaskID
 
 from chainkg.aggregates import SUMMARY_FILE, Answers, write_summary
 from chainkg.errors import ValidationFailed
+from chainkg.listings import LISTINGS_FILE, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
 from chainkg.report import BuildOptions, BuildReport, timed
@@ -26,6 +29,7 @@ from chainkg.search import INDEX_FILE, build_index
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
+log = logging.getLogger("chainkg.pipeline")
 GAP_REPORTS_MAX = 50_000  # enterprises; above, `chainkg gaps` on the store when needed
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
 
@@ -152,15 +156,17 @@ def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
     """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
-    compaction -> the name index (in a child process, `_fork_index`, while the store is
-    validated and counted) -> store SHACL -> class counts -> gap reports (by default only up
-    to GAP_REPORTS_MAX enterprises).
+    compaction -> the name index and the listings side table (in child processes,
+    `_fork_index`, `_fork_listings`, while the store is validated and counted) -> store
+    SHACL -> class counts -> gap reports (by default only up to GAP_REPORTS_MAX
+    enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
     on-disk Oxigraph store: the merged, de-duplicated triples in its default graph only,
     for `chainkg query --graph out/store`), `out/names.sqlite` (the name index,
-    `chainkg.search`), the gap reports in `out/site/gaps/` and the gap summary they were
+    `chainkg.search`), `out/listings.sqlite` (the listings side table, `chainkg.listings`),
+    the gap reports in `out/site/gaps/` and the gap summary they were
     computed from, `out/gaps.sqlite` (`chainkg.aggregates`; up to GAP_REPORTS_MAX).
     Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
@@ -199,9 +205,10 @@ def build_streaming(
     task = stage("assemble", rows)
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process
-    names_pid = 0
-    shutil.rmtree(store_tmp, ignore_errors=True)
-    shutil.rmtree(names_tmp, ignore_errors=True)
+    listings_tmp = out / ".listings.tmp"  # the same for the listings side table
+    names_pid = listings_pid = 0
+    for folder in (store_tmp, names_tmp, listings_tmp):
+        shutil.rmtree(folder, ignore_errors=True)
     try:
         with timed(report, "assemble"):
             report.quads = write_text(seeds, nq_tmp, nt_tmp, on_rows=lambda k: bar.advance(task, k))
@@ -222,6 +229,7 @@ def build_streaming(
         with timed(report, "names"):  # the seed tables' names, and the few others' by class
             others = list(other_name_rows(store))  # read here: the child touches no store
             names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp, nq_tmp)
+            listings_pid = _fork_listings(seeds, listings_tmp, [nq_tmp, store_tmp])
         bar.update(task, total=1, completed=1)
         task = stage("validate")
         with timed(report, "validate"):
@@ -245,8 +253,14 @@ def build_streaming(
         with timed(report, "write"):
             _wait_index(names_pid, names_tmp)  # (its seconds are the part not overlapped)
             names_pid = 0
+            _wait_writer(listings_pid, listings_tmp, "listings")
+            listings_pid = 0
+            seconds = listings_tmp / "seconds.txt"
+            if seconds.is_file():  # overlapped with validation: logged, not a stage
+                log.info("listings (in a child process): %s s", seconds.read_text())
             del store  # closes the store before it moves
             os.replace(names_tmp / INDEX_FILE, out / INDEX_FILE)
+            os.replace(listings_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
             os.replace(nq_tmp, out / "graph.nq")
             for stale in ("graph.ttl", "graph.jsonld"):
                 (out / stale).unlink(missing_ok=True)
@@ -256,17 +270,15 @@ def build_streaming(
                 "graph.nq": out / "graph.nq",
                 "store": out / "store",
                 INDEX_FILE: out / INDEX_FILE,
+                LISTINGS_FILE: out / LISTINGS_FILE,
             }
         bar.update(task, total=1, completed=1)
     finally:
-        if names_pid:  # an earlier stage failed: the index is not wanted
-            with contextlib.suppress(OSError):
-                os.kill(names_pid, signal.SIGKILL)
-                os.waitpid(names_pid, 0)
+        _stop([names_pid, listings_pid])  # an earlier stage failed: they are not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
-        shutil.rmtree(names_tmp, ignore_errors=True)
-        shutil.rmtree(store_tmp, ignore_errors=True)
+        for folder in (names_tmp, listings_tmp, store_tmp):
+            shutil.rmtree(folder, ignore_errors=True)
     enterprises = report.class_counts.get("Enterprise", 0)
     wanted = options.gap_reports
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
@@ -286,26 +298,48 @@ def build_streaming(
 
 def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) -> int:
     """Fork a child writing the name index of `rows` to `folder/names.sqlite` (naming the
-    `graph` file built with it); its pid.
+    `graph` file built with it); its pid (see `_fork_writer`).
 
     The index (sorting the rows, SQLite and its trigram full-text index: ~3 CPU-s at 100,000
     enterprises, ten times that at 1M) needs only the seeds and the few names read from the
     compacted store (on the store fresh from the bulk load that query took seconds: its
     files are not merged yet), so it is written while this process validates and counts the
-    store. The child touches no store, console or lock of the parent and leaves with
-    os._exit; a failure's traceback goes to `folder/error.txt`. Without fork, the index is
-    written here and the pid is 0."""
+    store."""
+    return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph))
+
+
+def _fork_listings(seeds: Seeds, folder: Path, graphs: list[Path]) -> int:
+    """Fork a child writing the listings side table (`chainkg.listings`) of `seeds` to
+    `folder/listings.sqlite`, naming `graphs` (the N-Quads file and the store folder, under
+    their temporary names: their identities do not change when they move); its pid. It
+    needs only the seeds, so it runs beside the name index's child while this process
+    validates; its seconds go to `folder/seconds.txt`."""
+
+    def write() -> None:
+        start = time.perf_counter()
+        write_listings(seeds, folder / LISTINGS_FILE, graphs)
+        (folder / "seconds.txt").write_text(f"{time.perf_counter() - start:.3f}")
+
+    return _fork_writer(folder, write)
+
+
+def _fork_writer(folder: Path, write: Callable[[], None]) -> int:
+    """Fork a child running `write` (which writes into the new folder `folder`); its pid.
+
+    The child touches no store, console or lock of the parent and leaves with os._exit; a
+    failure's traceback goes to `folder/error.txt`. Without fork, `write` runs here and the
+    pid is 0."""
     folder.mkdir()
     if not hasattr(os, "fork"):
-        build_index(rows, folder / INDEX_FILE, graph)
+        write()
         return 0
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
         try:
-            build_index(rows, folder / INDEX_FILE, graph)
+            write()
             code = 0
-        except BaseException:  # noqa: BLE001 - reported to the parent by _wait_index
+        except BaseException:  # noqa: BLE001 - reported to the parent by _wait_writer
             (folder / "error.txt").write_text(traceback.format_exc())
         finally:
             os._exit(code)
@@ -314,13 +348,27 @@ def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) ->
 
 def _wait_index(pid: int, folder: Path) -> None:
     """Wait for `_fork_index`'s child; RuntimeError with its traceback if it failed."""
+    _wait_writer(pid, folder, "name index")
+
+
+def _wait_writer(pid: int, folder: Path, what: str) -> None:
+    """Wait for a `_fork_writer` child; RuntimeError with its traceback if it failed."""
     if not pid:
         return
     _pid, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         error = folder / "error.txt"
         detail = error.read_text() if error.is_file() else f"status {status}"
-        raise RuntimeError(f"name index worker {pid} failed: {detail}")
+        raise RuntimeError(f"{what} worker {pid} failed: {detail}")
+
+
+def _stop(pids: list[int]) -> None:
+    """Stop the writer children still running (an earlier stage failed)."""
+    for pid in pids:
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
 
 
 def class_counts_store(store: ox.Store) -> dict[str, int]:

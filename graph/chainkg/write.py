@@ -11,9 +11,10 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -82,6 +83,41 @@ def graph_identity(path: Path | str) -> str:
         handle.seek(max(size - _ENDS, 0))
         digest.update(handle.read(_ENDS))
     return f"file:{size}:{digest.hexdigest()}"
+
+
+class SideTable(Protocol):
+    """A file written beside a graph, naming the graphs it was built with."""
+
+    def identities(self) -> set[str]: ...
+
+    def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=SideTable)
+
+
+def open_for_graph(
+    graph: Path | str,
+    name: str,
+    open_table: Callable[[Path], S],
+    on_stale: Callable[[str], None] | None = None,
+) -> S | None:
+    """The side table `name` written beside `graph` (a built graph file or store folder) for
+    that very graph, opened with `open_table`; None when there is none, or when it names other
+    graphs (an older build's: then `on_stale` gets a message saying so)."""
+    path = Path(graph).parent / name
+    if not path.is_file() or not Path(graph).exists():
+        return None
+    table = open_table(path)
+    if graph_identity(graph) in table.identities():
+        return table
+    table.close()
+    if on_stale is not None:
+        on_stale(
+            f"{path} was not built with {graph} (an older build's?): not used, SPARQL "
+            "answers instead (slower); rebuild with `chainkg build`"
+        )
+    return None
 
 
 def unique_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

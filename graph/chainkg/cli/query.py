@@ -18,6 +18,8 @@ from chainkg.cli.serve import (
     open_target,
 )
 from chainkg.config import QUERIES_DIR
+from chainkg.listings import Listings
+from chainkg.listings import open_beside as open_listings
 from chainkg.queries import (
     DEFAULT_PAGE,
     OUTPUT_FORMATS,
@@ -89,16 +91,18 @@ def query_command(
     named = resolve_named_query(sparql)
     store = open_target(graph, endpoint, user, auth, default_graph)
     index = index_beside(graph) if isinstance(store, ox.Store) else None
+    listings = listings_beside(graph) if isinstance(store, ox.Store) and named else None
     if named is not None:
         params = parse_params(param)
-        run = lambda: run_named_query(store, named, params, index, limit, offset)  # noqa: E731
+        run = lambda: run_named_query(store, named, params, index, limit, offset, listings)  # noqa: E731
     else:
         run = lambda: run_query(store, resolve_query_text(sparql), parse_params(param))  # noqa: E731
     try:
         result = run_isolated(run) if isinstance(store, ox.Store) else run()
     finally:
-        if index is not None:
-            index.close()
+        for opened in (index, listings):
+            if opened is not None:
+                opened.close()
     typer.echo(format_result(result, fmt), nl=fmt == "table")
     if fmt == "table" and result.is_partial:
         typer.echo(result.page_line(), err=True)
@@ -108,6 +112,12 @@ def index_beside(graph: Path) -> NameIndex | None:
     """The name index the build wrote beside the graph file or store folder, if any and if it
     was built with that graph (else a note on stderr, and names are looked up by SPARQL)."""
     return open_beside(graph, lambda message: typer.echo(f"note: {message}", err=True))
+
+
+def listings_beside(graph: Path) -> Listings | None:
+    """The listings side table the build wrote beside the graph, if written for that graph
+    (else a note on stderr, and the listings are answered by SPARQL)."""
+    return open_listings(graph, lambda message: typer.echo(f"note: {message}", err=True))
 
 
 def is_inline_sparql(sparql: str) -> bool:

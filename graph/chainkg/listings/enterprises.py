@@ -1,0 +1,294 @@
+"""Builders of the enterprise listings (see `chainkg.listings`): `chain-enterprises`,
+`segment-enterprises`, `local-enterprises` and `nonlocal-enterprises-in-chains`, each the
+rows its query answers, derived from the seed tables with pandas (never from the store).
+
+GROUP_CONCAT's order is the engine's (unspecified); here the labels are sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from chainkg.listings.rows import (
+    CONCAT,
+    CURATOR_JUDGED,
+    PRESENCE_STAGES,
+    STATED,
+    ListingRows,
+    declines,
+    entity_iris,
+    labels,
+    located_places,
+    ontology_label,
+    relations,
+    shared,
+    table,
+    zone_stages,
+)
+from chainkg.presence import PRODUCING, STAGE_ORDER
+from chainkg.tables import Seeds
+
+SEGMENT_STAGES = {"upstream": "Upstream", "midstream": "Midstream", "downstream": "Downstream"}
+
+
+def _ties(frame: pd.DataFrame, how: str) -> pd.DataFrame:
+    """subject/object/curator rows as ties e, chain-or-segment, how."""
+    return pd.DataFrame(
+        {"e": frame["subject"], "target": frame["object"], "how": how, "curator": frame["curator"]}
+    )
+
+
+def _any_curator(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per `keys`, curator when any of its rows is (several relation rows may state
+    the same tie)."""
+    return frame.groupby(keys, as_index=False, sort=False)["curator"].any()
+
+
+@shared
+def _project_chains(seeds: Seeds) -> pd.DataFrame:
+    """project, investor, chain for each chain of a project with an investor: its row's
+    `chain` and its `in_chain` relations."""
+    projects = table(seeds, "projects", "id", "investor", "chain", "assertion")
+    own = projects[["id", "chain"]].rename(columns={"id": "project"})
+    related = relations(seeds, "in_chain").rename(columns={"subject": "project", "object": "chain"})
+    chains = pd.concat([own, related[["project", "chain"]]], ignore_index=True)
+    chains = chains[chains["chain"] != ""].drop_duplicates()
+    invested = projects[projects["investor"] != ""]
+    return invested.rename(columns={"id": "project"}).drop(columns="chain").merge(chains)
+
+
+@shared
+def _chain_ties(seeds: Seeds) -> pd.DataFrame:
+    """Every tie of chain-enterprises: e, chain, how, curator (per e, chain, how, target)."""
+    leads = _any_curator(relations(seeds, "leads_chain"), ["subject", "object"])
+    members = _any_curator(relations(seeds, "in_chain"), ["subject", "object"])
+    members = members.merge(leads[["subject", "object"]], how="left", indicator=True)
+    members = members[members["_merge"] == "left_only"].drop(columns="_merge")
+    segments = table(seeds, "segments", "id", "chain").rename(columns={"id": "segment"})
+    in_segment = _any_curator(relations(seeds, "operates_in_segment"), ["subject", "object"])
+    in_segment = in_segment.merge(segments, left_on="object", right_on="segment")
+    projects = _project_chains(seeds)
+    parts = [
+        _ties(leads, "leader").rename(columns={"target": "chain"}),
+        _ties(members, "member").rename(columns={"target": "chain"}),
+        pd.DataFrame(
+            {
+                "e": in_segment["subject"],
+                "chain": in_segment["chain"],
+                "how": "segment",
+                "curator": in_segment["curator"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "e": projects["investor"],
+                "chain": projects["chain"],
+                "how": "project",
+                "curator": projects["assertion"] == "curator",
+            }
+        ),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+@shared
+def _enterprises(seeds: Seeds) -> pd.DataFrame:
+    """id, label, stage (presence stage or '') of every enterprise."""
+    frame = table(seeds, "enterprises", "id", "label_zh").rename(columns={"label_zh": "label"})
+    stages = zone_stages(seeds)
+    frame["stage"] = frame["id"].map(stages).fillna("")
+    return frame
+
+
+def _chains(seeds: Seeds) -> pd.DataFrame:
+    frame = table(seeds, "chains", "id", "label_zh").rename(
+        columns={"id": "chain", "label_zh": "chain_label"}
+    )
+    frame["iri"] = entity_iris(seeds, frame["chain"])
+    return frame
+
+
+def _stage_labels(stages: pd.Series) -> pd.Series:
+    names = {k: ontology_label(v) for k, v in PRESENCE_STAGES.items()}
+    return stages.map(names).fillna("")
+
+
+def _per_chain(
+    seeds: Seeds, rows: pd.DataFrame, chains: pd.DataFrame, columns: list[str]
+) -> Iterator[ListingRows]:
+    """The whole answer (key "") then each chain's rows (sorted `rows` with an `iri` column),
+    every chain of the table, with or without rows."""
+    yield "", rows[columns].reset_index(drop=True)
+    groups = dict(iter(rows.groupby("iri", sort=False)))
+    empty = rows.iloc[0:0]
+    for iri in sorted(chains["iri"]):
+        yield iri, groups.get(iri, empty)[columns].reset_index(drop=True)
+
+
+def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
+    """chain-enterprises: per chain, its enterprises with stage, local and how tied."""
+    if declines(seeds):
+        return
+    ties = _chain_ties(seeds)
+    ties = ties.groupby(["e", "chain", "how"], as_index=False, sort=False)["curator"].any()
+    chains = _chains(seeds)
+    rows = ties.merge(_enterprises(seeds), left_on="e", right_on="id").merge(chains, on="chain")
+    rows = pd.DataFrame(
+        {
+            "iri": rows["iri"],
+            "chain_label": rows["chain_label"],
+            "enterprise_label": rows["label"],
+            "local": rows["stage"] == PRODUCING,
+            "stage": _stage_labels(rows["stage"]),
+            "how": rows["how"],
+            "assertion": rows["curator"].map({True: CURATOR_JUDGED, False: STATED}),
+        }
+    ).drop_duplicates()
+    rows = _sorted(
+        rows, ["chain_label", "local", "enterprise_label", "how"], [True, False, True, True]
+    )
+    rows["local"] = rows["local"].map({True: "true", False: "false"})
+    columns = ["chain_label", "enterprise_label", "local", "stage", "how", "assertion"]
+    yield from _per_chain(seeds, rows, chains, columns)
+
+
+def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
+    rows always come in the same order)."""
+    rest = [c for c in rows.columns if c not in by]
+    order = by + rest
+    return rows.sort_values(order, ascending=ascending + [True] * len(rest), ignore_index=True)
+
+
+def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """keys -> the distinct, sorted values of `value` joined with '、' (GROUP_CONCAT)."""
+    found = frame[keys + [value]].drop_duplicates().sort_values(keys + [value])
+    starts = (~found.duplicated(keys)).to_numpy().nonzero()[0].tolist()
+    values = found[value].tolist()
+    ends = [*starts[1:], len(values)] if starts else []
+    out = found.iloc[starts][keys].reset_index(drop=True)
+    out[value] = [CONCAT.join(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    return out
+
+
+def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
+    """segment-enterprises: every segment of a chain with its actors counted and named."""
+    if declines(seeds):
+        return
+    chains = _chains(seeds)
+    segments = table(seeds, "segments", "id", "label_zh", "chain", "order", "stage")
+    segments = segments.merge(chains, on="chain")
+    segments["stage"] = segments["stage"].map(
+        {k: ontology_label(v) for k, v in SEGMENT_STAGES.items()}
+    )
+    named = labels(seeds)
+    actors = relations(seeds, "operates_in_segment")[["subject", "object"]].drop_duplicates()
+    actors["actor_label"] = actors["subject"].map(named)
+    actors = actors.dropna(subset=["actor_label"])
+    group = ["iri", "chain_label", "order", "stage", "segment_label"]
+    segments = segments.rename(columns={"label_zh": "segment_label"})
+
+    def answer(grouping: list[str]) -> pd.DataFrame:
+        found = segments.merge(actors, left_on="id", right_on="object", how="left")
+        counted = found.groupby(grouping, as_index=False, sort=False)["subject"].nunique()
+        named_ = _concat(found.dropna(subset=["actor_label"]), grouping, "actor_label")
+        rows = counted.merge(named_, on=grouping, how="left").fillna({"actor_label": ""})
+        rows = rows.rename(columns={"subject": "actors", "actor_label": "actor_labels"})
+        rows["actors"] = rows["actors"].astype(str)
+        rows["number"] = rows["order"].astype(int)
+        return _sorted(rows, ["chain_label", "number"], [True, True])
+
+    columns = ["chain_label", "order", "stage", "segment_label", "actors", "actor_labels"]
+    # unbound, ?chain is unbound in the GROUP BY: segments group by what is shown
+    yield "", answer(group[1:])[columns]
+    by_chain = answer(group)
+    groups = dict(iter(by_chain.groupby("iri", sort=False)))
+    for iri in sorted(chains["iri"]):
+        rows = groups.get(iri, by_chain.iloc[0:0])
+        yield iri, rows[columns].reset_index(drop=True)
+
+
+def _chains_of(seeds: Seeds) -> pd.DataFrame:
+    """e, chain: every chain an actor is tied to (in, leads, a segment of, a project of)."""
+    ties = _chain_ties(seeds)
+    return ties[["e", "chain"]].drop_duplicates()
+
+
+@shared
+def _places(seeds: Seeds) -> pd.DataFrame:
+    """e, place_label: the Chinese labels of where each entity is located."""
+    places = located_places(seeds)
+    places = places.assign(place_label=places["place"].map(labels(seeds)))
+    return places.dropna(subset=["place_label"]).rename(columns={"entity": "e"})[
+        ["e", "place", "place_label"]
+    ]
+
+
+def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
+    """local-enterprises: enterprises present in the focal zone, with stage, place, chains."""
+    if declines(seeds):
+        return
+    firms = _enterprises(seeds)
+    firms = firms[firms["stage"] != ""].rename(columns={"id": "e"})
+    chains = _chains(seeds)
+    tied = _chains_of(seeds).merge(chains[["chain", "chain_label"]], on="chain")
+    rows = firms.merge(_places(seeds), on="e", how="left")
+    rows = rows.merge(_concat(tied, ["e"], "chain_label"), on="e", how="left")
+    rows = pd.DataFrame(
+        {
+            "enterprise_label": rows["label"],
+            "stage": _stage_labels(rows["stage"]),
+            "place_label": rows["place_label"].fillna(""),
+            "chains": rows["chain_label"].fillna(""),
+            "stage_order": rows["stage"].map(STAGE_ORDER),
+        }
+    )
+    rows = _sorted(rows, ["stage_order", "place_label", "enterprise_label"], [True, True, True])
+    yield "", rows[["enterprise_label", "stage", "place_label", "chains"]]
+
+
+def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
+    """nonlocal-enterprises-in-chains: enterprises not present in the zone, per chain."""
+    if declines(seeds):
+        return
+    ties = _chain_ties(seeds)
+    ties = ties[ties["how"] != "project"][["e", "chain", "how"]]
+    # suppliers of anything in or leading a chain (an enterprise, or a project by its chain)
+    in_chain = pd.concat(
+        [
+            relations(seeds, "in_chain")[["subject", "object"]],
+            relations(seeds, "leads_chain")[["subject", "object"]],
+            table(seeds, "projects", "id", "chain").rename(
+                columns={"id": "subject", "chain": "object"}
+            ),
+        ],
+        ignore_index=True,
+    )
+    in_chain = in_chain[in_chain["object"] != ""].drop_duplicates()
+    supplies = relations(seeds, "supplier_of")[["subject", "object"]].merge(
+        in_chain, left_on="object", right_on="subject", suffixes=("", "_x")
+    )
+    supplied = pd.DataFrame(
+        {
+            "e": supplies["subject"],
+            "chain": supplies["object_x"],
+            "how": "supplier of a chain member",
+        }
+    )
+    ties = pd.concat([ties, supplied], ignore_index=True).drop_duplicates()
+    firms = _enterprises(seeds)
+    firms = firms[firms["stage"] == ""].rename(columns={"id": "e"})
+    named = labels(seeds)
+    rows = ties.merge(firms, on="e")
+    rows["chain_label"] = rows["chain"].map(named)
+    rows = rows.dropna(subset=["chain_label"]).merge(_places(seeds), on="e", how="left")
+    rows = pd.DataFrame(
+        {
+            "chain_label": rows["chain_label"],
+            "enterprise_label": rows["label"],
+            "where": rows["place_label"].fillna(""),
+            "how": rows["how"],
+        }
+    ).drop_duplicates()
+    yield "", _sorted(rows, ["chain_label", "enterprise_label", "how"], [True, True, True])

@@ -1,0 +1,141 @@
+"""What every listing builder shares: the builder contract's types and the seed tables read
+as the row mapping reads them (IRIs as `chainkg.mapping` mints them, labels, relations,
+presence in the focal zone from `chainkg.presence`, labels of ontology terms), as pandas
+frames, so that builders stay vectorised at a million enterprises."""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import pandas as pd
+import pyoxigraph as ox
+
+from chainkg.mapping import ontology_quads
+from chainkg.presence import PRODUCING, located_in_zone, places_in_zone, zone_presence
+from chainkg.schema import TABLES
+from chainkg.tables import Seeds
+from chainkg.vocab import CKG_IRI, PREFIXES
+
+ListingRows = tuple[str, pd.DataFrame]  # (the parameter's value, or "", the answer's rows)
+Builder = Callable[[Seeds], Iterator[ListingRows]]
+MIN_ROWS = 100  # a builder may leave keys with fewer rows than this to SPARQL
+CONCAT = "、"  # GROUP_CONCAT's separator in the queries
+CURATOR_JUDGED, STATED = "编者判断", "原文明示"  # chain-enterprises' ?assertion
+PRESENCE_STAGES = {
+    "producing": "PresentProducing",
+    "building": "PresentBuilding",
+    "signed": "PresentSigned",
+}
+
+
+T = TypeVar("T")
+_SHARED: dict[tuple[int, str, tuple[Any, ...]], Any] = {}
+
+
+def shared(func: Callable[..., T]) -> Callable[..., T]:
+    """Memoise `func(seeds, *args)` while that Seeds object lives, so that the builders of one
+    `write_listings` compute what they share (presence, labels, ties) once. Callers must not
+    modify what it returns."""
+
+    @functools.wraps(func)
+    def wrapper(seeds: Seeds, *args: Any) -> T:
+        key = (id(seeds), func.__qualname__, args)
+        if key not in _SHARED:
+            _SHARED[key] = func(seeds, *args)
+            weakref.finalize(seeds, _SHARED.pop, key, None)
+        return _SHARED[key]
+
+    return wrapper
+
+
+def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
+    """The named columns of a seed table (an empty frame with them if it is absent)."""
+    frame = seeds.tables.get(name)
+    if frame is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return frame.loc[:, list(columns)]
+
+
+def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
+    """`{base}{kind}/{id}` for each id, as the row mapping mints it (`RowBuilder.entity`)."""
+    kinds = {name: t.rdf_kind for name, t in TABLES.items()}
+    kind = ids.map(seeds.table_of).map(kinds)
+    return seeds.config.base_iri + kind + "/" + ids
+
+
+@shared
+def labels(seeds: Seeds) -> pd.Series:
+    """id -> Chinese label (`label_zh`, what `RowBuilder.labels` writes as rdfs:label@zh) of
+    every row of a labelled table."""
+    parts = [
+        frame.set_index("id")["label_zh"]
+        for name, frame in seeds.tables.items()
+        if "label_zh" in frame.columns and TABLES[name].evidence
+    ]
+    return pd.concat(parts) if parts else pd.Series(dtype=object)
+
+
+@shared
+def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
+    """subject, object and whether the row is a curator's assertion, of the relation rows
+    with one predicate (snake case, as in relations.csv)."""
+    frame = table(seeds, "relations", "subject", "predicate", "object", "assertion")
+    frame = frame[frame["predicate"] == predicate]
+    return pd.DataFrame(
+        {
+            "subject": frame["subject"],
+            "object": frame["object"],
+            "curator": frame["assertion"] == "curator",
+        }
+    ).reset_index(drop=True)
+
+
+@shared
+def zone_stages(seeds: Seeds) -> pd.Series:
+    """id -> presence stage ('producing', 'building', 'signed') of every actor with a
+    `ckg:zoneStage`: located in the zone by its own row, else its best presence basis."""
+    zone = places_in_zone(seeds)
+    stages = {actor: PRODUCING for actor in located_in_zone(seeds, zone)}
+    stages.update({actor: b.stage for actor, b in zone_presence(seeds, zone).items()})
+    return pd.Series(stages, dtype=object)
+
+
+@shared
+def located_places(seeds: Seeds) -> pd.DataFrame:
+    """(entity, place) for every `ckg:locatedIn` of an enterprise or organization: its row's
+    `located_in` and its `located_in` relations, without repeats."""
+    own = [
+        table(seeds, name, "id", "located_in").rename(
+            columns={"id": "entity", "located_in": "place"}
+        )
+        for name in ("enterprises", "organizations")
+    ]
+    ties = relations(seeds, "located_in").rename(columns={"subject": "entity", "object": "place"})
+    frame = pd.concat([*own, ties[["entity", "place"]]], ignore_index=True)
+    return frame[frame["place"] != ""].drop_duplicates(ignore_index=True)
+
+
+@functools.cache
+def ontology_label(term: str) -> str:
+    """The Chinese label of a ckg ontology term (e.g. 'PresentProducing' -> 在产)."""
+    return _ontology_labels()[CKG_IRI + term]
+
+
+@functools.cache
+def _ontology_labels() -> dict[str, str]:
+    label = ox.NamedNode(PREFIXES["rdfs"] + "label")
+    return {
+        q.subject.value: q.object.value
+        for q in ontology_quads()
+        if q.predicate == label and getattr(q.object, "language", None) == "zh"
+    }
+
+
+def declines(seeds: Seeds) -> bool:
+    """Whether the seeds hold rows the builders here do not model: registry sources (their
+    enterprises and placements come from `chainkg.mapping_panorama`); such a data set's
+    listings are answered by SPARQL."""
+    return bool(seeds.registry)
