@@ -1,0 +1,1 @@
+"""Listings side table (issue #16): builders of long listings from the seed tables."""
