@@ -407,6 +407,56 @@ def _relation_sides(relations: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([side("subject", "object", "→"), side("object", "subject", "←")])
 
 
+def _lines(
+    company: object,
+    order: object,
+    field: object,
+    value: object,
+    reason: object = "",
+    source: object = "",
+) -> pd.DataFrame:
+    """Profile lines (columns or constants), with the ?order they sort by."""
+    return pd.DataFrame(
+        {
+            "company": company,
+            "order": order,
+            "field": field,
+            "value": value,
+            "reason": reason,
+            "source": source,
+        }
+    )
+
+
+def _located(enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+    """(company, place) for each `ckg:locatedIn` of an enterprise: its row's and relations'."""
+    stated = relations.loc[relations["predicate"] == "located_in", ["subject", "object"]]
+    located = pd.concat(
+        [
+            enterprises[["id", "located_in"]].set_axis(["company", "place"], axis=1),
+            stated.set_axis(["company", "place"], axis=1),
+        ]
+    )
+    return located[located["place"] != ""].drop_duplicates()
+
+
+def _profile_sizes(seeds: Seeds, own_ev: pd.DataFrame, sides: pd.DataFrame) -> pd.Series:
+    """An upper bound of each enterprise's profile length (so only the hubs' lines are
+    built): name, zone stage, sources, places x own quotes, relations' quotes, projects."""
+    enterprises, relations = seeds.tables["enterprises"], _table(seeds, "relations")
+    ids = enterprises["id"]
+
+    def per_company(counts: pd.Series) -> np.ndarray:
+        return counts.reindex(ids, fill_value=0).to_numpy()
+
+    n_ev = per_company(own_ev["id"].value_counts())
+    places = per_company(_located(enterprises, relations)["company"].value_counts())
+    quotes = sides["row"].map(_evidence_count(relations)).groupby(sides["company"]).sum()
+    projects = _table(seeds, "projects")["investor"].value_counts()
+    bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
+    return pd.Series(bound, index=ids.to_numpy())
+
+
 def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
     """`enterprise-profile` of each enterprise with more than `min_rows` lines (the hubs of
     many relations; key: its IRI). Without registry rows a profile has the name, the zone
@@ -418,81 +468,21 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     enterprises = seeds.tables["enterprises"]
     relations, projects = _table(seeds, "relations"), _table(seeds, "projects")
     own_ev = _evidence(seeds, "enterprises", enterprises)
-    n_ev = own_ev["id"].value_counts()
     sides = _relation_sides(relations)
     sides = sides[sides["company"].isin(enterprises["id"])]
-    rel_ev = _evidence_count(relations)
-    # an upper bound of each profile's length, to build the hubs' lines only
-    ids = enterprises["id"]
-    located = pd.concat(
-        [
-            enterprises[["id", "located_in"]].rename(columns={"id": "c", "located_in": "p"}),
-            relations.loc[relations["predicate"] == "located_in", ["subject", "object"]].rename(
-                columns={"subject": "c", "object": "p"}
-            ),
-        ]
-    )
-    located = located[located["p"] != ""].drop_duplicates()
-    bound = (
-        2
-        + n_ev.reindex(ids, fill_value=0).to_numpy()
-        + located["c"].value_counts().reindex(ids, fill_value=0).to_numpy()
-        * n_ev.reindex(ids, fill_value=0).to_numpy()
-        + sides.assign(k=sides["row"].map(rel_ev))
-        .groupby("company")["k"]
-        .sum()
-        .reindex(ids, fill_value=0)
-        .to_numpy()
-        + projects["investor"].value_counts().reindex(ids, fill_value=0).to_numpy()
-    )
-    hubs = set(ids[bound > min_rows])
+    sizes = _profile_sizes(seeds, own_ev, sides)
+    hubs = set(sizes.index[sizes > min_rows])
     if not hubs:
         return
-    entities = _entities(seeds, builder)
-    labels = entities["label"]
+    labels = _entities(seeds, builder)["label"]
     stages = _stages(seeds, builder).map(_zh_label)
     name = enterprises[enterprises["id"].isin(hubs)]
-    parts = [
-        pd.DataFrame(
-            {
-                "company": name["id"],
-                "order": 1,
-                "field": "名称 name",
-                "value": name["label_zh"],
-                "reason": "",
-                "source": "",
-            }
-        ),
-        pd.DataFrame(
-            {
-                "company": name["id"],
-                "order": 10,
-                "field": "区内企业 in the focal zone",
-                "value": name["id"]
-                .map(stages)
-                .map(lambda s: f"是 yes: {s}", na_action="ignore")
-                .fillna("否 no"),
-                "reason": "",
-                "source": "",
-            }
-        ),
-    ]
+    stage = name["id"].map(stages)
     ev = own_ev[own_ev["id"].isin(hubs)]
-    place = located[located["c"].isin(hubs)]
-    place = place.assign(value=place["p"].map(labels)).dropna(subset=["value"])
-    place = place.merge(ev[["id", "quote", "article"]], left_on="c", right_on="id")
-    parts.append(
-        pd.DataFrame(
-            {
-                "company": place["c"],
-                "order": 11,
-                "field": "所在地 located in",
-                "value": place["value"],
-                "reason": place["quote"],
-                "source": place["article"],
-            }
-        )
-    )
+    place = _located(enterprises, relations)
+    place = place[place["company"].isin(hubs)]
+    place = place.assign(value=place["place"].map(labels)).dropna(subset=["value"])
+    place = place.merge(ev[["id", "quote", "article"]], left_on="company", right_on="id")
     ties = sides[sides["company"].isin(hubs)]
     tie_ev = _evidence(seeds, "relations", relations.loc[ties["row"].unique()])
     ties = ties.merge(tie_ev[["quote", "article"]], left_on="row", right_index=True)
@@ -500,63 +490,53 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     placing = ties["predicate"].isin(_PLACING)
     chained = ties[placing & (ties["direction"] == "→")]
     segment = chained["predicate"] == "operates_in_segment"
-    parts.append(
-        pd.DataFrame(
-            {
-                "company": chained["company"],
-                "order": np.where(segment, 13, 12),
-                "field": np.where(segment, "环节 segment", "产业链 chain"),
-                "value": chained["other_label"],
-                "reason": chained["quote"],
-                "source": chained["article"],
-            }
-        )
-    )
     other = ties[~placing]
-    verbs = {p: _zh_label(predicate_iri(p).value) for p in other["predicate"].unique()}
-    verb = other["predicate"].map(verbs)
-    other = other[verb.notna()]
-    parts.append(
-        pd.DataFrame(
-            {
-                "company": other["company"],
-                "order": 16,
-                "field": "关系 relations",
-                "value": verb[verb.notna()] + " " + other["direction"] + " " + other["other_label"],
-                "reason": other["quote"],
-                "source": other["article"],
-            }
-        )
+    verb = other["predicate"].map(
+        {p: _zh_label(predicate_iri(p).value) for p in other["predicate"].unique()}
     )
-    if "investor" in projects.columns and len(projects):
-        mine = projects[projects["investor"].isin(hubs) & projects["label_zh"].notna()]
-        status = mine["status"].map({k: _zh_label(v) for k, v in STATUSES.items()})
-        value = mine["label_zh"] + ("(" + status + ")").fillna("")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "company": mine["investor"],
-                    "order": 15,
-                    "field": "项目 projects",
-                    "value": value,
-                    "reason": "",
-                    "source": "",
-                }
-            )
-        )
-    parts.append(
-        pd.DataFrame(
-            {
-                "company": ev["id"],
-                "order": 17,
-                "field": "来源 sources",
-                "value": ev["article"],
-                "reason": "",
-                "source": "",
-            }
-        )
+    other, verb = other[verb.notna()], verb[verb.notna()]
+    mine = projects[projects["investor"].isin(hubs)]
+    status = mine["status"].map({k: _zh_label(v) for k, v in STATUSES.items()})
+    lines = pd.concat(
+        [
+            _lines(name["id"], 1, "名称 name", name["label_zh"]),
+            _lines(
+                name["id"], 10, "区内企业 in the focal zone", ("是 yes: " + stage).fillna("否 no")
+            ),
+            _lines(
+                place["company"],
+                11,
+                "所在地 located in",
+                place["value"],
+                place["quote"],
+                place["article"],
+            ),
+            _lines(
+                chained["company"],
+                np.where(segment, 13, 12),
+                np.where(segment, "环节 segment", "产业链 chain"),
+                chained["other_label"],
+                chained["quote"],
+                chained["article"],
+            ),
+            _lines(
+                mine["investor"],
+                15,
+                "项目 projects",
+                mine["label_zh"] + ("(" + status + ")").fillna(""),
+            ),
+            _lines(
+                other["company"],
+                16,
+                "关系 relations",
+                verb + " " + other["direction"] + " " + other["other_label"],
+                other["quote"],
+                other["article"],
+            ),
+            _lines(ev["id"], 17, "来源 sources", ev["article"]),
+        ],
+        ignore_index=True,
     )
-    lines = pd.concat(parts, ignore_index=True)
     lines = _hubs(lines, "company", min_rows)
     lines["enterprise"] = _iri_prefix(builder, "enterprises") + lines["company"]
     lines = _ordered(lines, ["enterprise", "order", "value", "reason"], ENTERPRISE_PROFILE)
