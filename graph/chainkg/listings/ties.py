@@ -160,42 +160,36 @@ def _stages(seeds: Seeds, builder: RowBuilder) -> pd.Series:
 
 
 def _split(cells: pd.Series) -> pd.Series:
-    """`split_multi` over a column: a list per cell (one part where no separator occurs)."""
-    multi = cells.str.contains(MULTI_SEPARATOR, regex=False)
-    out = pd.Series([[c] for c in cells.to_numpy()], index=cells.index, dtype=object)
-    if multi.any():
-        out[multi] = cells[multi].map(lambda c: [p.strip() for p in c.split(MULTI_SEPARATOR)])
-    return out
+    """`split_multi` over a column (of cells that hold a separator): a list per cell."""
+    return cells.map(lambda c: [p.strip() for p in c.split(MULTI_SEPARATOR)])
 
 
 def _evidence(seeds: Seeds, table: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The evidence nodes of `rows` (of `table`), as `RowBuilder.with_evidence` writes them:
-    one per source/quote pair, indexed by the row's index label, with the row id, n (1-based),
-    quote, source id, article title, source date and the assertion mode's Chinese label."""
-    if rows.empty:
-        columns = ["id", "n", "quote", "source", "article", "date", "assertion"]
-        return pd.DataFrame(columns=columns, dtype=object)
-    sources, quotes = _split(rows["source"]), _split(rows["quote"])
-    lengths = sources.map(len).to_numpy()
-    index = np.repeat(rows.index.to_numpy(), lengths)
+    one per source/quote pair, indexed by the row's index label, with the row id, quote,
+    source id, article title, source date and the assertion mode's Chinese label."""
+    modes = {k: _zh_label(v) for k, v in ASSERTION_MODES.items()}
+    mode = rows["assertion"].where(rows["assertion"] != "", "stated") if len(rows) else None
     ev = pd.DataFrame(
         {
-            "id": np.repeat(rows["id"].to_numpy(), lengths),
-            "quote": np.concatenate(quotes.to_numpy()) if len(quotes) else [],
-            "source": np.concatenate(sources.to_numpy()) if len(sources) else [],
+            "id": rows["id"],
+            "quote": rows["quote"],
+            "source": rows["source"],
+            "assertion": mode.map(modes) if mode is not None else None,
         },
-        index=index,
+        index=rows.index,
+        dtype=object,
     )
-    ev["n"] = ev.groupby(level=0).cumcount() + 1
+    several = ev["source"].str.contains(MULTI_SEPARATOR, regex=False).to_numpy(dtype=bool)
+    if several.any():  # a row with several sources: one node per source/quote pair
+        split = ev[several].assign(
+            quote=_split(ev.loc[several, "quote"]), source=_split(ev.loc[several, "source"])
+        )
+        ev = pd.concat([ev[~several], split.explode(["quote", "source"])]).sort_index(kind="stable")
+    ev["quote"], ev["source"] = ev["quote"].str.strip(), ev["source"].str.strip()
     register = seeds.tables["sources"].set_index("id")
     ev["article"] = ev["source"].map(register["headline"])
     ev["date"] = ev["source"].map(register["date"]).fillna("")
-    modes = {k: _zh_label(v) for k, v in ASSERTION_MODES.items()}
-    if "assertion" in rows.columns:
-        mode = rows["assertion"].where(rows["assertion"] != "", "stated")
-    else:
-        mode = pd.Series("stated", index=rows.index)
-    ev["assertion"] = mode.map(modes).reindex(index).to_numpy()
     return ev
 
 
@@ -440,7 +434,7 @@ def _located(enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame
     return located[located["place"] != ""].drop_duplicates()
 
 
-def _profile_sizes(seeds: Seeds, own_ev: pd.DataFrame, sides: pd.DataFrame) -> pd.Series:
+def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
     """An upper bound of each enterprise's profile length (so only the hubs' lines are
     built): name, zone stage, sources, places x own quotes, relations' quotes, projects."""
     enterprises, relations = seeds.tables["enterprises"], _table(seeds, "relations")
@@ -449,7 +443,7 @@ def _profile_sizes(seeds: Seeds, own_ev: pd.DataFrame, sides: pd.DataFrame) -> p
     def per_company(counts: pd.Series) -> np.ndarray:
         return counts.reindex(ids, fill_value=0).to_numpy()
 
-    n_ev = per_company(own_ev["id"].value_counts())
+    n_ev = _evidence_count(enterprises).to_numpy()
     places = per_company(_located(enterprises, relations)["company"].value_counts())
     quotes = sides["row"].map(_evidence_count(relations)).groupby(sides["company"]).sum()
     projects = _table(seeds, "projects")["investor"].value_counts()
@@ -467,10 +461,9 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     builder = RowBuilder(seeds)
     enterprises = seeds.tables["enterprises"]
     relations, projects = _table(seeds, "relations"), _table(seeds, "projects")
-    own_ev = _evidence(seeds, "enterprises", enterprises)
     sides = _relation_sides(relations)
     sides = sides[sides["company"].isin(enterprises["id"])]
-    sizes = _profile_sizes(seeds, own_ev, sides)
+    sizes = _profile_sizes(seeds, sides)
     hubs = set(sizes.index[sizes > min_rows])
     if not hubs:
         return
@@ -478,7 +471,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     stages = _stages(seeds, builder).map(_zh_label)
     name = enterprises[enterprises["id"].isin(hubs)]
     stage = name["id"].map(stages)
-    ev = own_ev[own_ev["id"].isin(hubs)]
+    ev = _evidence(seeds, "enterprises", name)
     place = _located(enterprises, relations)
     place = place[place["company"].isin(hubs)]
     place = place.assign(value=place["place"].map(labels)).dropna(subset=["value"])
@@ -546,10 +539,9 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
 # --- evidence-for-entity ------------------------------------------------------------------
 
 
-def _names(seeds: Seeds) -> pd.DataFrame:
+def _names(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
     """(name, id) for every name `evidence-for-entity` matches a row's entity by: its
     Chinese and English labels, aliases and id (and a statistic's or post's label)."""
-    builder = RowBuilder(seeds)
     entities = _entities(seeds, builder)
     parts = [pd.DataFrame({"name": entities["label"], "id": entities["id"]}).dropna()]
     for name, frame in seeds.tables.items():
@@ -629,10 +621,10 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     rows = _hubs(rows.drop_duplicates(), "entity", min_rows)
     rows = _ordered(rows, ["entity", "fact_type", "fact", "article"], EVIDENCE_FOR_ENTITY)
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
-    names = _names(seeds)
+    names = _names(seeds, builder)
+    names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
     owners = names.groupby("name")["id"].nunique()
-    alone = names[names["name"].map(owners) == 1]
-    alone = alone[alone["id"].isin(answers)].sort_values(["id", "name"])
+    alone = names[names["name"].map(owners) == 1].sort_values(["id", "name"])
     for name, entity in zip(alone["name"].tolist(), alone["id"].tolist(), strict=True):
         yield name, answers[entity]
 
