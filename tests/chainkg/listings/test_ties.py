@@ -19,8 +19,10 @@ from chainkg.assemble import assemble
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.listings import ties
 from chainkg.queries import get_query, run_named_query, run_query
+from chainkg.registry_import import import_enterprises
 from chainkg.store import store_from_quads
 from chainkg.synth import synthesize
+from chainkg.synth_registry import synthesize_registry, synthesize_registry_dataset
 from chainkg.tables import Seeds, load_seeds
 
 HUB_ROWS = 40  # the synthetic graph's threshold: its biggest supplier hubs exceed it
@@ -195,3 +197,21 @@ def test_rows_are_deterministic(synth: tuple[Seeds, ox.Store]) -> None:
         first, second = _answers(case, seeds, 0), _answers(case, seeds, 0)
         assert list(first) == list(second)
         assert all(first[k].equals(second[k]) for k in first)
+
+
+def test_registry_rows_leave_their_answers_to_sparql(tmp_path: Path) -> None:
+    """Registry rows add enterprises, presences and placements by rules the builders do not
+    repeat: on such a data set the builders they affect yield nothing (SPARQL answers), and
+    `relations-with-evidence` (no relations table here) still equals SPARQL."""
+    export = synthesize_registry(60, tmp_path / "export.csv", seed=1).path
+    root = synthesize_registry_dataset(tmp_path / "seeds", "registry-export")
+    import_enterprises(export, root, date="2024-01-31")
+    seeds = load_seeds(root)
+    assert seeds.registry
+    for case in CASES:
+        answers = _answers(case, seeds, min_rows=0)
+        if case.query == "relations-with-evidence":
+            assert list(answers) == [""] and answers[""].empty
+            assert_same_answer(store_from_quads(assemble(seeds)), case, "", answers[""])
+        else:
+            assert answers == {}, case.query
