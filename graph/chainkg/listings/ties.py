@@ -193,9 +193,24 @@ def _evidence(seeds: Seeds, table: str, rows: pd.DataFrame) -> pd.DataFrame:
     return ev
 
 
-def _ordered(frame: pd.DataFrame, by: list[str], then: list[str]) -> pd.DataFrame:
-    """Sorted by `by` (the ORDER BY), ties by `then`, stably: a fixed order of tied rows."""
-    return frame.sort_values(by + [c for c in then if c not in by], kind="stable")
+def _ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank in the order SPARQL sorts it: numbers by value, strings by code
+    point (compared in C as numpy strings: pandas' own sort of its `str` columns compares
+    them in Python, ~100 s for 900,000 rows of 7 columns)."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy()
+    codes, uniques = pd.factorize(values.fillna("").to_numpy(dtype=object))
+    order = np.argsort(np.asarray(uniques, dtype=np.dtypes.StringDType()), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes]
+
+
+def _ordered(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sorted by `by` (the ORDER BY), stably: tied rows keep the order the seeds give them."""
+    if frame.empty:
+        return frame
+    return frame.iloc[np.lexsort([_ranks(frame[c]) for c in reversed(by)])]
 
 
 def _groups(frame: pd.DataFrame, key: str, columns: list[str]) -> Iterator[ListingRows]:
@@ -261,14 +276,14 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     order = ["customer_label", "supplier_label"]
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
     every = ties.drop_duplicates(["supplier", *SUPPLIERS_OF])
-    yield "", _ordered(every, order, SUPPLIERS_OF)[SUPPLIERS_OF].reset_index(drop=True)
+    yield "", _ordered(every, order)[SUPPLIERS_OF].reset_index(drop=True)
     enterprises = _iri_prefix(builder, "enterprises") + seeds.tables["enterprises"]["id"]
     sides = pd.concat(
         [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
         ignore_index=True,
     )
     sides = sides[sides["company"].isin(enterprises)].drop_duplicates(["company", *SUPPLIERS_OF])
-    sides = _ordered(_hubs(sides, "company", min_rows), ["company", *order], SUPPLIERS_OF)
+    sides = _ordered(_hubs(sides, "company", min_rows), ["company", *order])
     yield from _groups(sides, "company", SUPPLIERS_OF)
 
 
@@ -298,7 +313,7 @@ def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
     out = out.dropna(subset=["subject_label", "predicate_label", "object_label"])
     out = out.drop_duplicates()
     order = ["predicate_label", "subject_label", "object_label", "quote"]
-    yield "", _ordered(out, order, RELATIONS_WITH_EVIDENCE).reset_index(drop=True)
+    yield "", _ordered(out, order).reset_index(drop=True)
 
 
 # --- list-main-enterprises ----------------------------------------------------------------
@@ -372,7 +387,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     # SPARQL orders an unbound ?stage_order first, numbers by value
     rows["_order"] = pd.to_numeric(rows["stage_order"].replace("", "-1"))
     order = ["chain", "_order", "detail", "label", "item", "source", "quote"]
-    rows = _ordered(rows, order, columns)
+    rows = _ordered(rows, order)
     yield "", rows[LIST_MAIN_ENTERPRISES].reset_index(drop=True)
     answered = dict(_groups(rows, "chain", LIST_MAIN_ENTERPRISES))
     empty = rows[LIST_MAIN_ENTERPRISES].iloc[:0]
@@ -445,7 +460,9 @@ def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
 
     n_ev = _evidence_count(enterprises).to_numpy()
     places = per_company(_located(enterprises, relations)["company"].value_counts())
-    quotes = sides["row"].map(_evidence_count(relations)).groupby(sides["company"]).sum()
+    quotes = (
+        sides["row"].map(_evidence_count(relations)).groupby(sides["company"], sort=False).sum()
+    )
     projects = _table(seeds, "projects")["investor"].value_counts()
     bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
     return pd.Series(bound, index=ids.to_numpy())
@@ -532,7 +549,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     )
     lines = _hubs(lines, "company", min_rows)
     lines["enterprise"] = _iri_prefix(builder, "enterprises") + lines["company"]
-    lines = _ordered(lines, ["enterprise", "order", "value", "reason"], ENTERPRISE_PROFILE)
+    lines = _ordered(lines, ["enterprise", "order", "value", "reason"])
     yield from _groups(lines, "enterprise", ENTERPRISE_PROFILE)
 
 
@@ -575,7 +592,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     bound = (
         _evidence_count(enterprises).to_numpy()
         + sides.assign(k=sides["row"].map(rel_ev))
-        .groupby("company")["k"]
+        .groupby("company", sort=False)["k"]
         .sum()
         .reindex(ids, fill_value=0)
         .to_numpy()
@@ -583,7 +600,9 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     statistics = seeds.tables.get("statistics")
     if statistics is not None:
         stat_ev = _evidence_count(statistics)
-        bound = bound + stat_ev.groupby(statistics["subject"]).sum().reindex(ids, fill_value=0)
+        bound = bound + stat_ev.groupby(statistics["subject"], sort=False).sum().reindex(
+            ids, fill_value=0
+        )
         bound = bound.to_numpy()
     hubs = set(ids[bound > min_rows])
     if not hubs:
@@ -619,11 +638,11 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
         )
     rows = pd.concat(facts, ignore_index=True)[["entity", *EVIDENCE_FOR_ENTITY]]
     rows = _hubs(rows.drop_duplicates(), "entity", min_rows)
-    rows = _ordered(rows, ["entity", "fact_type", "fact", "article"], EVIDENCE_FOR_ENTITY)
+    rows = _ordered(rows, ["entity", "fact_type", "fact", "article"])
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
     names = _names(seeds, builder)
     names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
-    owners = names.groupby("name")["id"].nunique()
+    owners = names.groupby("name", sort=False)["id"].nunique()
     alone = names[names["name"].map(owners) == 1].sort_values(["id", "name"])
     for name, entity in zip(alone["name"].tolist(), alone["id"].tolist(), strict=True):
         yield name, answers[entity]
