@@ -336,7 +336,8 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         yield from ((c, empty) for c in chain_iris)
         return
     stage = _stages(seeds, builder)
-    producing = set(stage.index[stage == _STAGES[PRODUCING][1:-1]]) & set(enterprises["id"])
+    producing = stage.index[stage == _STAGES[PRODUCING][1:-1]]
+    producing = producing[producing.isin(enterprises["id"])]
     segment = segments.set_index("id")
     # branch 1: the segments an enterprise operates in (any relation row says so)
     ops = relations.loc[relations["predicate"] == "operates_in_segment", ["subject", "object"]]
