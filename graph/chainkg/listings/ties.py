@@ -4,7 +4,8 @@ Each `build_<query>(seeds)` yields `(key, frame)` pairs: the answer of the named
 `<query>` for the parameter value `key` (the full IRI the parameter resolves to, a name for
 `evidence-for-entity`, "" for the unbound answer), with the query's columns (parameters
 dropped) and its rows as `chainkg.queries.run_named_query` returns them, in its ORDER BY
-order (rows the ORDER BY leaves tied come in a fixed order of the other columns).
+order (rows the ORDER BY leaves tied keep the order the seed rows give them, so the same seeds
+give the same rows in the same order).
 
 The rows are computed from the seed tables with pandas (merges, group-bys, sorts), never by
 querying the store, reusing the row mapping's rules: IRIs as `chainkg.ntriples.RowBuilder`
