@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
-from chainkg.ntriples import _RDFS, ASSERTION_MODES, RowBuilder
-from chainkg.presence import PRODUCING, located_in_zone, zone_presence
+from chainkg.ntriples import _RDFS, ASSERTION_MODES
+from chainkg.presence import PRODUCING, located_in_zone, places_in_zone, zone_presence
 from chainkg.schema import MULTI_SEPARATOR, TABLES
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG, CKG_IRI
@@ -117,14 +117,14 @@ def _evidence_count(frame: pd.DataFrame) -> pd.Series:
     return frame["source"].str.count(re.escape(MULTI_SEPARATOR)) + 1
 
 
-def _iri_prefix(builder: RowBuilder, table: str) -> str:
-    """`{base}{kind}/`, the prefix of a row's IRI (`RowBuilder.node` without the <>)."""
-    return builder.node_prefix[table][1:]
+def _iri_prefix(seeds: Seeds, table: str) -> str:
+    """`{base}{kind}/`, the prefix of a row's IRI (as `RowBuilder.node_prefix` has it)."""
+    return f"{seeds.config.base_iri}{TABLES[table].rdf_kind}/"
 
 
-def _entities(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
-    """Every row with an id: id, table, IRI and Chinese label (None where it has none),
-    as the mappers write them (`labels()`, a statistic's and a post's own label)."""
+def _entities(seeds: Seeds) -> pd.DataFrame:
+    """Every row with a Chinese label: id, IRI and the label as the mappers write it
+    (`labels()`, a statistic's and a post's own label); other rows have none."""
     parts = []
     for name, frame in seeds.tables.items():
         if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
@@ -137,13 +137,12 @@ def _entities(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
         elif name == "posts":
             label = frame["role_zh"]
         else:
-            label = pd.Series(None, index=frame.index, dtype=object)
+            continue
         parts.append(
             pd.DataFrame(
                 {
                     "id": frame["id"].to_numpy(),
-                    "table": name,
-                    "iri": (_iri_prefix(builder, name) + frame["id"]).to_numpy(),
+                    "iri": (_iri_prefix(seeds, name) + frame["id"]).to_numpy(),
                     "label": label.to_numpy(),
                 }
             )
@@ -151,11 +150,12 @@ def _entities(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).set_index("id", drop=False)
 
 
-def _stages(seeds: Seeds, builder: RowBuilder) -> pd.Series:
+def _stages(seeds: Seeds) -> pd.Series:
     """Actor id -> its `ckg:zoneStage` term (IRI), for every actor present in the zone."""
-    own = sorted(located_in_zone(seeds, builder.zone_places))
+    zone = places_in_zone(seeds)
+    own = sorted(located_in_zone(seeds, zone))
     stage = dict.fromkeys(own, _STAGES[PRODUCING][1:-1])
-    for actor, basis in zone_presence(seeds, builder.zone_places).items():
+    for actor, basis in zone_presence(seeds, zone).items():
         stage[actor] = _STAGES[basis.stage][1:-1]
     return pd.Series(stage, dtype=object)
 
@@ -236,7 +236,7 @@ def _hubs(frame: pd.DataFrame, key: str, min_rows: int) -> pd.DataFrame:
 # --- suppliers-of -------------------------------------------------------------------------
 
 
-def _supply_ties(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
+def _supply_ties(seeds: Seeds) -> pd.DataFrame:
     """One row per evidence node of each supplier/customer relation whose two sides have a
     Chinese label: supplier, customer (ids) and the suppliers-of columns."""
     relations = _table(seeds, "relations")
@@ -245,8 +245,8 @@ def _supply_ties(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
     ev = _evidence(seeds, "relations", ties)
     supplier = ties["subject"].where(forward, ties["object"]).reindex(ev.index).to_numpy()
     customer = ties["object"].where(forward, ties["subject"]).reindex(ev.index).to_numpy()
-    entities = _entities(seeds, builder)
-    stages = _stages(seeds, builder).map(_zh_label)
+    entities = _entities(seeds)
+    stages = _stages(seeds).map(_zh_label)
     out = pd.DataFrame(
         {
             "supplier": supplier,
@@ -272,13 +272,12 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     enterprise with more than `min_rows` rows (key: its IRI; both directions)."""
     if _has_registry(seeds):
         return
-    builder = RowBuilder(seeds)
-    ties = _supply_ties(seeds, builder)
+    ties = _supply_ties(seeds)
     order = ["customer_label", "supplier_label"]
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
     every = ties.drop_duplicates(["supplier", *SUPPLIERS_OF])
     yield "", _ordered(every, order)[SUPPLIERS_OF].reset_index(drop=True)
-    enterprises = _iri_prefix(builder, "enterprises") + seeds.tables["enterprises"]["id"]
+    enterprises = _iri_prefix(seeds, "enterprises") + seeds.tables["enterprises"]["id"]
     sides = pd.concat(
         [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
         ignore_index=True,
@@ -294,10 +293,9 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
 def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
     """`relations-with-evidence` (no parameter, key ""): every relation's evidence with the
     Chinese labels of its two ends and of its predicate."""
-    builder = RowBuilder(seeds)
     relations = _table(seeds, "relations")
     ev = _evidence(seeds, "relations", relations)
-    labels = _entities(seeds, builder)["label"]
+    labels = _entities(seeds)["label"]
     predicates = {p: _zh_label(predicate_iri(p).value) for p in relations["predicate"].unique()}
     rows = relations.reindex(ev.index)
     out = pd.DataFrame(
@@ -325,10 +323,9 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     work in a chain, for every chain at once (key "") and for each chain (key: its IRI)."""
     if _has_registry(seeds):
         return
-    builder = RowBuilder(seeds)
     columns = ["chain", *LIST_MAIN_ENTERPRISES]
     chains = _table(seeds, "chains")
-    chain_iris = (_iri_prefix(builder, "chains") + chains["id"]).tolist()
+    chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
     enterprises = seeds.tables["enterprises"]
     relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
     if relations.empty or segments.empty:
@@ -336,7 +333,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         yield "", empty
         yield from ((c, empty) for c in chain_iris)
         return
-    stage = _stages(seeds, builder)
+    stage = _stages(seeds)
     producing = stage.index[stage == _STAGES[PRODUCING][1:-1]]
     producing = producing[producing.isin(enterprises["id"])]
     segment = segments.set_index("id")
@@ -383,8 +380,8 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
     rows["label"] = rows["item"].map(enterprises.set_index("id")["label_zh"])
     rows["local"] = "true"
-    rows["item"] = _iri_prefix(builder, "enterprises") + rows["item"]
-    rows["chain"] = _iri_prefix(builder, "chains") + rows["chain"]
+    rows["item"] = _iri_prefix(seeds, "enterprises") + rows["item"]
+    rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
     rows = rows[columns].drop_duplicates()
     # SPARQL orders an unbound ?stage_order first, numbers by value
     rows["_order"] = pd.to_numeric(rows["stage_order"].replace("", "-1"))
@@ -477,7 +474,6 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     relations, its projects, its other relations both ways and its sources."""
     if _has_registry(seeds):
         return
-    builder = RowBuilder(seeds)
     enterprises = seeds.tables["enterprises"]
     relations, projects = _table(seeds, "relations"), _table(seeds, "projects")
     sides = _relation_sides(relations)
@@ -486,8 +482,8 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     hubs = set(sizes.index[sizes > min_rows])
     if not hubs:
         return
-    labels = _entities(seeds, builder)["label"]
-    stages = _stages(seeds, builder).map(_zh_label)
+    labels = _entities(seeds)["label"]
+    stages = _stages(seeds).map(_zh_label)
     name = enterprises[enterprises["id"].isin(hubs)]
     stage = name["id"].map(stages)
     ev = _evidence(seeds, "enterprises", name)
@@ -550,7 +546,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
         ignore_index=True,
     )
     lines = _hubs(lines, "company", min_rows)
-    lines["enterprise"] = _iri_prefix(builder, "enterprises") + lines["company"]
+    lines["enterprise"] = _iri_prefix(seeds, "enterprises") + lines["company"]
     lines = _ordered(lines, ["enterprise", "order", "value", "reason"])
     yield from _groups(lines, "enterprise", ENTERPRISE_PROFILE)
 
@@ -558,10 +554,10 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
 # --- evidence-for-entity ------------------------------------------------------------------
 
 
-def _names(seeds: Seeds, builder: RowBuilder) -> pd.DataFrame:
+def _names(seeds: Seeds) -> pd.DataFrame:
     """(name, id) for every name `evidence-for-entity` matches a row's entity by: its
     Chinese and English labels, aliases and id (and a statistic's or post's label)."""
-    entities = _entities(seeds, builder)
+    entities = _entities(seeds)
     parts = [pd.DataFrame({"name": entities["label"], "id": entities["id"]}).dropna()]
     for name, frame in seeds.tables.items():
         if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
@@ -585,7 +581,6 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     many relations), under every name that names it alone (its id, labels and aliases)."""
     if _has_registry(seeds):
         return
-    builder = RowBuilder(seeds)
     enterprises = seeds.tables["enterprises"]
     relations = _table(seeds, "relations")
     rel_ev = _evidence_count(relations)
@@ -615,7 +610,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
         own.assign(
             entity=own["id"],
             fact_type=_local_name(CKG.Enterprise),
-            fact=_iri_prefix(builder, "enterprises") + own["id"],
+            fact=_iri_prefix(seeds, "enterprises") + own["id"],
         )
     )
     ties = sides[sides["company"].isin(hubs)]
@@ -625,7 +620,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
         tie_ev.assign(
             entity=tie_ev["company"],
             fact_type=_local_name(CKG.Relation),
-            fact=_iri_prefix(builder, "relations") + tie_ev["id"],
+            fact=_iri_prefix(seeds, "relations") + tie_ev["id"],
         )
     )
     if statistics is not None:
@@ -635,14 +630,14 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
         facts.append(
             stat_ev.assign(
                 fact_type=_local_name(CKG.Statistic),
-                fact=_iri_prefix(builder, "statistics") + stat_ev["id"],
+                fact=_iri_prefix(seeds, "statistics") + stat_ev["id"],
             )
         )
     rows = pd.concat(facts, ignore_index=True)[["entity", *EVIDENCE_FOR_ENTITY]]
     rows = _hubs(rows.drop_duplicates(), "entity", min_rows)
     rows = _ordered(rows, ["entity", "fact_type", "fact", "article"])
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
-    names = _names(seeds, builder)
+    names = _names(seeds)
     names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
     owners = names.groupby("name", sort=False)["id"].nunique()
     alone = names[names["name"].map(owners) == 1].sort_values(["id", "name"])
