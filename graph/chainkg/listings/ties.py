@@ -153,11 +153,16 @@ def _entities(seeds: Seeds) -> pd.DataFrame:
 def _stages(seeds: Seeds) -> pd.Series:
     """Actor id -> its `ckg:zoneStage` term (IRI), for every actor present in the zone."""
     zone = places_in_zone(seeds)
-    own = sorted(located_in_zone(seeds, zone))
-    stage = dict.fromkeys(own, _STAGES[PRODUCING][1:-1])
+    stage = dict.fromkeys(located_in_zone(seeds, zone), _STAGES[PRODUCING][1:-1])
     for actor, basis in zone_presence(seeds, zone).items():
         stage[actor] = _STAGES[basis.stage][1:-1]
     return pd.Series(stage, dtype=object)
+
+
+def _stage_labels(seeds: Seeds) -> pd.Series:
+    """Actor id -> the Chinese label of its `ckg:zoneStage`."""
+    stages = _stages(seeds)
+    return stages.map({term: _zh_label(term) for term in stages.unique()})
 
 
 def _split(cells: pd.Series) -> pd.Series:
@@ -246,7 +251,7 @@ def _supply_ties(seeds: Seeds) -> pd.DataFrame:
     supplier = ties["subject"].where(forward, ties["object"]).reindex(ev.index).to_numpy()
     customer = ties["object"].where(forward, ties["subject"]).reindex(ev.index).to_numpy()
     entities = _entities(seeds)
-    stages = _stages(seeds).map(_zh_label)
+    stages = _stage_labels(seeds)
     out = pd.DataFrame(
         {
             "supplier": supplier,
@@ -483,7 +488,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     if not hubs:
         return
     labels = _entities(seeds)["label"]
-    stages = _stages(seeds).map(_zh_label)
+    stages = _stage_labels(seeds)
     name = enterprises[enterprises["id"].isin(hubs)]
     stage = name["id"].map(stages)
     ev = _evidence(seeds, "enterprises", name)
