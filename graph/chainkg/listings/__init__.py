@@ -29,6 +29,13 @@ from chainkg.listings.enterprises import (
     build_segment_enterprises,
 )
 from chainkg.listings.rows import MIN_ROWS, Builder, ListingRows
+from chainkg.listings.ties import (
+    build_enterprise_profile,
+    build_evidence_for_entity,
+    build_list_main_enterprises,
+    build_relations_with_evidence,
+    build_suppliers_of,
+)
 from chainkg.queries import NamedQuery, QueryResult, get_query
 from chainkg.tables import Seeds
 from chainkg.write import graph_identity, new_database, open_for_graph
@@ -48,12 +55,17 @@ __all__ = [
 LISTINGS_FILE = "listings.sqlite"
 FORMAT = "1"
 
-# query name -> builder; one line per query (the `ties` builders are added here too)
+# query name -> builder; one line per query
 BUILDERS: dict[str, Builder] = {
     "chain-enterprises": build_chain_enterprises,
     "segment-enterprises": build_segment_enterprises,
     "local-enterprises": build_local_enterprises,
     "nonlocal-enterprises-in-chains": build_nonlocal_enterprises_in_chains,
+    "suppliers-of": build_suppliers_of,  # every tie, and the supplier hubs
+    "relations-with-evidence": build_relations_with_evidence,
+    "list-main-enterprises": build_list_main_enterprises,
+    "enterprise-profile": build_enterprise_profile,  # the hubs only
+    "evidence-for-entity": build_evidence_for_entity,  # the hubs' names only
 }
 
 
@@ -67,7 +79,7 @@ def listing_key(query: NamedQuery, params: Mapping[str, str]) -> str | None:
     if not params:
         return ""
     if len(params) == 1:
-        value = next(iter(params.values()))
+        value = next(iter(params.values())).strip()  # as `bind_value` gives it to SPARQL
         return value or None
     return None
 

@@ -1,0 +1,650 @@
+"""Listings side-table builders for ties between firms (issue #16, helper B).
+
+Each `build_<query>(seeds)` yields `(key, frame)` pairs: the answer of the named query
+`<query>` for the parameter value `key` (the full IRI the parameter resolves to, a name for
+`evidence-for-entity`, "" for the unbound answer), with the query's columns (parameters
+dropped) and its rows as `chainkg.queries.run_named_query` returns them, in its ORDER BY
+order (rows the ORDER BY leaves tied keep the order the seed rows give them, so the same seeds
+give the same rows in the same order).
+
+The rows are computed from the seed tables with pandas (merges, group-bys, sorts), never by
+querying the store, reusing the row mapping's rules: IRIs as `chainkg.ntriples.RowBuilder`
+mints them, presence in the focal zone from `chainkg.presence`, evidence nodes one per
+source/quote pair as `RowBuilder.with_evidence` writes them, assertion modes from
+`chainkg.ntriples.ASSERTION_MODES`, and labels of ontology terms from `ontology_quads()`.
+
+Registry rows (sources of kind `registry`) add enterprises, zone presences and placements by
+rules these builders do not repeat: for a data set with registry rows, the builders whose
+answers they change yield nothing, and SPARQL answers as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from chainkg.listings.rows import MIN_ROWS, ListingRows
+from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
+from chainkg.ntriples import _RDFS, ASSERTION_MODES
+from chainkg.presence import PRODUCING, located_in_zone, places_in_zone, zone_presence
+from chainkg.schema import MULTI_SEPARATOR, TABLES
+from chainkg.tables import Seeds
+from chainkg.vocab import CKG, CKG_IRI
+
+SUPPLIERS_OF = [
+    "supplier_label",
+    "supplier_stage",
+    "customer_label",
+    "customer_stage",
+    "assertion",
+    "quote",
+    "article",
+]
+RELATIONS_WITH_EVIDENCE = [
+    "subject_label",
+    "predicate_label",
+    "object_label",
+    "role",
+    "quote",
+    "article",
+    "assertion",
+]
+LIST_MAIN_ENTERPRISES = [
+    "item",
+    "label",
+    "kind",
+    "detail",
+    "stage_order",
+    "local",
+    "quote",
+    "source",
+]
+ENTERPRISE_PROFILE = ["enterprise", "field", "value", "reason", "source"]
+EVIDENCE_FOR_ENTITY = ["fact_type", "fact", "quote", "assertion", "article", "date"]
+
+_SUPPLY = {"supplier_of": True, "customer_of": False}  # predicate -> the subject supplies
+_PLACING = ("in_chain", "leads_chain", "operates_in_segment")  # profile orders 12 and 13
+_UNKNOWN_SEGMENT, _LEADER = "环节未知", "龙头"  # list-main-enterprises' BIND texts
+
+
+# --- ontology terms ---------------------------------------------------------------------
+
+
+@functools.cache
+def _ontology_values(predicate: str, language: str | None) -> dict[str, str]:
+    """IRI -> lexical value of `predicate` in the ontology (in `language`, if given)."""
+    out: dict[str, str] = {}
+    for quad in ontology_quads():
+        obj = quad.object
+        if quad.predicate.value != predicate or not hasattr(obj, "language"):
+            continue
+        if language is None or obj.language == language:
+            out.setdefault(quad.subject.value, obj.value)
+    return out
+
+
+def _zh_label(term: str) -> str | None:
+    """An ontology term's Chinese label (None if it has none)."""
+    return _ontology_values(_RDFS + "label", "zh").get(str(term))
+
+
+# --- seed-table frames --------------------------------------------------------------------
+
+
+def _has_registry(seeds: Seeds) -> bool:
+    return any(f.records for f in seeds.registry.values())
+
+
+def _table(seeds: Seeds, name: str) -> pd.DataFrame:
+    """A seed table, or an empty one with the schema's columns if the data set has none."""
+    frame = seeds.tables.get(name)
+    if frame is None:
+        return pd.DataFrame(columns=list(TABLES[name].column_names), dtype=object)
+    return frame
+
+
+def _evidence_count(frame: pd.DataFrame) -> pd.Series:
+    """How many evidence nodes each row gets (one per source)."""
+    return frame["source"].str.count(re.escape(MULTI_SEPARATOR)) + 1
+
+
+def _iri_prefix(seeds: Seeds, table: str) -> str:
+    """`{base}{kind}/`, the prefix of a row's IRI (as `RowBuilder.node_prefix` has it)."""
+    return f"{seeds.config.base_iri}{TABLES[table].rdf_kind}/"
+
+
+def _entities(seeds: Seeds) -> pd.DataFrame:
+    """Every row with a Chinese label: id, IRI and the label as the mappers write it
+    (`labels()`, a statistic's and a post's own label); other rows have none."""
+    parts = []
+    for name, frame in seeds.tables.items():
+        if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
+            continue
+        if "label_zh" in frame.columns:
+            label = frame["label_zh"]
+        elif name == "statistics":
+            period = frame["period"].where(frame["period"] == "", " (" + frame["period"] + ")")
+            label = frame["indicator_zh"] + " " + frame["value_text"] + period
+        elif name == "posts":
+            label = frame["role_zh"]
+        else:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": frame["id"].to_numpy(),
+                    "iri": (_iri_prefix(seeds, name) + frame["id"]).to_numpy(),
+                    "label": label.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).set_index("id", drop=False)
+
+
+def _stages(seeds: Seeds) -> pd.Series:
+    """Actor id -> its `ckg:zoneStage` term (IRI), for every actor present in the zone."""
+    zone = places_in_zone(seeds)
+    stage = dict.fromkeys(located_in_zone(seeds, zone), _STAGES[PRODUCING][1:-1])
+    for actor, basis in zone_presence(seeds, zone).items():
+        stage[actor] = _STAGES[basis.stage][1:-1]
+    return pd.Series(stage, dtype=object)
+
+
+def _stage_labels(seeds: Seeds) -> pd.Series:
+    """Actor id -> the Chinese label of its `ckg:zoneStage`."""
+    stages = _stages(seeds)
+    return stages.map({term: _zh_label(term) for term in stages.unique()})
+
+
+def _split(cells: pd.Series) -> pd.Series:
+    """`split_multi` over a column (of cells that hold a separator): a list per cell."""
+    return cells.map(lambda c: [p.strip() for p in c.split(MULTI_SEPARATOR)])
+
+
+def _evidence(seeds: Seeds, table: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The evidence nodes of `rows` (of `table`), as `RowBuilder.with_evidence` writes them:
+    one per source/quote pair, indexed by the row's index label, with the row id, quote,
+    source id, article title, source date and the assertion mode's Chinese label."""
+    modes = {k: _zh_label(v) for k, v in ASSERTION_MODES.items()}
+    mode = rows["assertion"].where(rows["assertion"] != "", "stated") if len(rows) else None
+    ev = pd.DataFrame(
+        {
+            "id": rows["id"],
+            "quote": rows["quote"],
+            "source": rows["source"],
+            "assertion": mode.map(modes) if mode is not None else None,
+        },
+        index=rows.index,
+        dtype=object,
+    )
+    several = ev["source"].str.contains(MULTI_SEPARATOR, regex=False).to_numpy(dtype=bool)
+    if several.any():  # a row with several sources: one node per source/quote pair
+        split = ev[several].assign(
+            quote=_split(ev.loc[several, "quote"]), source=_split(ev.loc[several, "source"])
+        )
+        ev = pd.concat([ev[~several], split.explode(["quote", "source"])]).sort_index(kind="stable")
+    ev["quote"], ev["source"] = ev["quote"].str.strip(), ev["source"].str.strip()
+    register = seeds.tables["sources"].set_index("id")
+    ev["article"] = ev["source"].map(register["headline"])
+    ev["date"] = ev["source"].map(register["date"]).fillna("")
+    return ev
+
+
+def _ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank in the order SPARQL sorts it: numbers by value, strings by code
+    point (compared in C as numpy strings: pandas' own sort of its `str` columns compares
+    them in Python, ~100 s for 900,000 rows of 7 columns)."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy()
+    codes, uniques = pd.factorize(values.fillna("").to_numpy(dtype=object))
+    order = np.argsort(np.asarray(uniques, dtype=np.dtypes.StringDType()), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes]
+
+
+def _ordered(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sorted by `by` (the ORDER BY), stably: tied rows keep the order the seeds give them."""
+    if frame.empty:
+        return frame
+    return frame.iloc[np.lexsort([_ranks(frame[c]) for c in reversed(by)])]
+
+
+def _groups(frame: pd.DataFrame, key: str, columns: list[str]) -> Iterator[ListingRows]:
+    """(key, rows) per value of `key`, for a frame already sorted with `key` first."""
+    if frame.empty:
+        return
+    values = frame[key].to_numpy()
+    cuts = np.flatnonzero(values[1:] != values[:-1]) + 1
+    starts = np.concatenate([[0], cuts])
+    ends = np.concatenate([cuts, [len(frame)]])
+    body = frame[columns]
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        yield str(values[start]), body.iloc[start:end].reset_index(drop=True)
+
+
+def _hubs(frame: pd.DataFrame, key: str, min_rows: int) -> pd.DataFrame:
+    """The rows of the keys with more than `min_rows` rows."""
+    counts = frame[key].value_counts()
+    return frame[frame[key].isin(counts.index[counts > min_rows])]
+
+
+# --- suppliers-of -------------------------------------------------------------------------
+
+
+def _supply_ties(seeds: Seeds) -> pd.DataFrame:
+    """One row per evidence node of each supplier/customer relation whose two sides have a
+    Chinese label: supplier, customer (ids) and the suppliers-of columns."""
+    relations = _table(seeds, "relations")
+    ties = relations[relations["predicate"].isin(list(_SUPPLY))]
+    forward = ties["predicate"].map(_SUPPLY).astype(bool)
+    ev = _evidence(seeds, "relations", ties)
+    supplier = ties["subject"].where(forward, ties["object"]).reindex(ev.index).to_numpy()
+    customer = ties["object"].where(forward, ties["subject"]).reindex(ev.index).to_numpy()
+    entities = _entities(seeds)
+    stages = _stage_labels(seeds)
+    out = pd.DataFrame(
+        {
+            "supplier": supplier,
+            "customer": customer,
+            "supplier_label": pd.Series(supplier).map(entities["label"]).to_numpy(),
+            "supplier_stage": pd.Series(supplier).map(stages).fillna("").to_numpy(),
+            "customer_label": pd.Series(customer).map(entities["label"]).to_numpy(),
+            "customer_stage": pd.Series(customer).map(stages).fillna("").to_numpy(),
+            "assertion": ev["assertion"].to_numpy(),
+            "quote": ev["quote"].to_numpy(),
+            "article": ev["article"].to_numpy(),
+        }
+    )
+    out = out[out["supplier_label"].notna() & out["customer_label"].notna()]
+    iri = entities["iri"]
+    out["supplier"] = out["supplier"].map(iri)
+    out["customer"] = out["customer"].map(iri)
+    return out
+
+
+def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
+    """`suppliers-of`: every tie once from its supplier (key ""), and the ties of each
+    enterprise with more than `min_rows` rows (key: its IRI; both directions)."""
+    if _has_registry(seeds):
+        return
+    ties = _supply_ties(seeds)
+    order = ["customer_label", "supplier_label"]
+    # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
+    every = ties.drop_duplicates(["supplier", *SUPPLIERS_OF])
+    yield "", _ordered(every, order)[SUPPLIERS_OF].reset_index(drop=True)
+    enterprises = _iri_prefix(seeds, "enterprises") + seeds.tables["enterprises"]["id"]
+    sides = pd.concat(
+        [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
+        ignore_index=True,
+    )
+    sides = sides[sides["company"].isin(enterprises)].drop_duplicates(["company", *SUPPLIERS_OF])
+    sides = _ordered(_hubs(sides, "company", min_rows), ["company", *order])
+    yield from _groups(sides, "company", SUPPLIERS_OF)
+
+
+# --- relations-with-evidence --------------------------------------------------------------
+
+
+def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
+    """`relations-with-evidence` (no parameter, key ""): every relation's evidence with the
+    Chinese labels of its two ends and of its predicate."""
+    relations = _table(seeds, "relations")
+    ev = _evidence(seeds, "relations", relations)
+    labels = _entities(seeds)["label"]
+    predicates = {p: _zh_label(predicate_iri(p).value) for p in relations["predicate"].unique()}
+    rows = relations.reindex(ev.index)
+    out = pd.DataFrame(
+        {
+            "subject_label": rows["subject"].map(labels).to_numpy(),
+            "predicate_label": rows["predicate"].map(predicates).to_numpy(),
+            "object_label": rows["object"].map(labels).to_numpy(),
+            "role": rows["role"].to_numpy(),
+            "quote": ev["quote"].to_numpy(),
+            "article": ev["article"].to_numpy(),
+            "assertion": ev["assertion"].to_numpy(),
+        }
+    )
+    out = out.dropna(subset=["subject_label", "predicate_label", "object_label"])
+    out = out.drop_duplicates()
+    order = ["predicate_label", "subject_label", "object_label", "quote"]
+    yield "", _ordered(out, order).reset_index(drop=True)
+
+
+# --- list-main-enterprises ----------------------------------------------------------------
+
+
+def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
+    """`list-main-enterprises`: the enterprises present and producing in the focal zone that
+    work in a chain, for every chain at once (key "") and for each chain (key: its IRI)."""
+    if _has_registry(seeds):
+        return
+    columns = ["chain", *LIST_MAIN_ENTERPRISES]
+    chains = _table(seeds, "chains")
+    chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
+    enterprises = seeds.tables["enterprises"]
+    relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
+    if relations.empty or segments.empty:
+        empty = pd.DataFrame(columns=LIST_MAIN_ENTERPRISES, dtype=object)
+        yield "", empty
+        yield from ((c, empty) for c in chain_iris)
+        return
+    stage = _stages(seeds)
+    producing = stage.index[stage == _STAGES[PRODUCING][1:-1]]
+    producing = producing[producing.isin(enterprises["id"])]
+    segment = segments.set_index("id")
+    # branch 1: the segments an enterprise operates in (any relation row says so)
+    ops = relations.loc[relations["predicate"] == "operates_in_segment", ["subject", "object"]]
+    ops = ops[ops["object"].isin(segment.index)].drop_duplicates()
+    ops = ops.assign(chain=ops["object"].map(segment["chain"]).to_numpy())
+    stage_term = {k: str(v) for k, v in STAGES.items()}
+    orders = _ontology_values(str(CKG.order), None)
+    in_segments = ops[ops["subject"].isin(producing)]
+    terms = in_segments["object"].map(segment["stage"]).map(stage_term)
+    first = pd.DataFrame(
+        {
+            "item": in_segments["subject"].to_numpy(),
+            "chain": in_segments["chain"].to_numpy(),
+            "kind": terms.map(_zh_label).to_numpy(),
+            "detail": in_segments["object"].map(segment["label_zh"]).to_numpy(),
+            "stage_order": terms.map(orders).to_numpy(),
+        }
+    )
+    # branch 2: in or leading a chain, in none of its segments
+    members = relations[relations["predicate"].isin(["in_chain", "leads_chain"])]
+    members = members[members["subject"].isin(producing)]
+    leads = pd.MultiIndex.from_frame(
+        members.loc[members["predicate"] == "leads_chain", ["subject", "object"]]
+    )
+    pairs = members[["subject", "object"]].drop_duplicates()
+    placed = pd.MultiIndex.from_frame(ops[["subject", "chain"]])
+    pairs = pairs[~pd.MultiIndex.from_frame(pairs).isin(placed)]
+    leader = pd.MultiIndex.from_frame(pairs).isin(leads)
+    second = pd.DataFrame(
+        {
+            "item": pairs["subject"].to_numpy(),
+            "chain": pairs["object"].to_numpy(),
+            "kind": _UNKNOWN_SEGMENT,
+            "detail": np.where(leader, _LEADER, ""),
+            "stage_order": "",
+        }
+    )
+    rows = pd.concat([first, second], ignore_index=True)
+    rows = rows[rows["chain"].isin(chains["id"])]
+    ev = _evidence(seeds, "enterprises", enterprises[enterprises["id"].isin(rows["item"])])
+    ev = ev[["id", "quote", "source"]].rename(columns={"id": "item"})
+    rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
+    rows["label"] = rows["item"].map(enterprises.set_index("id")["label_zh"])
+    rows["local"] = "true"
+    rows["item"] = _iri_prefix(seeds, "enterprises") + rows["item"]
+    rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
+    rows = rows[columns].drop_duplicates()
+    # SPARQL orders an unbound ?stage_order first, numbers by value
+    rows["_order"] = pd.to_numeric(rows["stage_order"].replace("", "-1"))
+    order = ["chain", "_order", "detail", "label", "item", "source", "quote"]
+    rows = _ordered(rows, order)
+    yield "", rows[LIST_MAIN_ENTERPRISES].reset_index(drop=True)
+    answered = dict(_groups(rows, "chain", LIST_MAIN_ENTERPRISES))
+    empty = rows[LIST_MAIN_ENTERPRISES].iloc[:0]
+    for chain in chain_iris:
+        yield chain, answered.get(chain, empty)
+
+
+# --- enterprise-profile -------------------------------------------------------------------
+
+
+def _relation_sides(relations: pd.DataFrame) -> pd.DataFrame:
+    """Each relation row from both of its ends: company, other, direction, the relation's
+    index label (its row) and predicate; a relation of an entity with itself twice."""
+
+    def side(company: str, other: str, arrow: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "company": relations[company].to_numpy(),
+                "other": relations[other].to_numpy(),
+                "direction": arrow,
+                "row": relations.index.to_numpy(),
+                "predicate": relations["predicate"].to_numpy(),
+            }
+        )
+
+    return pd.concat([side("subject", "object", "→"), side("object", "subject", "←")])
+
+
+def _lines(
+    company: object,
+    order: object,
+    field: object,
+    value: object,
+    reason: object = "",
+    source: object = "",
+) -> pd.DataFrame:
+    """Profile lines (columns or constants), with the ?order they sort by."""
+    return pd.DataFrame(
+        {
+            "company": company,
+            "order": order,
+            "field": field,
+            "value": value,
+            "reason": reason,
+            "source": source,
+        }
+    )
+
+
+def _located(enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+    """(company, place) for each `ckg:locatedIn` of an enterprise: its row's and relations'."""
+    stated = relations.loc[relations["predicate"] == "located_in", ["subject", "object"]]
+    located = pd.concat(
+        [
+            enterprises[["id", "located_in"]].set_axis(["company", "place"], axis=1),
+            stated.set_axis(["company", "place"], axis=1),
+        ]
+    )
+    return located[located["place"] != ""].drop_duplicates()
+
+
+def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
+    """An upper bound of each enterprise's profile length (so only the hubs' lines are
+    built): name, zone stage, sources, places x own quotes, relations' quotes, projects."""
+    enterprises, relations = seeds.tables["enterprises"], _table(seeds, "relations")
+    ids = enterprises["id"]
+
+    def per_company(counts: pd.Series) -> np.ndarray:
+        return counts.reindex(ids, fill_value=0).to_numpy()
+
+    n_ev = _evidence_count(enterprises).to_numpy()
+    places = per_company(_located(enterprises, relations)["company"].value_counts())
+    quotes = (
+        sides["row"].map(_evidence_count(relations)).groupby(sides["company"], sort=False).sum()
+    )
+    projects = _table(seeds, "projects")["investor"].value_counts()
+    bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
+    return pd.Series(bound, index=ids.to_numpy())
+
+
+def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
+    """`enterprise-profile` of each enterprise with more than `min_rows` lines (the hubs of
+    many relations; key: its IRI). Without registry rows a profile has the name, the zone
+    stage, where it is located (with its own quotes), the chains and segments stated by
+    relations, its projects, its other relations both ways and its sources."""
+    if _has_registry(seeds):
+        return
+    enterprises = seeds.tables["enterprises"]
+    relations, projects = _table(seeds, "relations"), _table(seeds, "projects")
+    sides = _relation_sides(relations)
+    sides = sides[sides["company"].isin(enterprises["id"])]
+    sizes = _profile_sizes(seeds, sides)
+    hubs = set(sizes.index[sizes > min_rows])
+    if not hubs:
+        return
+    labels = _entities(seeds)["label"]
+    stages = _stage_labels(seeds)
+    name = enterprises[enterprises["id"].isin(hubs)]
+    stage = name["id"].map(stages)
+    ev = _evidence(seeds, "enterprises", name)
+    place = _located(enterprises, relations)
+    place = place[place["company"].isin(hubs)]
+    place = place.assign(value=place["place"].map(labels)).dropna(subset=["value"])
+    place = place.merge(ev[["id", "quote", "article"]], left_on="company", right_on="id")
+    ties = sides[sides["company"].isin(hubs)]
+    tie_ev = _evidence(seeds, "relations", relations.loc[ties["row"].unique()])
+    ties = ties.merge(tie_ev[["quote", "article"]], left_on="row", right_index=True)
+    ties = ties.assign(other_label=ties["other"].map(labels)).dropna(subset=["other_label"])
+    placing = ties["predicate"].isin(_PLACING)
+    chained = ties[placing & (ties["direction"] == "→")]
+    segment = chained["predicate"] == "operates_in_segment"
+    other = ties[~placing]
+    verb = other["predicate"].map(
+        {p: _zh_label(predicate_iri(p).value) for p in other["predicate"].unique()}
+    )
+    other, verb = other[verb.notna()], verb[verb.notna()]
+    mine = projects[projects["investor"].isin(hubs)]
+    status = mine["status"].map({k: _zh_label(v) for k, v in STATUSES.items()})
+    lines = pd.concat(
+        [
+            _lines(name["id"], 1, "名称 name", name["label_zh"]),
+            _lines(
+                name["id"], 10, "区内企业 in the focal zone", ("是 yes: " + stage).fillna("否 no")
+            ),
+            _lines(
+                place["company"],
+                11,
+                "所在地 located in",
+                place["value"],
+                place["quote"],
+                place["article"],
+            ),
+            _lines(
+                chained["company"],
+                np.where(segment, 13, 12),
+                np.where(segment, "环节 segment", "产业链 chain"),
+                chained["other_label"],
+                chained["quote"],
+                chained["article"],
+            ),
+            _lines(
+                mine["investor"],
+                15,
+                "项目 projects",
+                mine["label_zh"] + ("(" + status + ")").fillna(""),
+            ),
+            _lines(
+                other["company"],
+                16,
+                "关系 relations",
+                verb + " " + other["direction"] + " " + other["other_label"],
+                other["quote"],
+                other["article"],
+            ),
+            _lines(ev["id"], 17, "来源 sources", ev["article"]),
+        ],
+        ignore_index=True,
+    )
+    lines = _hubs(lines, "company", min_rows)
+    lines["enterprise"] = _iri_prefix(seeds, "enterprises") + lines["company"]
+    lines = _ordered(lines, ["enterprise", "order", "value", "reason"])
+    yield from _groups(lines, "enterprise", ENTERPRISE_PROFILE)
+
+
+# --- evidence-for-entity ------------------------------------------------------------------
+
+
+def _names(seeds: Seeds) -> pd.DataFrame:
+    """(name, id) for every name `evidence-for-entity` matches a row's entity by: its
+    Chinese and English labels, aliases and id (and a statistic's or post's label)."""
+    entities = _entities(seeds)
+    parts = [pd.DataFrame({"name": entities["label"], "id": entities["id"]}).dropna()]
+    for name, frame in seeds.tables.items():
+        if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
+            continue
+        if "label_zh" in frame.columns:  # labelled(): also the id and aliases
+            parts.append(pd.DataFrame({"name": frame["id"], "id": frame["id"]}))
+            with_aliases = frame[frame["aliases"] != ""]
+            aliases = _split(with_aliases["aliases"]).explode()
+            parts.append(
+                pd.DataFrame({"name": aliases, "id": with_aliases["id"].reindex(aliases.index)})
+            )
+        for column in ("label_en", "role_en"):
+            if column in frame.columns:
+                named = frame[frame[column] != ""]
+                parts.append(pd.DataFrame({"name": named[column], "id": named["id"]}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
+    """`evidence-for-entity` of each enterprise with more than `min_rows` rows (the hubs of
+    many relations), under every name that names it alone (its id, labels and aliases)."""
+    if _has_registry(seeds):
+        return
+    enterprises = seeds.tables["enterprises"]
+    relations = _table(seeds, "relations")
+    rel_ev = _evidence_count(relations)
+    sides = _relation_sides(relations).drop_duplicates(["company", "row"])
+    ids = enterprises["id"]
+    bound = (
+        _evidence_count(enterprises).to_numpy()
+        + sides.assign(k=sides["row"].map(rel_ev))
+        .groupby("company", sort=False)["k"]
+        .sum()
+        .reindex(ids, fill_value=0)
+        .to_numpy()
+    )
+    statistics = seeds.tables.get("statistics")
+    if statistics is not None:
+        stat_ev = _evidence_count(statistics)
+        bound = bound + stat_ev.groupby(statistics["subject"], sort=False).sum().reindex(
+            ids, fill_value=0
+        )
+        bound = bound.to_numpy()
+    hubs = set(ids[bound > min_rows])
+    if not hubs:
+        return
+    facts = []
+    own = _evidence(seeds, "enterprises", enterprises[ids.isin(hubs)])
+    facts.append(
+        own.assign(
+            entity=own["id"],
+            fact_type=_local_name(CKG.Enterprise),
+            fact=_iri_prefix(seeds, "enterprises") + own["id"],
+        )
+    )
+    ties = sides[sides["company"].isin(hubs)]
+    tie_ev = _evidence(seeds, "relations", relations.loc[ties["row"].unique()])
+    tie_ev = tie_ev.merge(ties[["company", "row"]], left_index=True, right_on="row")
+    facts.append(
+        tie_ev.assign(
+            entity=tie_ev["company"],
+            fact_type=_local_name(CKG.Relation),
+            fact=_iri_prefix(seeds, "relations") + tie_ev["id"],
+        )
+    )
+    if statistics is not None:
+        about = statistics[statistics["subject"].isin(hubs)]
+        stat_ev = _evidence(seeds, "statistics", about)
+        stat_ev = stat_ev.assign(entity=about["subject"].reindex(stat_ev.index).to_numpy())
+        facts.append(
+            stat_ev.assign(
+                fact_type=_local_name(CKG.Statistic),
+                fact=_iri_prefix(seeds, "statistics") + stat_ev["id"],
+            )
+        )
+    rows = pd.concat(facts, ignore_index=True)[["entity", *EVIDENCE_FOR_ENTITY]]
+    rows = _hubs(rows.drop_duplicates(), "entity", min_rows)
+    rows = _ordered(rows, ["entity", "fact_type", "fact", "article"])
+    answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
+    names = _names(seeds)
+    names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
+    owners = names.groupby("name", sort=False)["id"].nunique()
+    alone = names[names["name"].map(owners) == 1].sort_values(["id", "name"])
+    for name, entity in zip(alone["name"].tolist(), alone["id"].tolist(), strict=True):
+        yield name, answers[entity]
+
+
+def _local_name(term: object) -> str:
+    """STRAFTER(STR(?t), "#"), as the query names a fact's type."""
+    return str(term).removeprefix(CKG_IRI)
