@@ -17,7 +17,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
-from chainkg.aggregates import SUMMARY_FILE, Answers, write_summary
+from chainkg.aggregates import SUMMARY_FILE, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
@@ -174,6 +174,7 @@ def build_streaming(
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import gap_report_data
+    from chainkg.gaps.tables import TableAnswers
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
     from chainkg_viz.reports import write_reports
@@ -275,7 +276,7 @@ def build_streaming(
     task = stage("gaps")
     with timed(report, "gaps"):  # the analysis once, its answers kept as the gap summary
         store = ox.Store.read_only(str(out / "store"))
-        answers = Answers(recording=True)
+        answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
         data = gap_report_data(store, summary=answers)
         report.files[SUMMARY_FILE] = write_summary(answers, out / SUMMARY_FILE, [out / "store"])
         for path in write_reports(store, out / "site" / "gaps", data):

@@ -202,7 +202,10 @@ class _Analysis:
         if entity not in self._neighbour_rows:
             found: dict[tuple[str, ...], dict[str, str]] = {}
             chains_of: dict[str, set[str]] = defaultdict(set)
-            for r in self.reader.rows("gap-entity-ties", entity=entity):
+            # in a fixed order (the query has none: a store's or a table's order must not
+            # choose which quote of a neighbour is kept); copies, the answer stays as read
+            ties = self.reader.rows("gap-entity-ties", entity=entity)
+            for r in sorted((dict(r) for r in ties), key=lambda r: sorted(r.items())):
                 if r["neighbour_chain"]:
                     chains_of[r["neighbour"]].add(r["neighbour_chain"])
                 if not r["quote"] and r["customer_quote"]:
