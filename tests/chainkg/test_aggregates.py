@@ -14,7 +14,7 @@ import pytest
 
 from chainkg.aggregates import SUMMARY_FILE, Answers, Summary, graph_identity, summary_for
 from chainkg.config import DEFAULT_SEEDS
-from chainkg.gaps import analyse
+from chainkg.gaps import TOP, WEAK_THRESHOLD, analyse
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import COMPUTED, TableAnswers
 from chainkg.pipeline import build
@@ -222,3 +222,30 @@ def test_registry_rows_leave_every_answer_to_the_store() -> None:
     seeds.registry = {"registry-file": object()}  # type: ignore[dict-item]
     answers = TableAnswers(seeds)
     assert answers.index is None and answers.get("gap-segment-counts", {}) is None
+
+
+@pytest.mark.parametrize("path", ["streaming", "small"])
+def test_the_stored_report_equals_the_one_composed_from_the_answers(builds, path: str) -> None:
+    """The build keeps the report it composed (default --top and threshold): read back, it
+    equals the report composed again from the summary's answers alone (no store at all:
+    the answers hold everything the defaults read), and the live one; other parameters are
+    composed (nothing kept for them)."""
+    graph, _built = builds[path]
+    summary = summary_for(graph)
+    assert summary is not None
+    kept = summary.report({"top": TOP, "weak_threshold": WEAK_THRESHOLD})
+    assert kept is not None and [p for p, _r in summary.reports()] == [
+        json.dumps({"top": TOP, "weak_threshold": WEAK_THRESHOLD})
+    ]
+    assert summary.report({"top": TOP + 1, "weak_threshold": WEAK_THRESHOLD}) is None
+    answers_only = Answers()
+    answers_only._answers = dict(summary.items())
+    recomposed = analyse(None, summary=answers_only)
+    stored = analyse(None, summary=summary)
+    assert _report(stored) == _report(recomposed)
+    assert _report(stored) == _report(analyse(open_store(graph)))
+    assert [type(a.summary).__name__ for a in stored] == ["ChainSummary"] * len(stored)
+    # one chain from the stored report: that chain's entry, as composed alone
+    store = open_store(graph)
+    chain = next(a.summary for a in stored if a.gaps)
+    assert _report(analyse(store, chain.id, summary=summary)) == _report(analyse(store, chain.id))

@@ -29,6 +29,8 @@ from chainkg.gaps.model import (
     Reason,
     SegmentGap,
     StatedCount,
+    dump_analyses,
+    load_analyses,
 )
 from chainkg.gaps.rules import (
     BASIS_TEXT,
@@ -655,7 +657,17 @@ def analyse(
     chain's summary and segment gaps, lists capped at `top` names with totals beside them.
     `summary`: the gap summary the build wrote for this graph (`aggregates.summary_for`),
     whose precomputed answers replace the store's (same rows, same analysis); an
-    `aggregates.Answers(recording=True)` records the answers read, for `write_summary`."""
+    `aggregates.Answers(recording=True)` records the answers read, for `write_summary`.
+    A summary keeping the whole report composed with these parameters (the build's, with the
+    defaults) gives it back without composing."""
+    params = {"top": top, "weak_threshold": weak_threshold}
+    kept = summary.report(params) if summary is not None else None
+    if kept is not None:  # composed by the build with these parameters: read, not composed
+        found = load_analyses(kept)
+        if chain is None:
+            return found
+        iri = resolve_chain(store, chain)
+        return [a for a in found if a.summary.iri == iri]
     analysis = _Analysis(store, weak_threshold, top, summary)
     if chain is None:
         selected = list(analysis.chains.values())
@@ -665,4 +677,6 @@ def analyse(
     for c in selected:
         gaps = analysis.gaps(c)
         out.append(ChainAnalysis(analysis.summary(c, gaps), gaps))
+    if chain is None and summary is not None and summary.recording:
+        summary.put_report(params, dump_analyses(out))  # kept with the answers
     return out

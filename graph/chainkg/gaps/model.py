@@ -7,6 +7,7 @@ entity pages (`profile_href`).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
@@ -348,3 +349,22 @@ class ChainAnalysis:
 
     def __iter__(self):  # (summary, gaps) unpacking, as gap_report_data gave before
         return iter((self.summary, self.gaps))
+
+
+@functools.cache
+def _analyses_adapter() -> Any:
+    """pydantic's converter between `list[ChainAnalysis]` and JSON (stdlib dataclasses,
+    nested, typed): a library rather than a hand-written decoder for ~15 classes."""
+    from pydantic import TypeAdapter  # imported when used: only the gap summary needs it
+
+    return TypeAdapter(list[ChainAnalysis])
+
+
+def dump_analyses(data: list[ChainAnalysis]) -> str:
+    """The analysis as JSON text (every field of every object), for the gap summary."""
+    return _analyses_adapter().dump_json(data).decode("utf-8")
+
+
+def load_analyses(text: str) -> list[ChainAnalysis]:
+    """`dump_analyses`'s text back as the same objects."""
+    return _analyses_adapter().validate_json(text)
