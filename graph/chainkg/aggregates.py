@@ -39,10 +39,11 @@ Rows = list[dict[str, str]]
 @dataclass
 class Answer:
     """The rows of one query with its parameters; `complete` is False when the reader
-    stopped early (a streamed listing): then they are the first rows in the store's order."""
+    stopped early (a streamed listing): then they are the first rows in the query's order."""
 
     rows: Rows
     complete: bool = True
+    kept: bool = True  # False: computed whole on request; a reader keeps what it reads
 
 
 def _params(params: dict[str, object]) -> str:

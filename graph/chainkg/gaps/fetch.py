@@ -58,8 +58,9 @@ class Reader:
         read: list[dict[str, str]] = []
         complete = False
         try:
-            yield from done
-            read = list(done)
+            for r in done:
+                read.append(r)
+                yield r
             if found is None or not found.complete:
                 seen = Counter(_row_key(r) for r in done)
                 for r in stream(self.store, name, params):
@@ -69,8 +70,9 @@ class Reader:
                     read.append(r)
                     yield r
             complete = True
-        finally:  # keep what was read when it is more than was recorded
-            more = found is None or len(read) > len(found.rows) or complete > found.complete
+        finally:  # keep what was read when it is more than was recorded (or not kept)
+            more = found is None or not found.kept or len(read) > len(found.rows)
+            more = more or complete > found.complete
             if more and (read or complete):
                 self.answers.put(name, params, Answer(read, complete))
 

@@ -132,6 +132,28 @@ class _Index:
         return out
 
     @cached_property
+    def segment_links(self) -> dict[str, list[tuple[str, dict[str, str]]]]:
+        """Segment -> (actor, relation row) of each operates_in_segment row."""
+        out: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+        for s, o, row in self.relations["operates_in_segment"]:
+            out[o].append((s, row))
+        return out
+
+    @cached_property
+    def located(self) -> dict[str, set[str]]:
+        """Entity -> the places it is located in (its row's `located_in`, located_in rows)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for s, o, _r in self.relations["located_in"]:
+            out[s].add(o)
+        for name in ("enterprises", "organizations"):
+            if name in self.seeds.tables:
+                frame = self.seeds.tables[name]
+                for i, place in zip(frame["id"], frame["located_in"], strict=True):
+                    if place:
+                        out[i].add(place)
+        return out
+
+    @cached_property
     def placed_in(self) -> dict[str, set[str]]:
         """Entity -> chains of the segments it operates in."""
         out: dict[str, set[str]] = defaultdict(set)
@@ -343,19 +365,11 @@ def projects(x: _Index) -> Rows:
         return []
     concerns: dict[str, set[str]] = defaultdict(set)
     in_chain: dict[str, set[str]] = defaultdict(set)
-    located: dict[str, set[str]] = defaultdict(set)  # entity -> places (locatedIn)
+    located = x.located  # entity -> places (locatedIn)
     for s, o, _r in x.relations["concerns"]:
         concerns[s].add(o)
     for s, o, _r in x.relations["in_chain"]:
         in_chain[s].add(o)
-    for s, o, _r in x.relations["located_in"]:
-        located[s].add(o)
-    for name in ("enterprises", "organizations"):
-        if name in x.seeds.tables:
-            frame = x.seeds.tables[name]
-            for i, place in zip(frame["id"], frame["located_in"], strict=True):
-                if place:
-                    located[i].add(place)
     status_terms = {str(v) for v in STATUSES.values()}
     query = """SELECT ?s ?o ?l WHERE {
         ?s ckg:order ?o . OPTIONAL { ?s rdfs:label ?l FILTER(LANG(?l) = "zh") } }"""
@@ -442,6 +456,65 @@ def chain_statistics(x: _Index) -> Rows:
     return sorted(rows, key=lambda r: (r["chain"], r["stat"], r["source"], r["quote"]))
 
 
+def segment_statistics(x: _Index) -> Rows:
+    """gap-segment-statistics: counts of enterprises (unit 家) printed about a segment."""
+    if "statistics" not in x.seeds.tables:
+        return []
+    frame = x.seeds.tables["statistics"]
+    about = frame[frame["subject"].isin(set(x.segment_chain)) & (frame["unit"] == "家")]
+    values = x.canonical(set(about["value"]), DECIMAL)
+    out = {
+        (
+            x.iri(row["subject"]),
+            x.node("statistics", row["id"]),
+            row["indicator_zh"],
+            values[row["value"]],
+            row["value_text"],
+            quote,
+            source,
+            mode,
+        )
+        for row in about.to_dict("records")
+        for quote, source, mode in _evidence(row)
+    }
+    rows = _records("gap-segment-statistics", out)
+    return sorted(rows, key=lambda r: (r["segment"], r["stat"], r["source"], r["quote"]))
+
+
+def segment_actors(x: _Index, segment: str) -> Rows | None:
+    """gap-segment-actors: the enterprises and organizations working in one segment, each
+    link's quotes, one row per kind, place and quote, in the query's order (by label)."""
+    seg = segment.rsplit("/", 1)[-1]
+    if seg not in x.segment_chain or x.iri(seg) != segment:
+        return None  # not a segment of the tables: asked of the store
+    out: set[tuple[str, ...]] = set()
+    for actor, row in x.segment_links.get(seg, ()):
+        if not x.is_agent(actor):
+            continue
+        stage = x.stage.get(actor, "")
+        places = sorted({x.label.get(p, "") for p in x.located.get(actor, ())} - {""}) or [""]
+        for kind in x.kinds(actor):
+            for place in places:
+                for quote, source, mode in _evidence(row):
+                    out.add(
+                        (
+                            x.label.get(actor, ""),
+                            x.iri(actor),
+                            kind,
+                            place,
+                            source,
+                            quote,
+                            mode,
+                            _bool(actor in x.enterprises),
+                            _bool(x.local(actor)),
+                            _STAGE_IRI.get(stage, ""),
+                        )
+                    )
+    columns = ("actor_label", "actor", "kind", "place_label", "source", "quote", "mode")
+    columns += ("is_enterprise", "local", "zone_stage")
+    return [{"segment": segment, **dict(zip(columns, r, strict=True))} for r in sorted(out)]
+
+
 COMPUTED: dict[str, Callable[..., Rows | None]] = {
     "gap-entity-ties": entity_ties,
     "gap-segment-counts": segment_counts,
@@ -450,7 +523,11 @@ COMPUTED: dict[str, Callable[..., Rows | None]] = {
     "gap-chain-actors": chain_actors,
     "gap-projects": projects,
     "gap-chain-statistics": chain_statistics,
+    "gap-segment-statistics": segment_statistics,
+    "gap-segment-actors": segment_actors,
 }
+# Listings a reader stops early: computed whole, kept only as far as the analysis reads them
+STREAMED = frozenset({"gap-segment-actors"})
 
 
 class TableAnswers(Answers):
@@ -463,8 +540,18 @@ class TableAnswers(Answers):
 
     def get(self, name: str, params: dict[str, str]) -> Answer | None:
         found = super().get(name, params)
+        if name in STREAMED and self.index is not None:  # whole, from the tables
+            computed = COMPUTED[name](self.index, **params)
+            return None if computed is None else Answer(computed, kept=False)
         if found is None and self.index is not None and name in COMPUTED:
             computed = COMPUTED[name](self.index, **params)
             if computed is not None:  # else not computable here: asked of the store
                 found = self._answers[_key(name, params)] = Answer(computed)
         return found
+
+    def put(self, name: str, params: dict[str, str], answer: Answer) -> None:
+        """Keep an answer unless a longer prefix of the same rows is kept already (a listing
+        read twice, the second time less far)."""
+        kept = super().get(name, params)
+        if kept is None or answer.complete or len(answer.rows) > len(kept.rows):
+            super().put(name, params, answer)
