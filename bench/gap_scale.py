@@ -3,13 +3,14 @@
     python bench/gap_scale.py STORE [--seeds DIR] [--queries] [--timeout 60] [--repeat 3]
 
 Times `chainkg.gaps.gap_report_data(store)` asking the store everything (`gap-report`), the
-same analysis recording its answers and writing them beside the store as the gap summary,
-as the build does up to `stream.GAP_REPORTS_MAX` enterprises (`gap-summary-build`; its
-"rows" are the file's bytes), and the analysis read from that summary (`gap-report-summary`,
-`aggregates.summary_for(STORE)`); with --seeds (the tables STORE was built from) the build's
-gaps stage as it is now (`gap-summary-tables`: loading the tables, the heavy answers computed
-from them, `chainkg.gaps.tables.TableAnswers`, the rest asked of the store, the summary
-written beside the store; "rows": its bytes); and, with --queries, every named query in
+same analysis recording every answer from the store and writing them beside the store as
+the gap summary, as the build did before it computed the heavy answers (`gap-summary-build`;
+its "rows" are the file's bytes), the analysis read from that summary (`gap-report-summary`,
+`aggregates.summary_for(STORE)`: the report the build composed, read back) and composed again
+from the summary's answers alone (`gap-report-answers`); with --seeds (the tables STORE was
+built from) the build's gaps stage as it is now (`gap-summary-tables`: loading the tables,
+the heavy answers computed from them, `chainkg.gaps.tables.TableAnswers`, the rest asked of
+the store, the summary written beside the store; "rows": its bytes); and, with --queries, every named query in
 queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS: ids, and the
 `segment`, `entity` and `chain` IRIs of the synthetic graph), each in a child process with a
 time limit;
@@ -41,10 +42,14 @@ def run_one(store_path: str, name: str, seeds_dir: str = "") -> dict:
     start = time.perf_counter()
     if name.startswith("gap-report") or name.startswith("gap-summary"):
         summary = None
-        if name == "gap-report-summary":
+        if name in ("gap-report-summary", "gap-report-answers"):
             summary = aggregates.summary_for(store_path)
             if summary is None:
                 raise SystemExit(f"no gap summary beside {store_path}")
+            if name == "gap-report-answers":  # the answers without the composed report
+                answers = aggregates.Answers()
+                answers._answers = dict(summary.items())
+                summary = answers
         elif name == "gap-summary-build":
             summary = aggregates.Answers(recording=True)
         elif name == "gap-summary-tables":
@@ -108,7 +113,7 @@ def main() -> None:
 
     names = ["gap-report", "gap-summary-build"]
     names += ["gap-summary-tables"] if args.seeds else []
-    names += ["gap-report-summary"]
+    names += ["gap-report-summary", "gap-report-answers"]
     names += [q.name for q in list_queries()] if args.queries else []
     names = [n for n in names if not args.only or n in args.only]
     print("| item | seconds | rows (gap-summary-*: bytes) |\n|---|---|---|")
