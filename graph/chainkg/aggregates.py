@@ -43,7 +43,9 @@ class Answer:
 
     rows: Rows
     complete: bool = True
-    kept: bool = True  # False: computed whole on request; a reader keeps what it reads
+    # False: made on request (rows may then be an iterator, made as they are read), and a
+    # reader keeps what it reads
+    kept: bool = True
 
 
 def _params(params: dict[str, object]) -> str:

@@ -207,7 +207,7 @@ def test_table_answers_equal_the_named_queries(request, which: str) -> None:
         iri = answers.index.iri(segment)
         computed = answers.get("gap-segment-actors", {"segment": iri})
         assert computed is not None and not computed.kept
-        assert computed.rows == rows(store, "gap-segment-actors", segment=iri), segment
+        assert list(computed.rows) == rows(store, "gap-segment-actors", segment=iri), segment
     related = sorted(answers.index.neighbours)
     quiet = sorted((answers.index.enterprises | answers.index.organizations) - set(related))
     entities = related[:: max(1, len(related) // 150)] + quiet[:5]

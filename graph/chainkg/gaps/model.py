@@ -357,7 +357,12 @@ class ChainAnalysis:
 
 def dump_analyses(data: list[ChainAnalysis]) -> str:
     """The analysis as JSON text (every field of every object), for the gap summary."""
-    return json.dumps([asdict(a) for a in data], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_fields)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields by name (json encodes the values; `asdict` would copy them)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 def load_analyses(text: str) -> list[ChainAnalysis]:

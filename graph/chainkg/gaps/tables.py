@@ -20,9 +20,10 @@ answer is asked of the store.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -48,21 +49,34 @@ def _bool(value: bool) -> str:
 
 def _records(name: str, rows: Iterable[tuple[str, ...]]) -> Rows:
     """Rows as the named query's records: its selected variables, in its order."""
+    columns = _selected(name)
+    return [dict(zip(columns, r, strict=True)) for r in rows]
+
+
+@functools.cache
+def _selected(name: str) -> tuple[str, ...]:
+    """The projected variables of a named query's SELECT clause: `?x`, and `(... AS ?x)`."""
     text = get_query(name).text
     head = text[text.index("SELECT") :].split("WHERE", 1)[0]
-    return [dict(zip(_selected(head), r, strict=True)) for r in rows]
-
-
-def _selected(head: str) -> list[str]:
-    """The projected variables of a SELECT clause: `?x`, and `(... AS ?x)` once."""
     plain = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*AS\s+(\?\w+)\)", r"\1", head)
-    return re.findall(r"\?(\w+)", plain)
+    return tuple(re.findall(r"\?(\w+)", plain))
 
 
-def _evidence(row: dict[str, str]) -> list[tuple[str, str, str]]:
+_MODES = {k: str(v) for k, v in ASSERTION_MODES.items()}
+Cells = tuple[str, str, str]  # a row's source, quote and assertion cells
+
+
+def _cells(row: dict[str, str]) -> Cells:
+    return row["source"], row["quote"], row.get("assertion", "")
+
+
+def _evidence(cells: Cells) -> list[tuple[str, str, str]]:
     """(quote, source id, assertion mode IRI) of each source of a row, as `with_evidence`."""
-    mode = str(ASSERTION_MODES[row.get("assertion") or "stated"])
-    pairs = zip(split_multi(row["source"]), split_multi(row["quote"]), strict=True)
+    sources, quotes, assertion = cells
+    mode = _MODES[assertion or "stated"]
+    if "|" not in sources and "|" not in quotes:  # one source (most rows): no split
+        return [(quotes.strip(), sources.strip(), mode)]
+    pairs = zip(split_multi(sources), split_multi(quotes), strict=True)
     return [(quote, source, mode) for source, quote in pairs]
 
 
@@ -100,10 +114,20 @@ class _Index:
                     if place in zone_places:
                         self.stage[i] = PRODUCING
         self.zone_places = zone_places
-        # relations by predicate: (subject, object, row)
-        self.relations: dict[str, list[tuple[str, str, dict[str, str]]]] = defaultdict(list)
-        for _line, row in seeds.rows("relations"):
-            self.relations[row["predicate"]].append((row["subject"], row["object"], row))
+        # relations by predicate: (subject, object, evidence cells), in file order
+        self.relations: dict[str, list[tuple[str, str, Cells]]] = defaultdict(list)
+        frame = tables.get("relations")
+        if frame is not None:
+            for predicate, group in frame.groupby("predicate", sort=False):
+                cells = zip(
+                    group["source"].tolist(),
+                    group["quote"].tolist(),
+                    group["assertion"].tolist(),
+                    strict=True,
+                )
+                self.relations[str(predicate)] = list(
+                    zip(group["subject"].tolist(), group["object"].tolist(), cells, strict=True)
+                )
 
     def iri(self, entity_id: str) -> str:
         return self._entity(entity_id)[1:-1]
@@ -132,11 +156,11 @@ class _Index:
         return out
 
     @cached_property
-    def segment_links(self) -> dict[str, list[tuple[str, dict[str, str]]]]:
-        """Segment -> (actor, relation row) of each operates_in_segment row."""
-        out: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
-        for s, o, row in self.relations["operates_in_segment"]:
-            out[o].append((s, row))
+    def segment_links(self) -> dict[str, dict[str, list[Cells]]]:
+        """Segment -> actor -> evidence cells of each of its operates_in_segment rows."""
+        out: dict[str, dict[str, list[Cells]]] = defaultdict(lambda: defaultdict(list))
+        for s, o, cells in self.relations["operates_in_segment"]:
+            out[o][s].append(cells)
         return out
 
     @cached_property
@@ -190,8 +214,8 @@ class _Index:
         (quote, source id) pairs."""
         out: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
         for predicate in ("supplier_of", "customer_of"):
-            for s, o, row in self.relations[predicate]:
-                out[(s, predicate, o)].update((q, src) for q, src, _m in _evidence(row))
+            for s, o, cells in self.relations[predicate]:
+                out[(s, predicate, o)].update((q, src) for q, src, _m in _evidence(cells))
         return out
 
     @cached_property
@@ -335,7 +359,7 @@ def chain_actors(x: _Index) -> Rows:
     leads = {(s, o) for s, o, _r in x.relations["leads_chain"]}
     out: set[tuple[str, ...]] = set()
     for predicate in ("in_chain", "leads_chain"):
-        for s, o, row in x.relations[predicate]:
+        for s, o, cells in x.relations[predicate]:
             if o not in x.chains or not x.is_agent(s):
                 continue
             stage = x.stage.get(s, "")
@@ -352,7 +376,7 @@ def chain_actors(x: _Index) -> Rows:
                 _bool(o in x.placed_in.get(s, ())),
             )
             for kind in x.kinds(s):
-                for quote, source, mode in _evidence(row):
+                for quote, source, mode in _evidence(cells):
                     out.add((*head, kind, *tail, quote, source, mode))
     rows = _records("gap-chain-actors", out)
     return sorted(rows, key=lambda r: (r["chain"], r["actor"], r["kind"], r["source"], r["quote"]))
@@ -402,7 +426,7 @@ def projects(x: _Index) -> Rows:
             else ("", "", "")
         )
         for chain, segment in keys:
-            for quote, source, _mode in _evidence(row):
+            for quote, source, _mode in _evidence(_cells(row)):
                 out.add(
                     (
                         x.iri(chain),
@@ -450,7 +474,7 @@ def chain_statistics(x: _Index) -> Rows:
             _bool(supply),
             str(FLAGS[row["flag"]]) if row["flag"] else "",
         )
-        for quote, source, _mode in _evidence(row):
+        for quote, source, _mode in _evidence(_cells(row)):
             out.add((*head, quote, source))
     rows = _records("gap-chain-statistics", out)
     return sorted(rows, key=lambda r: (r["chain"], r["stat"], r["source"], r["quote"]))
@@ -475,44 +499,51 @@ def segment_statistics(x: _Index) -> Rows:
             mode,
         )
         for row in about.to_dict("records")
-        for quote, source, mode in _evidence(row)
+        for quote, source, mode in _evidence(_cells(row))
     }
     rows = _records("gap-segment-statistics", out)
     return sorted(rows, key=lambda r: (r["segment"], r["stat"], r["source"], r["quote"]))
 
 
-def segment_actors(x: _Index, segment: str) -> Rows | None:
+def segment_actors(x: _Index, segment: str) -> Iterator[dict[str, str]] | None:
     """gap-segment-actors: the enterprises and organizations working in one segment, each
-    link's quotes, one row per kind, place and quote, in the query's order (by label)."""
+    link's quotes, one row per kind, place and quote, in the query's order (by label,
+    actor, then the rest), made lazily actor by actor: a reader takes the first ones."""
     seg = segment.rsplit("/", 1)[-1]
     if seg not in x.segment_chain or x.iri(seg) != segment:
         return None  # not a segment of the tables: asked of the store
-    out: set[tuple[str, ...]] = set()
-    for actor, row in x.segment_links.get(seg, ()):
-        if not x.is_agent(actor):
-            continue
-        stage = x.stage.get(actor, "")
+    links = x.segment_links.get(seg, {})
+    actors = sorted((x.label.get(a, ""), x.iri(a), a) for a in links if x.is_agent(a))
+    return _segment_rows(x, segment, actors, links)
+
+
+def _segment_rows(
+    x: _Index, segment: str, actors: list[tuple[str, str, str]], links: dict[str, list[Cells]]
+) -> Iterator[dict[str, str]]:
+    for label, iri, actor in actors:
         places = sorted({x.label.get(p, "") for p in x.located.get(actor, ())} - {""}) or [""]
+        evidence = sorted(
+            {(src, q, mode) for cells in links[actor] for q, src, mode in _evidence(cells)}
+        )
+        same = {
+            "segment": segment,
+            "actor": iri,
+            "actor_label": label,
+            "is_enterprise": _bool(actor in x.enterprises),
+            "local": _bool(x.local(actor)),
+            "zone_stage": _STAGE_IRI.get(x.stage.get(actor, ""), ""),
+        }
         for kind in x.kinds(actor):
             for place in places:
-                for quote, source, mode in _evidence(row):
-                    out.add(
-                        (
-                            x.label.get(actor, ""),
-                            x.iri(actor),
-                            kind,
-                            place,
-                            source,
-                            quote,
-                            mode,
-                            _bool(actor in x.enterprises),
-                            _bool(x.local(actor)),
-                            _STAGE_IRI.get(stage, ""),
-                        )
-                    )
-    columns = ("actor_label", "actor", "kind", "place_label", "source", "quote", "mode")
-    columns += ("is_enterprise", "local", "zone_stage")
-    return [{"segment": segment, **dict(zip(columns, r, strict=True))} for r in sorted(out)]
+                for source, quote, mode in evidence:
+                    yield {
+                        **same,
+                        "kind": kind,
+                        "place_label": place,
+                        "quote": quote,
+                        "source": source,
+                        "mode": mode,
+                    }
 
 
 COMPUTED: dict[str, Callable[..., Rows | None]] = {
@@ -541,8 +572,8 @@ class TableAnswers(Answers):
     def get(self, name: str, params: dict[str, str]) -> Answer | None:
         found = super().get(name, params)
         if name in STREAMED and self.index is not None:  # whole, from the tables
-            computed = COMPUTED[name](self.index, **params)
-            return None if computed is None else Answer(computed, kept=False)
+            listing = segment_actors(self.index, **params)  # rows made as they are read
+            return None if listing is None else Answer(listing, kept=False)  # type: ignore[arg-type]
         if found is None and self.index is not None and name in COMPUTED:
             computed = COMPUTED[name](self.index, **params)
             if computed is not None:  # else not computable here: asked of the store
