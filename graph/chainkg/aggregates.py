@@ -1,7 +1,9 @@
 """The gap summary: the gap analysis's answers, computed once at build time.
 
 The build runs the gap analysis once (it needs it for the reports and the site anyway) with
-an `Answers` that records every query answer the analysis reads: the whole-graph counts and
+an `Answers` that keeps every query answer the analysis reads (`chainkg.gaps.tables.
+TableAnswers`: the heavy ones computed from the seed tables as the named queries' rows, the
+others recorded as the store gives them): the whole-graph counts and
 lists (per-segment and per-chain counts of local, pipeline and outside firms, actors of each
 chain, projects, statistics, suppliers of unknown segment, name-matched segments), the first
 actors of each segment, and the direct ties of every leader, lead and follow-up

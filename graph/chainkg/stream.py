@@ -26,7 +26,6 @@ from chainkg.search import INDEX_FILE, build_index
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
-GAP_REPORTS_MAX = 50_000  # enterprises; above, `chainkg gaps` on the store when needed
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
 
 
@@ -153,15 +152,16 @@ def build_streaming(
 ) -> BuildReport:
     """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
     compaction -> the name index (in a child process, `_fork_index`, while the store is
-    validated and counted) -> store SHACL -> class counts -> gap reports (by default only up
-    to GAP_REPORTS_MAX enterprises).
+    validated and counted) -> store SHACL -> class counts -> the gap analysis (its heavy
+    answers computed from the seed tables, `chainkg.gaps.tables`) -> gap reports.
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
     on-disk Oxigraph store: the merged, de-duplicated triples in its default graph only,
     for `chainkg query --graph out/store`), `out/names.sqlite` (the name index,
     `chainkg.search`), the gap reports in `out/site/gaps/` and the gap summary they were
-    computed from, `out/gaps.sqlite` (`chainkg.aggregates`; up to GAP_REPORTS_MAX).
+    computed from, `out/gaps.sqlite` (`chainkg.aggregates`), unless `options.gap_reports`
+    is False.
     Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
@@ -268,10 +268,8 @@ def build_streaming(
         nt_tmp.unlink(missing_ok=True)
         shutil.rmtree(names_tmp, ignore_errors=True)
         shutil.rmtree(store_tmp, ignore_errors=True)
-    enterprises = report.class_counts.get("Enterprise", 0)
-    wanted = options.gap_reports
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
-    if not (wanted if wanted is not None else enterprises <= GAP_REPORTS_MAX):
+    if options.gap_reports is False:
         return report
     task = stage("gaps")
     with timed(report, "gaps"):  # the analysis once, its answers kept as the gap summary

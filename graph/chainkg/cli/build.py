@@ -13,7 +13,6 @@ from rich.table import Table
 from chainkg.cli.common import app, handle_errors
 from chainkg.config import default_seeds
 from chainkg.pipeline import LARGE_ENTERPRISES, BuildReport, build
-from chainkg.stream import GAP_REPORTS_MAX
 
 out = Console()
 
@@ -73,12 +72,6 @@ def build_command(
             f"`chainkg export {out_dir / 'graph.ttl'} --graph {out_dir / 'store'}`.",
             highlight=False,
         )
-        if "gaps" not in report.seconds:
-            out.print(
-                f"Gap reports skipped above {GAP_REPORTS_MAX:,} enterprises (the analysis "
-                f"takes minutes at this size); run `chainkg gaps --graph {out_dir / 'store'}`.",
-                highlight=False,
-            )
 
 
 def print_summary(report: BuildReport) -> None:
