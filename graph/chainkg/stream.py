@@ -26,6 +26,11 @@ from chainkg.search import INDEX_FILE, build_index
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
+# enterprises; above, the gap report pages (site/gaps/) are written only when asked for
+# (`gap_reports=True`): each holds a chain's seven lists whole (`chainkg.lists`, not capped),
+# minutes and megabytes at 1M. The gap summary (what `chainkg gaps` and the site read) is
+# written at any size.
+GAP_PAGES_MAX = 100_000
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
 
 
@@ -153,7 +158,8 @@ def build_streaming(
     """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
     compaction -> the name index (in a child process, `_fork_index`, while the store is
     validated and counted) -> store SHACL -> class counts -> the gap analysis (its heavy
-    answers computed from the seed tables, `chainkg.gaps.tables`) -> gap reports.
+    answers computed from the seed tables, `chainkg.gaps.tables`) -> the gap report pages
+    (by default up to GAP_PAGES_MAX enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
@@ -161,7 +167,7 @@ def build_streaming(
     for `chainkg query --graph out/store`), `out/names.sqlite` (the name index,
     `chainkg.search`), the gap reports in `out/site/gaps/` and the gap summary they were
     computed from, `out/gaps.sqlite` (`chainkg.aggregates`), unless `options.gap_reports`
-    is False.
+    is False (the pages: up to GAP_PAGES_MAX enterprises, or when it is True).
     Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
@@ -272,14 +278,19 @@ def build_streaming(
     if options.gap_reports is False:
         return report
     task = stage("gaps")
-    with timed(report, "gaps"):  # the analysis once, its answers kept as the gap summary
+    with timed(report, "gaps"):  # the analysis once, its answers and report: the gap summary
         store = ox.Store.read_only(str(out / "store"))
         answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
         data = gap_report_data(store, summary=answers)
         report.files[SUMMARY_FILE] = write_summary(answers, out / SUMMARY_FILE, [out / "store"])
-        for path in write_reports(store, out / "site" / "gaps", data):
-            report.files[f"site/gaps/{path.name}"] = path
     bar.update(task, total=1, completed=1)
+    enterprises = report.class_counts.get("Enterprise", 0)
+    if options.gap_reports or enterprises <= GAP_PAGES_MAX:
+        task = stage("gap-pages")
+        with timed(report, "gap-pages"):
+            for path in write_reports(store, out / "site" / "gaps", data):
+                report.files[f"site/gaps/{path.name}"] = path
+        bar.update(task, total=1, completed=1)
     return report
 
 
