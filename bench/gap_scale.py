@@ -11,10 +11,10 @@ from the summary's answers alone (`gap-report-answers`); with --seeds (the table
 built from) the build's gaps stage as it is now (`gap-summary-tables`: loading the tables,
 the heavy answers computed from them, `chainkg.gaps.tables.TableAnswers`, the rest asked of
 the store, the summary written beside the store; "rows": its bytes); and, with --queries,
-every named query in queries/ (required parameters bound as in bench/benchmark.py REQUIRED_PARAMS: ids, and the
-`segment`, `entity` and `chain` IRIs of the synthetic graph), each in a child process with a
-time limit;
-prints one Markdown row per item: best of `--repeat` runs, in seconds.
+every named query in queries/ (required parameters bound as in bench/benchmark.py
+REQUIRED_PARAMS: ids, and the `segment`, `entity` and `chain` IRIs of the synthetic graph),
+each in a child process with a time limit; prints one Markdown row per item: best of
+`--repeat` runs, in seconds.
 """
 
 from __future__ import annotations
