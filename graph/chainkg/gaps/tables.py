@@ -89,19 +89,25 @@ class _Index:
         self._entity = builder.entity
         self._node = builder.node
         tables = seeds.tables
-        self.enterprises = set(tables["enterprises"]["id"]) if "enterprises" in tables else set()
-        self.organizations = (
-            set(tables["organizations"]["id"]) if "organizations" in tables else set()
+        self.enterprises = (
+            set(tables["enterprises"]["id"].tolist()) if "enterprises" in tables else set()
         )
-        self.chains = set(tables["chains"]["id"]) if "chains" in tables else set()
+        self.organizations = (
+            set(tables["organizations"]["id"].tolist()) if "organizations" in tables else set()
+        )
+        self.chains = set(tables["chains"]["id"].tolist()) if "chains" in tables else set()
         self.label: dict[str, str] = {}
         for frame in tables.values():
             if "label_zh" in frame.columns:
-                self.label.update(zip(frame["id"], frame["label_zh"], strict=True))
+                self.label.update(
+                    zip(frame["id"].tolist(), frame["label_zh"].tolist(), strict=True)
+                )
         self.segment_chain: dict[str, str] = {}
         if "segments" in tables:
             frame = tables["segments"]
-            self.segment_chain = dict(zip(frame["id"], frame["chain"], strict=True))
+            self.segment_chain = dict(
+                zip(frame["id"].tolist(), frame["chain"].tolist(), strict=True)
+            )
         # presence: the row's own place in the zone, else the best derived basis
         zone_places = builder.zone_places
         self.stage: dict[str, str] = {
@@ -110,7 +116,9 @@ class _Index:
         for name in ("enterprises", "organizations"):
             if name in tables:
                 frame = tables[name]
-                for i, place in zip(frame["id"], frame["located_in"], strict=True):
+                for i, place in zip(
+                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
+                ):
                     if place in zone_places:
                         self.stage[i] = PRODUCING
         self.zone_places = zone_places
@@ -172,7 +180,9 @@ class _Index:
         for name in ("enterprises", "organizations"):
             if name in self.seeds.tables:
                 frame = self.seeds.tables[name]
-                for i, place in zip(frame["id"], frame["located_in"], strict=True):
+                for i, place in zip(
+                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
+                ):
                     if place:
                         out[i].add(place)
         return out
@@ -247,7 +257,8 @@ class _Index:
 
         frame = self.seeds.tables["organizations"]
         return {
-            i: str(ORGANIZATION_CLASSES[k]) for i, k in zip(frame["id"], frame["kind"], strict=True)
+            i: str(ORGANIZATION_CLASSES[k])
+            for i, k in zip(frame["id"].tolist(), frame["kind"].tolist(), strict=True)
         }
 
     def canonical(self, values: set[str], datatype: str) -> dict[str, str]:
