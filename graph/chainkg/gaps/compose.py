@@ -143,12 +143,12 @@ class _Analysis:
         return out
 
     def listing(self, segment: str, every: str = "") -> _Listing:
-        """The first `top` actors of each kind of a segment (every one of the kind `every`,
-        e.g. 'elsewhere'), each sorted by label.
+        """The first `top` actors by label of each kind of a segment (every one of the kind
+        `every`, e.g. 'elsewhere').
 
-        Rows stream in the store's order and reading stops once each kind has what it needs
-        (the totals come from gap-segment-counts), so a segment of 10,000 firms costs a few
-        dozen rows."""
+        Rows stream in the query's order (by label) and reading stops once each kind has what
+        it needs (the totals come from gap-segment-counts); the gap summary keeps the rows
+        read, so reading it back costs a few dozen rows for a segment of 10,000 firms."""
         totals = {
             "local": self.count(segment, "local_enterprises"),
             "pipeline": self.count(segment, "pipeline_enterprises"),

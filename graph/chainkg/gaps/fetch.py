@@ -52,7 +52,7 @@ class Reader:
 
     def stream(self, name: str, params: dict[str, str]) -> Iterator[dict[str, str]]:
         """The rows one by one, so a reader can stop early: the recorded ones first, then
-        (past a recorded prefix) the store's others, in the store's order."""
+        (past a recorded prefix) the store's others, in the query's order."""
         found = self.answers.get(name, params)
         done = found.rows if found else []
         read: list[dict[str, str]] = []
