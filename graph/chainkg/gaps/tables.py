@@ -557,6 +557,56 @@ def _segment_rows(
                     }
 
 
+def sources(x: _Index) -> Rows:
+    """gap-sources: the articles of the source register, id, headline and date."""
+    frame = x.seeds.tables["sources"]
+    kinds = frame["kind"].tolist() if "kind" in frame.columns else [""] * len(frame)
+    rows = [
+        {"source": i, "title": title, "date": date}
+        for i, title, date, kind in zip(
+            frame["id"].tolist(),
+            frame["headline"].tolist(),
+            frame["date"].tolist(),
+            kinds,
+            strict=True,
+        )
+        if (kind or "article") == "article"
+    ]
+    return sorted(rows, key=lambda r: r["source"])
+
+
+def pipeline_actors(x: _Index) -> Rows:
+    """gap-pipeline-actors: every enterprise signed or building in the zone, with each
+    segment it works in and that link's quotes."""
+    out = []
+    for segment, links in x.segment_links.items():
+        for actor, cells in links.items():
+            stage = x.stage.get(actor, "")
+            if actor not in x.enterprises or stage not in ("building", "signed"):
+                continue
+            places = {x.label.get(p, "") for p in x.located.get(actor, ())} - {""}
+            evidence = {e for c in cells for e in _evidence(c)}
+            for kind in x.kinds(actor):
+                for place in sorted(places) or [""]:
+                    for quote, source, mode in evidence:
+                        out.append(
+                            {
+                                "segment": x.iri(segment),
+                                "actor": x.iri(actor),
+                                "actor_label": x.label.get(actor, ""),
+                                "is_enterprise": "true",
+                                "kind": kind,
+                                "local": "false",
+                                "zone_stage": _STAGE_IRI[stage],
+                                "place_label": place,
+                                "quote": quote,
+                                "source": source,
+                                "mode": mode,
+                            }
+                        )
+    return sorted(out, key=lambda r: (r["segment"], r["actor"], r["source"], r["quote"]))
+
+
 COMPUTED: dict[str, Callable[..., Rows | None]] = {
     "gap-entity-ties": entity_ties,
     "gap-segment-counts": segment_counts,
@@ -567,6 +617,8 @@ COMPUTED: dict[str, Callable[..., Rows | None]] = {
     "gap-chain-statistics": chain_statistics,
     "gap-segment-statistics": segment_statistics,
     "gap-segment-actors": segment_actors,
+    "gap-sources": sources,
+    "gap-pipeline-actors": pipeline_actors,
 }
 # Listings a reader stops early: computed whole, kept only as far as the analysis reads them
 STREAMED = frozenset({"gap-segment-actors"})
