@@ -1,14 +1,18 @@
 """The gap summary: the gap analysis's answers, computed once at build time.
 
 The build runs the gap analysis once (it needs it for the reports and the site anyway) with
-an `Answers` that records every query answer the analysis reads: the whole-graph counts and
+an `Answers` that keeps every query answer the analysis reads (`chainkg.gaps.tables.
+TableAnswers`: the heavy ones computed from the seed tables as the named queries' rows, the
+others recorded as the store gives them): the whole-graph counts and
 lists (per-segment and per-chain counts of local, pipeline and outside firms, actors of each
 chain, projects, statistics, suppliers of unknown segment, name-matched segments), the first
 actors of each segment, and the direct ties of every leader, lead and follow-up
 (`gap-entity-ties`: leads' features). `write_summary` keeps them beside the graph in
 `out/gaps.sqlite`; `chainkg.gaps.analyse(..., summary=summary_for(graph))` then reads those
 answers instead of asking the store, and asks the store only what the summary does not hold
-(another `--top`, another threshold's leads). Every rule keeps its one definition: the
+(another `--top`, another threshold's leads). The report the build composed (the default
+`--top` and threshold) is kept too, as JSON (`Answers.report`), so reading it back composes
+nothing; other parameters compose from the answers. Every rule keeps its one definition: the
 answers are the named `gap-*` queries' own rows and the analysis is the same code (presence
 is `ckg:zoneStage` from chainkg.presence, levels and ranking are `chainkg.gaps.rules`).
 
@@ -37,23 +41,43 @@ Rows = list[dict[str, str]]
 @dataclass
 class Answer:
     """The rows of one query with its parameters; `complete` is False when the reader
-    stopped early (a streamed listing): then they are the first rows in the store's order."""
+    stopped early (a streamed listing): then they are the first rows in the query's order."""
 
     rows: Rows
     complete: bool = True
+    # False: made on request (rows may then be an iterator, made as they are read), and a
+    # reader keeps what it reads
+    kept: bool = True
+
+
+def _params(params: dict[str, object]) -> str:
+    return json.dumps(params, ensure_ascii=False, sort_keys=True)
 
 
 def _key(name: str, params: dict[str, str]) -> tuple[str, str]:
-    return name, json.dumps(params, ensure_ascii=False, sort_keys=True)
+    return name, _params(params)
 
 
 class Answers:
-    """Query answers by (query, parameters): recorded from a live analysis when `recording`,
-    or read back from a written summary (`Summary`)."""
+    """Query answers by (query, parameters), and composed reports by their parameters:
+    recorded from a live analysis when `recording`, or read back from a written summary
+    (`Summary`)."""
 
     def __init__(self, recording: bool = False) -> None:
         self.recording = recording
         self._answers: dict[tuple[str, str], Answer] = {}
+        self._reports: dict[str, str] = {}
+
+    def report(self, params: dict[str, object]) -> str | None:
+        """The composed report (JSON text) for these parameters, if one was kept."""
+        return self._reports.get(_params(params))
+
+    def put_report(self, params: dict[str, object], text: str) -> None:
+        if self.recording:
+            self._reports[_params(params)] = text
+
+    def reports(self) -> list[tuple[str, str]]:
+        return sorted(self._reports.items())
 
     def get(self, name: str, params: dict[str, str]) -> Answer | None:
         return self._answers.get(_key(name, params))
@@ -89,6 +113,18 @@ class Summary(Answers):
         found = self._con.execute("SELECT query, params, rows, complete FROM answers")
         return sorted(((q, p), Answer(json.loads(r), bool(c))) for q, p, r, c in found)
 
+    def report(self, params: dict[str, object]) -> str | None:
+        try:
+            found = self._con.execute(
+                "SELECT report FROM reports WHERE params = ?", (_params(params),)
+            ).fetchone()
+        except sqlite3.OperationalError:  # written before reports were kept: compose
+            return None
+        return found[0] if found else None
+
+    def reports(self) -> list[tuple[str, str]]:
+        return sorted(self._con.execute("SELECT params, report FROM reports"))
+
     def close(self) -> None:
         self._con.close()
 
@@ -101,6 +137,7 @@ def write_summary(answers: Answers, path: Path, graphs: Iterable[Path]) -> Path:
             "CREATE TABLE graphs (identity TEXT PRIMARY KEY);"
             "CREATE TABLE answers (query TEXT, params TEXT, complete INTEGER, rows TEXT,"
             " PRIMARY KEY (query, params));"
+            "CREATE TABLE reports (params TEXT PRIMARY KEY, report TEXT);"
         )
         con.executemany(
             "INSERT OR IGNORE INTO graphs VALUES (?)",
@@ -113,6 +150,7 @@ def write_summary(answers: Answers, path: Path, graphs: Iterable[Path]) -> Path:
                 for (name, params), a in answers.items()
             ],
         )
+        con.executemany("INSERT INTO reports VALUES (?, ?)", answers.reports())
     return path
 
 

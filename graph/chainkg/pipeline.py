@@ -37,11 +37,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rich.progress import Progress
 
-from chainkg.aggregates import SUMMARY_FILE, Answers, write_summary
+from chainkg.aggregates import SUMMARY_FILE, write_summary
 from chainkg.assemble import assemble
 from chainkg.errors import ValidationFailed
 from chainkg.evidence import check_evidence
 from chainkg.gaps import gap_report_data
+from chainkg.gaps.tables import TableAnswers
 from chainkg.listings import LISTINGS_FILE, write_listings
 from chainkg.mapping_panorama import REFERENCE_CLASSES, reference_node_prefixes
 from chainkg.names import other_name_rows, seed_name_rows
@@ -139,7 +140,7 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
         store = store_from_quads(quads)
         notify("gaps")
         with timed(report, "gaps"):
-            answers = Answers(recording=True)
+            answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
             analysis = gap_report_data(store, summary=answers)
         notify("site")
         with timed(report, "site"):

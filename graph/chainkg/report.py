@@ -30,7 +30,8 @@ class BuildOptions:
     shapes: Path | None = None  # a SHACL file instead of the packaged ontology/shapes.ttl
     full_shacl: bool = False  # check what the mapping guarantees too (see `chainkg build`)
     progress: Progress | None = None  # streaming: a bar per stage (started by the caller)
-    gap_reports: bool | None = None  # streaming: default up to stream.GAP_REPORTS_MAX
+    # streaming: False skips the gap summary and pages, True writes the pages at any size
+    gap_reports: bool | None = None
 
     def notify(self, stage: str) -> None:
         if self.on_stage is not None:

@@ -19,7 +19,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
-from chainkg.aggregates import SUMMARY_FILE, Answers, write_summary
+from chainkg.aggregates import SUMMARY_FILE, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.listings import LISTINGS_FILE, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
@@ -30,7 +30,11 @@ from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
 log = logging.getLogger("chainkg.pipeline")
-GAP_REPORTS_MAX = 50_000  # enterprises; above, `chainkg gaps` on the store when needed
+# enterprises; above, the gap report pages (site/gaps/) are written only when asked for
+# (`gap_reports=True`): each holds a chain's seven lists whole (`chainkg.lists`, not capped),
+# minutes and megabytes at 1M. The gap summary (what `chainkg gaps` and the site read) is
+# written at any size.
+GAP_PAGES_MAX = 100_000
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
 
 
@@ -158,7 +162,8 @@ def build_streaming(
     """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
     compaction -> the name index and the listings side table (in child processes,
     `_fork_index`, `_fork_listings`, while the store is validated and counted) -> store
-    SHACL -> class counts -> gap reports (by default only up to GAP_REPORTS_MAX
+    SHACL -> class counts -> the gap analysis (its heavy answers computed from the seed
+    tables, `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
     enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
@@ -167,7 +172,8 @@ def build_streaming(
     for `chainkg query --graph out/store`), `out/names.sqlite` (the name index,
     `chainkg.search`), `out/listings.sqlite` (the listings side table, `chainkg.listings`),
     the gap reports in `out/site/gaps/` and the gap summary they were
-    computed from, `out/gaps.sqlite` (`chainkg.aggregates`; up to GAP_REPORTS_MAX).
+    computed from, `out/gaps.sqlite` (`chainkg.aggregates`), unless `options.gap_reports`
+    is False (the pages: up to GAP_PAGES_MAX enterprises, or when it is True).
     Turtle, JSON-LD and the HTML site are not written at this size (a stale `graph.ttl` or
     `graph.jsonld` from an earlier small build is removed): `chainkg export out/graph.ttl
     --graph out/store` writes Turtle from the store when someone needs it. SHACL runs over
@@ -180,6 +186,7 @@ def build_streaming(
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import gap_report_data
+    from chainkg.gaps.tables import TableAnswers
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
     from chainkg_viz.reports import write_reports
@@ -279,20 +286,23 @@ def build_streaming(
         nt_tmp.unlink(missing_ok=True)
         for folder in (names_tmp, listings_tmp, store_tmp):
             shutil.rmtree(folder, ignore_errors=True)
-    enterprises = report.class_counts.get("Enterprise", 0)
-    wanted = options.gap_reports
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
-    if not (wanted if wanted is not None else enterprises <= GAP_REPORTS_MAX):
+    if options.gap_reports is False:
         return report
     task = stage("gaps")
-    with timed(report, "gaps"):  # the analysis once, its answers kept as the gap summary
+    with timed(report, "gaps"):  # the analysis once, its answers and report: the gap summary
         store = ox.Store.read_only(str(out / "store"))
-        answers = Answers(recording=True)
+        answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
         data = gap_report_data(store, summary=answers)
         report.files[SUMMARY_FILE] = write_summary(answers, out / SUMMARY_FILE, [out / "store"])
-        for path in write_reports(store, out / "site" / "gaps", data):
-            report.files[f"site/gaps/{path.name}"] = path
     bar.update(task, total=1, completed=1)
+    enterprises = report.class_counts.get("Enterprise", 0)
+    if options.gap_reports or enterprises <= GAP_PAGES_MAX:
+        task = stage("gap-pages")
+        with timed(report, "gap-pages"):
+            for path in write_reports(store, out / "site" / "gaps", data):
+                report.files[f"site/gaps/{path.name}"] = path
+        bar.update(task, total=1, completed=1)
     return report
 
 

@@ -29,6 +29,8 @@ from chainkg.gaps.model import (
     Reason,
     SegmentGap,
     StatedCount,
+    dump_analyses,
+    load_analyses,
 )
 from chainkg.gaps.rules import (
     BASIS_TEXT,
@@ -141,12 +143,12 @@ class _Analysis:
         return out
 
     def listing(self, segment: str, every: str = "") -> _Listing:
-        """The first `top` actors of each kind of a segment (every one of the kind `every`,
-        e.g. 'elsewhere'), each sorted by label.
+        """The first `top` actors by label of each kind of a segment (every one of the kind
+        `every`, e.g. 'elsewhere').
 
-        Rows stream in the store's order and reading stops once each kind has what it needs
-        (the totals come from gap-segment-counts), so a segment of 10,000 firms costs a few
-        dozen rows."""
+        Rows stream in the query's order (by label) and reading stops once each kind has what
+        it needs (the totals come from gap-segment-counts); the gap summary keeps the rows
+        read, so reading it back costs a few dozen rows for a segment of 10,000 firms."""
         totals = {
             "local": self.count(segment, "local_enterprises"),
             "pipeline": self.count(segment, "pipeline_enterprises"),
@@ -202,7 +204,10 @@ class _Analysis:
         if entity not in self._neighbour_rows:
             found: dict[tuple[str, ...], dict[str, str]] = {}
             chains_of: dict[str, set[str]] = defaultdict(set)
-            for r in self.reader.rows("gap-entity-ties", entity=entity):
+            # in a fixed order (the query has none: a store's or a table's order must not
+            # choose which quote of a neighbour is kept); copies, the answer stays as read
+            ties = self.reader.rows("gap-entity-ties", entity=entity)
+            for r in sorted((dict(r) for r in ties), key=lambda r: sorted(r.items())):
                 if r["neighbour_chain"]:
                     chains_of[r["neighbour"]].add(r["neighbour_chain"])
                 if not r["quote"] and r["customer_quote"]:
@@ -652,7 +657,17 @@ def analyse(
     chain's summary and segment gaps, lists capped at `top` names with totals beside them.
     `summary`: the gap summary the build wrote for this graph (`aggregates.summary_for`),
     whose precomputed answers replace the store's (same rows, same analysis); an
-    `aggregates.Answers(recording=True)` records the answers read, for `write_summary`."""
+    `aggregates.Answers(recording=True)` records the answers read, for `write_summary`.
+    A summary keeping the whole report composed with these parameters (the build's, with the
+    defaults) gives it back without composing."""
+    params = {"top": top, "weak_threshold": weak_threshold}
+    kept = summary.report(params) if summary is not None else None
+    if kept is not None:  # composed by the build with these parameters: read, not composed
+        found = load_analyses(kept)
+        if chain is None:
+            return found
+        iri = resolve_chain(store, chain)
+        return [a for a in found if a.summary.iri == iri]
     analysis = _Analysis(store, weak_threshold, top, summary)
     if chain is None:
         selected = list(analysis.chains.values())
@@ -662,4 +677,6 @@ def analyse(
     for c in selected:
         gaps = analysis.gaps(c)
         out.append(ChainAnalysis(analysis.summary(c, gaps), gaps))
+    if chain is None and summary is not None and summary.recording:
+        summary.put_report(params, dump_analyses(out))  # kept with the answers
     return out

@@ -52,14 +52,15 @@ class Reader:
 
     def stream(self, name: str, params: dict[str, str]) -> Iterator[dict[str, str]]:
         """The rows one by one, so a reader can stop early: the recorded ones first, then
-        (past a recorded prefix) the store's others, in the store's order."""
+        (past a recorded prefix) the store's others, in the query's order."""
         found = self.answers.get(name, params)
         done = found.rows if found else []
         read: list[dict[str, str]] = []
         complete = False
         try:
-            yield from done
-            read = list(done)
+            for r in done:
+                read.append(r)
+                yield r
             if found is None or not found.complete:
                 seen = Counter(_row_key(r) for r in done)
                 for r in stream(self.store, name, params):
@@ -69,8 +70,9 @@ class Reader:
                     read.append(r)
                     yield r
             complete = True
-        finally:  # keep what was read when it is more than was recorded
-            more = found is None or len(read) > len(found.rows) or complete > found.complete
+        finally:  # keep what was read when it is more than was recorded (or not kept)
+            more = found is None or not found.kept or len(read) > len(found.rows)
+            more = more or complete > found.complete
             if more and (read or complete):
                 self.answers.put(name, params, Answer(read, complete))
 

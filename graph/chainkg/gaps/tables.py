@@ -1,0 +1,651 @@
+"""The gap analysis's heavy answers computed from the seed tables: `TableAnswers(seeds)`.
+
+The build hands the analysis a `TableAnswers` instead of an empty recording `Answers`: the
+answers of the named queries listed in `COMPUTED` (the whole-graph counts, the chains'
+actors, projects and figures, and every entity's direct ties, `gap-entity-ties`, which cost
+minutes at a million enterprises when asked of the store) come from the seed tables, as the
+rows those queries return on the built graph; every other answer (small whole-graph lists,
+the first actors of each segment) is asked of the store and recorded, as before. So the
+analysis code stays the one definition of levels and ranking, and the summary
+(`chainkg.aggregates`) holds the same keys and rows either way.
+
+The rows follow the row mapping's own rules: IRIs as `chainkg.mapping` mints them
+(`RowBuilder.entity`), presence from `chainkg.presence` (the `ckg:zoneStage` the mapping
+writes), evidence per source/quote pair of a row with its assertion mode, labels and orders
+of ontology terms read from the ontology file, literals in the store's canonical form.
+Registry exports add enterprises, placements and presences by their own rules
+(`mapping_panorama`): with registry rows in the seeds nothing is computed here and every
+answer is asked of the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from chainkg.aggregates import Answer, Answers, Rows, _key
+from chainkg.mapping import FLAGS, STATUSES, ontology_quads
+from chainkg.ntriples import ASSERTION_MODES, DECIMAL, GYEAR, RowBuilder
+from chainkg.presence import PRODUCING, zone_presence
+from chainkg.queries import get_query
+from chainkg.tables import Seeds, split_multi
+from chainkg.vocab import CKG, PREFIXES
+
+_STAGE_IRI = {
+    "producing": str(CKG.PresentProducing),
+    "building": str(CKG.PresentBuilding),
+    "signed": str(CKG.PresentSigned),
+}
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _records(name: str, rows: Iterable[tuple[str, ...]]) -> Rows:
+    """Rows as the named query's records: its selected variables, in its order."""
+    columns = _selected(name)
+    return [dict(zip(columns, r, strict=True)) for r in rows]
+
+
+@functools.cache
+def _selected(name: str) -> tuple[str, ...]:
+    """The projected variables of a named query's SELECT clause: `?x`, and `(... AS ?x)`."""
+    text = get_query(name).text
+    head = text[text.index("SELECT") :].split("WHERE", 1)[0]
+    plain = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*AS\s+(\?\w+)\)", r"\1", head)
+    return tuple(re.findall(r"\?(\w+)", plain))
+
+
+_MODES = {k: str(v) for k, v in ASSERTION_MODES.items()}
+Cells = tuple[str, str, str]  # a row's source, quote and assertion cells
+
+
+def _cells(row: dict[str, str]) -> Cells:
+    return row["source"], row["quote"], row.get("assertion", "")
+
+
+def _evidence(cells: Cells) -> list[tuple[str, str, str]]:
+    """(quote, source id, assertion mode IRI) of each source of a row, as `with_evidence`."""
+    sources, quotes, assertion = cells
+    mode = _MODES[assertion or "stated"]
+    if "|" not in sources and "|" not in quotes:  # one source (most rows): no split
+        return [(quotes.strip(), sources.strip(), mode)]
+    pairs = zip(split_multi(sources), split_multi(quotes), strict=True)
+    return [(quote, source, mode) for source, quote in pairs]
+
+
+class _Index:
+    """The seed tables indexed the way the gap queries join the graph."""
+
+    def __init__(self, seeds: Seeds):
+        self.seeds = seeds
+        builder = RowBuilder(seeds)
+        self._entity = builder.entity
+        self._node = builder.node
+        tables = seeds.tables
+        self.enterprises = (
+            set(tables["enterprises"]["id"].tolist()) if "enterprises" in tables else set()
+        )
+        self.organizations = (
+            set(tables["organizations"]["id"].tolist()) if "organizations" in tables else set()
+        )
+        self.chains = set(tables["chains"]["id"].tolist()) if "chains" in tables else set()
+        self.label: dict[str, str] = {}
+        for frame in tables.values():
+            if "label_zh" in frame.columns:
+                self.label.update(
+                    zip(frame["id"].tolist(), frame["label_zh"].tolist(), strict=True)
+                )
+        self.segment_chain: dict[str, str] = {}
+        if "segments" in tables:
+            frame = tables["segments"]
+            self.segment_chain = dict(
+                zip(frame["id"].tolist(), frame["chain"].tolist(), strict=True)
+            )
+        # presence: the row's own place in the zone, else the best derived basis
+        zone_places = builder.zone_places
+        self.stage: dict[str, str] = {
+            i: basis.stage for i, basis in zone_presence(seeds, zone_places).items()
+        }
+        for name in ("enterprises", "organizations"):
+            if name in tables:
+                frame = tables[name]
+                for i, place in zip(
+                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
+                ):
+                    if place in zone_places:
+                        self.stage[i] = PRODUCING
+        self.zone_places = zone_places
+        # relations by predicate: (subject, object, evidence cells), in file order
+        self.relations: dict[str, list[tuple[str, str, Cells]]] = defaultdict(list)
+        frame = tables.get("relations")
+        if frame is not None:
+            for predicate, group in frame.groupby("predicate", sort=False):
+                cells = zip(
+                    group["source"].tolist(),
+                    group["quote"].tolist(),
+                    group["assertion"].tolist(),
+                    strict=True,
+                )
+                self.relations[str(predicate)] = list(
+                    zip(group["subject"].tolist(), group["object"].tolist(), cells, strict=True)
+                )
+
+    def iri(self, entity_id: str) -> str:
+        return self._entity(entity_id)[1:-1]
+
+    def node(self, table: str, row_id: str) -> str:
+        return self._node(table, row_id)[1:-1]
+
+    def is_agent(self, entity_id: str) -> bool:
+        """Typed ckg:Enterprise or ckg:Organization."""
+        return entity_id in self.enterprises or entity_id in self.organizations
+
+    def local(self, entity_id: str) -> bool:
+        return self.stage.get(entity_id) == PRODUCING
+
+    @cached_property
+    def chains_of(self) -> dict[str, set[str]]:
+        """Entity -> chains it is in or leads (inChain, leadsChain) or works in through a
+        segment (operatesInSegment/skos:inScheme)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for predicate in ("in_chain", "leads_chain"):
+            for s, o, _row in self.relations[predicate]:
+                out[s].add(o)
+        for s, o, _row in self.relations["operates_in_segment"]:
+            if o in self.segment_chain:
+                out[s].add(self.segment_chain[o])
+        return out
+
+    @cached_property
+    def segment_links(self) -> dict[str, dict[str, list[Cells]]]:
+        """Segment -> actor -> evidence cells of each of its operates_in_segment rows."""
+        out: dict[str, dict[str, list[Cells]]] = defaultdict(lambda: defaultdict(list))
+        for s, o, cells in self.relations["operates_in_segment"]:
+            out[o][s].append(cells)
+        return out
+
+    @cached_property
+    def located(self) -> dict[str, set[str]]:
+        """Entity -> the places it is located in (its row's `located_in`, located_in rows)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for s, o, _r in self.relations["located_in"]:
+            out[s].add(o)
+        for name in ("enterprises", "organizations"):
+            if name in self.seeds.tables:
+                frame = self.seeds.tables[name]
+                for i, place in zip(
+                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
+                ):
+                    if place:
+                        out[i].add(place)
+        return out
+
+    @cached_property
+    def placed_in(self) -> dict[str, set[str]]:
+        """Entity -> chains of the segments it operates in."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for s, o, _row in self.relations["operates_in_segment"]:
+            if o in self.segment_chain:
+                out[s].add(self.segment_chain[o])
+        return out
+
+    @cached_property
+    def chain_firms(self) -> dict[str, set[str]]:
+        """Chain -> the enterprises producing in the zone that work in, are in or lead it."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for firm, chains in self.chains_of.items():
+            if firm in self.enterprises and self.local(firm):
+                for chain in chains:
+                    if chain in self.chains:
+                        out[chain].add(firm)
+        return out
+
+    @cached_property
+    def neighbours(self) -> dict[str, set[str]]:
+        """Agent -> the agents a relation row links it with (either direction)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for rows in self.relations.values():
+            for s, o, _row in rows:
+                if s != o and self.is_agent(s) and self.is_agent(o):
+                    out[s].add(o)
+                    out[o].add(s)
+        return out
+
+    @cached_property
+    def quotes(self) -> dict[tuple[str, str, str], set[tuple[str, str]]]:
+        """(subject, predicate, object) of a supplier_of or customer_of row -> its
+        (quote, source id) pairs."""
+        out: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
+        for predicate in ("supplier_of", "customer_of"):
+            for s, o, cells in self.relations[predicate]:
+                out[(s, predicate, o)].update((q, src) for q, src, _m in _evidence(cells))
+        return out
+
+    @cached_property
+    def ontology(self) -> ox.Store:
+        store = ox.Store()
+        store.extend(ox.Quad(*q.triple) for q in ontology_quads())  # default graph
+        return store
+
+    @cached_property
+    def organization_kinds(self) -> set[str]:
+        """Classes declared rdfs:subClassOf ckg:Organization (one step, as the queries ask)."""
+        query = "SELECT ?c WHERE { ?c rdfs:subClassOf ckg:Organization }"
+        return {s["c"].value for s in self.ontology.query(query, prefixes=PREFIXES)}
+
+    def kinds(self, entity_id: str) -> list[str]:
+        """The actor's classes that are subclasses of ckg:Organization, or [''] (none)."""
+        if entity_id in self.enterprises:
+            classes = {str(CKG.Enterprise)}
+        elif entity_id in self.organizations:
+            row_kind = self.organization_kind[entity_id]
+            classes = {str(CKG.Organization), row_kind}
+        else:
+            classes = set()
+        return sorted(classes & self.organization_kinds) or [""]
+
+    @cached_property
+    def organization_kind(self) -> dict[str, str]:
+        from chainkg.mapping import ORGANIZATION_CLASSES
+
+        frame = self.seeds.tables["organizations"]
+        return {
+            i: str(ORGANIZATION_CLASSES[k])
+            for i, k in zip(frame["id"].tolist(), frame["kind"].tolist(), strict=True)
+        }
+
+    def canonical(self, values: set[str], datatype: str) -> dict[str, str]:
+        """Each lexical value as the store gives it back (e.g. decimal 10.50 -> 10.5)."""
+        store, p, dt = ox.Store(), ox.NamedNode("urn:p"), ox.NamedNode(datatype)
+        for n, v in enumerate(sorted(values)):
+            store.add(ox.Quad(ox.NamedNode(f"urn:s{n}"), p, ox.Literal(v, datatype=dt)))
+        out = {}
+        for n, v in enumerate(sorted(values)):
+            (quad,) = store.quads_for_pattern(ox.NamedNode(f"urn:s{n}"), p, None)
+            out[v] = quad.object.value
+        return out
+
+
+# ---- the answers, one function per named query (its rows on the built graph)
+
+
+def entity_ties(x: _Index, entity: str) -> Rows | None:
+    """gap-entity-ties: one row per neighbour, chain, supply quote and customer quote."""
+    base = entity.rsplit("/", 1)[-1]
+    if not x.is_agent(base) or x.iri(base) != entity:
+        return None  # another kind of node: its ties are other triples, asked of the store
+    out: set[tuple[str, ...]] = set()
+    supplier_of, customer_of = "supplier_of", "customer_of"
+    for n in x.neighbours.get(base, ()):
+        supplies = (base, supplier_of, n) in x.quotes or (n, customer_of, base) in x.quotes
+        chains = sorted(x.iri(c) for c in x.chains_of.get(n, ())) or [""]
+        quotes = sorted(x.quotes.get((base, supplier_of, n), ())) or [("", "")]
+        customer = sorted(x.quotes.get((n, customer_of, base), ())) or [("", "")]
+        head = (
+            entity,
+            x.iri(n),
+            x.label.get(n, ""),
+            _bool(n in x.enterprises),
+            _bool(x.local(n)),
+            _bool(supplies),
+        )
+        for chain in chains:
+            for q in quotes:
+                for c in customer:
+                    out.add((*head, chain, *q, *c))
+    return _records("gap-entity-ties", sorted(out))
+
+
+def segment_counts(x: _Index) -> Rows:
+    """gap-segment-counts: per segment with actors, the five counts."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for s, o, _row in x.relations["operates_in_segment"]:
+        if o in x.segment_chain and x.is_agent(s):
+            found[o].add(s)
+    out = []
+    for seg, actors in found.items():
+        firms = {a for a in actors if a in x.enterprises}
+        orgs = actors - firms
+        local = {a for a in firms if x.local(a)}
+        pipeline = {a for a in firms if a in x.stage and not x.local(a)}
+        out.append(
+            {
+                "chain": x.iri(x.segment_chain[seg]),
+                "segment": x.iri(seg),
+                "local_enterprises": str(len(local)),
+                "pipeline_enterprises": str(len(pipeline)),
+                "non_local_enterprises": str(len(firms - local - pipeline)),
+                "other_actors": str(len(orgs)),
+                "local_institutions": str(sum(x.local(a) for a in orgs)),
+            }
+        )
+    return sorted(out, key=lambda r: (r["chain"], r["segment"]))
+
+
+def chain_counts(x: _Index) -> Rows:
+    """gap-chain-counts: local enterprises per chain (chains with none: no row)."""
+    out = [
+        {"chain": x.iri(c), "local_enterprises": str(len(firms))}
+        for c, firms in x.chain_firms.items()
+        if firms
+    ]
+    return sorted(out, key=lambda r: r["chain"])
+
+
+def chain_suppliers(x: _Index) -> Rows:
+    """gap-chain-suppliers: suppliers not present in the zone of each chain's local
+    enterprises, working in none of its segments, most customers first."""
+    suppliers_of: dict[str, set[str]] = defaultdict(set)
+    for s, o, _row in x.relations["supplier_of"]:
+        suppliers_of[o].add(s)
+    for s, o, _row in x.relations["customer_of"]:
+        suppliers_of[s].add(o)
+    out = []
+    for chain, firms in x.chain_firms.items():
+        customers: dict[str, int] = defaultdict(int)
+        for firm in firms:
+            for supplier in suppliers_of.get(firm, ()):
+                if supplier not in x.stage and chain not in x.placed_in.get(supplier, ()):
+                    customers[supplier] += 1
+        for supplier, n in customers.items():
+            label = x.label.get(supplier, "")
+            out.append((x.iri(chain), -n, label, x.iri(supplier), n))
+    out.sort(key=lambda r: r[:4])
+    return [
+        {"chain": c, "supplier": s, "supplier_label": label, "customers": str(n)}
+        for c, _neg, label, s, n in out
+    ]
+
+
+def chain_actors(x: _Index) -> Rows:
+    """gap-chain-actors: enterprises and organizations in or leading a chain, with the
+    quotes of each link."""
+    leads = {(s, o) for s, o, _r in x.relations["leads_chain"]}
+    out: set[tuple[str, ...]] = set()
+    for predicate in ("in_chain", "leads_chain"):
+        for s, o, cells in x.relations[predicate]:
+            if o not in x.chains or not x.is_agent(s):
+                continue
+            stage = x.stage.get(s, "")
+            head = (
+                x.iri(o),
+                x.iri(s),
+                x.label.get(s, ""),
+                _bool(s in x.enterprises),
+            )
+            tail = (
+                _bool((s, o) in leads),
+                _bool(x.local(s)),
+                _STAGE_IRI.get(stage, ""),
+                _bool(o in x.placed_in.get(s, ())),
+            )
+            for kind in x.kinds(s):
+                for quote, source, mode in _evidence(cells):
+                    out.add((*head, kind, *tail, quote, source, mode))
+    rows = _records("gap-chain-actors", out)
+    return sorted(rows, key=lambda r: (r["chain"], r["actor"], r["kind"], r["source"], r["quote"]))
+
+
+def projects(x: _Index) -> Rows:
+    """gap-projects: each project by chain and segment (segment '' for the chain as a
+    whole), status, investor, whether it is in the zone, and its quotes."""
+    if "projects" not in x.seeds.tables:
+        return []
+    concerns: dict[str, set[str]] = defaultdict(set)
+    in_chain: dict[str, set[str]] = defaultdict(set)
+    located = x.located  # entity -> places (locatedIn)
+    for s, o, _r in x.relations["concerns"]:
+        concerns[s].add(o)
+    for s, o, _r in x.relations["in_chain"]:
+        in_chain[s].add(o)
+    status_terms = {str(v) for v in STATUSES.values()}
+    query = """SELECT ?s ?o ?l WHERE {
+        ?s ckg:order ?o . OPTIONAL { ?s rdfs:label ?l FILTER(LANG(?l) = "zh") } }"""
+    status_info = {
+        r["s"].value: (r["o"].value, r["l"].value if r["l"] else "")
+        for r in x.ontology.query(query, prefixes=PREFIXES)
+        if r["s"].value in status_terms
+    }
+    out: set[tuple[str, ...]] = set()
+    for _line, row in x.seeds.rows("projects"):
+        p = row["id"]
+        segments = {o for o in concerns[p] if o in x.segment_chain}
+        keys = {(x.segment_chain[s], s) for s in segments}
+        chains_named = in_chain[p] | concerns[p] | ({row["chain"]} if row["chain"] else set())
+        with_segment = {c for c, _s in keys}
+        keys |= {(c, "") for c in chains_named if c in x.chains and c not in with_segment}
+        keys = {(c, s) for c, s in keys if c in x.chains}
+        if not keys:
+            continue
+        status = str(STATUSES[row["status"]]) if row["status"] else ""
+        order, status_zh = status_info.get(status, ("", "")) if status else ("", "")
+        if status and status not in status_info:
+            status = ""  # a status without ckg:order: the OPTIONAL binds nothing
+        investor = row["investor"]
+        sites = located[p] | ({row["site"]} if row["site"] else set())
+        local = bool(sites & x.zone_places) or bool(investor and located[investor] & x.zone_places)
+        investor_cells = (
+            (x.iri(investor), x.label.get(investor, ""), _bool(x.local(investor)))
+            if investor
+            else ("", "", "")
+        )
+        for chain, segment in keys:
+            for quote, source, _mode in _evidence(_cells(row)):
+                out.add(
+                    (
+                        x.iri(chain),
+                        x.iri(p),
+                        row["label_zh"],
+                        x.iri(segment) if segment else "",
+                        status,
+                        status_zh,
+                        order,
+                        *investor_cells,
+                        _bool(local),
+                        row["amount_text"],
+                        quote,
+                        source,
+                    )
+                )
+    rows = _records("gap-projects", out)
+    return sorted(
+        rows, key=lambda r: (r["chain"], r["project"], r["segment"], r["source"], r["quote"])
+    )
+
+
+def chain_statistics(x: _Index) -> Rows:
+    """gap-chain-statistics: figures printed about each chain, with their quotes."""
+    if "statistics" not in x.seeds.tables:
+        return []
+    frame = x.seeds.tables["statistics"]
+    about = frame[frame["subject"].isin(x.chains)]
+    values = x.canonical(set(about["value"]), DECIMAL)
+    years = x.canonical({y for y in about["year"] if y}, GYEAR)
+    out: set[tuple[str, ...]] = set()
+    for row in about.to_dict("records"):
+        zh, en = row["indicator_zh"], row["indicator_en"]
+        supply = "配套率" in zh or "supply rate" in en.lower()
+        head = (
+            x.iri(row["subject"]),
+            x.node("statistics", row["id"]),
+            zh,
+            en,
+            values[row["value"]],
+            row["unit"],
+            row["value_text"],
+            row["period"],
+            years.get(row["year"], ""),
+            _bool(supply),
+            str(FLAGS[row["flag"]]) if row["flag"] else "",
+        )
+        for quote, source, _mode in _evidence(_cells(row)):
+            out.add((*head, quote, source))
+    rows = _records("gap-chain-statistics", out)
+    return sorted(rows, key=lambda r: (r["chain"], r["stat"], r["source"], r["quote"]))
+
+
+def segment_statistics(x: _Index) -> Rows:
+    """gap-segment-statistics: counts of enterprises (unit 家) printed about a segment."""
+    if "statistics" not in x.seeds.tables:
+        return []
+    frame = x.seeds.tables["statistics"]
+    about = frame[frame["subject"].isin(set(x.segment_chain)) & (frame["unit"] == "家")]
+    values = x.canonical(set(about["value"]), DECIMAL)
+    out = {
+        (
+            x.iri(row["subject"]),
+            x.node("statistics", row["id"]),
+            row["indicator_zh"],
+            values[row["value"]],
+            row["value_text"],
+            quote,
+            source,
+            mode,
+        )
+        for row in about.to_dict("records")
+        for quote, source, mode in _evidence(_cells(row))
+    }
+    rows = _records("gap-segment-statistics", out)
+    return sorted(rows, key=lambda r: (r["segment"], r["stat"], r["source"], r["quote"]))
+
+
+def segment_actors(x: _Index, segment: str) -> Iterator[dict[str, str]] | None:
+    """gap-segment-actors: the enterprises and organizations working in one segment, each
+    link's quotes, one row per kind, place and quote, in the query's order (by label,
+    actor, then the rest), made lazily actor by actor: a reader takes the first ones."""
+    seg = segment.rsplit("/", 1)[-1]
+    if seg not in x.segment_chain or x.iri(seg) != segment:
+        return None  # not a segment of the tables: asked of the store
+    links = x.segment_links.get(seg, {})
+    actors = sorted((x.label.get(a, ""), x.iri(a), a) for a in links if x.is_agent(a))
+    return _segment_rows(x, segment, actors, links)
+
+
+def _segment_rows(
+    x: _Index, segment: str, actors: list[tuple[str, str, str]], links: dict[str, list[Cells]]
+) -> Iterator[dict[str, str]]:
+    for label, iri, actor in actors:
+        places = sorted({x.label.get(p, "") for p in x.located.get(actor, ())} - {""}) or [""]
+        evidence = sorted(
+            {(src, q, mode) for cells in links[actor] for q, src, mode in _evidence(cells)}
+        )
+        same = {
+            "segment": segment,
+            "actor": iri,
+            "actor_label": label,
+            "is_enterprise": _bool(actor in x.enterprises),
+            "local": _bool(x.local(actor)),
+            "zone_stage": _STAGE_IRI.get(x.stage.get(actor, ""), ""),
+        }
+        for kind in x.kinds(actor):
+            for place in places:
+                for source, quote, mode in evidence:
+                    yield {
+                        **same,
+                        "kind": kind,
+                        "place_label": place,
+                        "quote": quote,
+                        "source": source,
+                        "mode": mode,
+                    }
+
+
+def sources(x: _Index) -> Rows:
+    """gap-sources: the articles of the source register, id, headline and date."""
+    frame = x.seeds.tables["sources"]
+    kinds = frame["kind"].tolist() if "kind" in frame.columns else [""] * len(frame)
+    rows = [
+        {"source": i, "title": title, "date": date}
+        for i, title, date, kind in zip(
+            frame["id"].tolist(),
+            frame["headline"].tolist(),
+            frame["date"].tolist(),
+            kinds,
+            strict=True,
+        )
+        if (kind or "article") == "article"
+    ]
+    return sorted(rows, key=lambda r: r["source"])
+
+
+def pipeline_actors(x: _Index) -> Rows:
+    """gap-pipeline-actors: every enterprise signed or building in the zone, with each
+    segment it works in and that link's quotes."""
+    out = []
+    for segment, links in x.segment_links.items():
+        for actor, cells in links.items():
+            stage = x.stage.get(actor, "")
+            if actor not in x.enterprises or stage not in ("building", "signed"):
+                continue
+            places = {x.label.get(p, "") for p in x.located.get(actor, ())} - {""}
+            evidence = {e for c in cells for e in _evidence(c)}
+            for kind in x.kinds(actor):
+                for place in sorted(places) or [""]:
+                    for quote, source, mode in evidence:
+                        out.append(
+                            {
+                                "segment": x.iri(segment),
+                                "actor": x.iri(actor),
+                                "actor_label": x.label.get(actor, ""),
+                                "is_enterprise": "true",
+                                "kind": kind,
+                                "local": "false",
+                                "zone_stage": _STAGE_IRI[stage],
+                                "place_label": place,
+                                "quote": quote,
+                                "source": source,
+                                "mode": mode,
+                            }
+                        )
+    return sorted(out, key=lambda r: (r["segment"], r["actor"], r["source"], r["quote"]))
+
+
+COMPUTED: dict[str, Callable[..., Rows | None]] = {
+    "gap-entity-ties": entity_ties,
+    "gap-segment-counts": segment_counts,
+    "gap-chain-counts": chain_counts,
+    "gap-chain-suppliers": chain_suppliers,
+    "gap-chain-actors": chain_actors,
+    "gap-projects": projects,
+    "gap-chain-statistics": chain_statistics,
+    "gap-segment-statistics": segment_statistics,
+    "gap-segment-actors": segment_actors,
+    "gap-sources": sources,
+    "gap-pipeline-actors": pipeline_actors,
+}
+# Listings a reader stops early: computed whole, kept only as far as the analysis reads them
+STREAMED = frozenset({"gap-segment-actors"})
+
+
+class TableAnswers(Answers):
+    """A recording `Answers` whose `COMPUTED` answers come from the seed tables (computed
+    when first asked, then kept like a recorded one); the others are asked of the store."""
+
+    def __init__(self, seeds: Seeds) -> None:
+        super().__init__(recording=True)
+        self.index = None if seeds.registry else _Index(seeds)
+
+    def get(self, name: str, params: dict[str, str]) -> Answer | None:
+        found = super().get(name, params)
+        if name in STREAMED and self.index is not None:  # whole, from the tables
+            listing = segment_actors(self.index, **params)  # rows made as they are read
+            return None if listing is None else Answer(listing, kept=False)  # type: ignore[arg-type]
+        if found is None and self.index is not None and name in COMPUTED:
+            computed = COMPUTED[name](self.index, **params)
+            if computed is not None:  # else not computable here: asked of the store
+                found = self._answers[_key(name, params)] = Answer(computed)
+        return found
+
+    def put(self, name: str, params: dict[str, str], answer: Answer) -> None:
+        """Keep an answer unless a longer prefix of the same rows is kept already (a listing
+        read twice, the second time less far)."""
+        kept = super().get(name, params)
+        if kept is None or answer.complete or len(answer.rows) > len(kept.rows):
+            super().put(name, params, answer)
