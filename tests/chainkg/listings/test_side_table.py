@@ -52,8 +52,9 @@ def test_the_small_build_writes_it_for_its_graph(seed_build, seed_store) -> None
     assert seed_build.files[LISTINGS_FILE] == graph.parent / LISTINGS_FILE
     assert "listings" in seed_build.seconds
     with open_beside(graph) as listings:
-        for name in BUILDERS:
-            _same_pages(seed_store, listings, name, {})
+        for name in BUILDERS:  # the unbound answers (the hub-only ones need a parameter)
+            if not get_query(name).required_params:
+                _same_pages(seed_store, listings, name, {})
         chain = _chain(seed_store, listings)
         assert _same_pages(seed_store, listings, "chain-enterprises", {"chain": chain}) > 0
         _same_pages(seed_store, listings, "segment-enterprises", {"chain": chain})
@@ -115,8 +116,9 @@ def test_the_streaming_build_writes_it_for_its_store(streamed_build) -> None:  #
     assert not (out / ".listings.tmp").exists()
     store = open_store(out / "store")
     with open_beside(out / "store") as listings:
-        for name in BUILDERS:
-            assert _same_pages(store, listings, name, {}) > 0
+        for name in BUILDERS:  # the unbound answers (the hub-only ones need a parameter)
+            if not get_query(name).required_params:
+                assert _same_pages(store, listings, name, {}) > 0
         chain = _chain(store, listings)
         _same_pages(store, listings, "chain-enterprises", {"chain": chain})
     assert open_beside(out / "graph.nq") is not None
