@@ -67,24 +67,55 @@ class ListItem:
         return asdict(self)
 
 
-def seven_lists(store: ox.Store, chain: str) -> dict[str, list[ListItem]]:
-    """The seven lists of the named chain (name, id, alias or IRI), each sorted."""
+def seven_lists(store: ox.Store, chain: str, listings: Any = None) -> dict[str, list[ListItem]]:
+    """The seven lists of the named chain (name, id, alias or IRI), each sorted (a list the
+    listings side table holds, from it)."""
     iri = resolve_chain(store, chain)
-    return _lists_by_chain(store, {"chain": iri}).get(iri, {key: [] for key in LISTS})
+    return _lists_by_chain(store, {"chain": iri}, listings).get(iri, {key: [] for key in LISTS})
 
 
-def seven_lists_of_all_chains(store: ox.Store) -> dict[str, dict[str, list[ListItem]]]:
-    """The seven lists of every chain, keyed by chain IRI: seven queries in all, not per chain."""
-    return _lists_by_chain(store, {})
+def seven_lists_of_all_chains(
+    store: ox.Store, listings: Any = None
+) -> dict[str, dict[str, list[ListItem]]]:
+    """The seven lists of every chain, keyed by chain IRI: seven queries in all, not per chain;
+    a list the listings side table written with the graph holds for every chain
+    (`listings`, `chainkg.listings.Listings`: `list-main-enterprises`, 370,000 rows at 1M
+    enterprises) is read from it, chain by chain."""
+    return _lists_by_chain(store, {}, listings)
+
+
+def _stored_rows(
+    store: ox.Store, query: str, params: dict[str, str], listings: Any
+) -> list[dict[str, str]] | None:
+    """The rows of a list query from the listings side table, each with its chain, or None
+    when the table does not hold them (for the given chain, or for every chain)."""
+    if listings is None:
+        return None
+    named = get_query(query)
+    if params:
+        chains = [params["chain"]]
+    else:
+        found = run_query(store, "SELECT DISTINCT ?c WHERE { ?c a ckg:IndustrialChain }")
+        chains = [row[0] for row in found.rows]
+    rows: list[dict[str, str]] = []
+    for chain in chains:
+        answer = listings.answer(named, {"chain": chain})
+        if answer is None:
+            return None
+        rows += [{**r, "chain": chain} for r in answer.records()]
+    return rows
 
 
 def _lists_by_chain(
-    store: ox.Store, params: dict[str, str]
+    store: ox.Store, params: dict[str, str], listings: Any = None
 ) -> dict[str, dict[str, list[ListItem]]]:
     sources = Sources(store)
     rows_by_chain: dict[str, dict[str, list[dict[str, str]]]] = {}
     for key, (query, _zh, _en) in LISTS.items():
-        for r in run_query(store, get_query(query).text, params).records():
+        found = _stored_rows(store, query, params, listings)
+        if found is None:
+            found = run_query(store, get_query(query).text, params).records()
+        for r in found:
             rows_by_chain.setdefault(r["chain"], {}).setdefault(key, []).append(r)
     return {
         chain: {key: _items(lists.get(key, []), sources) for key in LISTS}

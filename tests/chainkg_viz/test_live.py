@@ -198,3 +198,20 @@ def test_home_and_gap_pages_at_scale(streamed_build: BuildReport, streamed_store
     assert index is not None and index.content_type.startswith("text/html")
     workbook = served.page("export/gaps.xlsx")
     assert workbook is not None and workbook.body[:2] == b"PK"
+
+
+def test_the_seven_lists_read_from_the_listings_side_table_equal_the_queries(
+    streamed_build: BuildReport, streamed_store: ox.Store
+) -> None:
+    from chainkg import lists
+    from chainkg.listings import open_beside
+
+    listings = open_beside(streamed_build.files["store"])
+    assert listings is not None
+    stored = lists._stored_rows(streamed_store, "list-main-enterprises", {}, listings)
+    assert stored  # every chain's main enterprises are in the table
+    every = lists.seven_lists_of_all_chains(streamed_store)
+    assert lists.seven_lists_of_all_chains(streamed_store, listings) == every
+    chain = max(every, key=lambda c: len(every[c]["main_enterprises"]))
+    assert lists.seven_lists(streamed_store, chain, listings) == every[chain]
+    assert len(every[chain]["main_enterprises"]) > 10

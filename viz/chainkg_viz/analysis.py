@@ -161,12 +161,15 @@ def analyse(
     store: Any,
     data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None,
     summary: Any = None,
+    listings: Any = None,
 ) -> Analysis:
     """The analysis of every chain in `store` (`data`: a `gap_report_data` result to reuse;
-    `summary`: the gap summary written with the graph, `chainkg.aggregates.summary_for`)."""
+    `summary`: the gap summary written with the graph, `chainkg.aggregates.summary_for`;
+    `listings`: the listings side table written with it, `chainkg.listings.open_beside`)."""
     if data is None:
         data = gap_report_data(store, WEAK_THRESHOLD, summary=summary)
-    return from_report_data(data, seven_lists_of_all_chains(store), panorama_status(store))
+    lists = seven_lists_of_all_chains(store, listings)
+    return from_report_data(data, lists, panorama_status(store))
 
 
 def more_text(shown: int, total: int, query: str, chain_id: str) -> tuple[str, str]:

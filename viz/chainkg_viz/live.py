@@ -95,15 +95,22 @@ SEARCH_HITS = 50  # entities the home page's search box lists, as the static pag
 class LiveSite:
     """Pages from `target` (a store, or anything `chainkg.queries.run_query` accepts);
     `analysis_target` runs the gap analysis (default: `target`), reading the gap summary
-    written with the graph when there is one (`summary`, see chainkg.aggregates). With a
+    written with the graph when there is one (`summary`, see chainkg.aggregates) and the
+    listings side table (`listings`, see chainkg.listings) for the seven lists. With a
     name index (`index`, `chainkg.search.NameIndex`), the home page's search box asks
     `search.json` (every entity by name or alias); without, it searches the names embedded
     in the page (chains, segments, places: the home page at scale lists no firm)."""
 
     def __init__(
-        self, target: Any, analysis_target: Any = None, summary: Any = None, index: Any = None
+        self,
+        target: Any,
+        analysis_target: Any = None,
+        summary: Any = None,
+        index: Any = None,
+        listings: Any = None,
     ) -> None:
         self.parts = Neighbourhood(target)
+        self._listings = listings  # the listings side table: whole seven lists at scale
         self.index = index
         self._analysis_target = analysis_target if analysis_target is not None else target
         self._summary = summary
@@ -115,7 +122,9 @@ class LiveSite:
         """The gap analysis of the whole store, computed on first use and kept."""
         with self._lock:
             if self._analysis is None:
-                self._analysis = analyse(self._analysis_target, summary=self._summary)
+                self._analysis = analyse(
+                    self._analysis_target, summary=self._summary, listings=self._listings
+                )
             return self._analysis
 
     def warm(self) -> None:

@@ -180,7 +180,10 @@ class ChainkgServer:
             # An on-disk store (a large build's out/store, or --disk) opens read-only here at
             # little memory cost: the pages' own bounded queries run on it from their threads
             # (Oxigraph releases the GIL), not in the workers that answer /sparql.
-            return LiveSite(open_store(graph), summary=summary, index=self.index)
+            from chainkg.listings import open_beside as open_listings
+
+            listings = open_listings(graph, log.warning)  # the seven lists at scale
+            return LiveSite(open_store(graph), summary=summary, index=self.index, listings=listings)
         # A graph file would be a second copy in memory: the pages query through the workers
         # (the gap analysis, read once per process, may take longer than one query).
         analysis = _PoolQueries(self, time_limit=max(self.config.time_limit, ANALYSIS_SECONDS))
