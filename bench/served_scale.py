@@ -90,6 +90,7 @@ def pick_pages(store_dir: Path) -> dict[str, str]:
         "overview": "/site/overview.html",
         "chain map (largest segment's chain)": f"/site/chains/{c}.html",
         "enterprise page": f"/site/entities/{f}.html",
+        "home search box (search.json, 智能)": "/site/search.json?text=%E6%99%BA%E8%83%BD",
         "enterprise ego network": f"/site/ego/{f}.html",
         "largest segment's page (a hub)": f"/site/entities/{s}.html",
         "segment listing, page 1": f"/site/segments/{s}.html?page=1",
