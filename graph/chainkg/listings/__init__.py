@@ -32,6 +32,7 @@ from chainkg.listings.rows import MIN_ROWS, Builder, ListingRows
 from chainkg.listings.ties import (
     build_enterprise_profile,
     build_evidence_for_entity,
+    build_list_early_stage_projects,
     build_list_main_enterprises,
     build_relations_with_evidence,
     build_suppliers_of,
@@ -64,6 +65,7 @@ BUILDERS: dict[str, Builder] = {
     "suppliers-of": build_suppliers_of,  # every tie, and the supplier hubs
     "relations-with-evidence": build_relations_with_evidence,
     "list-main-enterprises": build_list_main_enterprises,
+    "list-early-stage-projects": build_list_early_stage_projects,
     "enterprise-profile": build_enterprise_profile,  # the hubs only
     "evidence-for-entity": build_evidence_for_entity,  # the hubs' names only
 }

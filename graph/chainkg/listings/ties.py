@@ -27,10 +27,10 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from chainkg.listings.rows import MIN_ROWS, ListingRows
+from chainkg.listings.rows import MIN_ROWS, ListingRows, zone_stages
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
-from chainkg.presence import PRODUCING, located_in_zone, places_in_zone, zone_presence
+from chainkg.presence import PRODUCING, places_in_zone
 from chainkg.schema import MULTI_SEPARATOR, TABLES
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG, CKG_IRI
@@ -146,12 +146,10 @@ def _entities(seeds: Seeds) -> pd.DataFrame:
 
 
 def _stages(seeds: Seeds) -> pd.Series:
-    """Actor id -> its `ckg:zoneStage` term (IRI), for every actor present in the zone."""
-    zone = places_in_zone(seeds)
-    stage = dict.fromkeys(located_in_zone(seeds, zone), _STAGES[PRODUCING][1:-1])
-    for actor, basis in zone_presence(seeds, zone).items():
-        stage[actor] = _STAGES[basis.stage][1:-1]
-    return pd.Series(stage, dtype=object)
+    """Actor id -> its `ckg:zoneStage` term (IRI), for every actor present in the zone (the
+    presence computed once for every builder of a write, `rows.zone_stages`)."""
+    stages = zone_stages(seeds)
+    return stages.map({stage: _STAGES[stage][1:-1] for stage in stages.unique()})
 
 
 def _stage_labels(seeds: Seeds) -> pd.Series:
@@ -648,3 +646,78 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
 def _local_name(term: object) -> str:
     """STRAFTER(STR(?t), "#"), as the query names a fact's type."""
     return str(term).removeprefix(CKG_IRI)
+
+
+# --- list-early-stage-projects ------------------------------------------------------------
+
+LIST_EARLY_STAGE_PROJECTS = ["item", "label", "kind", "detail", "local", "quote", "source"]
+_UNKNOWN_STATUS = "状态未知"  # the query's COALESCE text for a project without a status
+_EARLY = 5  # statuses ordered before this (planned .. under construction) are early-stage
+
+
+def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
+    """`list-early-stage-projects`: the projects of each chain (its own, or of one of its
+    segments) not yet producing, for every chain at once (key "") and for each chain."""
+    if _has_registry(seeds):
+        return
+    columns = ["chain", *LIST_EARLY_STAGE_PROJECTS]
+    chains = _table(seeds, "chains")
+    chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
+    projects = _table(seeds, "projects")
+    relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
+    # the project's chains: its row's, in_chain and concerns ties (to a chain or a segment)
+    ties = relations[relations["subject"].isin(projects["id"])]
+    in_chain = ties.loc[ties["predicate"].isin(["in_chain", "concerns"]), ["subject", "object"]]
+    segment_chain = segments.set_index("id")["chain"]
+    of_segment = in_chain.assign(object=in_chain["object"].map(segment_chain))
+    pairs = pd.concat(
+        [
+            pd.DataFrame({"item": projects["id"], "chain": projects["chain"]}),
+            in_chain.set_axis(["item", "chain"], axis=1),
+            of_segment.dropna().set_axis(["item", "chain"], axis=1),
+        ],
+        ignore_index=True,
+    )
+    pairs = pairs[pairs["chain"].isin(chains["id"])].drop_duplicates()
+    project = projects.set_index("id")
+    status = pairs["item"].map(project["status"]).fillna("")
+    terms = status.map({k: str(v) for k, v in STATUSES.items()})
+    order = pd.to_numeric(terms.map(_ontology_values(str(CKG.order), None)))
+    early = order.isna() | (order < _EARLY)
+    pairs, terms = pairs[early.to_numpy()], terms[early.to_numpy()]
+    kind = terms.map(_zh_label).fillna(_UNKNOWN_STATUS)
+    investor = pairs["item"].map(project["investor"]).fillna("")
+    labels = _entities(seeds)["label"]
+    investor_label = investor.map(labels[~labels.index.duplicated()]).fillna("")
+    amount = pairs["item"].map(project["amount_text"]).fillna("")
+    detail = np.where(investor_label != "", "投资方: " + investor_label, "")
+    detail = detail + np.where(amount != "", " 投资额: " + amount, "")
+    # in the focal zone: located (its site, or a located_in tie) in the zone or a part of it
+    zone = places_in_zone(seeds)
+    located = pd.concat(
+        [
+            projects.loc[projects["site"].isin(zone), "id"],
+            ties.loc[(ties["predicate"] == "located_in") & ties["object"].isin(zone), "subject"],
+        ]
+    )
+    rows = pd.DataFrame(
+        {
+            "item": pairs["item"].to_numpy(),
+            "chain": pairs["chain"].to_numpy(),
+            "label": pairs["item"].map(project["label_zh"]).to_numpy(),
+            "kind": kind.to_numpy(),
+            "detail": detail,
+            "local": np.where(pairs["item"].isin(located), "true", "false"),
+        }
+    )
+    ev = _evidence(seeds, "projects", projects[projects["id"].isin(rows["item"])])
+    ev = ev[["id", "quote", "source"]].rename(columns={"id": "item"})
+    rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
+    rows["item"] = _iri_prefix(seeds, "projects") + rows["item"]
+    rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
+    rows = _ordered(rows[columns].drop_duplicates(), ["chain", "label", "item", "source", "quote"])
+    yield "", rows[LIST_EARLY_STAGE_PROJECTS].reset_index(drop=True)
+    answered = dict(_groups(rows, "chain", LIST_EARLY_STAGE_PROJECTS))
+    empty = rows[LIST_EARLY_STAGE_PROJECTS].iloc[:0]
+    for chain in chain_iris:
+        yield chain, answered.get(chain, empty)

@@ -65,6 +65,14 @@ CASES = [
         "SELECT ?k WHERE { ?k a ckg:IndustrialChain } ORDER BY ?k",
     ),
     Case(
+        "list-early-stage-projects",
+        "chain",
+        ties.build_list_early_stage_projects,
+        ("label", "item", "source", "quote"),
+        False,
+        "SELECT ?k WHERE { ?k a ckg:IndustrialChain } ORDER BY ?k",
+    ),
+    Case(
         "enterprise-profile",
         "company",
         ties.build_enterprise_profile,
