@@ -688,10 +688,12 @@ def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     kind = terms.map(_zh_label).fillna(_UNKNOWN_STATUS)
     investor = pairs["item"].map(project["investor"]).fillna("")
     labels = _entities(seeds)["label"]
-    investor_label = investor.map(labels[~labels.index.duplicated()]).fillna("")
-    amount = pairs["item"].map(project["amount_text"]).fillna("")
-    detail = np.where(investor_label != "", "投资方: " + investor_label, "")
-    detail = detail + np.where(amount != "", " 投资额: " + amount, "")
+    investor_label = investor.map(labels[~labels.index.duplicated()]).fillna("").astype(str)
+    amount = pairs["item"].map(project["amount_text"]).fillna("").astype(str)
+    detail = [  # the query's CONCAT of the investor's label and the amount, each if bound
+        (f"投资方: {who}" if who else "") + (f" 投资额: {much}" if much else "")
+        for who, much in zip(investor_label.tolist(), amount.tolist(), strict=True)
+    ]
     # in the focal zone: located (its site, or a located_in tie) in the zone or a part of it
     zone = places_in_zone(seeds)
     located = pd.concat(
