@@ -21,7 +21,7 @@ from rich.progress import Progress, TaskID
 
 from chainkg.aggregates import SUMMARY_FILE, write_summary
 from chainkg.errors import ValidationFailed
-from chainkg.listings import LISTINGS_FILE, write_listings
+from chainkg.listings import LISTINGS_FILE, name_graphs, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
 from chainkg.report import BuildOptions, BuildReport, timed
@@ -35,6 +35,9 @@ log = logging.getLogger("chainkg.pipeline")
 # minutes and megabytes at 1M. The gap summary (what `chainkg gaps` and the site read) is
 # written at any size.
 GAP_PAGES_MAX = 100_000
+# how much lower the priority of the side tables' writers is: they run through the build's
+# stages on the CPU time those leave idle, and yield it when a stage needs both cores
+BACKGROUND_NICE = 10
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
 
 
@@ -159,10 +162,11 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
 def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
-    """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
-    compaction -> the name index and the listings side table (in child processes,
-    `_fork_index`, `_fork_listings`, while the store is validated and counted) -> store
-    SHACL -> class counts -> the gap analysis (its heavy answers computed from the seed
+    """The build for large seeds: the listings side table (from the seeds alone, in a
+    low-priority child process, `_fork_listings`, through every stage up to the writing) ->
+    text assembly bulk-loaded into an on-disk store -> compaction -> the name index (in a
+    child process, `_fork_index`, while the store is validated and counted) -> store SHACL
+    -> class counts -> the gap analysis (its heavy answers computed from the seed
     tables, `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
     enterprises).
 
@@ -204,12 +208,6 @@ def build_streaming(
     with timed(report, "load"):
         seeds = load_seeds(seeds_dir, options.base_iri)
     bar.update(task, total=1, completed=1)
-    task = stage("evidence")
-    with timed(report, "evidence"):
-        report.quotes_checked = check_evidence(seeds)
-    bar.update(task, total=1, completed=1)
-    rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
-    task = stage("assemble", rows)
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process
     listings_tmp = out / ".listings.tmp"  # the same for the listings side table
@@ -217,6 +215,14 @@ def build_streaming(
     for folder in (store_tmp, names_tmp, listings_tmp):
         shutil.rmtree(folder, ignore_errors=True)
     try:
+        # from the seeds alone, in the background: it uses what the next stages leave idle
+        listings_pid = _fork_listings(seeds, listings_tmp)
+        task = stage("evidence")
+        with timed(report, "evidence"):
+            report.quotes_checked = check_evidence(seeds)
+        bar.update(task, total=1, completed=1)
+        rows = sum(len(f) for n, f in seeds.tables.items() if n != "sources")
+        task = stage("assemble", rows)
         with timed(report, "assemble"):
             report.quads = write_text(seeds, nq_tmp, nt_tmp, on_rows=lambda k: bar.advance(task, k))
             bar.update(task, completed=rows)
@@ -237,7 +243,6 @@ def build_streaming(
         with timed(report, "names"):  # the seed tables' names, and the few others' by class
             others = list(other_name_rows(store))  # read here: the child touches no store
             names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp, nq_tmp)
-            listings_pid = _fork_listings(seeds, listings_tmp, [nq_tmp, store_tmp])
         bar.update(task, total=1, completed=1)
         task = stage("validate")
         with timed(report, "validate"):
@@ -264,8 +269,10 @@ def build_streaming(
             _wait_writer(listings_pid, listings_tmp, "listings")
             listings_pid = 0
             seconds = listings_tmp / "seconds.txt"
-            if seconds.is_file():  # overlapped with validation: logged, not a stage
-                log.info("listings (in a child process): %s s", seconds.read_text())
+            if seconds.is_file():  # overlapped with the stages above: logged, not a stage
+                log.info("listings (in a child process): %s", seconds.read_text())
+            # the graphs it belongs to (their identities do not change when they move)
+            name_graphs(listings_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])
             del store  # closes the store before it moves
             os.replace(names_tmp / INDEX_FILE, out / INDEX_FILE)
             os.replace(listings_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
@@ -319,23 +326,26 @@ def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) ->
     return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph))
 
 
-def _fork_listings(seeds: Seeds, folder: Path, graphs: list[Path]) -> int:
+def _fork_listings(seeds: Seeds, folder: Path) -> int:
     """Fork a child writing the listings side table (`chainkg.listings`) of `seeds` to
-    `folder/listings.sqlite`, naming `graphs` (the N-Quads file and the store folder, under
-    their temporary names: their identities do not change when they move); its pid. It
-    needs only the seeds, so it runs beside the name index's child while this process
-    validates; its seconds go to `folder/seconds.txt`."""
+    `folder/listings.sqlite` (naming no graph yet: `name_graphs` adds them once they exist);
+    its pid. It needs only the seeds, so it starts right after they are read and runs at a
+    low priority (BACKGROUND_NICE) through the build's stages, taking the CPU time they leave
+    idle (the bulk loader and the compaction use less than this machine's two cores) rather
+    than slowing them down; its wall and CPU seconds go to `folder/seconds.txt`."""
 
     def write() -> None:
-        start = time.perf_counter()
-        write_listings(seeds, folder / LISTINGS_FILE, graphs)
-        (folder / "seconds.txt").write_text(f"{time.perf_counter() - start:.3f}")
+        start, cpu = time.perf_counter(), time.process_time()
+        write_listings(seeds, folder / LISTINGS_FILE, ())
+        wall, used = time.perf_counter() - start, time.process_time() - cpu
+        (folder / "seconds.txt").write_text(f"{wall:.1f} s wall, {used:.1f} CPU-s")
 
-    return _fork_writer(folder, write)
+    return _fork_writer(folder, write, nice=BACKGROUND_NICE)
 
 
-def _fork_writer(folder: Path, write: Callable[[], None]) -> int:
-    """Fork a child running `write` (which writes into the new folder `folder`); its pid.
+def _fork_writer(folder: Path, write: Callable[[], None], nice: int = 0) -> int:
+    """Fork a child running `write` (which writes into the new folder `folder`), its
+    priority lowered by `nice`; its pid.
 
     The child touches no store, console or lock of the parent and leaves with os._exit; a
     failure's traceback goes to `folder/error.txt`. Without fork, `write` runs here and the
@@ -348,6 +358,8 @@ def _fork_writer(folder: Path, write: Callable[[], None]) -> int:
     if pid == 0:  # the child
         code = 1
         try:
+            if nice:
+                os.nice(nice)
             write()
             code = 0
         except BaseException:  # noqa: BLE001 - reported to the parent by _wait_writer

@@ -49,6 +49,7 @@ __all__ = [
     "ListingRows",
     "Listings",
     "listing_key",
+    "name_graphs",
     "open_beside",
     "write_listings",
 ]
@@ -138,6 +139,16 @@ def write_listings(
                     ),
                 )
     return path
+
+
+def name_graphs(path: Path, graphs: Iterable[Path]) -> None:
+    """Add `graphs` to the graphs a written side table names: for a table written before
+    its graph existed (the large build writes it while the store is still being loaded)."""
+    with sqlite3.connect(path) as con:
+        con.executemany(
+            "INSERT OR IGNORE INTO graphs VALUES (?)", sorted((graph_identity(g),) for g in graphs)
+        )
+    con.close()
 
 
 class Listings:
