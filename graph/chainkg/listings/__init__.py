@@ -276,11 +276,10 @@ class Listings:
         total, body, start, per, columns = found
         end = min(offset + limit, total) if limit else total
         rows: list[list[object]] = []
-        if offset < end:
-            first, last = start + offset, start + end  # rows [first, last) of the body
+        if max(offset, 0) < end:
+            first, last = start + max(offset, 0), start + end  # rows [first, last) of the body
             blocks = self._con.execute(
-                "SELECT cells FROM blocks WHERE body = ? AND block BETWEEN ? AND ?"
-                " ORDER BY block",
+                "SELECT cells FROM blocks WHERE body = ? AND block BETWEEN ? AND ? ORDER BY block",
                 (body, first // per, (last - 1) // per),
             )
             for (cells,) in blocks:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from chainkg.listings.rows import MIN_ROWS, ListingRows, zone_stages
+from chainkg.listings.rows import MIN_ROWS, ListingRows, shared, zone_stages
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
@@ -117,9 +117,11 @@ def _iri_prefix(seeds: Seeds, table: str) -> str:
     return f"{seeds.config.base_iri}{TABLES[table].rdf_kind}/"
 
 
+@shared
 def _entities(seeds: Seeds) -> pd.DataFrame:
     """Every row with a Chinese label: id, IRI and the label as the mappers write it
-    (`labels()`, a statistic's and a post's own label); other rows have none."""
+    (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
+    per write (do not modify it)."""
     parts = []
     for name, frame in seeds.tables.items():
         if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
