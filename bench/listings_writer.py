@@ -1,9 +1,10 @@
 """Time `chainkg.listings.write_listings` and a page read, before/after (not a test).
 
-    python bench/listings_writer.py SEEDS_DIR --out DIR [--ref main] [--reads 50]
+    python bench/listings_writer.py SEEDS_DIR --out DIR [--before main] [--after REF] [--reads 50]
 
-For the package as committed at `--ref` (extracted with `git archive` into DIR) and for this
-working tree, each in a fresh child process, one after the other: load the seeds
+For the package as committed at `--before` and at `--after` (each extracted with `git archive`
+into DIR; without `--after`, this working tree), each in a fresh child process, one after the
+other: load the seeds
 (`chainkg.tables.load_seeds`), write the listings side table to DIR (timed: wall and CPU
 seconds of the writing process, and the file's size), then time `Listings.answer` of
 `chain-enterprises` for the chain with the most rows, a page of 50 rows at offset 0 and at a
@@ -80,7 +81,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("seeds")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--ref", default="main", help="the 'before' commit")
+    parser.add_argument("--before", default="main", help="the 'before' commit")
+    parser.add_argument("--after", help="the 'after' commit (default: this working tree)")
     parser.add_argument("--reads", type=int, default=50)
     parser.add_argument("--child", nargs=2, metavar=("PATH", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -89,13 +91,16 @@ def main() -> None:
         print(json.dumps(measure(args.seeds, Path(args.child[1]), args.reads)))
         return
     args.out.mkdir(parents=True, exist_ok=True)
-    sides = [(args.ref, extract(args.ref, args.out / "before")), ("this tree", ROOT / "graph")]
+    after = ("this tree", ROOT / "graph")
+    if args.after:
+        after = (args.after, extract(args.after, args.out / "after"))
+    sides = [(args.before, extract(args.before, args.out / "before")), after]
     print(
         "| code | write wall s | write CPU s | file MB | peak RSS MB | page @0 ms | page @90% ms |"
     )
     print("|---|---|---|---|---|---|---|")
-    for name, path in sides:
-        target = args.out / f"listings-{'before' if path != ROOT / 'graph' else 'after'}.sqlite"
+    for (name, path), side in zip(sides, ("before", "after"), strict=True):
+        target = args.out / f"listings-{side}.sqlite"
         command = [sys.executable, __file__, args.seeds, "--out", str(args.out)]
         command += ["--reads", str(args.reads), "--child", str(path), str(target)]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
