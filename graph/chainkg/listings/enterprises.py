@@ -21,6 +21,7 @@ from chainkg.listings.rows import (
     labels,
     located_places,
     ontology_label,
+    ordered,
     relations,
     shared,
     table,
@@ -157,8 +158,8 @@ def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.Data
     """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
     rows always come in the same order)."""
     rest = [c for c in rows.columns if c not in by]
-    order = by + rest
-    return rows.sort_values(order, ascending=ascending + [True] * len(rest), ignore_index=True)
+    descending = [c for c, up in zip(by, ascending, strict=True) if not up]
+    return ordered(rows, by + rest, descending).reset_index(drop=True)
 
 
 def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:

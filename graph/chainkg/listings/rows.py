@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import pyoxigraph as ox
 
@@ -116,6 +117,30 @@ def located_places(seeds: Seeds) -> pd.DataFrame:
     ties = relations(seeds, "located_in").rename(columns={"subject": "entity", "object": "place"})
     frame = pd.concat([*own, ties[["entity", "place"]]], ignore_index=True)
     return frame[frame["place"] != ""].drop_duplicates(ignore_index=True)
+
+
+def ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank in the order SPARQL sorts it: numbers by value, strings by code
+    point, a missing string as "" (compared in C as numpy strings: pandas' own sort of its
+    `str` columns compares them in Python, ~100 s for 900,000 rows of 7 columns)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy(dtype=np.int64)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy()
+    codes, uniques = pd.factorize(values.fillna("").to_numpy(dtype=object))
+    order = np.argsort(np.asarray(uniques, dtype=np.dtypes.StringDType()), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes]
+
+
+def ordered(frame: pd.DataFrame, by: list[str], descending: Collection[str] = ()) -> pd.DataFrame:
+    """Sorted by `by` (the ORDER BY; the columns in `descending` from the largest), stably:
+    tied rows keep the order the seeds give them."""
+    if frame.empty:
+        return frame
+    keys = [-ranks(frame[c]) if c in descending else ranks(frame[c]) for c in reversed(by)]
+    return frame.iloc[np.lexsort(keys)]
 
 
 @functools.cache
