@@ -155,7 +155,7 @@ def write_listings(
 
 def _write_body(con: sqlite3.Connection, body: int, frame: pd.DataFrame) -> None:
     """The rows of `frame` as blocks of `block_rows` rows, each a compressed JSON array."""
-    rows = frame.to_numpy(dtype=object).tolist()
+    rows = list(zip(*(frame[c].tolist() for c in frame.columns), strict=True))
     sample = _json(rows[:SAMPLE_ROWS])
     per = max(1, min(MAX_BLOCK_ROWS, BLOCK_BYTES * min(len(rows), SAMPLE_ROWS) // len(sample)))
     con.execute("INSERT INTO bodies VALUES (?, ?)", (body, per))
@@ -168,7 +168,7 @@ def _write_body(con: sqlite3.Connection, body: int, frame: pd.DataFrame) -> None
     )
 
 
-def _json(rows: list[list[object]]) -> bytes:
+def _json(rows: list[tuple[object, ...]]) -> bytes:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -177,12 +177,22 @@ class _Bodies:
     a run of the first (the unbound answer, of which each chain's answer is a run) once."""
 
     def __init__(self) -> None:
-        self.first: tuple[int, pd.DataFrame, list[np.ndarray]] | None = None
+        self.first: pd.DataFrame | None = None
+        self.first_body = 0
+        self.cells: list[np.ndarray] = []  # the first body's columns
+        self.heads: dict[object, np.ndarray] = {}  # first column's value -> its rows there
         self.whole: dict[tuple[object, ...], list[tuple[int, pd.DataFrame]]] = {}
 
     def add(self, body: int, frame: pd.DataFrame) -> None:
         if self.first is None:
-            self.first = (body, frame, [frame[c].to_numpy(dtype=object) for c in frame.columns])
+            self.first, self.first_body = frame, body
+            self.cells = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+            codes, uniques = pd.factorize(self.cells[0], use_na_sentinel=False)
+            order = np.argsort(codes, kind="stable")
+            cuts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+            self.heads = {
+                u: order[a:b] for u, a, b in zip(uniques, cuts[:-1], cuts[1:], strict=True)
+            }
         self.whole.setdefault(_ends(frame), []).append((body, frame))
 
     def find(self, frame: pd.DataFrame) -> tuple[int, int] | None:
@@ -192,16 +202,16 @@ class _Bodies:
         for body, other in self.whole.get(_ends(frame), []):
             if _same(other, 0, frame):
                 return (body, 0)
-        if self.first is None or len(self.first[1]) <= len(frame):
+        if self.first is None or len(self.first) <= len(frame):
             return None
-        body, other, cells = self.first
         head = frame.iloc[0].tolist()
-        at = np.flatnonzero(cells[0][: len(other) - len(frame) + 1] == head[0])
-        for column, value in zip(cells[1:], head[1:], strict=True):
+        at = self.heads.get(head[0], np.empty(0, dtype=np.int64))
+        at = at[at <= len(self.first) - len(frame)]
+        for column, value in zip(self.cells[1:], head[1:], strict=True):
             at = at[column[at] == value]
         for start in at[:MAX_CANDIDATES].tolist():
-            if _same(other, start, frame):
-                return (body, start)
+            if _same(self.first, start, frame):
+                return (self.first_body, start)
         return None
 
 

@@ -164,7 +164,7 @@ def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.Data
 
 def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     """keys -> the distinct, sorted values of `value` joined with '、' (GROUP_CONCAT)."""
-    found = frame[keys + [value]].drop_duplicates().sort_values(keys + [value])
+    found = ordered(frame[keys + [value]].drop_duplicates(), keys + [value])
     starts = (~found.duplicated(keys)).to_numpy().nonzero()[0].tolist()
     values = found[value].tolist()
     ends = [*starts[1:], len(values)] if starts else []

@@ -63,7 +63,8 @@ def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
 def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
     """`{base}{kind}/{id}` for each id, as the row mapping mints it (`RowBuilder.entity`)."""
     kinds = {name: t.rdf_kind for name, t in TABLES.items()}
-    kind = ids.map(seeds.table_of).map(kinds)
+    tables = {i: seeds.table_of[i] for i in ids.unique() if i in seeds.table_of}  # not all 2M
+    kind = ids.map(tables).map(kinds)
     return seeds.config.base_iri + kind + "/" + ids
 
 
