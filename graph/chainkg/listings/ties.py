@@ -439,9 +439,8 @@ def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
 
     n_ev = _evidence_count(enterprises).to_numpy()
     places = per_company(_located(enterprises, relations)["company"].value_counts())
-    quotes = (
-        sides["row"].map(_evidence_count(relations)).groupby(sides["company"], sort=False).sum()
-    )
+    per_row = _evidence_count(relations).to_numpy()[relations.index.get_indexer(sides["row"])]
+    quotes = pd.Series(per_row).groupby(sides["company"].to_numpy(), sort=False).sum()
     projects = _table(seeds, "projects")["investor"].value_counts()
     bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
     return pd.Series(bound, index=ids.to_numpy())
