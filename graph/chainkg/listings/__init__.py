@@ -3,8 +3,14 @@
 The engine must evaluate and sort every row of a SPARQL listing before its first page, so
 the build writes the answers of some named queries beside the graph, `out/listings.sqlite`:
 each (query, parameter value) as numbered rows and a count. `run_named_query(...,
-listings=open_beside(graph))` reads a page with LIMIT/OFFSET on the row number and the total
-from the count; a key not written, or a query whose text changed since, is answered by SPARQL.
+listings=open_beside(graph))` reads a page from the blocks holding it and the total from the
+count; a key not written, or a query whose text changed since, is answered by SPARQL.
+
+Layout (`FORMAT` 2): an answer is a run of rows of a body; a body's rows are stored as zlib
+blocks of a JSON array (~16 KB of JSON each), so a page reads one or two blocks. An answer
+whose rows equal rows already written for the same query — each chain's run of the unbound
+answer, a hub's answer under each of its names — points at them instead of repeating them
+(at 1M: 911 MB of one JSON text per row before). A file of another format is not read.
 
 Rows are derived from the seed tables by a builder per query (`BUILDERS`, the contract in
 `chainkg.listings.rows`), never by querying the store; the tests prove each builder's rows
