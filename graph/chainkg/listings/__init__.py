@@ -3,8 +3,14 @@
 The engine must evaluate and sort every row of a SPARQL listing before its first page, so
 the build writes the answers of some named queries beside the graph, `out/listings.sqlite`:
 each (query, parameter value) as numbered rows and a count. `run_named_query(...,
-listings=open_beside(graph))` reads a page with LIMIT/OFFSET on the row number and the total
-from the count; a key not written, or a query whose text changed since, is answered by SPARQL.
+listings=open_beside(graph))` reads a page from the blocks holding it and the total from the
+count; a key not written, or a query whose text changed since, is answered by SPARQL.
+
+Layout (`FORMAT` 2): an answer is a run of rows of a body; a body's rows are stored as zlib
+blocks of a JSON array (~16 KB of JSON each), so a page reads one or two blocks. An answer
+whose rows equal rows already written for the same query — each chain's run of the unbound
+answer, a hub's answer under each of its names — points at them instead of repeating them
+(at 1M: 911 MB of one JSON text per row before). A file of another format is not read.
 
 Rows are derived from the seed tables by a builder per query (`BUILDERS`, the contract in
 `chainkg.listings.rows`), never by querying the store; the tests prove each builder's rows
@@ -18,8 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from chainkg.config import QUERIES_DIR
 from chainkg.listings.enterprises import (
@@ -55,7 +65,13 @@ __all__ = [
 ]
 
 LISTINGS_FILE = "listings.sqlite"
-FORMAT = "1"
+FORMAT = "2"  # 2: rows in compressed blocks, an answer equal to rows already written shares them
+PAGE_SIZE = 16384
+BLOCK_BYTES = 16384  # a block holds about this much JSON (from its answer's first rows)
+SAMPLE_ROWS = 64  # rows whose JSON sizes the blocks of an answer
+MAX_BLOCK_ROWS = 256
+COMPRESSION = 6  # zlib level
+MAX_CANDIDATES = 16  # starts tried when looking for an answer among the first one's rows
 
 # query name -> builder; one line per query
 BUILDERS: dict[str, Builder] = {
@@ -99,22 +115,25 @@ def write_listings(
     builders = BUILDERS if builders is None else builders
     with new_database(path) as con:
         con.executescript(
+            f"PRAGMA page_size={PAGE_SIZE};"  # before the first table
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
             "CREATE TABLE graphs (identity TEXT PRIMARY KEY);"
             "CREATE TABLE queries (name TEXT PRIMARY KEY, text_sha256 TEXT, columns TEXT);"
             "CREATE TABLE answers (id INTEGER PRIMARY KEY, query TEXT, key TEXT,"
-            " total INTEGER, UNIQUE (query, key));"
-            "CREATE TABLE rows (answer INTEGER, seq INTEGER, cells TEXT,"
-            " PRIMARY KEY (answer, seq)) WITHOUT ROWID;"
+            " total INTEGER, body INTEGER, start INTEGER, UNIQUE (query, key));"
+            "CREATE TABLE bodies (id INTEGER PRIMARY KEY, block_rows INTEGER);"
+            "CREATE TABLE blocks (body INTEGER, block INTEGER, cells BLOB,"
+            " PRIMARY KEY (body, block)) WITHOUT ROWID;"
         )
         con.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
         con.executemany(
             "INSERT OR IGNORE INTO graphs VALUES (?)", sorted((graph_identity(g),) for g in graphs)
         )
-        answer = 0
+        answer = body = 0
         for name in sorted(builders):
             query = get_query(name, queries_dir)
             columns: list[str] | None = None
+            written = _Bodies()
             for key, frame in builders[name](seeds):
                 found = [str(c) for c in frame.columns]
                 if columns is None:
@@ -128,15 +147,15 @@ def write_listings(
                         f"listing '{name}': key {key!r} has columns {found}, not {columns}"
                     )
                 answer += 1
+                where = written.find(frame)
+                if where is None:
+                    body += 1
+                    where = (body, 0)
+                    _write_body(con, body, frame)
+                    written.add(body, frame)
                 con.execute(
-                    "INSERT INTO answers VALUES (?, ?, ?, ?)", (answer, name, key, len(frame))
-                )
-                con.executemany(
-                    "INSERT INTO rows VALUES (?, ?, ?)",
-                    (
-                        (answer, seq, json.dumps(row, ensure_ascii=False, separators=(",", ":")))
-                        for seq, row in enumerate(frame.itertuples(index=False, name=None))
-                    ),
+                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                    (answer, name, key, len(frame), *where),
                 )
     return path
 
@@ -149,6 +168,89 @@ def name_graphs(path: Path, graphs: Iterable[Path]) -> None:
             "INSERT OR IGNORE INTO graphs VALUES (?)", sorted((graph_identity(g),) for g in graphs)
         )
     con.close()
+
+
+def _write_body(con: sqlite3.Connection, body: int, frame: pd.DataFrame) -> None:
+    """The rows of `frame` as blocks of `block_rows` rows, each a compressed JSON array."""
+    rows = list(zip(*(frame[c].tolist() for c in frame.columns), strict=True))
+    sample = _json(rows[:SAMPLE_ROWS])
+    per = max(1, min(MAX_BLOCK_ROWS, BLOCK_BYTES * min(len(rows), SAMPLE_ROWS) // len(sample)))
+    con.execute("INSERT INTO bodies VALUES (?, ?)", (body, per))
+    con.executemany(
+        "INSERT INTO blocks VALUES (?, ?, ?)",
+        (
+            (body, i // per, zlib.compress(_json(rows[i : i + per]), COMPRESSION))
+            for i in range(0, len(rows), per)
+        ),
+    )
+
+
+def _json(rows: list[tuple[object, ...]]) -> bytes:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _Bodies:
+    """The bodies written for one query, to store an answer that is the whole of another or
+    a run of the first (the unbound answer, of which each chain's answer is a run) once."""
+
+    def __init__(self) -> None:
+        self.first: pd.DataFrame | None = None
+        self.first_body = 0
+        self.cells: list[np.ndarray] = []  # the first body's columns
+        self.heads: dict[object, np.ndarray] = {}  # first column's value -> its rows there
+        self.whole: dict[tuple[object, ...], list[tuple[int, pd.DataFrame]]] = {}
+
+    def add(self, body: int, frame: pd.DataFrame) -> None:
+        if self.first is None:
+            self.first, self.first_body = frame, body
+            self.cells = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+            codes, uniques = pd.factorize(self.cells[0], use_na_sentinel=False)
+            order = np.argsort(codes, kind="stable")
+            cuts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+            self.heads = {
+                u: order[a:b] for u, a, b in zip(uniques, cuts[:-1], cuts[1:], strict=True)
+            }
+        self.whole.setdefault(_ends(frame), []).append((body, frame))
+
+    def find(self, frame: pd.DataFrame) -> tuple[int, int] | None:
+        """(body, start) of rows already written equal to `frame`'s, or None."""
+        if frame.empty:
+            return (0, 0)
+        for body, other in self.whole.get(_ends(frame), []):
+            if _same(other, 0, frame):
+                return (body, 0)
+        if self.first is None or len(self.first) <= len(frame):
+            return None
+        head = frame.iloc[0].tolist()
+        at = self.heads.get(head[0], np.empty(0, dtype=np.int64))
+        at = at[at <= len(self.first) - len(frame)]
+        for column, value in zip(self.cells[1:], head[1:], strict=True):
+            at = at[column[at] == value]
+        for start in at[:MAX_CANDIDATES].tolist():
+            if _same(self.first, start, frame):
+                return (self.first_body, start)
+        return None
+
+
+def _ends(frame: pd.DataFrame) -> tuple[object, ...]:
+    if frame.empty:
+        return ()
+    return (len(frame), *frame.iloc[0].tolist(), *frame.iloc[-1].tolist())
+
+
+def _same(other: pd.DataFrame, start: int, frame: pd.DataFrame) -> bool:
+    """Whether `frame`'s rows equal `other`'s from `start`, cell for cell and type for type
+    (so their JSON is the same): the same dtypes, object columns of strings only."""
+    part = other.iloc[start : start + len(frame)]
+    if len(part) != len(frame) or list(part.dtypes) != list(frame.dtypes):
+        return False
+    for column in range(frame.shape[1]):
+        mine, theirs = frame.iloc[:, column], part.iloc[:, column]
+        if mine.dtype == object and pd.api.types.infer_dtype(mine, skipna=False) != "string":
+            return False
+        if not np.array_equal(mine.to_numpy(dtype=object), theirs.to_numpy(dtype=object)):
+            return False
+    return True
 
 
 class Listings:
@@ -169,6 +271,9 @@ class Listings:
 
     def identities(self) -> set[str]:
         try:
+            format_ = self._con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if format_ != (FORMAT,):  # another version's layout: not read
+                return set()
             return {r[0] for r in self._con.execute("SELECT identity FROM graphs")}
         except sqlite3.DatabaseError:  # not a listings file
             return set()
@@ -188,19 +293,26 @@ class Listings:
         if key is None:
             return None
         found = self._con.execute(
-            "SELECT a.id, a.total, q.columns FROM queries q JOIN answers a ON a.query = q.name"
+            "SELECT a.total, a.body, a.start, b.block_rows, q.columns FROM queries q"
+            " JOIN answers a ON a.query = q.name LEFT JOIN bodies b ON b.id = a.body"
             " WHERE q.name = ? AND q.text_sha256 = ? AND a.key = ?",
             (query.name, text_digest(query.text), key),
         ).fetchone()
         if found is None:
             return None
-        answer, total, columns = found
-        end = offset + limit if limit else total
-        cells = self._con.execute(
-            "SELECT cells FROM rows WHERE answer = ? AND seq >= ? AND seq < ? ORDER BY seq",
-            (answer, offset, end),
-        )
-        rows = [json.loads(c) for (c,) in cells]
+        total, body, start, per, columns = found
+        end = min(offset + limit, total) if limit else total
+        rows: list[list[object]] = []
+        if max(offset, 0) < end:
+            first, last = start + max(offset, 0), start + end  # rows [first, last) of the body
+            blocks = self._con.execute(
+                "SELECT cells FROM blocks WHERE body = ? AND block BETWEEN ? AND ? ORDER BY block",
+                (body, first // per, (last - 1) // per),
+            )
+            for (cells,) in blocks:
+                rows.extend(json.loads(zlib.decompress(cells)))
+            skip = first - first // per * per
+            rows = rows[skip : skip + last - first]
         return QueryResult(json.loads(columns), rows, total=total, offset=offset)
 
 

@@ -21,6 +21,7 @@ from chainkg.listings.rows import (
     labels,
     located_places,
     ontology_label,
+    ordered,
     relations,
     shared,
     table,
@@ -157,13 +158,13 @@ def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.Data
     """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
     rows always come in the same order)."""
     rest = [c for c in rows.columns if c not in by]
-    order = by + rest
-    return rows.sort_values(order, ascending=ascending + [True] * len(rest), ignore_index=True)
+    descending = [c for c, up in zip(by, ascending, strict=True) if not up]
+    return ordered(rows, by + rest, descending).reset_index(drop=True)
 
 
 def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     """keys -> the distinct, sorted values of `value` joined with '、' (GROUP_CONCAT)."""
-    found = frame[keys + [value]].drop_duplicates().sort_values(keys + [value])
+    found = ordered(frame[keys + [value]].drop_duplicates(), keys + [value])
     starts = (~found.duplicated(keys)).to_numpy().nonzero()[0].tolist()
     values = found[value].tolist()
     ends = [*starts[1:], len(values)] if starts else []

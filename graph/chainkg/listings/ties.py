@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from chainkg.listings.rows import MIN_ROWS, ListingRows, zone_stages
+from chainkg.listings.rows import MIN_ROWS, ListingRows, ordered, shared, zone_stages
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
@@ -117,9 +117,11 @@ def _iri_prefix(seeds: Seeds, table: str) -> str:
     return f"{seeds.config.base_iri}{TABLES[table].rdf_kind}/"
 
 
+@shared
 def _entities(seeds: Seeds) -> pd.DataFrame:
     """Every row with a Chinese label: id, IRI and the label as the mappers write it
-    (`labels()`, a statistic's and a post's own label); other rows have none."""
+    (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
+    per write (do not modify it)."""
     parts = []
     for name, frame in seeds.tables.items():
         if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
@@ -192,26 +194,6 @@ def _evidence(seeds: Seeds, table: str, rows: pd.DataFrame) -> pd.DataFrame:
     return ev
 
 
-def _ranks(values: pd.Series) -> np.ndarray:
-    """Each value's rank in the order SPARQL sorts it: numbers by value, strings by code
-    point (compared in C as numpy strings: pandas' own sort of its `str` columns compares
-    them in Python, ~100 s for 900,000 rows of 7 columns)."""
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.to_numpy()
-    codes, uniques = pd.factorize(values.fillna("").to_numpy(dtype=object))
-    order = np.argsort(np.asarray(uniques, dtype=np.dtypes.StringDType()), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes]
-
-
-def _ordered(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Sorted by `by` (the ORDER BY), stably: tied rows keep the order the seeds give them."""
-    if frame.empty:
-        return frame
-    return frame.iloc[np.lexsort([_ranks(frame[c]) for c in reversed(by)])]
-
-
 def _groups(frame: pd.DataFrame, key: str, columns: list[str]) -> Iterator[ListingRows]:
     """(key, rows) per value of `key`, for a frame already sorted with `key` first."""
     if frame.empty:
@@ -274,14 +256,14 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     order = ["customer_label", "supplier_label"]
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
     every = ties.drop_duplicates(["supplier", *SUPPLIERS_OF])
-    yield "", _ordered(every, order)[SUPPLIERS_OF].reset_index(drop=True)
+    yield "", ordered(every, order)[SUPPLIERS_OF].reset_index(drop=True)
     enterprises = _iri_prefix(seeds, "enterprises") + seeds.tables["enterprises"]["id"]
     sides = pd.concat(
         [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
         ignore_index=True,
     )
     sides = sides[sides["company"].isin(enterprises)].drop_duplicates(["company", *SUPPLIERS_OF])
-    sides = _ordered(_hubs(sides, "company", min_rows), ["company", *order])
+    sides = ordered(_hubs(sides, "company", min_rows), ["company", *order])
     yield from _groups(sides, "company", SUPPLIERS_OF)
 
 
@@ -310,7 +292,7 @@ def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
     out = out.dropna(subset=["subject_label", "predicate_label", "object_label"])
     out = out.drop_duplicates()
     order = ["predicate_label", "subject_label", "object_label", "quote"]
-    yield "", _ordered(out, order).reset_index(drop=True)
+    yield "", ordered(out, order).reset_index(drop=True)
 
 
 # --- list-main-enterprises ----------------------------------------------------------------
@@ -384,7 +366,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     # SPARQL orders an unbound ?stage_order first, numbers by value
     rows["_order"] = pd.to_numeric(rows["stage_order"].replace("", "-1"))
     order = ["chain", "_order", "detail", "label", "item", "source", "quote"]
-    rows = _ordered(rows, order)
+    rows = ordered(rows, order)
     yield "", rows[LIST_MAIN_ENTERPRISES].reset_index(drop=True)
     answered = dict(_groups(rows, "chain", LIST_MAIN_ENTERPRISES))
     empty = rows[LIST_MAIN_ENTERPRISES].iloc[:0]
@@ -457,9 +439,8 @@ def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
 
     n_ev = _evidence_count(enterprises).to_numpy()
     places = per_company(_located(enterprises, relations)["company"].value_counts())
-    quotes = (
-        sides["row"].map(_evidence_count(relations)).groupby(sides["company"], sort=False).sum()
-    )
+    per_row = _evidence_count(relations).to_numpy()[relations.index.get_indexer(sides["row"])]
+    quotes = pd.Series(per_row).groupby(sides["company"].to_numpy(), sort=False).sum()
     projects = _table(seeds, "projects")["investor"].value_counts()
     bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
     return pd.Series(bound, index=ids.to_numpy())
@@ -545,7 +526,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     )
     lines = _hubs(lines, "company", min_rows)
     lines["enterprise"] = _iri_prefix(seeds, "enterprises") + lines["company"]
-    lines = _ordered(lines, ["enterprise", "order", "value", "reason"])
+    lines = ordered(lines, ["enterprise", "order", "value", "reason"])
     yield from _groups(lines, "enterprise", ENTERPRISE_PROFILE)
 
 
@@ -633,7 +614,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
         )
     rows = pd.concat(facts, ignore_index=True)[["entity", *EVIDENCE_FOR_ENTITY]]
     rows = _hubs(rows.drop_duplicates(), "entity", min_rows)
-    rows = _ordered(rows, ["entity", "fact_type", "fact", "article"])
+    rows = ordered(rows, ["entity", "fact_type", "fact", "article"])
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
     names = _names(seeds)
     names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
@@ -717,7 +698,7 @@ def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
     rows["item"] = _iri_prefix(seeds, "projects") + rows["item"]
     rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
-    rows = _ordered(rows[columns].drop_duplicates(), ["chain", "label", "item", "source", "quote"])
+    rows = ordered(rows[columns].drop_duplicates(), ["chain", "label", "item", "source", "quote"])
     yield "", rows[LIST_EARLY_STAGE_PROJECTS].reset_index(drop=True)
     answered = dict(_groups(rows, "chain", LIST_EARLY_STAGE_PROJECTS))
     empty = rows[LIST_EARLY_STAGE_PROJECTS].iloc[:0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -137,3 +138,89 @@ def test_chainkg_query_pages_from_it(streamed_build) -> None:  # noqa: ANN001
     whole = run_named_query(open_store(store), get_query("chain-enterprises"))
     assert page["total"] == whole.total and page["offset"] == 2
     assert [list(r.values()) for r in page["rows"]] == whole.rows[2:6]
+
+
+def _frame(n: int) -> pd.DataFrame:
+    """n rows of strings of uneven lengths (so an answer spans many blocks)."""
+    return pd.DataFrame(
+        {
+            "chain_label": [f"链{i // 300}" for i in range(n)],
+            "enterprise_label": [f"企业{i}" + "甲" * (i % 97) for i in range(n)],
+            "local": ["true" if i % 3 else "false" for i in range(n)],
+        }
+    )
+
+
+def test_pages_of_shared_and_own_rows_equal_the_builders(tmp_path: Path) -> None:
+    """Each chain's run of the unbound answer and a repeated answer are stored once; an answer
+    that only looks the same (one cell, or a cell's type, differs) keeps its own rows; every
+    page of every key equals the builder's rows, across block boundaries."""
+    whole = _frame(2_000)
+    run = whole.iloc[300:900].reset_index(drop=True)
+    edited = run.copy()
+    edited.loc[599, "local"] = "maybe"  # equal to the run but for its last cell
+    ints = whole.iloc[:50].assign(local=[i % 2 for i in range(50)])
+    bools = ints.assign(local=ints["local"].astype(bool))  # == the ints, but not in JSON
+    mixed = ints.assign(local=[1 if i % 2 else "x" for i in range(50)])
+    mixed_bools = ints.assign(local=[True if i % 2 else "x" for i in range(50)])
+    yielded = {
+        "": whole,
+        "a": run,
+        "b": whole.copy(),
+        "c": edited,
+        "d": ints,
+        "f": bools,
+        "g": mixed,
+        "h": mixed_bools,
+        "e": whole[:0],
+    }
+    target = write_listings(
+        load_seeds(DEFAULT_SEEDS),
+        tmp_path / LISTINGS_FILE,
+        [],
+        {"chain-enterprises": lambda _s: iter(yielded.items())},
+    )
+    query = get_query("chain-enterprises")
+    with Listings(target) as listings:
+        bodies = listings._con.execute("SELECT COUNT(DISTINCT body) FROM answers WHERE total > 0")
+        assert bodies.fetchone()[0] == 6  # all but the run and the copy of the unbound answer
+        assert listings._con.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] > 10
+        for key, frame in yielded.items():
+            rows = frame.to_numpy(dtype=object).tolist()
+            params = {"chain": key} if key else {}
+            assert listings.totals(query.name)[key] == len(rows)
+            for limit, offset in [
+                (0, 0),
+                (50, 0),
+                (7, 95),
+                (333, 101),
+                (10, max(len(rows) - 3, 0)),
+            ]:
+                page = listings.answer(query, params, limit, offset)
+                end = offset + limit if limit else None
+                assert page is not None and page.total == len(rows), (key, limit, offset)
+                assert page.rows == rows[offset:end], (key, limit, offset)
+            assert listings.answer(query, params, 5, len(rows) + 2).rows == []
+        first = {k: listings.answer(query, {"chain": k}, 2).rows for k in "dfgh"}
+    assert [type(r[2]) for k in "dfgh" for r in first[k]] == [
+        int,
+        int,
+        bool,
+        bool,
+        str,
+        int,
+        str,
+        bool,
+    ]
+
+
+def test_a_file_of_another_format_is_not_read(seed_build, tmp_path: Path) -> None:  # noqa: ANN001
+    graph = tmp_path / "graph.nq"
+    shutil.copy(seed_build.files["graph.nq"], graph)
+    target = write_listings(load_seeds(DEFAULT_SEEDS), tmp_path / LISTINGS_FILE, [graph])
+    with open_beside(graph) as listings:
+        assert listings.answer(get_query("local-enterprises"), {}) is not None
+    with sqlite3.connect(target) as con:
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'format'")  # an older layout
+    notes: list[str] = []
+    assert open_beside(graph, notes.append) is None and "not built with" in notes[0]
