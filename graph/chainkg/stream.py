@@ -19,7 +19,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
-from chainkg.aggregates import SUMMARY_FILE, write_summary
+from chainkg.aggregates import SUMMARY_FILE, summary_for, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.listings import LISTINGS_FILE, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
@@ -186,6 +186,7 @@ def build_streaming(
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import gap_report_data
+    from chainkg.gaps.early import confirm_summary
     from chainkg.gaps.tables import TableAnswers
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
@@ -213,8 +214,11 @@ def build_streaming(
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process
     listings_tmp = out / ".listings.tmp"  # the same for the listings side table
-    names_pid = listings_pid = 0
-    for folder in (store_tmp, names_tmp, listings_tmp):
+    gaps_tmp = out / ".gaps.tmp"  # the same for the gap summary from the seed tables
+    early = out / ".gaps-early.sqlite"  # that summary, until the store confirms it
+    names_pid = listings_pid = gaps_pid = 0
+    early.unlink(missing_ok=True)
+    for folder in (store_tmp, names_tmp, listings_tmp, gaps_tmp):
         shutil.rmtree(folder, ignore_errors=True)
     try:
         with timed(report, "assemble"):
@@ -222,6 +226,8 @@ def build_streaming(
             bar.update(task, completed=rows)
         task = stage("bulk-load")  # no total: Oxigraph reports no progress
         with timed(report, "bulk-load"):
+            if options.gap_reports is not False:  # the loader leaves most of a core idle
+                gaps_pid = _fork_gaps(seeds, gaps_tmp)
             store = bulk_load(nt_tmp, store_tmp)
             nt_tmp.unlink()
         bar.update(task, total=1, completed=1)
@@ -263,9 +269,14 @@ def build_streaming(
             names_pid = 0
             _wait_writer(listings_pid, listings_tmp, "listings")
             listings_pid = 0
-            seconds = listings_tmp / "seconds.txt"
-            if seconds.is_file():  # overlapped with validation: logged, not a stage
-                log.info("listings (in a child process): %s s", seconds.read_text())
+            _wait_writer(gaps_pid, gaps_tmp, "gap summary")
+            gaps_pid = 0
+            if (gaps_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
+                os.replace(gaps_tmp / SUMMARY_FILE, early)
+            for folder, what in ((listings_tmp, "listings"), (gaps_tmp, "gap summary")):
+                seconds = folder / "seconds.txt"
+                if seconds.is_file():  # overlapped with other stages: logged, not a stage
+                    log.info("%s (in a child process): %s s", what, seconds.read_text())
             del store  # closes the store before it moves
             os.replace(names_tmp / INDEX_FILE, out / INDEX_FILE)
             os.replace(listings_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
@@ -282,10 +293,10 @@ def build_streaming(
             }
         bar.update(task, total=1, completed=1)
     finally:
-        _stop([names_pid, listings_pid])  # an earlier stage failed: they are not wanted
+        _stop([names_pid, listings_pid, gaps_pid])  # an earlier stage failed: not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
-        for folder in (names_tmp, listings_tmp, store_tmp):
+        for folder in (names_tmp, listings_tmp, store_tmp, gaps_tmp):
             shutil.rmtree(folder, ignore_errors=True)
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
     if options.gap_reports is False:
@@ -293,14 +304,21 @@ def build_streaming(
     task = stage("gaps")
     with timed(report, "gaps"):  # the analysis once, its answers and report: the gap summary
         store = ox.Store.read_only(str(out / "store"))
-        answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
-        data = gap_report_data(store, summary=answers)
-        report.files[SUMMARY_FILE] = write_summary(answers, out / SUMMARY_FILE, [out / "store"])
+        # the summary the child computed from the tables, if the store gives the answers it
+        # asked of the tables' partial graph; else the analysis here, as the child ran it
+        if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"]):
+            answers = summary_for(out / "store")  # holds the composed report: read back
+        else:
+            answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
+            gap_report_data(store, summary=answers)
+            write_summary(answers, out / SUMMARY_FILE, [out / "store"])
+        report.files[SUMMARY_FILE] = out / SUMMARY_FILE
     bar.update(task, total=1, completed=1)
     enterprises = report.class_counts.get("Enterprise", 0)
     if options.gap_reports or enterprises <= GAP_PAGES_MAX:
         task = stage("gap-pages")
         with timed(report, "gap-pages"):
+            data = gap_report_data(store, summary=answers)  # the kept report
             for path in write_reports(store, out / "site" / "gaps", data):
                 report.files[f"site/gaps/{path.name}"] = path
         bar.update(task, total=1, completed=1)
@@ -329,6 +347,21 @@ def _fork_listings(seeds: Seeds, folder: Path, graphs: list[Path]) -> int:
     def write() -> None:
         start = time.perf_counter()
         write_listings(seeds, folder / LISTINGS_FILE, graphs)
+        (folder / "seconds.txt").write_text(f"{time.perf_counter() - start:.3f}")
+
+    return _fork_writer(folder, write)
+
+
+def _fork_gaps(seeds: Seeds, folder: Path) -> int:
+    """Fork a child writing the gap summary computed from the seed tables alone
+    (`chainkg.gaps.early.precompute_summary`) to `folder/gaps.sqlite`, while the bulk
+    loader runs; its pid. The gaps stage keeps it once the store confirms it."""
+
+    def write() -> None:
+        from chainkg.gaps.early import precompute_summary
+
+        start = time.perf_counter()
+        precompute_summary(seeds, folder / SUMMARY_FILE)
         (folder / "seconds.txt").write_text(f"{time.perf_counter() - start:.3f}")
 
     return _fork_writer(folder, write)

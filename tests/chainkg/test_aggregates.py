@@ -23,7 +23,7 @@ from chainkg.aggregates import (
 )
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.gaps import TOP, WEAK_THRESHOLD, analyse
-from chainkg.gaps.early import ASKED_SUFFIX, confirm_summary, precompute_summary
+from chainkg.gaps.early import ASKED_TABLE, confirm_summary, precompute_summary
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import COMPUTED, TableAnswers
 from chainkg.pipeline import build
@@ -299,10 +299,12 @@ def test_the_summary_precomputed_from_the_tables_equals_the_stages(
 
     early, dest = tmp_path / "early.tmp", tmp_path / "early.sqlite"
     assert precompute_summary(seeds, early)
-    asked = json.loads(Path(str(early) + ASKED_SUFFIX).read_text(encoding="utf-8"))
-    assert {name for name, _p in asked} >= {"gap-chains", "gap-segments"}
+    con = sqlite3.connect(early)
+    asked = {name for (name,) in con.execute(f"SELECT query FROM {ASKED_TABLE}")}
+    con.close()
+    assert asked >= {"gap-chains", "gap-segments"}
     assert confirm_summary(early, store, dest, [graph])
-    assert not early.exists() and not Path(str(early) + ASKED_SUFFIX).exists()
+    assert not early.exists()
     assert _summary_tables(dest) == _summary_tables(tmp_path / "staged.sqlite")
     assert Summary(dest).identities() == {graph_identity(graph)}
 
@@ -316,7 +318,6 @@ def test_a_graph_that_answers_otherwise_is_not_confirmed(builds, tmp_path: Path)
     assert precompute_summary(other_seeds, early)
     assert not confirm_summary(early, open_store(graph), dest, [graph])
     assert not dest.exists() and not early.exists()
-    assert not Path(str(early) + ASKED_SUFFIX).exists()
     assert not confirm_summary(early, open_store(graph), dest, [graph])  # nothing to confirm
 
 
@@ -325,3 +326,30 @@ def test_registry_rows_precompute_nothing(tmp_path: Path) -> None:
     seeds.registry = {"registry-file": object()}  # type: ignore[dict-item]
     assert not precompute_summary(seeds, tmp_path / "early.tmp")
     assert not (tmp_path / "early.tmp").exists()
+
+
+def test_the_large_build_keeps_the_summary_its_child_precomputed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large build computes the gap summary in a child process while the store loads,
+    and keeps it once the store confirms it: the gaps stage runs no analysis of its own (the
+    parent's `TableAnswers` is never made), and the summary equals the analysis of the
+    built store, the gap pages included."""
+    import chainkg.gaps.tables as gap_tables
+
+    seeds = tmp_path / "seeds"
+    synthesize(600, seeds, seed=5)
+
+    class NotHere(TableAnswers):
+        def __init__(self, seeds) -> None:
+            raise AssertionError("the gaps stage ran the analysis itself")
+
+    monkeypatch.setattr(gap_tables, "TableAnswers", NotHere)
+    built = build(seeds, tmp_path / "out", large=True, gap_reports=True)
+    monkeypatch.undo()
+    store_dir = built.out_dir / "store"
+    assert not (built.out_dir / ".gaps-early.sqlite").exists()
+    summary = summary_for(store_dir)
+    assert summary is not None and "gaps/index.html" in " ".join(map(str, built.files))
+    assert _report(analyse(None, summary=summary)) == _report(analyse(open_store(store_dir)))
+    assert _summary_tables(store_dir.parent / SUMMARY_FILE)["answers"]

@@ -8,7 +8,7 @@ tables only. `precompute_summary` builds those tables' part of the graph in memo
 row mapping itself (`chainkg.mapping.assemble_text` over the chains, segments, places,
 alignments and `benchmark_for` relations, with the ontology and the source register) and
 runs the analysis over it: the same code, so levels and ranking keep their one definition.
-It writes the gap summary (answers and the composed report, naming no graph yet) and the
+It writes the gap summary (answers and the composed report, naming no graph yet) with the
 list of answers it asked of that partial graph.
 
 `confirm_summary` asks the built store each of those answers again: when every one holds
@@ -45,7 +45,7 @@ from chainkg.write import graph_identity
 # gap-segments, gap-matching-segments, gap-chain-alignments), and the relation predicates.
 GRAPH_TABLES = ("chains", "segments", "places", "chain_alignments", "relations")
 GRAPH_PREDICATES = frozenset({"benchmark_for"})
-ASKED_SUFFIX = ".asked.json"
+ASKED_TABLE = "early_asked"  # in the precomputed file only
 
 
 class _NotingAsked(TableAnswers):
@@ -84,17 +84,21 @@ def seed_graph(seeds: Seeds) -> ox.Store:
 
 def precompute_summary(seeds: Seeds, path: Path) -> bool:
     """Run the gap analysis on the seed tables alone (the graph-only answers from
-    `seed_graph`) and write its summary to `path` (naming no graph) with the answers asked
-    of the partial graph beside it (`path` + ASKED_SUFFIX); False (nothing written) when
-    the seeds hold registry rows."""
+    `seed_graph`) and write its summary to `path`, naming no graph, with the answers asked
+    of the partial graph (table ASKED_TABLE, dropped when confirmed); False (nothing
+    written) when the seeds hold registry rows."""
     answers = _NotingAsked(seeds)
     if answers.index is None:
         return False
     analyse(seed_graph(seeds), summary=answers)
     write_summary(answers, path, [])
-    Path(str(path) + ASKED_SUFFIX).write_text(
-        json.dumps(sorted(answers.asked), ensure_ascii=False), encoding="utf-8"
-    )
+    con = sqlite3.connect(path)
+    try:
+        con.execute(f"CREATE TABLE {ASKED_TABLE} (query TEXT, params TEXT)")
+        con.executemany(f"INSERT INTO {ASKED_TABLE} VALUES (?, ?)", sorted(answers.asked))
+        con.commit()
+    finally:
+        con.close()
     return True
 
 
@@ -102,13 +106,12 @@ def confirm_summary(path: Path, store: Any, dest: Path, graphs: list[Path]) -> b
     """Whether the built `store` gives every answer the precomputed summary at `path` asked
     of the partial graph, row for row; if so the summary names `graphs` and moves to `dest`
     (True). If not, or if nothing was precomputed, `path` is removed and False returned."""
-    asked_file = Path(str(path) + ASKED_SUFFIX)
     try:
-        if not (path.is_file() and asked_file.is_file()):
+        if not path.is_file():
             return False
-        asked = json.loads(asked_file.read_text(encoding="utf-8"))
         con = sqlite3.connect(path)
         try:
+            asked = con.execute(f"SELECT query, params FROM {ASKED_TABLE}").fetchall()
             for name, params_text in asked:
                 found = con.execute(
                     "SELECT rows, complete FROM answers WHERE query = ? AND params = ?",
@@ -116,6 +119,7 @@ def confirm_summary(path: Path, store: Any, dest: Path, graphs: list[Path]) -> b
                 ).fetchone()
                 if found is None or not _same_rows(store, name, json.loads(params_text), found):
                     return False
+            con.execute(f"DROP TABLE {ASKED_TABLE}")
             con.executemany(
                 "INSERT OR IGNORE INTO graphs VALUES (?)",
                 sorted((graph_identity(g),) for g in graphs),
@@ -127,7 +131,6 @@ def confirm_summary(path: Path, store: Any, dest: Path, graphs: list[Path]) -> b
         return True
     finally:
         path.unlink(missing_ok=True)
-        asked_file.unlink(missing_ok=True)
 
 
 def _same_rows(store: Any, name: str, params: dict[str, str], found: tuple[str, int]) -> bool:
