@@ -162,9 +162,11 @@ def build_streaming(
     """The build for large seeds: text assembly bulk-loaded into an on-disk store ->
     compaction -> the name index and the listings side table (in child processes,
     `_fork_index`, `_fork_listings`, while the store is validated and counted) -> store
-    SHACL -> class counts -> the gap analysis (its heavy answers computed from the seed
-    tables, `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
-    enterprises).
+    SHACL -> class counts -> the gap summary (computed from the seed tables in a child
+    process while the bulk loader runs, `_fork_gaps`, `chainkg.gaps.early`, and kept once
+    the store confirms the few answers it asked of the tables' part of the graph; else the
+    analysis runs here, its heavy answers from the tables, `chainkg.gaps.tables`) -> the
+    gap report pages (by default up to GAP_PAGES_MAX enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
