@@ -1,33 +1,73 @@
-"""The large build's gaps stage, before and after the split, side by side (not a test).
+"""The large build's gaps stage, before and after, side by side in one run (not a test).
 
-    python bench/gap_stage.py SEEDS STORE [--out DIR] [--profile FILE]
+    python bench/gap_stage.py SEEDS STORE [--out DIR] [--before-python PY] [--profile FILE]
 
 On the seed tables SEEDS and the store STORE built from them (opened read-only, never
-changed): loads the tables, then times (1) the stage as it ran in the parent before
-(`TableAnswers` -> `gap_report_data` -> `write_summary`), in its parts; (2) the seed-only
-part the build now runs in a child process beside the bulk loader
-(`chainkg.gaps.early.precompute_summary`); (3) the store-bound part left to the stage
-(`confirm_summary`: the answers asked of the tables' partial graph, asked of STORE); and
-checks the two summaries hold the same answers and report. Prints one Markdown row per
-part; `--profile` writes the cProfile statistics of (1) and (2) to FILE.before / FILE.after.
+changed), each part in a fresh process that first loads the tables (not timed: the build
+has them already): (1) `before`: the stage as the parent ran it (`TableAnswers` ->
+`gap_report_data` -> `write_summary`), with the `chainkg` that `--before-python` imports
+(e.g. the main checkout's venv; default this one); (2) `serial`: the same three steps with
+this checkout's code (the build's fallback path); (3) `seed-only`: what the build now runs
+in a child process beside the bulk loader (`chainkg.gaps.early.precompute_summary`); (4)
+`store-bound`: what is left to the stage (`confirm_summary`: the answers asked of the
+tables' partial graph, asked of STORE). Checks that the three summaries hold the same
+answers and report, and prints one Markdown row per part. `--profile FILE` writes the
+cProfile statistics of each part to FILE.<part>.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
 
-import pyoxigraph as ox
 
-from chainkg.aggregates import write_summary
-from chainkg.gaps import gap_report_data
-from chainkg.gaps.early import confirm_summary, precompute_summary
-from chainkg.gaps.tables import TableAnswers
-from chainkg.tables import load_seeds
+def run_part(part: str, seeds_dir: str, store_dir: str, out: Path, profile: str) -> dict:
+    """One part in this process: its seconds by step."""
+    import pyoxigraph as ox
+
+    from chainkg.aggregates import write_summary
+    from chainkg.gaps import gap_report_data
+    from chainkg.gaps.tables import TableAnswers
+    from chainkg.tables import load_seeds
+
+    seeds = load_seeds(seeds_dir)
+    store = ox.Store.read_only(store_dir)
+    steps: dict[str, float] = {}
+    prof = cProfile.Profile() if profile else None
+    with prof or nullcontext():
+        start = time.perf_counter()
+        if part in ("before", "serial"):
+            paused = nullcontext()
+            if part == "serial":
+                from chainkg.gaps.early import gc_paused
+
+                paused = gc_paused()
+            with paused:
+                answers = TableAnswers(seeds)
+                steps["index the tables"] = time.perf_counter() - start
+                gap_report_data(store, summary=answers)
+                steps["the analysis"] = time.perf_counter() - start - sum(steps.values())
+                write_summary(answers, out / f"gaps-{part}.sqlite", [Path(store_dir)])
+                steps["write the summary"] = time.perf_counter() - start - sum(steps.values())
+        else:
+            from chainkg.gaps.early import confirm_summary, precompute_summary
+
+            early, dest = out / "gaps-early.tmp", out / "gaps-split.sqlite"
+            if part == "seed-only":
+                precompute_summary(seeds, early)
+            else:
+                assert confirm_summary(early, store, dest, [Path(store_dir)]), "not confirmed"
+            steps[part] = time.perf_counter() - start
+    if prof:
+        prof.dump_stats(f"{profile}.{part}")
+    return steps
 
 
 def _tables(path: Path) -> tuple[list, list]:
@@ -43,50 +83,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds")
     parser.add_argument("store")
-    parser.add_argument("--out", default=".", help="folder for the two summaries written")
+    parser.add_argument("--out", default=".", help="folder for the summaries written")
+    parser.add_argument("--before-python", default=sys.executable, help="Python for `before`")
     parser.add_argument("--profile", default="", help="write cProfile statistics here")
+    parser.add_argument("--part", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    out = Path(args.out)
+    out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-
-    def profiled():
-        return cProfile.Profile() if args.profile else nullcontext()
-
-    start = time.perf_counter()
-    seeds = load_seeds(args.seeds)
-    store = ox.Store.read_only(args.store)
-
-    before = out / "gaps-before.sqlite"
-    with profiled() as prof:
-        t0 = time.perf_counter()
-        answers = TableAnswers(seeds)
-        t1 = time.perf_counter()
-        gap_report_data(store, summary=answers)
-        t2 = time.perf_counter()
-        write_summary(answers, before, [Path(args.store)])
-        t3 = time.perf_counter()
-    if prof:
-        prof.dump_stats(f"{args.profile}.before")
-    del answers
-    after, early = out / "gaps-after.sqlite", out / "gaps-after.tmp"
-    with profiled() as prof:
-        t4 = time.perf_counter()
-        precompute_summary(seeds, early)
-        t5 = time.perf_counter()
-    if prof:
-        prof.dump_stats(f"{args.profile}.after")
-    confirmed = confirm_summary(early, store, after, [Path(args.store)])
-    t6 = time.perf_counter()
-    same = confirmed and _tables(before) == _tables(after)
-    print("| part | seconds |\n|---|---|")
-    print(f"| load the seed tables (not in the stage: the build has them) | {t0 - start:.1f} |")
-    print(f"| before: index the tables (`TableAnswers`) | {t1 - t0:.1f} |")
-    print(f"| before: the analysis (`gap_report_data`) | {t2 - t1:.1f} |")
-    print(f"| before: write the summary | {t3 - t2:.1f} |")
-    print(f"| **before: the stage** | **{t3 - t0:.1f}** |")
-    print(f"| after, seed-only (child, beside the loader): `precompute_summary` | {t5 - t4:.1f} |")
-    print(f"| **after, store-bound (the stage): `confirm_summary`** | **{t6 - t5:.2f}** |")
-    print(f"\nconfirmed: {confirmed}; same answers and report: {same}")
+    if args.part:
+        print(json.dumps(run_part(args.part, args.seeds, args.store, out, args.profile)))
+        return
+    print("| part | step | seconds |\n|---|---|---|")
+    totals = {}
+    for part in ("before", "serial", "seed-only", "store-bound"):
+        python = args.before_python if part == "before" else sys.executable
+        command = [python, __file__, args.seeds, args.store, "--out", str(out), "--part", part]
+        done = subprocess.run(
+            command + (["--profile", args.profile] if args.profile else []),
+            stdout=subprocess.PIPE,
+            check=True,
+            text=True,
+        )
+        steps = json.loads(done.stdout.strip().splitlines()[-1])
+        for step, seconds in steps.items():
+            if step != part:
+                print(f"| {part} | {step} | {seconds:.2f} |")
+        totals[part] = sum(steps.values())
+        print(f"| **{part}** | **the stage's part** | **{totals[part]:.2f}** |", flush=True)
+    kept = [_tables(out / f"gaps-{p}.sqlite") for p in ("before", "serial", "split")]
+    print(f"\nsame answers and report in all three summaries: {kept[0] == kept[1] == kept[2]}")
 
 
 if __name__ == "__main__":

@@ -188,7 +188,7 @@ def build_streaming(
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import gap_report_data
-    from chainkg.gaps.early import confirm_summary
+    from chainkg.gaps.early import confirm_summary, gc_paused
     from chainkg.gaps.tables import TableAnswers
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
@@ -311,9 +311,10 @@ def build_streaming(
         if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"]):
             answers = summary_for(out / "store")  # holds the composed report: read back
         else:
-            answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
-            gap_report_data(store, summary=answers)
-            write_summary(answers, out / SUMMARY_FILE, [out / "store"])
+            with gc_paused():
+                answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest
+                gap_report_data(store, summary=answers)  # recorded
+                write_summary(answers, out / SUMMARY_FILE, [out / "store"])
         report.files[SUMMARY_FILE] = out / SUMMARY_FILE
     bar.update(task, total=1, completed=1)
     enterprises = report.class_counts.get("Enterprise", 0)
