@@ -20,7 +20,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
-from chainkg.aggregates import SUMMARY_FILE, write_summary
+from chainkg.aggregates import SUMMARY_FILE, summary_for, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.listings import LISTINGS_FILE, name_graphs, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
@@ -163,12 +163,14 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
 def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
-    """The build for large seeds: the listings side table (from the seeds alone, in a
-    low-priority child process, `_fork_listings`, through every stage up to the writing) ->
-    text assembly bulk-loaded into an on-disk store -> compaction -> the name index (in a
-    child process, `_fork_index`, while the store is validated and counted) -> store SHACL
-    -> class counts -> the gap analysis (its heavy answers computed from the seed
-    tables, `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
+    """The build for large seeds: the listings side table and the gap summary (from the
+    seeds alone, in low-priority child processes, `_fork_listings`, `_fork_gaps`, through
+    every stage up to the writing) -> text assembly bulk-loaded into an on-disk store ->
+    compaction -> the name index (in a child process, `_fork_index`, while the store is
+    validated and counted) -> store SHACL -> class counts -> the gap summary kept once the
+    store confirms the few answers the child asked of the tables' part of the graph
+    (`chainkg.gaps.early`; else the analysis runs here, its heavy answers from the tables,
+    `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
     enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
@@ -191,6 +193,7 @@ def build_streaming(
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import gap_report_data
+    from chainkg.gaps.early import confirm_summary, gc_paused
     from chainkg.gaps.tables import TableAnswers
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
@@ -212,13 +215,18 @@ def build_streaming(
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process
     listings_tmp = out / ".listings.tmp"  # the same for the listings side table
-    names_pid = listings_pid = 0
-    for folder in (store_tmp, names_tmp, listings_tmp):
+    gaps_tmp = out / ".gaps.tmp"  # the same for the gap summary from the seed tables
+    early = out / ".gaps-early.sqlite"  # that summary, until the store confirms it
+    names_pid = listings_pid = gaps_pid = 0
+    early.unlink(missing_ok=True)
+    for folder in (store_tmp, names_tmp, listings_tmp, gaps_tmp):
         shutil.rmtree(folder, ignore_errors=True)
     counter = ThreadPoolExecutor(1)
     try:
-        # from the seeds alone, in the background: it uses what the next stages leave idle
+        # from the seeds alone, in the background: they use what the next stages leave idle
         listings_pid = _fork_listings(seeds, listings_tmp)
+        if options.gap_reports is not False:
+            gaps_pid = _fork_gaps(seeds, gaps_tmp)
         task = stage("evidence")
         with timed(report, "evidence"):
             report.quotes_checked = check_evidence(seeds)
@@ -273,9 +281,14 @@ def build_streaming(
             names_pid = 0
             _wait_writer(listings_pid, listings_tmp, "listings")
             listings_pid = 0
-            seconds = listings_tmp / "seconds.txt"
-            if seconds.is_file():  # overlapped with the stages above: logged, not a stage
-                log.info("listings (in a child process): %s", seconds.read_text())
+            _wait_writer(gaps_pid, gaps_tmp, "gap summary")
+            gaps_pid = 0
+            if (gaps_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
+                os.replace(gaps_tmp / SUMMARY_FILE, early)
+            for folder, what in ((listings_tmp, "listings"), (gaps_tmp, "gap summary")):
+                seconds = folder / "seconds.txt"
+                if seconds.is_file():  # overlapped with other stages: logged, not a stage
+                    log.info("%s (in a child process): %s", what, seconds.read_text())
             # the graphs it belongs to (their identities do not change when they move)
             name_graphs(listings_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])
             del store  # closes the store before it moves
@@ -295,10 +308,10 @@ def build_streaming(
         bar.update(task, total=1, completed=1)
     finally:
         counter.shutdown()  # (waits for the count: the store's files are removed below)
-        _stop([names_pid, listings_pid])  # an earlier stage failed: they are not wanted
+        _stop([names_pid, listings_pid, gaps_pid])  # an earlier stage failed: not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
-        for folder in (names_tmp, listings_tmp, store_tmp):
+        for folder in (names_tmp, listings_tmp, store_tmp, gaps_tmp):
             shutil.rmtree(folder, ignore_errors=True)
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
     if options.gap_reports is False:
@@ -306,14 +319,22 @@ def build_streaming(
     task = stage("gaps")
     with timed(report, "gaps"):  # the analysis once, its answers and report: the gap summary
         store = ox.Store.read_only(str(out / "store"))
-        answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest recorded
-        data = gap_report_data(store, summary=answers)
-        report.files[SUMMARY_FILE] = write_summary(answers, out / SUMMARY_FILE, [out / "store"])
+        # the summary the child computed from the tables, if the store gives the answers it
+        # asked of the tables' partial graph; else the analysis here, as the child ran it
+        if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"]):
+            answers = summary_for(out / "store")  # holds the composed report: read back
+        else:
+            with gc_paused():
+                answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest
+                gap_report_data(store, summary=answers)  # recorded
+                write_summary(answers, out / SUMMARY_FILE, [out / "store"])
+        report.files[SUMMARY_FILE] = out / SUMMARY_FILE
     bar.update(task, total=1, completed=1)
     enterprises = report.class_counts.get("Enterprise", 0)
     if options.gap_reports or enterprises <= GAP_PAGES_MAX:
         task = stage("gap-pages")
         with timed(report, "gap-pages"):
+            data = gap_report_data(store, summary=answers)  # the kept report
             for path in write_reports(store, out / "site" / "gaps", data):
                 report.files[f"site/gaps/{path.name}"] = path
         bar.update(task, total=1, completed=1)
@@ -338,20 +359,29 @@ def _fork_listings(seeds: Seeds, folder: Path) -> int:
     its pid. It needs only the seeds, so it starts right after they are read and runs at a
     low priority (BACKGROUND_NICE) through the build's stages, taking the CPU time they leave
     idle (the bulk loader and the compaction use less than this machine's two cores) rather
-    than slowing them down; its wall and CPU seconds go to `folder/seconds.txt`."""
+    than slowing them down."""
+    return _fork_writer(
+        folder, lambda: write_listings(seeds, folder / LISTINGS_FILE, ()), nice=BACKGROUND_NICE
+    )
+
+
+def _fork_gaps(seeds: Seeds, folder: Path) -> int:
+    """Fork a child writing the gap summary computed from the seed tables alone
+    (`chainkg.gaps.early.precompute_summary`) to `folder/gaps.sqlite`, at a low priority
+    (as `_fork_listings`); its pid. The gaps stage keeps it once the store confirms it."""
 
     def write() -> None:
-        start, cpu = time.perf_counter(), time.process_time()
-        write_listings(seeds, folder / LISTINGS_FILE, ())
-        wall, used = time.perf_counter() - start, time.process_time() - cpu
-        (folder / "seconds.txt").write_text(f"{wall:.1f} s wall, {used:.1f} CPU-s")
+        from chainkg.gaps.early import precompute_summary
+
+        precompute_summary(seeds, folder / SUMMARY_FILE)
 
     return _fork_writer(folder, write, nice=BACKGROUND_NICE)
 
 
 def _fork_writer(folder: Path, write: Callable[[], None], nice: int = 0) -> int:
     """Fork a child running `write` (which writes into the new folder `folder`), its
-    priority lowered by `nice`; its pid.
+    priority lowered by `nice`; its pid. Its wall and CPU seconds go to
+    `folder/seconds.txt`.
 
     The child touches no store, console or lock of the parent and leaves with os._exit; a
     failure's traceback goes to `folder/error.txt`. Without fork, `write` runs here and the
@@ -366,7 +396,10 @@ def _fork_writer(folder: Path, write: Callable[[], None], nice: int = 0) -> int:
         try:
             if nice:
                 os.nice(nice)
+            start, cpu = time.perf_counter(), time.process_time()
             write()
+            wall, used = time.perf_counter() - start, time.process_time() - cpu
+            (folder / "seconds.txt").write_text(f"{wall:.1f} s wall, {used:.1f} CPU-s")
             code = 0
         except BaseException:  # noqa: BLE001 - reported to the parent by _wait_writer
             (folder / "error.txt").write_text(traceback.format_exc())

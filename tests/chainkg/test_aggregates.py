@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,17 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from chainkg.aggregates import SUMMARY_FILE, Answers, Summary, graph_identity, summary_for
+from chainkg.aggregates import (
+    SUMMARY_FILE,
+    Answers,
+    Summary,
+    graph_identity,
+    summary_for,
+    write_summary,
+)
 from chainkg.config import DEFAULT_SEEDS
 from chainkg.gaps import TOP, WEAK_THRESHOLD, analyse
+from chainkg.gaps.early import ASKED_TABLE, confirm_summary, precompute_summary
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import COMPUTED, TableAnswers
 from chainkg.pipeline import build
@@ -260,3 +269,87 @@ def test_the_stored_report_equals_the_one_composed_from_the_answers(builds, path
     store = open_store(graph)
     chain = next(a.summary for a in stored if a.gaps)
     assert _report(analyse(store, chain.id, summary=summary)) == _report(analyse(store, chain.id))
+
+
+def _summary_tables(path: Path) -> dict[str, list[tuple]]:
+    """Every row of a written summary's answers and reports (the graphs it names apart)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {
+            "answers": con.execute("SELECT * FROM answers ORDER BY query, params").fetchall(),
+            "reports": con.execute("SELECT * FROM reports ORDER BY params").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("which", ["seeds", "streaming", "small"])
+def test_the_summary_precomputed_from_the_tables_equals_the_stages(
+    request, tmp_path: Path, which: str
+) -> None:
+    """The gap stage before the store exists (`chainkg.gaps.early`): the analysis run on the
+    seed tables and the partial graph made from them, confirmed against the built graph,
+    writes the very answers and report the stage writes from the built graph, and names it."""
+    seeds, store = _table_cases(request, which)
+    staged = TableAnswers(seeds)
+    analyse(store, summary=staged)
+    graph = tmp_path / "graph.nq"  # a file standing for the graph the summary names
+    graph.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    write_summary(staged, tmp_path / "staged.sqlite", [graph])
+
+    early, dest = tmp_path / "early.tmp", tmp_path / "early.sqlite"
+    assert precompute_summary(seeds, early)
+    con = sqlite3.connect(early)
+    asked = {name for (name,) in con.execute(f"SELECT query FROM {ASKED_TABLE}")}
+    con.close()
+    assert asked >= {"gap-chains", "gap-segments"}
+    assert confirm_summary(early, store, dest, [graph])
+    assert not early.exists()
+    assert _summary_tables(dest) == _summary_tables(tmp_path / "staged.sqlite")
+    assert Summary(dest).identities() == {graph_identity(graph)}
+
+
+def test_a_graph_that_answers_otherwise_is_not_confirmed(builds, tmp_path: Path) -> None:
+    """A precomputed summary checked against a graph whose chains differ (another data set's
+    graph): not confirmed, nothing written, the temporary files removed."""
+    graph, _built = builds["streaming"]
+    other_seeds = load_seeds(builds["small"][0].parent.parent / "seeds-small")
+    early, dest = tmp_path / "early.tmp", tmp_path / "early.sqlite"
+    assert precompute_summary(other_seeds, early)
+    assert not confirm_summary(early, open_store(graph), dest, [graph])
+    assert not dest.exists() and not early.exists()
+    assert not confirm_summary(early, open_store(graph), dest, [graph])  # nothing to confirm
+
+
+def test_registry_rows_precompute_nothing(tmp_path: Path) -> None:
+    seeds = load_seeds(DEFAULT_SEEDS)
+    seeds.registry = {"registry-file": object()}  # type: ignore[dict-item]
+    assert not precompute_summary(seeds, tmp_path / "early.tmp")
+    assert not (tmp_path / "early.tmp").exists()
+
+
+def test_the_large_build_keeps_the_summary_its_child_precomputed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large build computes the gap summary in a child process while the store loads,
+    and keeps it once the store confirms it: the gaps stage runs no analysis of its own (the
+    parent's `TableAnswers` is never made), and the summary equals the analysis of the
+    built store, the gap pages included."""
+    import chainkg.gaps.tables as gap_tables
+
+    seeds = tmp_path / "seeds"
+    synthesize(600, seeds, seed=5)
+
+    class NotHere(TableAnswers):
+        def __init__(self, seeds) -> None:
+            raise AssertionError("the gaps stage ran the analysis itself")
+
+    monkeypatch.setattr(gap_tables, "TableAnswers", NotHere)
+    built = build(seeds, tmp_path / "out", large=True, gap_reports=True)
+    monkeypatch.undo()
+    store_dir = built.out_dir / "store"
+    assert not (built.out_dir / ".gaps-early.sqlite").exists()
+    summary = summary_for(store_dir)
+    assert summary is not None and "gaps/index.html" in " ".join(map(str, built.files))
+    assert _report(analyse(None, summary=summary)) == _report(analyse(open_store(store_dir)))
+    assert _summary_tables(store_dir.parent / SUMMARY_FILE)["answers"]

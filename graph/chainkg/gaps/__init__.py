@@ -1,7 +1,9 @@
 """Missing and weak links of each chain, and whom to court: `analyse(store)`.
 
 Split along model (the typed read model, `Level`), fetch (the `gap-*` named queries),
-rules (the level rule and the ranking, one place each) and compose (`analyse`). The CLI,
+rules (the level rule and the ranking, one place each) and compose (`analyse`); tables and
+early give the build its answers from the seed tables (`TableAnswers`; the whole summary
+before the store exists, `precompute_summary` / `confirm_summary`). The CLI,
 the reports and the site all read `analyse()`; the functions below are its views.
 """
 

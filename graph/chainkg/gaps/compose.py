@@ -95,7 +95,8 @@ class _Analysis:
         self.segment_label = {r["segment"]: r["label_zh"] or r["label_en"] for r in self.segments}
         self.aligned = {r["chain"] for r in rows("gap-chain-alignments")}
         self._listings: dict[tuple[str, str], _Listing] = {}
-        self._ties: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._local_ties: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._near: dict[str, set[str]] = {}
         self._neighbour_rows: dict[str, tuple[list[dict[str, str]], dict[str, set[str]]]] = {}
         self._suppliers: dict[str, list[dict[str, str]]] | None = None
         self._pipeline: dict[str, list[Actor]] | None = None
@@ -218,17 +219,31 @@ class _Analysis:
             self._neighbour_rows[entity] = (list(found.values()), chains_of)
         return self._neighbour_rows[entity]
 
-    def ties(self, entity: str, chain: str) -> list[dict[str, str]]:
-        """Direct relations of an entity with enterprises and organizations, each with
-        `of_chain`: whether the neighbour works in or leads the chain."""
+    def near(self, entity: str) -> set[str]:
+        """The enterprises and organizations an entity has a direct relation with."""
+        if entity not in self._near:
+            self._near[entity] = {r["neighbour"] for r in self._neighbours(entity)[0]}
+        return self._near[entity]
+
+    def local_ties(self, entity: str, chain: str = "") -> list[dict[str, str]]:
+        """Rows of the entity's direct relations with producing local enterprises (those
+        working in or leading `chain` when given), in `_neighbours`' order. Per entity and
+        chain once: a supplier to many firms is ranked in many chains."""
         key = (entity, chain)
-        if key not in self._ties:
-            found, chains_of = self._neighbours(entity)
-            self._ties[key] = [
-                {**r, "of_chain": "true" if chain in chains_of.get(r["neighbour"], ()) else "false"}
-                for r in found
-            ]
-        return self._ties[key]
+        if key not in self._local_ties:
+            if chain:
+                chains_of = self._neighbours(entity)[1]
+                found = [
+                    r for r in self.local_ties(entity) if chain in chains_of.get(r["neighbour"], ())
+                ]
+            else:
+                found = [
+                    r
+                    for r in self._neighbours(entity)[0]
+                    if true(r["is_enterprise"]) and true(r["local"])
+                ]
+            self._local_ties[key] = found
+        return self._local_ties[key]
 
     def _projects(
         self, rows_: list[dict[str, str]]
@@ -338,8 +353,7 @@ class _Analysis:
             linked = sorted(
                 {
                     r["neighbour_label"] or local_name(r["neighbour"])
-                    for r in self.ties(actor.iri, chain)
-                    if true(r["is_enterprise"]) and true(r["local"])
+                    for r in self.local_ties(actor.iri)
                 }
             )
             out.append(Leader(actor.iri, actor.label, actor.local, linked[: self.top], len(linked)))
@@ -347,14 +361,7 @@ class _Analysis:
 
     def _customers(self, supplier: str, chain: str) -> list[dict[str, str]]:
         """Rows of gap-entity-ties: producing local enterprises of the chain it supplies."""
-        return [
-            r
-            for r in self.ties(supplier, chain)
-            if true(r["supplies"])
-            and true(r["is_enterprise"])
-            and true(r["local"])
-            and true(r["of_chain"])
-        ]
+        return [r for r in self.local_ties(supplier, chain) if true(r["supplies"])]
 
     def _supply_reasons(self, cand: Candidate, chain: str, unknown_segment: bool = False) -> None:
         leaders = self.local_leaders(chain)
@@ -448,17 +455,11 @@ class _Analysis:
 
     def _rank(self, chain: str, candidates: Any) -> list[Candidate]:
         leaders = set(self.local_leaders(chain))
-        near_leaders = {r["neighbour"] for ld in sorted(leaders) for r in self.ties(ld, chain)}
+        near_leaders = {n for ld in sorted(leaders) for n in self.near(ld)}
         out = []
         for cand in candidates:
-            near = {r["neighbour"] for r in self.ties(cand.iri, chain)}
-            cand.local_ties = len(
-                {
-                    r["neighbour"]
-                    for r in self.ties(cand.iri, chain)
-                    if true(r["is_enterprise"]) and true(r["local"]) and true(r["of_chain"])
-                }
-            )
+            near = self.near(cand.iri)
+            cand.local_ties = len({r["neighbour"] for r in self.local_ties(cand.iri, chain)})
             if cand.iri in leaders:
                 cand.leader_distance = 0
             elif near & leaders:
