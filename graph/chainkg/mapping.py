@@ -257,7 +257,6 @@ def assemble_text(
     for name in TABLES:
         if not TABLES[name].evidence or name not in seeds.tables:
             continue  # sources: the register; address_rules: with the registry rows
-        mapper = _CHUNK_MAPPERS.get(name) or _row_by_row(_MAPPERS[name])
         frame = seeds.tables[name]
         # plain column lists: pandas' to_dict("records") boxes every cell (~4x slower)
         cells = {str(c): frame[c].tolist() for c in frame.columns}
@@ -266,10 +265,9 @@ def assemble_text(
             if chunk % parts != index:
                 continue
             columns = {c: values[start : start + CHUNK_ROWS] for c, values in cells.items()}
-            facts, bodies = mapper(builder, columns)
-            yield builder.evidence_chunk(name, columns, facts, bodies)
+            yield map_chunk(builder, name, columns)
             if on_rows:
-                on_rows(len(facts))
+                on_rows(len(columns["id"]))
     chunk += 1
     if chunk % parts == index:
         yield presence_text(seeds, builder)
@@ -278,6 +276,12 @@ def assemble_text(
         chunk += 1
         if chunk % parts == index:
             yield produce()
+
+
+def map_chunk(builder: RowBuilder, table: str, columns: Columns) -> tuple[bytes, bytes]:
+    """The (N-Quads, N-Triples) UTF-8 text of a chunk of rows of `table`, given by column."""
+    mapper = _CHUNK_MAPPERS.get(table) or _row_by_row(_MAPPERS[table])
+    return builder.evidence_chunk(table, columns, *mapper(builder, columns))
 
 
 def _row_by_row(mapper: TextMapper) -> ChunkMapper:
