@@ -92,6 +92,8 @@ def _relation_rows() -> list[dict[str, str]]:
     return [
         {**base, "id": "edge-rel-min", "subject": "baic-group", "predicate": "leads_chain"}
         | {"object": "nev", "source": "hz-investment-2020", "quote": "龙头"},
+        {**base, "id": "edge-rel-dated", "subject": "baic-group", "predicate": "in_chain"}
+        | {"object": "nev", "date": "2019", "source": "hz-investment-2020", "quote": "链"},
         {
             "id": "edge-rel-full",
             "subject": "zhuzhou-hitech-group",
