@@ -13,6 +13,11 @@ The mapping writes text, not pyoxigraph objects: at ~20M quads creating those ob
 in-memory store; the large path (`stream`) writes it to files and bulk-loads them. One mapping,
 two destinations.
 
+The tables are mapped a chunk of CHUNK_ROWS rows at a time (`map_chunk`), as UTF-8 bytes. The
+big ones (enterprises, relations) by chunk mappers over the chunk's column lists; the others
+row by row through a dict. At a million rows the per-row dicts and calls, and joins of str
+rows that CJK text makes wide, cost about half the assembly's CPU (BENCHMARKS.md).
+
 Hand-written N-Quads escaping (not a library call) because pyoxigraph would need a Literal
 object per value, which is the cost this module avoids; the escapes are the ECHAR set of the
 N-Quads grammar that can occur in CSV text: backslash, double quote, newline, carriage return.
