@@ -269,10 +269,13 @@ def assemble_text(
             chunk += 1
             if chunk % parts != index:
                 continue
-            columns = {c: values[start : start + CHUNK_ROWS] for c, values in cells.items()}
-            yield map_chunk(builder, name, columns)
-            if on_rows:
-                on_rows(len(columns["id"]))
+            # written in pieces of a few MB: a piece over glibc's largest mmap threshold
+            # (32 MiB) is mapped and unmapped each time, page faults on every page
+            for piece in range(start, min(start + CHUNK_ROWS, len(frame)), _PIECE_ROWS):
+                columns = {c: values[piece : piece + _PIECE_ROWS] for c, values in cells.items()}
+                yield map_chunk(builder, name, columns)
+                if on_rows:
+                    on_rows(len(columns["id"]))
     chunk += 1
     if chunk % parts == index:
         yield presence_text(seeds, builder)
@@ -281,6 +284,9 @@ def assemble_text(
         chunk += 1
         if chunk % parts == index:
             yield produce()
+
+
+_PIECE_ROWS = 2_500  # rows per text piece (a few MB) within a chunk of CHUNK_ROWS rows
 
 
 def map_chunk(builder: RowBuilder, table: str, columns: Columns) -> tuple[bytes, bytes]:
