@@ -19,4 +19,4 @@ from chainkg.tables import Seeds
 def assemble(seeds: Seeds) -> Iterator[ox.Quad]:
     """All quads of the graph: ontology, source register, then every curated row."""
     for chunk in assemble_nquads(seeds):
-        yield from ox.parse(chunk.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)

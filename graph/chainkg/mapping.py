@@ -13,6 +13,11 @@ The mapping writes text, not pyoxigraph objects: at ~20M quads creating those ob
 in-memory store; the large path (`stream`) writes it to files and bulk-loads them. One mapping,
 two destinations.
 
+The tables are mapped a chunk of CHUNK_ROWS rows at a time (`map_chunk`), as UTF-8 bytes. The
+big ones (enterprises, relations) by chunk mappers over the chunk's column lists; the others
+row by row through a dict. At a million rows the per-row dicts and calls, and joins of str
+rows that CJK text makes wide, cost about half the assembly's CPU (BENCHMARKS.md).
+
 Hand-written N-Quads escaping (not a library call) because pyoxigraph would need a Literal
 object per value, which is the cost this module avoids; the escapes are the ECHAR set of the
 N-Quads grammar that can occur in CSV text: backslash, double quote, newline, carriage return.
@@ -42,6 +47,7 @@ from chainkg.ntriples import (  # the text terms the mappers write, and the row 
     INTEGER,
     LABEL,
     A,
+    Columns,
     K,
     Line,
     RowBuilder,
@@ -227,12 +233,16 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
 
 
 TextMapper = Callable[[RowBuilder, dict[str, str]], tuple[str, list[Line]]]
+# A table's mapping over a chunk of rows: (each row's node, each row's triples), from the
+# chunk's cells by column. The big tables (enterprises, relations: ~1M rows
+# each at province scale) are mapped this way, once per chunk instead of once per row.
+ChunkMapper = Callable[[RowBuilder, Columns], tuple[list[str], list[list[Line]]]]
 
 
 def assemble_text(
     seeds: Seeds, on_rows: Callable[[int], None] | None = None, part: tuple[int, int] = (0, 1)
-) -> Iterator[tuple[str, str]]:
-    """The graph's quads as (N-Quads, N-Triples) text chunks.
+) -> Iterator[tuple[bytes, bytes]]:
+    """The graph's quads as (N-Quads, N-Triples) UTF-8 chunks.
 
     N-Quads keep `assemble`'s order (no dedupe); N-Triples hold the same triples without
     graph names (a row's triples once however many sources it has; the store de-duplicates
@@ -244,33 +254,28 @@ def assemble_text(
     if index == 0:
         head = list(ontology_quads()) + list(register_quads(seeds))
         yield (
-            ox.serialize(head, format=ox.RdfFormat.N_QUADS).decode("utf-8"),
-            ox.serialize((q.triple for q in head), format=ox.RdfFormat.N_TRIPLES).decode(),
+            ox.serialize(head, format=ox.RdfFormat.N_QUADS),
+            ox.serialize((q.triple for q in head), format=ox.RdfFormat.N_TRIPLES),
         )
     builder = RowBuilder(seeds)
     chunk = 0
     for name in TABLES:
         if not TABLES[name].evidence or name not in seeds.tables:
             continue  # sources: the register; address_rules: with the registry rows
-        mapper, evidence = _MAPPERS[name], builder.with_evidence
         frame = seeds.tables[name]
-        columns = [str(c) for c in frame.columns]
         # plain column lists: pandas' to_dict("records") boxes every cell (~4x slower)
-        cells = [frame[c].tolist() for c in columns]
+        cells = {str(c): frame[c].tolist() for c in frame.columns}
         for start in range(0, len(frame), CHUNK_ROWS):
             chunk += 1
             if chunk % parts != index:
                 continue
-            nquads: list[str] = []
-            ntriples: list[str] = []
-            for values in zip(*(c[start : start + CHUNK_ROWS] for c in cells), strict=True):
-                row = dict(zip(columns, values, strict=True))
-                quad_text, triple_text = evidence(name, row, *mapper(builder, row))
-                nquads.append(quad_text)
-                ntriples.append(triple_text)
-            yield "".join(nquads), "".join(ntriples)
-            if on_rows:
-                on_rows(len(nquads))
+            # written in pieces of a few MB: a piece over glibc's largest mmap threshold
+            # (32 MiB) is mapped and unmapped each time, page faults on every page
+            for piece in range(start, min(start + CHUNK_ROWS, len(frame)), _PIECE_ROWS):
+                columns = {c: values[piece : piece + _PIECE_ROWS] for c, values in cells.items()}
+                yield map_chunk(builder, name, columns)
+                if on_rows:
+                    on_rows(len(columns["id"]))
     chunk += 1
     if chunk % parts == index:
         yield presence_text(seeds, builder)
@@ -281,8 +286,33 @@ def assemble_text(
             yield produce()
 
 
-def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[str]:
-    """The graph's quads as N-Quads text chunks (same order, no dedupe)."""
+_PIECE_ROWS = 2_500  # rows per text piece (a few MB) within a chunk of CHUNK_ROWS rows
+
+
+def map_chunk(builder: RowBuilder, table: str, columns: Columns) -> tuple[bytes, bytes]:
+    """The (N-Quads, N-Triples) UTF-8 text of a chunk of rows of `table`, given by column."""
+    mapper = _CHUNK_MAPPERS.get(table) or _row_by_row(_MAPPERS[table])
+    return builder.evidence_chunk(table, columns, *mapper(builder, columns))
+
+
+def _row_by_row(mapper: TextMapper) -> ChunkMapper:
+    """A row mapper as a chunk mapper: one dict per row."""
+
+    def chunk(b: RowBuilder, columns: Columns) -> tuple[list[str], list[list[Line]]]:
+        facts: list[str] = []
+        bodies: list[list[Line]] = []
+        names = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            fact, lines = mapper(b, dict(zip(names, values, strict=True)))
+            facts.append(fact)
+            bodies.append(lines)
+        return facts, bodies
+
+    return chunk
+
+
+def assemble_nquads(seeds: Seeds, on_rows: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The graph's quads as N-Quads UTF-8 chunks (same order, no dedupe)."""
     return (nquads for nquads, _ntriples in assemble_text(seeds, on_rows))
 
 
@@ -298,10 +328,27 @@ def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     return s, t + b.in_zone(s, row["located_in"])
 
 
-def _enterprise(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s, t = b.labelled("enterprises", row, *_ENTERPRISE_TYPES)
-    t += b.ref(s, K.locatedIn, row["located_in"]) + b.in_zone(s, row["located_in"])
-    return s, t + b.text(s, K.listedOn, row.get("listed_on", ""))
+def _enterprises(b: RowBuilder, c: Columns) -> tuple[list[str], list[list[Line]]]:
+    """Enterprises: types, labels, place (and zone stage when in the zone), listing."""
+    nodes = b.nodes("enterprises", c["id"])
+    zone = b.zone_places
+    bodies = []
+    for s, labels, place, listed in zip(
+        nodes,
+        b.label_lines(nodes, c),
+        c["located_in"],
+        c.get("listed_on") or [""] * len(nodes),
+        strict=True,
+    ):
+        lines = _types(s, *_ENTERPRISE_TYPES) + labels
+        if place:
+            lines.append(f"{s} {K.locatedIn} {b.entity(place)}")
+        if place in zone:
+            lines.append(f"{s} {K.zoneStage} {K.PresentProducing}")
+        if listed:
+            lines.append(f"{s} {K.listedOn} {lit(listed)}")
+        bodies.append(lines)
+    return nodes, bodies
 
 
 _BOOLEAN = _XSD + "boolean"
@@ -432,13 +479,24 @@ def _predicate(name: str) -> str:
     return _c(predicate_iri(name).value)
 
 
-def _relation(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
-    s = b.node("relations", row["id"])
-    subj, obj = b.entity(row["subject"]), b.entity(row["object"])
-    pred = _predicate(row["predicate"])
-    t = [f"{subj} {pred} {obj}", *_types(s, *_RELATION_TYPES)]
-    t += [f"{s} {_RDF_SPO[0]} {subj}", f"{s} {_RDF_SPO[1]} {pred}", f"{s} {_RDF_SPO[2]} {obj}"]
-    return s, t + b.text(s, K.roleText, row["role"]) + b.text(s, K.dateText, row["date"])
+def _relations(b: RowBuilder, c: Columns) -> tuple[list[str], list[list[Line]]]:
+    """Relations: the direct triple, then the row as an rdf:Statement (ckg:Relation) with its
+    subject, predicate and object, role and date."""
+    nodes = b.nodes("relations", c["id"])
+    rdf_s, rdf_p, rdf_o = _RDF_SPO
+    bodies = []
+    for s, subject, predicate, obj, role, date in zip(
+        nodes, c["subject"], c["predicate"], c["object"], c["role"], c["date"], strict=True
+    ):
+        subj, pred, obj = b.entity(subject), _predicate(predicate), b.entity(obj)
+        lines = [f"{subj} {pred} {obj}", *_types(s, *_RELATION_TYPES)]
+        lines += [f"{s} {rdf_s} {subj}", f"{s} {rdf_p} {pred}", f"{s} {rdf_o} {obj}"]
+        if role:
+            lines.append(f"{s} {K.roleText} {lit(role)}")
+        if date:
+            lines.append(f"{s} {K.dateText} {lit(date)}")
+        bodies.append(lines)
+    return nodes, bodies
 
 
 def _site(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
@@ -472,12 +530,12 @@ def _post(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 _STAGES = {PRODUCING: K.PresentProducing, BUILDING: K.PresentBuilding, SIGNED: K.PresentSigned}
 
 
-def presence_text(seeds: Seeds, builder: RowBuilder) -> tuple[str, str]:
+def presence_text(seeds: Seeds, builder: RowBuilder) -> tuple[bytes, bytes]:
     """The derived presences (see chainkg.presence) as (N-Quads, N-Triples) text: for each
     actor present in the zone other than by its own location, `ckg:zoneStage` and one
     `ckg:ZonePresence` node, with the quotes of the row it rests on as evidence."""
-    nquads: list[str] = []
-    ntriples: list[str] = []
+    nquads: list[bytes] = []
+    ntriples: list[bytes] = []
     presences = zone_presence(seeds, builder.zone_places)
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for table in sorted({b.table for b in presences.values()}):
@@ -499,7 +557,7 @@ def presence_text(seeds: Seeds, builder: RowBuilder) -> tuple[str, str]:
         quad_text, triple_text = builder.with_evidence(basis.table, row, s, body)
         nquads.append(quad_text)
         ntriples.append(triple_text)
-    return "".join(nquads), "".join(ntriples)
+    return b"".join(nquads), b"".join(ntriples)
 
 
 def _match(b: RowBuilder, row: dict[str, str], table: str, cls: str, subject: str):
@@ -548,7 +606,6 @@ def _panorama_link(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]
 _MAPPERS: dict[str, TextMapper] = {
     "places": _place,
     "organizations": _organization,
-    "enterprises": _enterprise,
     "chains": _chain,
     "segments": _segment,
     "frameworks": _framework,
@@ -557,7 +614,6 @@ _MAPPERS: dict[str, TextMapper] = {
     "programs": _program,
     "events": _event,
     "statistics": _statistic,
-    "relations": _relation,
     "sites": _site,
     "people": _person,
     "posts": _post,
@@ -566,4 +622,7 @@ _MAPPERS: dict[str, TextMapper] = {
     "panorama_stages": _panorama_stage,
     "panorama_links": _panorama_link,
 }
-assert set(_MAPPERS) == {n for n, t in TABLES.items() if t.evidence}, "every table needs a mapper"
+_CHUNK_MAPPERS: dict[str, ChunkMapper] = {"enterprises": _enterprises, "relations": _relations}
+assert set(_MAPPERS) | set(_CHUNK_MAPPERS) == {n for n, t in TABLES.items() if t.evidence}, (
+    "every table needs a mapper"
+)

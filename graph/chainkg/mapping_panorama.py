@@ -101,11 +101,11 @@ class _Out:
             f"{ev} {K.assertionMode} {mode}",
         ]
 
-    def text(self) -> tuple[str, str]:
-        return "".join(self.quads), "".join(self.triples)
+    def text(self) -> tuple[bytes, bytes]:
+        return "".join(self.quads).encode(), "".join(self.triples).encode()
 
 
-def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[str, str]]]:
+def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[bytes, bytes]]]:
     """Producers of the (N-Quads, N-Triples) text of the panoramas, of the registry rows
     (CHUNK_ROWS rows each) and of the GB/T codes used; called lazily, so that a streaming
     worker only maps the chunks that are its own."""
@@ -122,8 +122,8 @@ def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[
     if sei:
         codes_used |= {link.code for c in reference.categories.values() for link in c.codes}
 
-    def produce(write: Callable[[_Out], None]) -> Callable[[], tuple[str, str]]:
-        def run() -> tuple[str, str]:
+    def produce(write: Callable[[_Out], None]) -> Callable[[], tuple[bytes, bytes]]:
+        def run() -> tuple[bytes, bytes]:
             out = _Out(b)
             write(out)
             return out.text()

@@ -87,12 +87,12 @@ def _write_part(
 ) -> int:
     lines = 0
     with (
-        open(nquads, "w", encoding="utf-8", newline="\n") as quad_file,
-        open(ntriples, "w", encoding="utf-8", newline="\n") as triple_file,
+        open(nquads, "wb") as quad_file,
+        open(ntriples, "wb") as triple_file,
     ):
         for quad_text, triple_text in assemble_text(seeds, on_rows, part):
             quad_file.write(quad_text)
-            lines += quad_text.count("\n")
+            lines += quad_text.count(b"\n")
             triple_file.write(triple_text)
     return lines
 

@@ -68,6 +68,8 @@ def split_multi(cell: str) -> list[str]:
     """Split a `|`-separated cell; empty cell -> []."""
     if not cell:
         return []
+    if MULTI_SEPARATOR not in cell:  # most cells: no list to build part by part
+        return [cell.strip()]
     return [part.strip() for part in cell.split(MULTI_SEPARATOR)]
 
 

@@ -187,7 +187,7 @@ def test_parallel_text_assembly_is_deterministic(large_build, tmp_path: Path):
     write_text(seeds, again, tmp_path / "again.nt")
     assert again.read_bytes() == large_build[2].files["graph.nq"].read_bytes()
     write_text(seeds, tmp_path / "one.nq", tmp_path / "one.nt", workers=1)
-    one = "".join(q for q, _t in assemble_text(seeds)).encode("utf-8")
+    one = b"".join(q for q, _t in assemble_text(seeds))
     assert (tmp_path / "one.nq").read_bytes() == one
 
 

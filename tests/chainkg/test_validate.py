@@ -104,7 +104,7 @@ def _whole_reference(seeds: Seeds) -> list[ox.Quad]:
     _panoramas(out, reference, files[SEI_FILE])
     # (a data set that registers no GB/T file writes no code nodes: a superset here)
     _industry_codes(out, reference, files.get(GBT_FILE, "gbt"), set(reference.codes))
-    return list(ox.parse(out.text()[0].encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    return list(ox.parse(out.text()[0], format=ox.RdfFormat.N_QUADS))
 
 
 @pytest.fixture(scope="module")

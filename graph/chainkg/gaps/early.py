@@ -95,7 +95,7 @@ def seed_graph(seeds: Seeds) -> ox.Store:
     part = dataclasses.replace(seeds, tables=tables)
     store = ox.Store()
     for _nquads, ntriples in assemble_text(part):
-        store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
