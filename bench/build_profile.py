@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import threading
 import time
 from pathlib import Path
@@ -85,6 +86,8 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
+    # the stages' seconds and the background writers' (their wall and CPU seconds)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     rows = profile(args.seeds, args.out)
     print("| stage | wall s | CPU s (process tree) | cores busy |")
     print("|---|---|---|---|")
