@@ -9,6 +9,14 @@ worker). Prints one row per stage: wall seconds, CPU seconds of the tree during 
 cores busy on average (CPU ÷ wall: on this 2-core machine, below 2 means a core left idle
 that a background writer could use). Timings share the machine with whatever else runs:
 compare runs made in the same conditions.
+
+    python bench/build_profile.py SEEDS OUT --loader-alone /path/loader-input.nt
+
+also keeps the N-Triples file the build bulk-loads (a hard link, at that path) and times
+Oxigraph's bulk loader alone on it in a fresh process after the build (and before it too,
+when the file is left from an earlier run): the issue's budget is the build against the
+loader alone measured side by side, since this VM's speed at memory-heavy work varies up to
+3x from hour to hour.
 """
 
 from __future__ import annotations
@@ -16,11 +24,27 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import psutil
+
+LOADER_ALONE = """
+import resource, shutil, sys, time
+import pyoxigraph as ox
+path, store_dir = sys.argv[1], sys.argv[2]
+shutil.rmtree(store_dir, ignore_errors=True)
+start = time.perf_counter()
+ox.Store(store_dir).bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+wall = time.perf_counter() - start
+use = resource.getrusage(resource.RUSAGE_SELF)
+print(round(wall, 1), round(use.ru_utime + use.ru_stime, 1))
+shutil.rmtree(store_dir, ignore_errors=True)
+"""
 
 
 def tree_cpu(process: psutil.Process) -> float:
@@ -34,6 +58,34 @@ def tree_cpu(process: psutil.Process) -> float:
             continue
         total += own.user + own.system
     return total
+
+
+def loader_alone(ntriples: Path) -> dict[str, float | str]:
+    """Oxigraph's bulk loader alone on `ntriples` (the build's call: lenient, default
+    graph) in a fresh process: wall and CPU seconds."""
+    store_dir = ntriples.with_name(ntriples.name + ".store")
+    result = subprocess.run(
+        [sys.executable, "-c", LOADER_ALONE, str(ntriples), str(store_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    wall, cpu = (float(x) for x in result.stdout.split())
+    return {"stage": "loader alone", "wall": wall, "cpu": cpu, "cores": round(cpu / wall, 2)}
+
+
+def keep_loader_input(path: Path) -> None:
+    """Make the build's bulk load also hard-link its N-Triples file to `path`."""
+    import chainkg.stream as stream
+
+    load = stream.bulk_load
+
+    def linking(ntriples: Path, store_dir: Path):  # noqa: ANN202 - the wrapped function's
+        path.unlink(missing_ok=True)
+        os.link(ntriples, path)
+        return load(ntriples, store_dir)
+
+    stream.bulk_load = linking
 
 
 def profile(seeds: Path, out: Path) -> list[dict[str, float | str]]:
@@ -85,14 +137,32 @@ def main() -> None:
     parser.add_argument("seeds", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument(
+        "--loader-alone",
+        type=Path,
+        help="keep the bulk-loaded N-Triples here and time the loader alone on them",
+    )
     args = parser.parse_args()
     # the stages' seconds and the background writers' (their wall and CPU seconds)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    rows = profile(args.seeds, args.out)
+    before = []
+    if args.loader_alone:
+        if args.loader_alone.is_file():
+            before = [dict(loader_alone(args.loader_alone), stage="loader alone, before")]
+            logging.info("loader alone, before: %s", before[0])
+        keep_loader_input(args.loader_alone)
+    rows = before + profile(args.seeds, args.out)
+    if args.loader_alone:
+        rows.append(dict(loader_alone(args.loader_alone), stage="loader alone, after"))
+        build_wall = next(r["wall"] for r in rows if r["stage"] == "total")
+        for r in rows:
+            if str(r["stage"]).startswith("loader alone"):
+                r["ratio"] = round(float(build_wall) / float(r["wall"]), 2)
     print("| stage | wall s | CPU s (process tree) | cores busy |")
     print("|---|---|---|---|")
     for r in rows:
-        print(f"| {r['stage']} | {r['wall']} | {r['cpu']} | {r['cores']} |")
+        ratio = f" (build = {r['ratio']}x)" if "ratio" in r else ""
+        print(f"| {r['stage']}{ratio} | {r['wall']} | {r['cpu']} | {r['cores']} |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
