@@ -306,6 +306,9 @@ def build_streaming(
                 LISTINGS_FILE: out / LISTINGS_FILE,
             }
         bar.update(task, total=1, completed=1)
+    except BaseException:
+        early.unlink(missing_ok=True)  # the summary moved out of gaps_tmp: not wanted
+        raise
     finally:
         counter.shutdown()  # (waits for the count: the store's files are removed below)
         _stop([names_pid, listings_pid, gaps_pid])  # an earlier stage failed: not wanted

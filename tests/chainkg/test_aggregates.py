@@ -353,3 +353,23 @@ def test_the_large_build_keeps_the_summary_its_child_precomputed(
     assert summary is not None and "gaps/index.html" in " ".join(map(str, built.files))
     assert _report(analyse(None, summary=summary)) == _report(analyse(open_store(store_dir)))
     assert _summary_tables(store_dir.parent / SUMMARY_FILE)["answers"]
+
+
+def test_a_build_failing_after_the_child_leaves_no_precomputed_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build failing in the write stage (after the child's summary moved out of its
+    folder) removes that summary with the other temporary files, and keeps no output."""
+    import chainkg.stream as stream
+
+    seeds = tmp_path / "seeds"
+    synthesize(300, seeds, seed=6)
+
+    def failing(path: Path, graphs: list[Path]) -> None:
+        assert (tmp_path / "out" / ".gaps-early.sqlite").is_file()  # the case under test
+        raise OSError("disk full")
+
+    monkeypatch.setattr(stream, "name_graphs", failing)
+    with pytest.raises(OSError, match="disk full"):
+        build(seeds, tmp_path / "out", large=True, gap_reports=True)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
