@@ -96,6 +96,27 @@ def test_shacl_failure_exit_1_and_nothing_written(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_small_build_validates_with_the_compiled_checks_above_the_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiled: bool
+) -> None:
+    """Above PYSHACL_MAX_QUADS the small path checks the compiled SPARQL shapes over an
+    in-memory store (every node) instead of pyshacl over the whole graph: a violation is
+    still found and named, nothing is written; the tiny seeds otherwise conform."""
+    from chainkg import pipeline
+    from chainkg.errors import ValidationFailed
+
+    if compiled:
+        monkeypatch.setattr(pipeline, "PYSHACL_MAX_QUADS", 0)
+    seeds = copy_tiny(tmp_path)
+    with pytest.raises(ValidationFailed) as failed:
+        build(seeds, tmp_path / "strict", shapes=_strict_shapes(tmp_path))
+    assert ("Store validation:" in str(failed.value)) is compiled
+    assert "description" in str(failed.value)
+    assert not (tmp_path / "strict").exists()
+    assert build(seeds, tmp_path / "out").conforms
+
+
 def test_streaming_shacl_failure_keeps_previous_out(tmp_path: Path) -> None:
     """The name index is written by a child process while the store is validated: a
     failing validation stops it, and out/ keeps the previous build's files and no others."""
