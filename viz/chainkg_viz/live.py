@@ -12,6 +12,7 @@ its relative links work unchanged:
     search.json?text=… (the home page's search box, from the name index: every entity)
     export/graph.graphml|.gexf (the aggregated overview's graph: what the home page counts)
     gaps/<id>.html|.md  gaps/index.html|.md  export/gaps.xlsx  export/<id>.xlsx  static/…
+    gaps/lists/<id>/<list>.html?page=N (one of a chain's seven lists whole, paged)
 
 What differs at scale: a chain map draws at most `SEGMENT_ACTORS` actors under a segment and
 links to the segment's paged listing; an entity page lists at most `EGO_NODES` relations and
@@ -30,13 +31,13 @@ from typing import Any
 
 from chainkg.project import local_name
 from chainkg_viz import views
-from chainkg_viz.analysis import Analysis, analyse
+from chainkg_viz.analysis import LIST_TITLES, Analysis, analyse, list_page
 from chainkg_viz.data import slug
 from chainkg_viz.html import STATIC, render
 from chainkg_viz.neighbourhood import Neighbourhood
 from chainkg_viz.office import gap_workbook
 from chainkg_viz.pages import article_html, dashboard, index_html
-from chainkg_viz.reports import Links, report_page
+from chainkg_viz.reports import LIST_PAGE, Links, list_page_html, report_page
 from chainkg_viz.site import (
     VIS_FILES,
     chain_page,
@@ -139,6 +140,8 @@ class LiveSite:
         return Links(
             root="../",
             entities=True,
+            list_pages=True,
+            exports=True,
             keys=_EveryKey(),  # type: ignore[arg-type]
             by_label=_KeysByLabel(parts),  # type: ignore[arg-type]
             **source_links(parts.sources.values()),
@@ -176,6 +179,8 @@ class LiveSite:
             return _html(self._home() if rel == "index.html" else self._overview())
         if rel == "search.json" and self.index is not None:
             return Page(TYPES[".json"], _bytes(self._search((params or {}).get("text", ""))))
+        if rel.startswith("gaps/lists/"):
+            return self._list(rel.removeprefix("gaps/lists/"), (params or {}).get("page", "1"))
         if rel in GRAPH_EXPORTS:  # the aggregated overview's graph, as the home page counts it
             content = export_graph(self._skeleton().graph, GRAPH_EXPORTS[rel])
             return Page("application/xml; charset=utf-8", _bytes(content))
@@ -238,6 +243,23 @@ class LiveSite:
             data, chain, segment_statuses(data, analysis), analysis.by_iri(), listings
         )
         return _html(page)
+
+    def _list(self, rel: str, page_param: str) -> Page | None:
+        """A page of one of a chain's seven lists (`<chain-id>/<key>.html`), LIST_PAGE
+        entries from the side table or the store."""
+        report_id, _sep, name = rel.partition("/")
+        key = name.removesuffix(".html")
+        report = next((r for r in self.analysis().chains if r.id == report_id), None)
+        if report is None or key not in LIST_TITLES or not name.endswith(".html"):
+            return None
+        page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
+        offset = (page - 1) * LIST_PAGE
+        found = list_page(self._analysis_target, report.iri, key, offset, LIST_PAGE, self._listings)
+        if offset and offset >= found.total:
+            return None
+        links = self._links()
+        links.root = "../../../"
+        return _html(list_page_html(report, found, links, self.parts.focal[0]))
 
     def _listing(self, segment: str, page_param: str) -> Page | None:
         page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
