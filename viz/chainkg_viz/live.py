@@ -31,7 +31,7 @@ from typing import Any
 
 from chainkg.project import local_name
 from chainkg_viz import views
-from chainkg_viz.analysis import LIST_TITLES, Analysis, analyse, list_page
+from chainkg_viz.analysis import LIST_SHOWN, LIST_TITLES, Analysis, analyse, list_page
 from chainkg_viz.data import slug
 from chainkg_viz.html import STATIC, render
 from chainkg_viz.neighbourhood import Neighbourhood
@@ -109,8 +109,10 @@ class LiveSite:
         summary: Any = None,
         index: Any = None,
         listings: Any = None,
+        list_shown: int = LIST_SHOWN,
     ) -> None:
         self.parts = Neighbourhood(target)
+        self._list_shown = list_shown  # entries of each of the seven lists a report prints
         self._listings = listings  # the listings side table: whole seven lists at scale
         self.index = index
         self._analysis_target = analysis_target if analysis_target is not None else target
@@ -124,7 +126,10 @@ class LiveSite:
         with self._lock:
             if self._analysis is None:
                 self._analysis = analyse(
-                    self._analysis_target, summary=self._summary, listings=self._listings
+                    self._analysis_target,
+                    summary=self._summary,
+                    listings=self._listings,
+                    shown=self._list_shown,
                 )
             return self._analysis
 

@@ -22,6 +22,7 @@ from chainkg_viz.analysis import (
     EMPTY_LIST_ZH,
     EMPTY_NOTES,
     LEVELS,
+    LIST_SHOWN,
     LIST_TITLES,
     RANKING_EN,
     RANKING_ZH,
@@ -416,7 +417,11 @@ def report_pages(analysis: Analysis, links: Links, site_title: str) -> dict[str,
 
 
 def write_reports(
-    store: Any, out_dir: Path | str, data: list | None = None, site_title: str = ""
+    store: Any,
+    out_dir: Path | str,
+    data: list | None = None,
+    site_title: str = "",
+    list_shown: int = LIST_SHOWN,
 ) -> list[Path]:
     """The gap reports of `store` written on their own into out_dir (no site around them: no
     entity links, the stylesheet inline), each file by temp file and rename."""
@@ -426,7 +431,8 @@ def write_reports(
     site_title = site_title or dataset_title(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pages = report_pages(analyse(store, data), Links(root="", entities=False), site_title)
+    analysis = analyse(store, data, shown=list_shown)
+    pages = report_pages(analysis, Links(root="", entities=False), site_title)
     written = []
     for rel, text in sorted(pages.items()):
         path = out / rel.removeprefix("gaps/")
