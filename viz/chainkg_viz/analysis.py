@@ -161,6 +161,18 @@ class Analysis:
     def by_iri(self) -> dict[str, ChainReport]:
         return {c.iri: c for c in self.chains}
 
+    def segment_actors(self) -> dict[str, int]:
+        """Segment IRI -> enterprises and organizations operating in it, from the counts the
+        analysis read (the gap summary at scale): local, pipeline, elsewhere and others."""
+        return {
+            gap.segment_iri: gap.local_total
+            + gap.pipeline_total
+            + gap.non_local_total
+            + gap.other_total
+            for c in self.chains
+            for gap in c.gaps
+        }
+
     def segment_levels(self) -> dict[str, tuple[str, int]]:
         """Segment IRI -> (level, local actors)."""
         return {

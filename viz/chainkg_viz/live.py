@@ -326,8 +326,12 @@ class LiveSite:
 
     def _overview(self) -> str:
         data = self._skeleton()
-        counts = self.parts.segment_counts()
         g = data.graph
+        # the counts the gap analysis read (the gap summary at scale), not a count of every
+        # segment's actors in the store; the store's only for a segment of no chain
+        counts = self.analysis().segment_actors()
+        if any(a["type"] == "ChainSegment" and n not in counts for n, a in g.nodes(data=True)):
+            counts = {**self.parts.segment_counts(), **counts}
         for node, attrs in g.nodes(data=True):
             if attrs["type"] == "ChainSegment":
                 attrs["label"] = f"{attrs['label']} ({counts.get(node, 0)})"
