@@ -109,10 +109,11 @@ class LiveSite:
         summary: Any = None,
         index: Any = None,
         listings: Any = None,
-        list_shown: int = LIST_SHOWN,
+        list_shown: int | None = None,
     ) -> None:
         self.parts = Neighbourhood(target)
-        self._list_shown = list_shown  # entries of each of the seven lists a report prints
+        # entries of each of the seven lists a report prints (default LIST_SHOWN)
+        self._list_shown = LIST_SHOWN if list_shown is None else list_shown
         self._listings = listings  # the listings side table: whole seven lists at scale
         self.index = index
         self._analysis_target = analysis_target if analysis_target is not None else target
