@@ -101,7 +101,7 @@ def test_reports_without_a_server_name_the_total_and_the_command(
     assert report.lists["main_enterprises"] == whole[:SHOWN]
     html = (tmp_path / f"{report.id}.html").read_text(encoding="utf-8")
     markdown = (tmp_path / f"{report.id}.md").read_text(encoding="utf-8")
-    command = f"chainkg gaps lists --chain {report.id} --format csv"
+    command = f"chainkg lists --chain {report.id} --format csv"
     assert labels(LIST_ROWS.search(html).group(0)) == [i.label for i in whole[:SHOWN]]
     assert f"共 {len(whole)} 条，此处列出前 {SHOWN} 条" in html
     assert f"<code>{command}</code>" in html

@@ -166,7 +166,7 @@ def _cited_sources(report: ChainReport) -> list[str]:
 
 def lists_command(report: ChainReport) -> str:
     """The command printing a chain's seven lists whole."""
-    return f"chainkg gaps lists --chain {report.id} --format csv"
+    return f"chainkg lists --chain {report.id} --format csv"
 
 
 def list_more(report: ChainReport, key: str, links: Links) -> Markup:
