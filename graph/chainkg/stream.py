@@ -32,9 +32,10 @@ from chainkg.vocab import CKG_IRI, PREFIXES
 
 log = logging.getLogger("chainkg.pipeline")
 # enterprises; above, the gap report pages (site/gaps/) are written only when asked for
-# (`gap_reports=True`): each holds a chain's seven lists whole (`chainkg.lists`, not capped),
-# minutes and megabytes at 1M. The gap summary (what `chainkg gaps` and the site read) is
-# written at any size.
+# (`gap_reports=True`). A page prints each of the seven lists' first `chainkg.lists.
+# LIST_SHOWN` entries and its total (at 100k: 2.7 MB of pages in 12 CPU-s, was 11.5 MB in
+# 17-29 CPU-s, BENCHMARKS.md); kept until the stage is measured at 1M. The gap summary (what
+# `chainkg gaps` and the site read) is written at any size.
 GAP_PAGES_MAX = 100_000
 # how much lower the priority of the side tables' writers is: they run through the build's
 # stages on the CPU time those leave idle, and yield it when a stage needs both cores

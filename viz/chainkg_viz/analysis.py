@@ -8,6 +8,7 @@ read model is a change to this file alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,18 @@ from chainkg.gaps import (
     quotes_text,
     segment_level,
 )
-from chainkg.lists import EMPTY_NOTE, EMPTY_NOTES, LISTS, ListItem, seven_lists_of_all_chains
+from chainkg.lists import (
+    EMPTY_NOTE,
+    EMPTY_NOTES,
+    LIST_SHOWN,
+    LISTS,
+    ListItem,
+    ListPage,
+    list_heads,
+    list_page,
+    seven_lists,
+    seven_lists_of_all_chains,
+)
 from chainkg.panorama import (
     STATUS_ZH,
     CategoryStatus,
@@ -52,6 +64,7 @@ RANKING_ZH, RANKING_EN = RANKING_TEXT
 EMPTY_LIST_ZH, _, EMPTY_LIST_EN = EMPTY_NOTE.partition(" (")
 EMPTY_LIST_EN = EMPTY_LIST_EN.rstrip(")")
 LIST_TITLES: dict[str, tuple[str, str]] = {key: (zh, en) for key, (_q, zh, en) in LISTS.items()}
+LIST_QUERIES: dict[str, str] = {key: query for key, (query, _zh, _en) in LISTS.items()}
 PIPELINE_LIST = "early_stage_projects"
 
 __all__ = [
@@ -66,11 +79,15 @@ __all__ = [
     "LEVELS",
     "LIST_TITLES",
     "PANORAMA_STATUS",
+    "LIST_QUERIES",
+    "LIST_SHOWN",
     "ListItem",
+    "ListPage",
     "SegmentGap",
     "WEAK_THRESHOLD",
     "analyse",
     "from_report_data",
+    "list_page",
     "panorama_markdown",
     "quotes_text",
     "segment_level",
@@ -79,12 +96,25 @@ __all__ = [
 
 @dataclass
 class ChainReport:
-    """One chain as the site shows it: chain figures, segments (upstream first), seven lists."""
+    """One chain as the site shows it: chain figures, segments (upstream first), seven lists
+    (`lists`: the entries a report prints, all of a list or its first LIST_SHOWN; `totals`:
+    each list's entries in all, when cut; `whole_lists` reads them all, for the workbook)."""
 
     summary: ChainSummary
     gaps: list[SegmentGap]
     lists: dict[str, list[ListItem]]
     panorama: ChainPanorama | None = None  # the reference panorama and the zone's status
+    totals: dict[str, int] = field(default_factory=dict)  # list key -> entries, when cut
+    whole: Callable[[], dict[str, list[ListItem]]] | None = None
+
+    def total(self, key: str) -> int:
+        """The entries of the list `key` in all (shown or not)."""
+        return max(self.totals.get(key, 0), len(self.lists.get(key, [])))
+
+    def whole_lists(self) -> dict[str, list[ListItem]]:
+        """Every entry of the seven lists (read again when the report holds only the first)."""
+        cut = any(self.total(key) > len(items) for key, items in self.lists.items())
+        return self.whole() if cut and self.whole is not None else self.lists
 
     @property
     def id(self) -> str:
@@ -97,7 +127,7 @@ class ChainReport:
     @property
     def pipeline(self) -> int:
         """Projects in the pipeline (the early-stage projects list)."""
-        return len(self.lists.get(PIPELINE_LIST, []))
+        return self.total(PIPELINE_LIST)
 
     @property
     def zone_chain(self) -> bool:
@@ -107,7 +137,7 @@ class ChainReport:
     @property
     def exportable(self) -> bool:
         """Whether the chain has rows to export beyond its summary (segments, leads, lists)."""
-        return bool(self.gaps or self.leads() or any(self.lists.values()))
+        return bool(self.gaps or self.leads() or any(self.total(key) for key in self.lists))
 
     def leads(self) -> list[tuple[SegmentGap | None, Candidate]]:
         """Ranked candidates of every missing or weak segment, then suppliers of unknown
@@ -131,6 +161,18 @@ class Analysis:
     def by_iri(self) -> dict[str, ChainReport]:
         return {c.iri: c for c in self.chains}
 
+    def segment_actors(self) -> dict[str, int]:
+        """Segment IRI -> enterprises and organizations operating in it, from the counts the
+        analysis read (the gap summary at scale): local, pipeline, elsewhere and others."""
+        return {
+            gap.segment_iri: gap.local_total
+            + gap.pipeline_total
+            + gap.non_local_total
+            + gap.other_total
+            for c in self.chains
+            for gap in c.gaps
+        }
+
     def segment_levels(self) -> dict[str, tuple[str, int]]:
         """Segment IRI -> (level, local actors)."""
         return {
@@ -142,19 +184,35 @@ class Analysis:
 
 def from_report_data(
     data: list[tuple[ChainSummary, list[SegmentGap]]],
-    lists: dict[str, dict[str, list[ListItem]]],
+    lists: dict[str, dict[str, list[ListItem]]] | dict[str, dict[str, ListPage]],
     panoramas: list[ChainPanorama] = (),
+    whole: Callable[[str], dict[str, list[ListItem]]] | None = None,
 ) -> Analysis:
-    """An `Analysis` from `gap_report_data` output, the seven lists by chain IRI and the
+    """An `Analysis` from `gap_report_data` output, the seven lists by chain IRI (whole, or
+    `ListPage`s of their first entries, then `whole(chain IRI)` reads them all) and the
     panoramas of the chains aligned to the reference."""
-    empty: dict[str, list[ListItem]] = {key: [] for key in LISTS}
     by_chain = {p.chain_iri: p for p in panoramas}
-    return Analysis(
-        [
-            ChainReport(summary, gaps, lists.get(summary.iri, empty), by_chain.get(summary.iri))
-            for summary, gaps in data
-        ]
-    )
+    reports = []
+    for summary, gaps in data:
+        found: dict[str, Any] = lists.get(summary.iri, {})
+        shown = {key: _items(found.get(key, [])) for key in LISTS}
+        totals = {key: v.total for key, v in found.items() if isinstance(v, ListPage)}
+        reader = None
+        if whole is not None:
+            reader = _reader(whole, summary.iri)
+        report = ChainReport(summary, gaps, shown, by_chain.get(summary.iri), totals, reader)
+        reports.append(report)
+    return Analysis(reports)
+
+
+def _items(found: list[ListItem] | ListPage) -> list[ListItem]:
+    return found.items if isinstance(found, ListPage) else found
+
+
+def _reader(
+    whole: Callable[[str], dict[str, list[ListItem]]], chain: str
+) -> Callable[[], dict[str, list[ListItem]]]:
+    return lambda: whole(chain)
 
 
 def analyse(
@@ -162,14 +220,25 @@ def analyse(
     data: list[tuple[ChainSummary, list[SegmentGap]]] | None = None,
     summary: Any = None,
     listings: Any = None,
+    shown: int | None = LIST_SHOWN,
 ) -> Analysis:
     """The analysis of every chain in `store` (`data`: a `gap_report_data` result to reuse;
     `summary`: the gap summary written with the graph, `chainkg.aggregates.summary_for`;
-    `listings`: the listings side table written with it, `chainkg.listings.open_beside`)."""
+    `listings`: the listings side table written with it, `chainkg.listings.open_beside`).
+    The reports hold the first `shown` entries of each list and its total (None: every
+    entry); `ChainReport.whole_lists()` reads a chain's whole lists."""
     if data is None:
         data = gap_report_data(store, WEAK_THRESHOLD, summary=summary)
-    lists = seven_lists_of_all_chains(store, listings)
-    return from_report_data(data, lists, panorama_status(store))
+    if shown is None:
+        lists: dict = seven_lists_of_all_chains(store, listings)
+    else:
+        lists = list_heads(store, listings, shown)
+    return from_report_data(
+        data,
+        lists,
+        panorama_status(store),
+        lambda chain: seven_lists(store, chain, listings),
+    )
 
 
 def more_text(shown: int, total: int, query: str, chain_id: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ its relative links work unchanged:
     search.json?text=… (the home page's search box, from the name index: every entity)
     export/graph.graphml|.gexf (the aggregated overview's graph: what the home page counts)
     gaps/<id>.html|.md  gaps/index.html|.md  export/gaps.xlsx  export/<id>.xlsx  static/…
+    gaps/lists/<id>/<list>.html?page=N (one of a chain's seven lists whole, paged)
 
 What differs at scale: a chain map draws at most `SEGMENT_ACTORS` actors under a segment and
 links to the segment's paged listing; an entity page lists at most `EGO_NODES` relations and
@@ -30,13 +31,13 @@ from typing import Any
 
 from chainkg.project import local_name
 from chainkg_viz import views
-from chainkg_viz.analysis import Analysis, analyse
+from chainkg_viz.analysis import LIST_SHOWN, LIST_TITLES, Analysis, analyse, list_page
 from chainkg_viz.data import slug
 from chainkg_viz.html import STATIC, render
 from chainkg_viz.neighbourhood import Neighbourhood
 from chainkg_viz.office import gap_workbook
 from chainkg_viz.pages import article_html, dashboard, index_html
-from chainkg_viz.reports import Links, report_page
+from chainkg_viz.reports import LIST_PAGE, Links, list_page_html, report_page
 from chainkg_viz.site import (
     VIS_FILES,
     chain_page,
@@ -108,8 +109,11 @@ class LiveSite:
         summary: Any = None,
         index: Any = None,
         listings: Any = None,
+        list_shown: int | None = None,
     ) -> None:
         self.parts = Neighbourhood(target)
+        # entries of each of the seven lists a report prints (default LIST_SHOWN)
+        self._list_shown = LIST_SHOWN if list_shown is None else list_shown
         self._listings = listings  # the listings side table: whole seven lists at scale
         self.index = index
         self._analysis_target = analysis_target if analysis_target is not None else target
@@ -123,7 +127,10 @@ class LiveSite:
         with self._lock:
             if self._analysis is None:
                 self._analysis = analyse(
-                    self._analysis_target, summary=self._summary, listings=self._listings
+                    self._analysis_target,
+                    summary=self._summary,
+                    listings=self._listings,
+                    shown=self._list_shown,
                 )
             return self._analysis
 
@@ -139,6 +146,8 @@ class LiveSite:
         return Links(
             root="../",
             entities=True,
+            list_pages=True,
+            exports=True,
             keys=_EveryKey(),  # type: ignore[arg-type]
             by_label=_KeysByLabel(parts),  # type: ignore[arg-type]
             **source_links(parts.sources.values()),
@@ -176,6 +185,8 @@ class LiveSite:
             return _html(self._home() if rel == "index.html" else self._overview())
         if rel == "search.json" and self.index is not None:
             return Page(TYPES[".json"], _bytes(self._search((params or {}).get("text", ""))))
+        if rel.startswith("gaps/lists/"):
+            return self._list(rel.removeprefix("gaps/lists/"), (params or {}).get("page", "1"))
         if rel in GRAPH_EXPORTS:  # the aggregated overview's graph, as the home page counts it
             content = export_graph(self._skeleton().graph, GRAPH_EXPORTS[rel])
             return Page("application/xml; charset=utf-8", _bytes(content))
@@ -239,6 +250,23 @@ class LiveSite:
         )
         return _html(page)
 
+    def _list(self, rel: str, page_param: str) -> Page | None:
+        """A page of one of a chain's seven lists (`<chain-id>/<key>.html`), LIST_PAGE
+        entries from the side table or the store."""
+        report_id, _sep, name = rel.partition("/")
+        key = name.removesuffix(".html")
+        report = next((r for r in self.analysis().chains if r.id == report_id), None)
+        if report is None or key not in LIST_TITLES or not name.endswith(".html"):
+            return None
+        page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
+        offset = (page - 1) * LIST_PAGE
+        found = list_page(self._analysis_target, report.iri, key, offset, LIST_PAGE, self._listings)
+        if offset and offset >= found.total:
+            return None
+        links = self._links()
+        links.root = "../../../"
+        return _html(list_page_html(report, found, links, self.parts.focal[0]))
+
     def _listing(self, segment: str, page_param: str) -> Page | None:
         page = int(page_param) if page_param.isdigit() and int(page_param) > 0 else 1
         offset = (page - 1) * LISTING_PAGE
@@ -299,8 +327,12 @@ class LiveSite:
 
     def _overview(self) -> str:
         data = self._skeleton()
-        counts = self.parts.segment_counts()
         g = data.graph
+        # the counts the gap analysis read (the gap summary at scale), not a count of every
+        # segment's actors in the store; the store's only for a segment of no chain
+        counts = self.analysis().segment_actors()
+        if any(a["type"] == "ChainSegment" and n not in counts for n, a in g.nodes(data=True)):
+            counts = {**self.parts.segment_counts(), **counts}
         for node, attrs in g.nodes(data=True):
             if attrs["type"] == "ChainSegment":
                 attrs["label"] = f"{attrs['label']} ({counts.get(node, 0)})"

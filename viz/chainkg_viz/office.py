@@ -125,7 +125,7 @@ def lead_rows(analysis: Analysis) -> Rows:
 
 
 def list_rows(analysis: Analysis) -> Rows:
-    return [row for r in analysis.chains for row in _list_rows(r.summary.label, r.lists)]
+    return [row for r in analysis.chains for row in _list_rows(r.summary.label, r.whole_lists())]
 
 
 def _list_rows(chain_label: str, lists: dict[str, list[ListItem]]) -> Rows:

@@ -22,12 +22,14 @@ from chainkg_viz.analysis import (
     EMPTY_LIST_ZH,
     EMPTY_NOTES,
     LEVELS,
+    LIST_SHOWN,
     LIST_TITLES,
     RANKING_EN,
     RANKING_ZH,
     Analysis,
     ChainReport,
     Evidence,
+    ListPage,
     more_text,
     panorama_markdown,
     quotes_text,
@@ -36,6 +38,7 @@ from chainkg_viz.data import local_name, slug
 from chainkg_viz.html import STATIC, render
 
 SEP = "、"
+LIST_PAGE = 100  # entries per page of a whole list (served: gaps/lists/<chain-id>/<key>.html)
 # "中文 (English…)" or "中文 — English…": the English part of the analysis's mixed texts.
 _EN_START = re.compile(r"\s?(?:…|\.\.\.)?[A-Za-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -53,6 +56,8 @@ class Links:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> key, title, date
     texts: dict[str, str] = field(default_factory=dict)  # source id -> full text
     names: dict[str, str] = field(default_factory=dict)  # page key -> label
+    list_pages: bool = False  # whether whole lists are served paged (`list_page_html`)
+    exports: bool = False  # whether a chain's workbook is beside the report (export/<id>.xlsx)
 
     def name(self, entity_id: str) -> str:
         return self.names.get(slug(entity_id), entity_id)
@@ -159,6 +164,57 @@ def _cited_sources(report: ChainReport) -> list[str]:
     return sorted({e.source for e in found})
 
 
+def lists_command(report: ChainReport) -> str:
+    """The command printing a chain's seven lists whole."""
+    return f"chainkg lists --chain {report.id} --format csv"
+
+
+def list_more(report: ChainReport, key: str, links: Links) -> Markup:
+    """What a report says under a list it prints the first entries of: the total and where
+    the whole list is (its pages when served, else the workbook and the command)."""
+    shown, total = len(report.lists[key]), report.total(key)
+    text = Markup('<p class="list-more">共 {} 条，此处列出前 {} 条{}').format(
+        total,
+        shown,
+        Markup('<span class="en" lang="en"> ({} entries, the first {} shown)</span>').format(
+            total, shown
+        ),
+    )
+    if links.list_pages:
+        href = f"lists/{report.id}/{key}.html?page=1"
+        more = Markup(' · <a class="list-all" href="{}">查看全部（分页）</a>').format(href)
+    else:
+        more = Markup(" · 全部：<code>{}</code>").format(lists_command(report))
+        if links.exports and report.exportable:
+            more += Markup(' 或 <a href="{}export/{}.xlsx" download>Excel</a>').format(
+                links.root, report.id
+            )
+    return text + more + Markup("</p>")
+
+
+def list_page_html(report: ChainReport, page: ListPage, links: Links, site_title: str) -> str:
+    """One page of a whole list of a chain (served: `gaps/lists/<chain-id>/<key>.html?page=N`),
+    with links to the previous and next pages and back to the report."""
+    n = page.offset // LIST_PAGE + 1
+    return render(
+        "list_page.html",
+        page_title=f"{report.summary.label} · {LIST_TITLES[page.key][0]}",
+        site_title=site_title,
+        root=links.root,
+        chain=report.summary.label,
+        title=LIST_TITLES[page.key],
+        report_href=f"../../{report.id}.html#list-{page.key}",
+        total=page.total,
+        first=page.offset + 1 if page.items else 0,
+        last=page.offset + len(page.items),
+        items=page.items,
+        links=links,
+        merged=_merged,
+        previous=n - 1 if n > 1 else None,
+        next=n + 1 if page.offset + len(page.items) < page.total else None,
+    )
+
+
 def report_html(report: ChainReport, links: Links, site_title: str) -> str:
     """The gap report page of one chain."""
     return render(
@@ -179,6 +235,7 @@ def report_html(report: ChainReport, links: Links, site_title: str) -> str:
         merged=_merged,
         more=more_text,
         bilingual=bilingual,
+        list_more=lambda r, key: list_more(r, key, links),
     )
 
 
@@ -294,6 +351,12 @@ def report_markdown(report: ChainReport) -> str:
         for i in items:
             extra = SEP.join(x for x in (i.kind, i.detail, "区内" if i.local else "") if x)
             out.append(f"- {i.label}({extra}) {quotes_text(i.evidence)}")
+        if report.total(key) > len(items):
+            total, command = report.total(key), lists_command(report)
+            out.append(
+                f"\n共 {total} 条,此处列出前 {len(items)} 条;全部:`{command}`"
+                f"({total} entries, the first {len(items)} shown; all: `{command}`)"
+            )
     text = "\n".join(out) + "\n"
     if report.panorama:
         text += panorama_markdown(report.panorama)
@@ -354,7 +417,11 @@ def report_pages(analysis: Analysis, links: Links, site_title: str) -> dict[str,
 
 
 def write_reports(
-    store: Any, out_dir: Path | str, data: list | None = None, site_title: str = ""
+    store: Any,
+    out_dir: Path | str,
+    data: list | None = None,
+    site_title: str = "",
+    list_shown: int = LIST_SHOWN,
 ) -> list[Path]:
     """The gap reports of `store` written on their own into out_dir (no site around them: no
     entity links, the stylesheet inline), each file by temp file and rename."""
@@ -364,7 +431,8 @@ def write_reports(
     site_title = site_title or dataset_title(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pages = report_pages(analyse(store, data), Links(root="", entities=False), site_title)
+    analysis = analyse(store, data, shown=list_shown)
+    pages = report_pages(analysis, Links(root="", entities=False), site_title)
     written = []
     for rel, text in sorted(pages.items()):
         path = out / rel.removeprefix("gaps/")

@@ -89,6 +89,7 @@ def site_links(data: SiteData, root: str = "../") -> Links:
     return Links(
         root=root,
         entities=True,
+        exports=True,  # the site writes export/<id>.xlsx beside the reports
         keys={data.key(n) for n in g},
         by_label={label: next(iter(keys)) for label, keys in labels.items() if len(keys) == 1},
         **source_links(data.sources.values()),
