@@ -143,6 +143,11 @@ def _pyshacl(
 # WHOLE store in Oxigraph; and (2) run pyshacl itself, unchanged, on a stratified sample of
 # focus nodes (up to `sample` per target class, with their outgoing triples, the types of their
 # objects and the ontology), which also covers any constraint the compiler does not know.
+# Most checks on valid data find nothing, so a check first asks a cheap question: does the
+# target class have instances, and (value and maximum-count checks) does its path, over any
+# subject, hold a bad value or several values? Only a "yes" runs the check itself (measured
+# at 1M: the registry fields' checks cost ~40 CPU-s in joins with 1M enterprises, their
+# probes ~0 where no enterprise has them, a scan of the path where all do).
 # Hand-written compiler because no maintained SHACL engine runs on Oxigraph from Python.
 
 SH = "http://www.w3.org/ns/shacl#"
