@@ -146,8 +146,9 @@ def _pyshacl(
 # Most checks on valid data find nothing, so a check first asks a cheap question: does the
 # target class have instances, and (value and maximum-count checks) does its path, over any
 # subject, hold a bad value or several values? Only a "yes" runs the check itself (measured
-# at 1M: the registry fields' checks cost ~40 CPU-s in joins with 1M enterprises, their
-# probes ~0 where no enterprise has them, a scan of the path where all do).
+# at 1M: the registry fields' checks cost ~40 CPU-s in joins with 1M enterprises holding
+# none of those fields; their probes ~0. Where every enterprise has them, a probe is one scan
+# of the path, not yet measured against the old join).
 # Hand-written compiler because no maintained SHACL engine runs on Oxigraph from Python.
 
 SH = "http://www.w3.org/ns/shacl#"
