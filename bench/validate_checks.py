@@ -40,6 +40,7 @@ def _main_module(folder: Path):  # noqa: ANN202 - a module object
     path.write_bytes(text)
     spec = importlib.util.spec_from_file_location("validate_main", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["validate_main"] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
