@@ -1,0 +1,112 @@
+"""The store checks of `chainkg.validate.validate_store` on hand-made graphs: each kind of
+check still reports its planted violation, whether a probe over the path alone, a scan or
+per-node lookups answer it (no pyshacl sample here: sample=0 leaves the SPARQL checks alone)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from chainkg import validate
+from chainkg.mapping import ASSEMBLY_GUARANTEES, ontology_quads
+
+PREFIXES = """@prefix ckg: <https://w3id.org/chainkg/def#> .
+@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+# conforms for every check the guarantees leave to the store checks
+VALID = """
+ex:e1 a ckg:Enterprise ; ckg:foundedOn "2020-01-02"^^xsd:date ; ckg:creditCode "91430200"
+    ; ckg:registeredCapitalYuan 1000.5 ; ckg:locatedIn ex:park .
+ex:e2 a ckg:Enterprise ; ckg:locatedIn ex:park .
+ex:park a ckg:Park .
+ex:s1 a ckg:Statistic ; ckg:about ex:e1 ; ckg:value 3.0 ; ckg:unit "家" ; ckg:valueText "3家" ;
+    ckg:indicator ex:i1 , ex:i2 ; ckg:year "2023"^^xsd:gYear .
+"""
+PLANTED = [  # (focus node, words of the report line, triples added to VALID)
+    pytest.param(
+        "ex:e2",
+        "count outside [0, 1]",
+        'ex:e2 ckg:foundedOn "2020-01-02"^^xsd:date , "2021-03-04"^^xsd:date .',
+        id="two founding dates",
+    ),
+    pytest.param("ex:e2", "value:", 'ex:e2 ckg:foundedOn "2020-01-02" .', id="date as text"),
+    pytest.param("ex:e2", "value:", "ex:e2 ckg:creditCode ex:code .", id="code as an IRI"),
+    pytest.param("ex:e2", "value:", "ex:e2 ckg:locatedIn ex:e1 .", id="in an enterprise"),
+    pytest.param(
+        "ex:s2",
+        "count outside [1, 1]",
+        "ex:s2 a ckg:Statistic ; ckg:value 1.0 ;"
+        ' ckg:unit "家" ; ckg:valueText "1家" ; ckg:indicator ex:i1 , ex:i2 .',
+        id="a statistic about nothing",
+    ),
+    pytest.param(
+        "ex:s2",
+        "count outside [2, *]",
+        "ex:s1 ckg:indicator ex:i3 . ex:s2 a"
+        ' ckg:Statistic ; ckg:about ex:e1 ; ckg:value 1.0 ; ckg:unit "家" ;'
+        ' ckg:valueText "1家" ; ckg:indicator ex:i1 .',
+        id="one indicator",
+    ),
+    pytest.param(
+        "ex:s1", "count outside [0, 1]", 'ex:s1 ckg:year "2024"^^xsd:gYear .', id="a second year"
+    ),
+]
+
+
+def _store(turtle: str) -> ox.Store:
+    """The turtle and the ontology, as the large build's store holds it."""
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in ontology_quads())
+    store.load((PREFIXES + turtle).encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def _validate(store: ox.Store) -> validate.ValidationReport:
+    return validate.validate_store(store, sample=0, guaranteed=ASSEMBLY_GUARANTEES)
+
+
+def test_the_hand_made_graph_conforms() -> None:
+    result = _validate(_store(VALID))
+    assert result.conforms, result.text
+
+
+@pytest.mark.parametrize("lookup_rows", [0, 10**9], ids=["scans", "lookups"])
+@pytest.mark.parametrize(("node", "what", "extra"), PLANTED)
+def test_each_planted_violation_is_reported(
+    node: str, what: str, extra: str, lookup_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", lookup_rows)
+    result = _validate(_store(VALID + extra))
+    assert not result.conforms
+    full = node.replace("ex:", "https://example.org/")
+    assert any(line.startswith(full) and what in line for line in result.text.splitlines()), (
+        result.text
+    )
+
+
+def test_a_probe_hit_on_another_class_is_no_violation() -> None:
+    """The probes look at the path over every subject: a Person with two founding dates
+    makes the Enterprise checks run, and they find nothing."""
+    turtle = 'ex:p a ckg:Person ; ckg:foundedOn "2020-01-02" , "2021-01-02" .'
+    store = _store(VALID + turtle)
+    checks, _ = validate.compile_shapes()
+    probes = [
+        c.probe
+        for c in checks
+        if c.target.endswith("#Enterprise") and c.path.endswith("#foundedOn") and c.probe
+    ]
+    assert len(probes) == 2 and all(store.query(p, prefixes=validate.PREFIXES) for p in probes)
+    assert _validate(store).conforms
+
+
+def test_probes_answer_the_checks_of_a_valid_graph() -> None:
+    """On the valid graph, the probes leave no value or maximum-count check to run."""
+    store = _store(VALID)
+    checks, _ = validate.compile_shapes()
+    checks = [c for c in checks if not validate.is_guaranteed(c, ASSEMBLY_GUARANTEES)]
+    sizes = {t: validate._count(store, f"?s a <{t}>") for t in {c.target for c in checks}}
+    answered = validate._nothing_to_find(store, checks, sizes)
+    left = [c for i, c in enumerate(checks) if i not in answered]
+    assert left and all(not c.probe for c in left)
+    assert not [c for c in left if c.target.endswith("#Enterprise")]  # values, maxima only
