@@ -316,6 +316,8 @@ def _check_cells(
 ) -> None:
     columns = [table.column(n) for n in table.column_names]
     suspects = _suspect_rows(table, cells, table_of)
+    if not suspects:
+        return
     for i, record in zip(suspects, frame.iloc[suspects].to_dict("records"), strict=True):
         line = i + FIRST_DATA_LINE
         for col in columns:
