@@ -150,24 +150,31 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
 
 
 def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            SeedProblem(
-                str(path),
-                line,
-                None,
-                f"is not UTF-8 (byte {exc.start})",
-                "Re-save the file as UTF-8",
-            )
-        )
-        return None
+    """The table, all cells as strings; None (and a problem) if it is not UTF-8 or not CSV.
+
+    pandas decodes the file strictly as it parses it, so the bytes are read and decoded
+    again only when something fails, to name the first byte that is not UTF-8 (reported
+    before any CSV error) and its line."""
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            line = raw[: bad.start].count(b"\n") + 1
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    line,
+                    None,
+                    f"is not UTF-8 (byte {bad.start})",
+                    "Re-save the file as UTF-8",
+                )
+            )
+            return None
+        if isinstance(exc, UnicodeDecodeError):
+            raise  # pandas refused what Python's decoder accepts: not a seed problem
         problems.append(
             SeedProblem(
                 str(path),
