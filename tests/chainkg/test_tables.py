@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from chainkg.errors import SeedError
 from chainkg.schema import ID_PATTERN
-from chainkg.tables import _ids_well_formed, load_seeds
+from chainkg.tables import _ids_well_formed, _not_target_ids, load_seeds
 from tests.helpers import copy_tiny, edit_csv, write_csv
 
 
@@ -193,3 +193,18 @@ def test_a_malformed_id_is_named_by_file_line_and_field(tmp_path: Path, bad: str
 @given(st.lists(st.text(alphabet="az09-\n Aé", max_size=6).map(str.strip), max_size=5))
 def test_ids_checked_together_agree_with_the_id_pattern(ids: list[str]) -> None:
     assert _ids_well_formed(ids) == all(re.fullmatch(ID_PATTERN, i) for i in ids)
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.sampled_from(["places", "relations"])),
+    st.sets(st.sampled_from("abcdefghxy")),
+)
+def test_references_not_to_a_target_table_are_found_alike_by_both_paths(
+    table_of: dict[str, str], values: set[str]
+) -> None:
+    ids = {t: [i for i, name in table_of.items() if name == t] for t in set(table_of.values())}
+    expected = {v for v in values if table_of.get(v) != "places"}
+    # many values against few ids: the set operations; a large index: the lookups
+    assert _not_target_ids(values, ("places",), (table_of, ids)) == expected
+    padded = table_of | {f"p{i}": "places" for i in range(4 * len(values) + 1)}
+    assert _not_target_ids(values, ("places",), (padded, ids)) == expected
