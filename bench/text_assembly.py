@@ -1,6 +1,6 @@
 """The large build's first two stages alone (not a test): `load_seeds` and `write_text`.
 
-    python bench/text_assembly.py SEEDS [--before GRAPH_DIR] [-n 1] [--out DIR]
+    python bench/text_assembly.py SEEDS [--before GRAPH_DIR] [-n 1] [--out DIR] [--load-only]
 
 Each run is a fresh process that loads the seeds and writes the N-Quads and N-Triples files
 with the build's own `ASSEMBLY_WORKERS`; prints wall and CPU seconds (user + sys, the forked
@@ -38,6 +38,9 @@ out = Path(sys.argv[2])
 wall, cpu = clock()
 seeds = load_seeds(sys.argv[1])
 wall2, cpu2 = clock()
+if sys.argv[3] == "load":  # --load-only
+    print(json.dumps({"load": [wall2 - wall, cpu2 - cpu]}))
+    sys.exit()
 lines = write_text(seeds, out / "graph.nq", out / "graph.nt")
 wall3, cpu3 = clock()
 print(json.dumps({"load": [wall2 - wall, cpu2 - cpu], "write_text": [wall3 - wall2, cpu3 - cpu2],
@@ -53,16 +56,18 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()[:16]
 
 
-def run_once(seeds: Path, graph_dir: Path, out: Path) -> dict:
+def run_once(seeds: Path, graph_dir: Path, out: Path, load_only: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(graph_dir))
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(seeds), str(out)],
+        [sys.executable, "-c", CHILD, str(seeds), str(out), "load" if load_only else "all"],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    if load_only:
+        return result
     for name in ("graph.nq", "graph.nt"):
         result[name] = _digest(out / name)
         (out / name).unlink()
@@ -74,13 +79,21 @@ def main() -> None:
     parser.add_argument("seeds", type=Path)
     parser.add_argument("--before", type=Path, help="graph/ folder of the other checkout")
     parser.add_argument("-n", type=int, default=1, help="runs of each")
+    parser.add_argument("--load-only", action="store_true", help="time load_seeds alone")
     parser.add_argument("--out", type=Path, help="folder for the files (default: temporary)")
     args = parser.parse_args()
     variants = ([("before", args.before)] if args.before else []) + [("after", REPO / "graph")]
     with tempfile.TemporaryDirectory(dir=args.out) as tmp:
         for run in range(args.n):
             for name, graph_dir in variants:
-                r = run_once(args.seeds, graph_dir, Path(tmp))
+                r = run_once(args.seeds, graph_dir, Path(tmp), args.load_only)
+                if args.load_only:
+                    print(
+                        f"{name} run {run + 1}: load {r['load'][0]:.1f} s wall / "
+                        f"{r['load'][1]:.1f} CPU-s",
+                        flush=True,
+                    )
+                    continue
                 print(
                     f"{name} run {run + 1}: load {r['load'][0]:.1f} s wall / {r['load'][1]:.1f} "
                     f"CPU-s; write_text {r['write_text'][0]:.1f} s wall / "

@@ -54,7 +54,25 @@ def write_text(
     lines. With `workers` > 1 (and fork available), forked children assemble chunks
     i, i+n, ... into files of their own, appended in order after this process's chunks:
     the Python assembly is CPU-bound, so a 2-core machine assembles in about half the time.
-    Same `workers`, same bytes; any `workers`, the same set of quads."""
+    Same `workers`, same bytes; any `workers`, the same set of quads.
+
+    Python's cyclic collector is paused throughout (the forked workers inherit that): the
+    assembly makes tens of millions of lists and strings and no cycles, the collector's
+    passes cost ~10 % of it, and in a forked worker a full pass writes to every object it
+    inherited, copying those pages from the parent."""
+    from chainkg.gaps.early import gc_paused  # here: the gaps package loads slowly
+
+    with gc_paused():
+        return _write_text(seeds, nquads, ntriples, on_rows, workers)
+
+
+def _write_text(
+    seeds: Seeds,
+    nquads: Path,
+    ntriples: Path,
+    on_rows: Callable[[int], None] | None,
+    workers: int,
+) -> int:
     if workers > 1 and not hasattr(os, "fork"):
         workers = 1
     children = [_fork_part(seeds, nquads, ntriples, (i, workers)) for i in range(1, workers)]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chainkg.errors import SeedError
-from chainkg.tables import load_seeds
+from chainkg.schema import ID_PATTERN
+from chainkg.tables import _ids_well_formed, _not_target_ids, load_seeds
 from tests.helpers import copy_tiny, edit_csv, write_csv
 
 
@@ -166,3 +170,41 @@ def test_a_bad_base_iri_names_the_field(tmp_path: Path, base: str) -> None:
         load_seeds(copy_tiny(tmp_path), base_iri=base)
     (problem,) = info.value.problems
     assert problem.field == "base_iri" and problem.file.endswith("dataset.toml")
+
+
+def test_cells_are_stripped_before_they_are_checked(tmp_path: Path) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "relations.csv", 0, subject=" jia\u3000", predicate="supplier_of ")
+    loaded = load_seeds(seeds)
+    first = loaded.tables["relations"].iloc[0]
+    assert (first["subject"], first["predicate"]) == ("jia", "supplier_of")
+
+
+@pytest.mark.parametrize("bad", ["Jia", "-jia", "ji a", "jiä", "ji\na"])
+def test_a_malformed_id_is_named_by_file_line_and_field(tmp_path: Path, bad: str) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "enterprises.csv", None, id=bad, label_zh="新企业", source="a1", quote="示例")
+    problems = [p for p in problems_of(seeds) if p.field == "id"]
+    assert [(Path(p.file).name, p.message) for p in problems] == [
+        ("enterprises.csv", f"'{bad}' is not a valid id")
+    ]
+
+
+@given(st.lists(st.text(alphabet="az09-\n Aé", max_size=6).map(str.strip), max_size=5))
+def test_ids_checked_together_agree_with_the_id_pattern(ids: list[str]) -> None:
+    assert _ids_well_formed(ids) == all(re.fullmatch(ID_PATTERN, i) for i in ids)
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.sampled_from(["places", "relations"])),
+    st.sets(st.sampled_from("abcdefghxy")),
+)
+def test_references_not_to_a_target_table_are_found_alike_by_both_paths(
+    table_of: dict[str, str], values: set[str]
+) -> None:
+    ids = {t: [i for i, name in table_of.items() if name == t] for t in set(table_of.values())}
+    expected = {v for v in values if table_of.get(v) != "places"}
+    # many values against few ids: the set operations; a large index: the lookups
+    assert _not_target_ids(values, ("places",), (table_of, ids)) == expected
+    padded = table_of | {f"p{i}": "places" for i in range(4 * len(values) + 1)}
+    assert _not_target_ids(values, ("places",), (padded, ids)) == expected
