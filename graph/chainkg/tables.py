@@ -8,11 +8,14 @@ naming file, line and field. Quotes are checked in the next stage (`evidence`).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -62,6 +65,28 @@ class Seeds:
     def kind_of(self, entity_id: str) -> str:
         """IRI path segment of an id, e.g. 'enterprise'."""
         return TABLES[self.table_of[entity_id]].rdf_kind
+
+
+T = TypeVar("T")
+_SHARED: dict[tuple[int, str, tuple[Any, ...]], Any] = {}
+
+
+def shared(func: Callable[..., T]) -> Callable[..., T]:
+    """Memoise `func(seeds, *args)` while that Seeds object lives, so that what several
+    readers of the same seeds derive from them (the presence in the zone, the listings'
+    frames) is computed once per process. Callers must not modify what it returns."""
+
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(seeds: Seeds, *args: Any) -> T:
+        key = (id(seeds), name, args)
+        if key not in _SHARED:
+            _SHARED[key] = func(seeds, *args)
+            weakref.finalize(seeds, _SHARED.pop, key, None)
+        return _SHARED[key]
+
+    return wrapper
 
 
 def split_multi(cell: str) -> list[str]:

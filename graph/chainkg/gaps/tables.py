@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from chainkg.aggregates import Answer, Answers, Rows, _key
 from chainkg.mapping import FLAGS, STATUSES, ontology_quads
 from chainkg.ntriples import ASSERTION_MODES, DECIMAL, GYEAR, RowBuilder
-from chainkg.presence import PRODUCING, zone_presence
+from chainkg.presence import PRODUCING, zone_stages
 from chainkg.queries import get_query
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, PREFIXES
@@ -108,20 +108,10 @@ class _Index:
             self.segment_chain = dict(
                 zip(frame["id"].tolist(), frame["chain"].tolist(), strict=True)
             )
-        # presence: the row's own place in the zone, else the best derived basis
-        zone_places = builder.zone_places
-        self.stage: dict[str, str] = {
-            i: basis.stage for i, basis in zone_presence(seeds, zone_places).items()
-        }
-        for name in ("enterprises", "organizations"):
-            if name in tables:
-                frame = tables[name]
-                for i, place in zip(
-                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
-                ):
-                    if place in zone_places:
-                        self.stage[i] = PRODUCING
-        self.zone_places = zone_places
+        # presence: the row's own place in the zone, else the best derived basis (shared
+        # with the listings written by the same process; not to be modified)
+        self.stage: dict[str, str] = zone_stages(seeds)
+        self.zone_places = builder.zone_places
         # relations by predicate: (subject, object, evidence cells), in file order
         self.relations: dict[str, list[tuple[str, str, Cells]]] = defaultdict(list)
         frame = tables.get("relations")

@@ -17,6 +17,7 @@ from chainkg.listings.rows import (
     STATED,
     ListingRows,
     declines,
+    distinct,
     entity_iris,
     labels,
     located_places,
@@ -145,20 +146,27 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
             "how": rows["how"],
             "assertion": rows["curator"].map({True: CURATOR_JUDGED, False: STATED}),
         }
-    ).drop_duplicates()
+    )
     rows = _sorted(
-        rows, ["chain_label", "local", "enterprise_label", "how"], [True, False, True, True]
+        rows,
+        ["chain_label", "local", "enterprise_label", "how"],
+        [True, False, True, True],
+        unique=True,
     )
     rows["local"] = rows["local"].map({True: "true", False: "false"})
     columns = ["chain_label", "enterprise_label", "local", "stage", "how", "assertion"]
     yield from _per_chain(seeds, rows, chains, columns)
 
 
-def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
+def _sorted(
+    rows: pd.DataFrame, by: list[str], ascending: list[bool], unique: bool = False
+) -> pd.DataFrame:
     """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
-    rows always come in the same order)."""
+    rows always come in the same order); each row once if `unique` (DISTINCT)."""
     rest = [c for c in rows.columns if c not in by]
     descending = [c for c, up in zip(by, ascending, strict=True) if not up]
+    if unique:
+        return distinct(rows, by + rest, descending).reset_index(drop=True)
     return ordered(rows, by + rest, descending).reset_index(drop=True)
 
 
@@ -291,5 +299,6 @@ def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
             "where": rows["place_label"].fillna(""),
             "how": rows["how"],
         }
-    ).drop_duplicates()
-    yield "", _sorted(rows, ["chain_label", "enterprise_label", "how"], [True, True, True])
+    )
+    by = ["chain_label", "enterprise_label", "how"]
+    yield "", _sorted(rows, by, [True, True, True], unique=True)
