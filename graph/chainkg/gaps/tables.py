@@ -133,9 +133,13 @@ class _Index:
     def node(self, table: str, row_id: str) -> str:
         return self._node(table, row_id)[1:-1]
 
+    @cached_property
+    def agents(self) -> set[str]:
+        """The entities typed ckg:Enterprise or ckg:Organization."""
+        return self.enterprises | self.organizations
+
     def is_agent(self, entity_id: str) -> bool:
-        """Typed ckg:Enterprise or ckg:Organization."""
-        return entity_id in self.enterprises or entity_id in self.organizations
+        return entity_id in self.agents
 
     def local(self, entity_id: str) -> bool:
         return self.stage.get(entity_id) == PRODUCING
@@ -297,21 +301,22 @@ def segment_counts(x: _Index) -> Rows:
     """gap-segment-counts: per segment with actors, the five counts."""
     found: dict[str, set[str]] = defaultdict(set)
     for s, o, _row in x.relations["operates_in_segment"]:
-        if o in x.segment_chain and x.is_agent(s):
+        if o in x.segment_chain and s in x.agents:
             found[o].add(s)
     out = []
     for seg, actors in found.items():
-        firms = {a for a in actors if a in x.enterprises}
+        firms = actors & x.enterprises
         orgs = actors - firms
-        local = {a for a in firms if x.local(a)}
-        pipeline = {a for a in firms if a in x.stage and not x.local(a)}
+        present = firms & x.stage.keys()  # present in the zone
+        local = {a for a in present if x.local(a)}
+        pipeline = present - local
         out.append(
             {
                 "chain": x.iri(x.segment_chain[seg]),
                 "segment": x.iri(seg),
                 "local_enterprises": str(len(local)),
                 "pipeline_enterprises": str(len(pipeline)),
-                "non_local_enterprises": str(len(firms - local - pipeline)),
+                "non_local_enterprises": str(len(firms - present)),
                 "other_actors": str(len(orgs)),
                 "local_institutions": str(sum(x.local(a) for a in orgs)),
             }
