@@ -1,20 +1,26 @@
-"""Time `chainkg.listings.write_listings` and a page read, before/after (not a test).
+"""Time the side-table writers and a page read, before/after (not a test).
 
-    python bench/listings_writer.py SEEDS_DIR --out DIR [--before main] [--after REF] [--reads 50]
+    python bench/listings_writer.py SEEDS_DIR --out DIR [--before main] [--after REF]
+        [--reads 50] [--gaps] [--repeats 1]
 
 For the package as committed at `--before` and at `--after` (each extracted with `git archive`
 into DIR; without `--after`, this working tree), each in a fresh child process, one after the
-other: load the seeds
-(`chainkg.tables.load_seeds`), write the listings side table to DIR (timed: wall and CPU
-seconds of the writing process, and the file's size), then time `Listings.answer` of
+other (`--repeats` rounds, alternating): load the seeds (`chainkg.tables.load_seeds`), write
+the listings side table to DIR (timed: CPU seconds of the writing process, and the file's
+size; wall seconds: of both writers), with `--gaps` then the gap summary from the seed tables
+(`chainkg.gaps.early.precompute_summary`, CPU seconds) in the same process, as the large
+build's background writer does (`chainkg.stream.write_side_tables` where the package has it,
+else the two functions one after the other); then time `Listings.answer` of
 `chain-enterprises` for the chain with the most rows, a page of 50 rows at offset 0 and at a
 deep offset (90 % of the total): the median of `--reads` reads, in ms. Prints one Markdown row
-per side. The files are left in DIR (delete it when done).
+per side and round, with the first 12 hex digits of each file's SHA-256 (the same on both
+sides when the output is unchanged). The files are left in DIR (delete it when done).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import statistics
@@ -25,10 +31,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = 50
+PACKAGE_DIRS = ("graph", "ontology", "queries", "reference", "seeds")  # the package and its data
 
 
-def measure(seeds_dir: str, target: Path, reads: int) -> dict[str, object]:
+def measure(seeds_dir: str, target: Path, reads: int, gaps: Path | None) -> dict[str, object]:
     import chainkg
+    import chainkg.stream
     from chainkg.listings import Listings, write_listings
     from chainkg.queries import get_query
     from chainkg.tables import load_seeds
@@ -36,9 +44,20 @@ def measure(seeds_dir: str, target: Path, reads: int) -> dict[str, object]:
     start = time.perf_counter()
     seeds = load_seeds(seeds_dir)
     loaded = time.perf_counter() - start
+    gaps_cpu = 0.0
     cpu, wall = time.process_time(), time.perf_counter()
-    write_listings(seeds, target, [])
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    both = getattr(chainkg.stream, "write_side_tables", None)
+    if gaps is not None and both is not None:  # one writer for both, the gaps' part timed
+        gaps_cpu = both(seeds, target, gaps).get("gap summary", 0.0)
+    else:
+        write_listings(seeds, target, [])
+        if gaps is not None:
+            from chainkg.gaps.early import precompute_summary
+
+            gaps_cpu = time.process_time()
+            precompute_summary(seeds, gaps)
+            gaps_cpu = time.process_time() - gaps_cpu
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu - gaps_cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     query = get_query("chain-enterprises")
     with Listings(target) as listings:
@@ -56,7 +75,9 @@ def measure(seeds_dir: str, target: Path, reads: int) -> dict[str, object]:
         "package": str(Path(chainkg.__file__).parent),
         "load_s": round(loaded, 1),
         "write_wall_s": round(wall, 1),
-        "write_cpu_s": round(cpu, 1),
+        "write_cpu_s": round(cpu, 2),
+        "gaps_cpu_s": round(gaps_cpu, 2),
+        "sha256": [_digest(p) for p in (target, gaps) if p is not None],
         "mb": round(target.stat().st_size / 1e6, 1),
         "peak_rss_mb": round(peak),
         "chain_rows": total,
@@ -64,12 +85,16 @@ def measure(seeds_dir: str, target: Path, reads: int) -> dict[str, object]:
     }
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
 def extract(ref: str, into: Path) -> Path:
     """The repository at `ref` (its package and package data) under `into`; the folder to
     put first on sys.path."""
     into.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref, "graph", "ontology", "queries", "seeds"],
+        ["git", "-C", str(ROOT), "archive", ref, *PACKAGE_DIRS],
         check=True,
         capture_output=True,
     ).stdout
@@ -84,11 +109,16 @@ def main() -> None:
     parser.add_argument("--before", default="main", help="the 'before' commit")
     parser.add_argument("--after", help="the 'after' commit (default: this working tree)")
     parser.add_argument("--reads", type=int, default=50)
-    parser.add_argument("--child", nargs=2, metavar=("PATH", "TARGET"), help=argparse.SUPPRESS)
+    parser.add_argument("--gaps", action="store_true", help="also the gap summary's writer")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("PATH", "TARGET", "GAPS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, args.child[0])
-        print(json.dumps(measure(args.seeds, Path(args.child[1]), args.reads)))
+        gaps = Path(args.child[2]) if args.child[2] else None
+        print(json.dumps(measure(args.seeds, Path(args.child[1]), args.reads, gaps)))
         return
     args.out.mkdir(parents=True, exist_ok=True)
     after = ("this tree", ROOT / "graph")
@@ -96,21 +126,26 @@ def main() -> None:
         after = (args.after, extract(args.after, args.out / "after"))
     sides = [(args.before, extract(args.before, args.out / "before")), after]
     print(
-        "| code | write wall s | write CPU s | file MB | peak RSS MB | page @0 ms | page @90% ms |"
+        "| code | write wall s | listings CPU s | gaps CPU s | both CPU s | file MB "
+        "| peak RSS MB | page @0 ms | page @90% ms | sha256 |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for (name, path), side in zip(sides, ("before", "after"), strict=True):
-        target = args.out / f"listings-{side}.sqlite"
-        command = [sys.executable, __file__, args.seeds, "--out", str(args.out)]
-        command += ["--reads", str(args.reads), "--child", str(path), str(target)]
-        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-        assert Path(str(r["package"])).is_relative_to(path), r["package"]
-        print(
-            f"| {name} | {r['write_wall_s']} | {r['write_cpu_s']} | {r['mb']} "
-            f"| {r['peak_rss_mb']} | {r['page_ms'][0]} | {r['page_ms'][1]} |",
-            flush=True,
-        )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for _round in range(args.repeats):
+        for (name, path), side in zip(sides, ("before", "after"), strict=True):
+            target = args.out / f"listings-{side}.sqlite"
+            gaps = args.out / f"gaps-{side}.sqlite" if args.gaps else ""
+            command = [sys.executable, __file__, args.seeds, "--out", str(args.out)]
+            command += ["--reads", str(args.reads), "--child", str(path), str(target), str(gaps)]
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            assert Path(str(r["package"])).is_relative_to(path), r["package"]
+            both = round(float(r["write_cpu_s"]) + float(r["gaps_cpu_s"]), 2)
+            print(
+                f"| {name} | {r['write_wall_s']} | {r['write_cpu_s']} | {r['gaps_cpu_s']} "
+                f"| {both} | {r['mb']} | {r['peak_rss_mb']} | {r['page_ms'][0]} "
+                f"| {r['page_ms'][1]} | {' '.join(r['sha256'])} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

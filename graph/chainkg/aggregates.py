@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chainkg.write import graph_identity, new_database, open_for_graph
+from chainkg.write import compact_json, graph_identity, new_database, open_for_graph
 
 SUMMARY_FILE = "gaps.sqlite"
 
@@ -157,7 +157,7 @@ def write_summary(answers: Answers, path: Path, graphs: Iterable[Path]) -> Path:
 
 
 def _dumps(rows: Rows) -> str:
-    return json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return compact_json(rows, sort_keys=True).decode("utf-8")
 
 
 def summary_for(graph: Path | str) -> Summary | None:

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from chainkg.presence import places_in_zone
 from chainkg.reference import category_id
 from chainkg.schema import TABLES
-from chainkg.tables import Seeds, split_multi
+from chainkg.tables import Seeds, shared_by_ids, split_multi
 from chainkg.vocab import CKG, CKG_IRI, ORG, PREFIXES
 
 _RDF = PREFIXES["rdf"]
@@ -79,13 +79,21 @@ ASSERTION_MODES = {
 }
 
 
+@shared_by_ids
+def entity_kinds(seeds: Seeds) -> dict[str, str]:
+    """Entity id -> the rdf kind of its table (its IRI's path): computed once per process
+    for the builders of the same seeds (two million entries at province scale)."""
+    kinds = {name: t.rdf_kind for name, t in TABLES.items()}
+    return {entity: kinds[table] for entity, table in seeds.table_of.items()}
+
+
 class RowBuilder:
     """Mints IRI and literal text for rows, and wraps a row's triples with its evidence."""
 
     def __init__(self, seeds: Seeds):
         self.seeds = seeds
         self.base = seeds.config.base_iri
-        self.kind = {e: TABLES[t].rdf_kind for e, t in seeds.table_of.items()}
+        self.kind = entity_kinds(seeds)
         self.modes = {k: _c(v) for k, v in ASSERTION_MODES.items()}
         self.node_prefix = {name: f"<{self.base}{t.rdf_kind}/" for name, t in TABLES.items()}
         self.evidence_prefix = {

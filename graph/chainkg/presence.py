@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from chainkg.tables import Seeds
+from chainkg.tables import Seeds, shared
 
 PRODUCING, BUILDING, SIGNED = "producing", "building", "signed"
 STAGE_ORDER = {PRODUCING: 1, BUILDING: 2, SIGNED: 3}
@@ -132,3 +132,14 @@ def zone_presence(seeds: Seeds, zone_places: set[str] | None = None) -> dict[str
             offer(parent, PresenceBasis(stage, "relations", rid, sub))
             changed = changed or best.get(parent) != before
     return dict(sorted(best.items()))
+
+
+@shared
+def zone_stages(seeds: Seeds) -> dict[str, str]:
+    """Actor id -> presence stage of every actor with a `ckg:zoneStage`: PRODUCING where its
+    own row places it in the zone, else the stage of its best presence basis. Computed once
+    per Seeds object and process (do not modify it)."""
+    zone = places_in_zone(seeds)
+    stages = dict.fromkeys(sorted(located_in_zone(seeds, zone)), PRODUCING)
+    stages.update((actor, basis.stage) for actor, basis in zone_presence(seeds, zone).items())
+    return stages

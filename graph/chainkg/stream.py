@@ -183,8 +183,8 @@ def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
     """The build for large seeds: the listings side table and the gap summary (from the
-    seeds alone, in low-priority child processes, `_fork_listings`, `_fork_gaps`, through
-    every stage up to the writing) -> text assembly bulk-loaded into an on-disk store ->
+    seeds alone, in one low-priority child process, `_fork_side_tables`, through every stage
+    up to the writing) -> text assembly bulk-loaded into an on-disk store ->
     compaction -> the name index (in a child process, `_fork_index`, while the store is
     validated and counted) -> store SHACL -> class counts -> the gap summary kept once the
     store confirms the few answers the child asked of the tables' part of the graph
@@ -233,19 +233,17 @@ def build_streaming(
     bar.update(task, total=1, completed=1)
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process
-    listings_tmp = out / ".listings.tmp"  # the same for the listings side table
-    gaps_tmp = out / ".gaps.tmp"  # the same for the gap summary from the seed tables
+    # the same for the listings side table and the gap summary from the seed tables
+    side_tmp = out / ".side-tables.tmp"
     early = out / ".gaps-early.sqlite"  # that summary, until the store confirms it
-    names_pid = listings_pid = gaps_pid = 0
+    names_pid = side_pid = 0
     early.unlink(missing_ok=True)
-    for folder in (store_tmp, names_tmp, listings_tmp, gaps_tmp):
+    for folder in (store_tmp, names_tmp, side_tmp):
         shutil.rmtree(folder, ignore_errors=True)
     counter = ThreadPoolExecutor(1)
     try:
         # from the seeds alone, in the background: they use what the next stages leave idle
-        listings_pid = _fork_listings(seeds, listings_tmp)
-        if options.gap_reports is not False:
-            gaps_pid = _fork_gaps(seeds, gaps_tmp)
+        side_pid = _fork_side_tables(seeds, side_tmp, options.gap_reports is not False)
         task = stage("evidence")
         with timed(report, "evidence"):
             report.quotes_checked = check_evidence(seeds)
@@ -298,21 +296,18 @@ def build_streaming(
         with timed(report, "write"):
             _wait_index(names_pid, names_tmp)  # (its seconds are the part not overlapped)
             names_pid = 0
-            _wait_writer(listings_pid, listings_tmp, "listings")
-            listings_pid = 0
-            _wait_writer(gaps_pid, gaps_tmp, "gap summary")
-            gaps_pid = 0
-            if (gaps_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
-                os.replace(gaps_tmp / SUMMARY_FILE, early)
-            for folder, what in ((listings_tmp, "listings"), (gaps_tmp, "gap summary")):
-                seconds = folder / "seconds.txt"
-                if seconds.is_file():  # overlapped with other stages: logged, not a stage
-                    log.info("%s (in a child process): %s", what, seconds.read_text())
+            _wait_writer(side_pid, side_tmp, "listings and gap summary")
+            side_pid = 0
+            if (side_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
+                os.replace(side_tmp / SUMMARY_FILE, early)
+            seconds = side_tmp / "seconds.txt"
+            if seconds.is_file():  # overlapped with other stages: logged, not a stage
+                log.info("listings and gap summary (in a child process): %s", seconds.read_text())
             # the graphs it belongs to (their identities do not change when they move)
-            name_graphs(listings_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])
+            name_graphs(side_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])
             del store  # closes the store before it moves
             os.replace(names_tmp / INDEX_FILE, out / INDEX_FILE)
-            os.replace(listings_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
+            os.replace(side_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
             os.replace(nq_tmp, out / "graph.nq")
             for stale in ("graph.ttl", "graph.jsonld"):
                 (out / stale).unlink(missing_ok=True)
@@ -330,10 +325,10 @@ def build_streaming(
         raise
     finally:
         counter.shutdown()  # (waits for the count: the store's files are removed below)
-        _stop([names_pid, listings_pid, gaps_pid])  # an earlier stage failed: not wanted
+        _stop([names_pid, side_pid])  # an earlier stage failed: not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
-        for folder in (names_tmp, listings_tmp, store_tmp, gaps_tmp):
+        for folder in (names_tmp, side_tmp, store_tmp):
             shutil.rmtree(folder, ignore_errors=True)
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
     if options.gap_reports is False:
@@ -375,35 +370,52 @@ def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) ->
     return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph))
 
 
-def _fork_listings(seeds: Seeds, folder: Path) -> int:
-    """Fork a child writing the listings side table (`chainkg.listings`) of `seeds` to
-    `folder/listings.sqlite` (naming no graph yet: `name_graphs` adds them once they exist);
-    its pid. It needs only the seeds, so it starts right after they are read and runs at a
-    low priority (BACKGROUND_NICE) through the build's stages, taking the CPU time they leave
-    idle (the bulk loader and the compaction use less than this machine's two cores) rather
-    than slowing them down."""
+def _fork_side_tables(seeds: Seeds, folder: Path, gap_summary: bool) -> int:
+    """Fork one child writing the side tables computed from `seeds` alone into `folder`
+    (`write_side_tables`: the listings side table, naming no graph yet, `name_graphs` adds
+    them once they exist; and if `gap_summary`, the gap summary from the seed tables, which
+    the gaps stage keeps once the store confirms it); its pid. It needs only the seeds, so it
+    starts right after they are read and runs at a low priority (BACKGROUND_NICE) through
+    the build's stages, taking the CPU time they leave idle (the bulk loader and the
+    compaction use less than this machine's two cores) rather than slowing them down."""
+    summary = folder / SUMMARY_FILE if gap_summary else None
     return _fork_writer(
-        folder, lambda: write_listings(seeds, folder / LISTINGS_FILE, ()), nice=BACKGROUND_NICE
+        folder,
+        lambda: _cpu_text(write_side_tables(seeds, folder / LISTINGS_FILE, summary)),
+        nice=BACKGROUND_NICE,
     )
 
 
-def _fork_gaps(seeds: Seeds, folder: Path) -> int:
-    """Fork a child writing the gap summary computed from the seed tables alone
-    (`chainkg.gaps.early.precompute_summary`) to `folder/gaps.sqlite`, at a low priority
-    (as `_fork_listings`); its pid. The gaps stage keeps it once the store confirms it."""
+def write_side_tables(seeds: Seeds, listings: Path, summary: Path | None) -> dict[str, float]:
+    """Write the listings side table of `seeds` to `listings` (`chainkg.listings`, naming no
+    graph) and, given `summary`, the gap summary computed from the seed tables there
+    (`chainkg.gaps.early.precompute_summary`; nothing with registry rows), one after the
+    other in this process, so that what both read of the seeds (the presence in the zone,
+    `chainkg.presence.zone_stages`) is computed once, with the cyclic garbage collector
+    paused (tens of millions of small objects, no cycles worth collecting); the CPU seconds
+    of each, by name."""
+    from chainkg.gaps.early import gc_paused, precompute_summary
 
-    def write() -> None:
-        from chainkg.gaps.early import precompute_summary
+    seconds: dict[str, float] = {}
+    with gc_paused():
+        start = time.process_time()
+        write_listings(seeds, listings, ())
+        seconds["listings"] = time.process_time() - start
+        if summary is not None:
+            start = time.process_time()
+            precompute_summary(seeds, summary)
+            seconds["gap summary"] = time.process_time() - start
+    return seconds
 
-        precompute_summary(seeds, folder / SUMMARY_FILE)
 
-    return _fork_writer(folder, write, nice=BACKGROUND_NICE)
+def _cpu_text(seconds: dict[str, float]) -> str:
+    return ", ".join(f"{what} {cpu:.1f} CPU-s" for what, cpu in seconds.items())
 
 
-def _fork_writer(folder: Path, write: Callable[[], None], nice: int = 0) -> int:
+def _fork_writer(folder: Path, write: Callable[[], object], nice: int = 0) -> int:
     """Fork a child running `write` (which writes into the new folder `folder`), its
     priority lowered by `nice`; its pid. Its wall and CPU seconds go to
-    `folder/seconds.txt`.
+    `folder/seconds.txt` (followed by what `write` returns, if it is a string).
 
     The child touches no store, console or lock of the parent and leaves with os._exit; a
     failure's traceback goes to `folder/error.txt`. Without fork, `write` runs here and the
@@ -419,9 +431,12 @@ def _fork_writer(folder: Path, write: Callable[[], None], nice: int = 0) -> int:
             if nice:
                 os.nice(nice)
             start, cpu = time.perf_counter(), time.process_time()
-            write()
+            detail = write()
             wall, used = time.perf_counter() - start, time.process_time() - cpu
-            (folder / "seconds.txt").write_text(f"{wall:.1f} s wall, {used:.1f} CPU-s")
+            text = f"{wall:.1f} s wall, {used:.1f} CPU-s"
+            if isinstance(detail, str):
+                text += f" ({detail})"
+            (folder / "seconds.txt").write_text(text)
             code = 0
         except BaseException:  # noqa: BLE001 - reported to the parent by _wait_writer
             (folder / "error.txt").write_text(traceback.format_exc())

@@ -8,11 +8,14 @@ naming file, line and field. Quotes are checked in the next stage (`evidence`).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -61,6 +64,39 @@ class Seeds:
     def kind_of(self, entity_id: str) -> str:
         """IRI path segment of an id, e.g. 'enterprise'."""
         return TABLES[self.table_of[entity_id]].rdf_kind
+
+
+T = TypeVar("T")
+_SHARED: dict[tuple[int, str, tuple[Any, ...]], Any] = {}
+
+
+def shared(func: Callable[..., T]) -> Callable[..., T]:
+    """Memoise `func(seeds, *args)` while that Seeds object lives, so that what several
+    readers of the same seeds derive from them (the presence in the zone, the listings'
+    frames) is computed once per process. Callers must not modify what it returns."""
+    return _memo(func, lambda seeds: seeds)
+
+
+def shared_by_ids(func: Callable[..., T]) -> Callable[..., T]:
+    """`shared`, for a function of `seeds.table_of` alone: also shared by the Seeds copies
+    that keep that map (`dataclasses.replace(seeds, tables=...)`)."""
+    return _memo(func, lambda seeds: seeds.table_of)
+
+
+def _memo(func: Callable[..., T], on: Callable[[Seeds], object]) -> Callable[..., T]:
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(seeds: Seeds, *args: Any) -> T:
+        # dropped when the Seeds object that asked first goes: what `on` gives lives as
+        # long, so its id is not reused before
+        key = (id(on(seeds)), name, args)
+        if key not in _SHARED:
+            _SHARED[key] = func(seeds, *args)
+            weakref.finalize(seeds, _SHARED.pop, key, None)
+        return _SHARED[key]
+
+    return wrapper
 
 
 def split_multi(cell: str) -> list[str]:

@@ -8,6 +8,7 @@ failed build never leaves a half-written or missing output behind.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import tempfile
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+import orjson
 import pyoxigraph as ox
 
 from chainkg.schema import TABLES
@@ -62,6 +64,18 @@ def new_database(path: Path) -> Iterator[sqlite3.Connection]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def compact_json(value: object, sort_keys: bool = False) -> bytes:
+    """`value` as compact UTF-8 JSON, the bytes of `json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"), sort_keys=sort_keys).encode("utf-8")`: by orjson (several times
+    faster; the same bytes for the strings, integers, booleans, lists and string-keyed dicts
+    the side tables hold), by `json` for anything orjson declines (e.g. a float subclass)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+        return text.encode("utf-8")
 
 
 _ENDS = 1 << 20  # bytes of a graph file hashed at each end

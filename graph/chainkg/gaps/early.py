@@ -41,7 +41,7 @@ from chainkg.gaps.compose import analyse
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import TableAnswers
 from chainkg.mapping import assemble_text
-from chainkg.tables import Seeds
+from chainkg.tables import Seeds, split_multi
 from chainkg.write import graph_identity
 
 # The tables whose rows make the triples the graph-only gap queries read (gap-chains,
@@ -82,7 +82,9 @@ def gc_paused() -> Iterator[None]:
 
 def seed_graph(seeds: Seeds) -> ox.Store:
     """An in-memory store of the graph's part the graph-only gap queries read, made by the
-    row mapping from `GRAPH_TABLES` (relations: `GRAPH_PREDICATES` only)."""
+    row mapping from `GRAPH_TABLES` (relations: `GRAPH_PREDICATES` only), with the sources
+    those rows cite (the register of every source, with each article's full text, is
+    most of the text at a million enterprises, and none of those queries reads it)."""
     tables: dict[str, pd.DataFrame] = {}
     for name in GRAPH_TABLES:
         frame = seeds.tables.get(name)
@@ -91,7 +93,14 @@ def seed_graph(seeds: Seeds) -> ox.Store:
         if name == "relations":
             frame = frame[frame["predicate"].isin(GRAPH_PREDICATES)]
         tables[name] = frame
-    tables["sources"] = seeds.tables["sources"]
+    cited = {
+        source
+        for frame in tables.values()
+        for cell in frame["source"].tolist()
+        for source in split_multi(cell)
+    }
+    sources = seeds.tables["sources"]
+    tables["sources"] = sources[sources["id"].isin(cited)].reset_index(drop=True)
     part = dataclasses.replace(seeds, tables=tables)
     store = ox.Store()
     for _nquads, ntriples in assemble_text(part):

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from chainkg.aggregates import Answer, Answers, Rows, _key
 from chainkg.mapping import FLAGS, STATUSES, ontology_quads
 from chainkg.ntriples import ASSERTION_MODES, DECIMAL, GYEAR, RowBuilder
-from chainkg.presence import PRODUCING, zone_presence
+from chainkg.presence import PRODUCING, zone_stages
 from chainkg.queries import get_query
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, PREFIXES
@@ -108,20 +108,10 @@ class _Index:
             self.segment_chain = dict(
                 zip(frame["id"].tolist(), frame["chain"].tolist(), strict=True)
             )
-        # presence: the row's own place in the zone, else the best derived basis
-        zone_places = builder.zone_places
-        self.stage: dict[str, str] = {
-            i: basis.stage for i, basis in zone_presence(seeds, zone_places).items()
-        }
-        for name in ("enterprises", "organizations"):
-            if name in tables:
-                frame = tables[name]
-                for i, place in zip(
-                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
-                ):
-                    if place in zone_places:
-                        self.stage[i] = PRODUCING
-        self.zone_places = zone_places
+        # presence: the row's own place in the zone, else the best derived basis (shared
+        # with the listings written by the same process; not to be modified)
+        self.stage: dict[str, str] = zone_stages(seeds)
+        self.zone_places = builder.zone_places
         # relations by predicate: (subject, object, evidence cells), in file order
         self.relations: dict[str, list[tuple[str, str, Cells]]] = defaultdict(list)
         frame = tables.get("relations")
@@ -143,9 +133,13 @@ class _Index:
     def node(self, table: str, row_id: str) -> str:
         return self._node(table, row_id)[1:-1]
 
+    @cached_property
+    def agents(self) -> set[str]:
+        """The entities typed ckg:Enterprise or ckg:Organization."""
+        return self.enterprises | self.organizations
+
     def is_agent(self, entity_id: str) -> bool:
-        """Typed ckg:Enterprise or ckg:Organization."""
-        return entity_id in self.enterprises or entity_id in self.organizations
+        return entity_id in self.agents
 
     def local(self, entity_id: str) -> bool:
         return self.stage.get(entity_id) == PRODUCING
@@ -307,21 +301,22 @@ def segment_counts(x: _Index) -> Rows:
     """gap-segment-counts: per segment with actors, the five counts."""
     found: dict[str, set[str]] = defaultdict(set)
     for s, o, _row in x.relations["operates_in_segment"]:
-        if o in x.segment_chain and x.is_agent(s):
+        if o in x.segment_chain and s in x.agents:
             found[o].add(s)
     out = []
     for seg, actors in found.items():
-        firms = {a for a in actors if a in x.enterprises}
+        firms = actors & x.enterprises
         orgs = actors - firms
-        local = {a for a in firms if x.local(a)}
-        pipeline = {a for a in firms if a in x.stage and not x.local(a)}
+        present = firms & x.stage.keys()  # present in the zone
+        local = {a for a in present if x.local(a)}
+        pipeline = present - local
         out.append(
             {
                 "chain": x.iri(x.segment_chain[seg]),
                 "segment": x.iri(seg),
                 "local_enterprises": str(len(local)),
                 "pipeline_enterprises": str(len(pipeline)),
-                "non_local_enterprises": str(len(firms - local - pipeline)),
+                "non_local_enterprises": str(len(firms - present)),
                 "other_actors": str(len(orgs)),
                 "local_institutions": str(sum(x.local(a) for a in orgs)),
             }

@@ -49,7 +49,7 @@ from chainkg.listings.ties import (
 )
 from chainkg.queries import NamedQuery, QueryResult, get_query
 from chainkg.tables import Seeds
-from chainkg.write import graph_identity, new_database, open_for_graph
+from chainkg.write import compact_json, graph_identity, new_database, open_for_graph
 
 __all__ = [
     "BUILDERS",
@@ -186,7 +186,7 @@ def _write_body(con: sqlite3.Connection, body: int, frame: pd.DataFrame) -> None
 
 
 def _json(rows: list[tuple[object, ...]]) -> bytes:
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json(rows)
 
 
 class _Bodies:

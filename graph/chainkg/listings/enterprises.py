@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from chainkg.listings.rows import (
@@ -16,7 +17,9 @@ from chainkg.listings.rows import (
     PRESENCE_STAGES,
     STATED,
     ListingRows,
+    coded,
     declines,
+    distinct,
     entity_iris,
     labels,
     located_places,
@@ -145,26 +148,33 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
             "how": rows["how"],
             "assertion": rows["curator"].map({True: CURATOR_JUDGED, False: STATED}),
         }
-    ).drop_duplicates()
+    )
     rows = _sorted(
-        rows, ["chain_label", "local", "enterprise_label", "how"], [True, False, True, True]
+        rows,
+        ["chain_label", "local", "enterprise_label", "how"],
+        [True, False, True, True],
+        unique=True,
     )
     rows["local"] = rows["local"].map({True: "true", False: "false"})
     columns = ["chain_label", "enterprise_label", "local", "stage", "how", "assertion"]
     yield from _per_chain(seeds, rows, chains, columns)
 
 
-def _sorted(rows: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
+def _sorted(
+    rows: pd.DataFrame, by: list[str], ascending: list[bool], unique: bool = False
+) -> pd.DataFrame:
     """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
-    rows always come in the same order)."""
+    rows always come in the same order); each row once if `unique` (DISTINCT)."""
     rest = [c for c in rows.columns if c not in by]
     descending = [c for c, up in zip(by, ascending, strict=True) if not up]
+    if unique:
+        return distinct(rows, by + rest, descending).reset_index(drop=True)
     return ordered(rows, by + rest, descending).reset_index(drop=True)
 
 
 def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     """keys -> the distinct, sorted values of `value` joined with '、' (GROUP_CONCAT)."""
-    found = ordered(frame[keys + [value]].drop_duplicates(), keys + [value])
+    found = distinct(frame[keys + [value]], keys + [value])
     starts = (~found.duplicated(keys)).to_numpy().nonzero()[0].tolist()
     values = found[value].tolist()
     ends = [*starts[1:], len(values)] if starts else []
@@ -189,14 +199,35 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     actors = actors.dropna(subset=["actor_label"])
     group = ["iri", "chain_label", "order", "stage", "segment_label"]
     segments = segments.rename(columns={"label_zh": "segment_label"})
+    # the actors factorized once for both answers: a segment's actors are counted and
+    # named by codes (hundreds of segments, hundreds of thousands of actors' ties)
+    actor = pd.factorize(actors["subject"].to_numpy(dtype=object))[0]
+    label, label_rank = coded(actors["actor_label"])
+    label_text = actors["actor_label"].to_numpy(dtype=object)
 
     def answer(grouping: list[str]) -> pd.DataFrame:
-        found = segments.merge(actors, left_on="id", right_on="object", how="left")
-        counted = found.groupby(grouping, as_index=False, sort=False)["subject"].nunique()
-        named_ = _concat(found.dropna(subset=["actor_label"]), grouping, "actor_label")
-        rows = counted.merge(named_, on=grouping, how="left").fillna({"actor_label": ""})
-        rows = rows.rename(columns={"subject": "actors", "actor_label": "actor_labels"})
-        rows["actors"] = rows["actors"].astype(str)
+        """One row per group of segments with the same `grouping` values (none missing):
+        its distinct actors counted, their distinct labels sorted and joined."""
+        group_of = segments.groupby(grouping, sort=False).ngroup().to_numpy()
+        rows = segments[group_of >= 0].drop_duplicates(grouping)[grouping]
+        groups = len(rows)
+        at = pd.Series(group_of, index=segments["id"].to_numpy())
+        at = at[at >= 0]
+        where = actors["object"].map(at).to_numpy()
+        tied = ~pd.isna(where)
+        where = where[tied].astype(np.int64)
+        pairs = np.unique(where * (actor.max(initial=0) + 1) + actor[tied])
+        counts = np.bincount(pairs // (actor.max(initial=0) + 1), minlength=groups)
+        first = np.unique(where * (label.max(initial=0) + 1) + label[tied], return_index=True)[1]
+        by_label = first[np.lexsort((label_rank[tied][first], where[first]))]
+        names = [[] for _ in range(groups)]  # type: list[list[str]]
+        for g, text in zip(
+            where[by_label].tolist(), label_text[tied][by_label].tolist(), strict=True
+        ):
+            names[g].append(text)
+        rows = rows.reset_index(drop=True)
+        rows["actors"] = pd.Series(counts).astype(str)
+        rows["actor_labels"] = [CONCAT.join(n) for n in names]
         rows["number"] = rows["order"].astype(int)
         return _sorted(rows, ["chain_label", "number"], [True, True])
 
@@ -291,5 +322,6 @@ def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
             "where": rows["place_label"].fillna(""),
             "how": rows["how"],
         }
-    ).drop_duplicates()
-    yield "", _sorted(rows, ["chain_label", "enterprise_label", "how"], [True, True, True])
+    )
+    by = ["chain_label", "enterprise_label", "how"]
+    yield "", _sorted(rows, by, [True, True, True], unique=True)

@@ -6,18 +6,16 @@ frames, so that builders stay vectorised at a million enterprises."""
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Collection, Iterator
-from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.mapping import ontology_quads
-from chainkg.presence import PRODUCING, located_in_zone, places_in_zone, zone_presence
+from chainkg.presence import zone_stages as presence_stages
 from chainkg.schema import TABLES
-from chainkg.tables import Seeds
+from chainkg.tables import Seeds, shared
 from chainkg.vocab import CKG_IRI, PREFIXES
 
 ListingRows = tuple[str, pd.DataFrame]  # (the parameter's value, or "", the answer's rows)
@@ -30,26 +28,6 @@ PRESENCE_STAGES = {
     "building": "PresentBuilding",
     "signed": "PresentSigned",
 }
-
-
-T = TypeVar("T")
-_SHARED: dict[tuple[int, str, tuple[Any, ...]], Any] = {}
-
-
-def shared(func: Callable[..., T]) -> Callable[..., T]:
-    """Memoise `func(seeds, *args)` while that Seeds object lives, so that the builders of one
-    `write_listings` compute what they share (presence, labels, ties) once. Callers must not
-    modify what it returns."""
-
-    @functools.wraps(func)
-    def wrapper(seeds: Seeds, *args: Any) -> T:
-        key = (id(seeds), func.__qualname__, args)
-        if key not in _SHARED:
-            _SHARED[key] = func(seeds, *args)
-            weakref.finalize(seeds, _SHARED.pop, key, None)
-        return _SHARED[key]
-
-    return wrapper
 
 
 def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
@@ -98,11 +76,8 @@ def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
 @shared
 def zone_stages(seeds: Seeds) -> pd.Series:
     """id -> presence stage ('producing', 'building', 'signed') of every actor with a
-    `ckg:zoneStage`: located in the zone by its own row, else its best presence basis."""
-    zone = places_in_zone(seeds)
-    stages = {actor: PRODUCING for actor in located_in_zone(seeds, zone)}
-    stages.update({actor: b.stage for actor, b in zone_presence(seeds, zone).items()})
-    return pd.Series(stages, dtype=object)
+    `ckg:zoneStage` (`chainkg.presence.zone_stages`), as a Series."""
+    return pd.Series(presence_stages(seeds), dtype=object)
 
 
 @shared
@@ -120,19 +95,31 @@ def located_places(seeds: Seeds) -> pd.DataFrame:
     return frame[frame["place"] != ""].drop_duplicates(ignore_index=True)
 
 
-def ranks(values: pd.Series) -> np.ndarray:
-    """Each value's rank in the order SPARQL sorts it: numbers by value, strings by code
+def coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, ranks) of a column: equal values have equal codes (a missing value is not
+    ""); each value's rank in the order SPARQL sorts it: numbers by value, strings by code
     point, a missing string as "" (compared in C as numpy strings: pandas' own sort of its
-    `str` columns compares them in Python, ~100 s for 900,000 rows of 7 columns)."""
+    `str` columns compares them in Python, ~100 s for 900,000 rows of 7 columns). One
+    factorization gives both: pandas' `drop_duplicates` would factorize the column again."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        return values.to_numpy(dtype=np.int64)
+        found = values.to_numpy(dtype=np.int64)
+        return found, found
     if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.to_numpy()
-    codes, uniques = pd.factorize(values.fillna("").to_numpy(dtype=object))
-    order = np.argsort(np.asarray(uniques, dtype=np.dtypes.StringDType()), kind="stable")
+        found = values.to_numpy()
+        return found, found
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    text = np.asarray(pd.Series(uniques, dtype=object).fillna(""), dtype=np.dtypes.StringDType())
+    order = np.argsort(text, kind="stable")
+    by_rank = text[order]
+    dense = np.cumsum(np.concatenate([[0], by_rank[1:] != by_rank[:-1]]))  # "" ties missing
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes]
+    rank[order] = dense
+    return codes, rank[codes]
+
+
+def ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank in the order SPARQL sorts it (see `coded`)."""
+    return coded(values)[1]
 
 
 def ordered(frame: pd.DataFrame, by: list[str], descending: Collection[str] = ()) -> pd.DataFrame:
@@ -142,6 +129,27 @@ def ordered(frame: pd.DataFrame, by: list[str], descending: Collection[str] = ()
         return frame
     keys = [-ranks(frame[c]) if c in descending else ranks(frame[c]) for c in reversed(by)]
     return frame.iloc[np.lexsort(keys)]
+
+
+def distinct(
+    frame: pd.DataFrame,
+    by: list[str] | None = None,
+    descending: Collection[str] = (),
+    subset: list[str] | None = None,
+) -> pd.DataFrame:
+    """`ordered(frame.drop_duplicates(subset), by, descending)` (`by`: every column when
+    None), factorizing each column once for both."""
+    columns = [str(c) for c in frame.columns]
+    by = columns if by is None else by
+    subset = columns if subset is None else subset
+    if frame.empty:
+        return frame
+    found = {c: coded(frame[c]) for c in dict.fromkeys([*subset, *by])}
+    codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
+    keep = np.flatnonzero(~codes.duplicated().to_numpy())
+    keys = [found[c][1][keep] for c in reversed(by)]
+    keys = [-k if c in descending else k for c, k in zip(reversed(by), keys, strict=True)]
+    return frame.iloc[keep[np.lexsort(keys)]] if keys else frame.iloc[keep]
 
 
 @functools.cache

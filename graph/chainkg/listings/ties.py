@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from chainkg.listings.rows import MIN_ROWS, ListingRows, ordered, shared, zone_stages
+from chainkg.listings.rows import MIN_ROWS, ListingRows, distinct, ordered, shared, zone_stages
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
@@ -255,15 +255,16 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     ties = _supply_ties(seeds)
     order = ["customer_label", "supplier_label"]
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
-    every = ties.drop_duplicates(["supplier", *SUPPLIERS_OF])
-    yield "", ordered(every, order)[SUPPLIERS_OF].reset_index(drop=True)
+    every = distinct(ties, order, subset=["supplier", *SUPPLIERS_OF])
+    yield "", every[SUPPLIERS_OF].reset_index(drop=True)
     enterprises = _iri_prefix(seeds, "enterprises") + seeds.tables["enterprises"]["id"]
     sides = pd.concat(
         [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
         ignore_index=True,
     )
-    sides = sides[sides["company"].isin(enterprises)].drop_duplicates(["company", *SUPPLIERS_OF])
-    sides = ordered(_hubs(sides, "company", min_rows), ["company", *order])
+    sides = sides[sides["company"].isin(enterprises)]
+    sides = distinct(sides, ["company", *order], subset=["company", *SUPPLIERS_OF])
+    sides = _hubs(sides, "company", min_rows)
     yield from _groups(sides, "company", SUPPLIERS_OF)
 
 
@@ -290,9 +291,8 @@ def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
         }
     )
     out = out.dropna(subset=["subject_label", "predicate_label", "object_label"])
-    out = out.drop_duplicates()
     order = ["predicate_label", "subject_label", "object_label", "quote"]
-    yield "", ordered(out, order).reset_index(drop=True)
+    yield "", distinct(out, order).reset_index(drop=True)
 
 
 # --- list-main-enterprises ----------------------------------------------------------------
@@ -362,11 +362,11 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     rows["local"] = "true"
     rows["item"] = _iri_prefix(seeds, "enterprises") + rows["item"]
     rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
-    rows = rows[columns].drop_duplicates()
+    rows = rows[columns]
     # SPARQL orders an unbound ?stage_order first, numbers by value
-    rows["_order"] = pd.to_numeric(rows["stage_order"].replace("", "-1"))
+    rows = rows.assign(_order=pd.to_numeric(rows["stage_order"].replace("", "-1")))
     order = ["chain", "_order", "detail", "label", "item", "source", "quote"]
-    rows = ordered(rows, order)
+    rows = distinct(rows, order, subset=columns)
     yield "", rows[LIST_MAIN_ENTERPRISES].reset_index(drop=True)
     answered = dict(_groups(rows, "chain", LIST_MAIN_ENTERPRISES))
     empty = rows[LIST_MAIN_ENTERPRISES].iloc[:0]
@@ -613,8 +613,8 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
             )
         )
     rows = pd.concat(facts, ignore_index=True)[["entity", *EVIDENCE_FOR_ENTITY]]
-    rows = _hubs(rows.drop_duplicates(), "entity", min_rows)
-    rows = ordered(rows, ["entity", "fact_type", "fact", "article"])
+    rows = distinct(rows, ["entity", "fact_type", "fact", "article"])
+    rows = _hubs(rows, "entity", min_rows)
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
     names = _names(seeds)
     names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
@@ -698,7 +698,7 @@ def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
     rows["item"] = _iri_prefix(seeds, "projects") + rows["item"]
     rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
-    rows = ordered(rows[columns].drop_duplicates(), ["chain", "label", "item", "source", "quote"])
+    rows = distinct(rows[columns], ["chain", "label", "item", "source", "quote"])
     yield "", rows[LIST_EARLY_STAGE_PROJECTS].reset_index(drop=True)
     answered = dict(_groups(rows, "chain", LIST_EARLY_STAGE_PROJECTS))
     empty = rows[LIST_EARLY_STAGE_PROJECTS].iloc[:0]
