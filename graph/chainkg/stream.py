@@ -352,7 +352,9 @@ def build_streaming(
         task = stage("gap-pages")
         with timed(report, "gap-pages"):
             data = gap_report_data(store, summary=answers)  # the kept report
-            for path in write_reports(store, out / "site" / "gaps", data):
+            # a capped list's command reads the store (graph.nq would load in memory)
+            written = write_reports(store, out / "site" / "gaps", data, graph=str(out / "store"))
+            for path in written:
                 report.files[f"site/gaps/{path.name}"] = path
         bar.update(task, total=1, completed=1)
     return report

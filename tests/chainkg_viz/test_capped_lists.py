@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +21,7 @@ from chainkg_viz.analysis import Analysis, analyse
 from chainkg_viz.live import LiveSite
 from chainkg_viz.office import gap_workbook
 from chainkg_viz.reports import write_reports
+from tests.helpers import command_beside_python
 
 SHOWN = 7  # below the longest list of the small synthetic set, so that it is cut
 LIST_ROWS = re.compile(r'<h3 id="list-main_enterprises">.*?</table></div>', re.S)
@@ -93,15 +97,25 @@ def test_a_report_prints_the_first_entries_the_total_and_links_the_rest(
 
 
 def test_reports_without_a_server_name_the_total_and_the_command(
-    streamed_store: ox.Store, longest, tmp_path: Path
+    streamed_build: BuildReport, streamed_store: ox.Store, longest, tmp_path: Path
 ) -> None:
     chain, whole = longest
-    write_reports(streamed_store, tmp_path, list_shown=SHOWN)
+    store_dir = str(streamed_build.files["store"])
+    write_reports(streamed_store, tmp_path, list_shown=SHOWN, graph=store_dir)
     report = next(r for r in analyse(streamed_store, shown=SHOWN).chains if r.iri == chain)
     assert report.lists["main_enterprises"] == whole[:SHOWN]
     html = (tmp_path / f"{report.id}.html").read_text(encoding="utf-8")
     markdown = (tmp_path / f"{report.id}.md").read_text(encoding="utf-8")
-    command = f"chainkg lists --chain {report.id} --format csv"
+    command = f"chainkg lists --chain {report.id} --format csv --graph {store_dir}"
+    # the command the page names prints the whole list
+    printed = subprocess.run(
+        [command_beside_python("chainkg"), *shlex.split(command)[1:]],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = list(csv.DictReader(io.StringIO(printed)))
+    assert [r["label"] for r in rows if r["list"] == "main_enterprises"] == [i.label for i in whole]
     assert labels(LIST_ROWS.search(html).group(0)) == [i.label for i in whole[:SHOWN]]
     assert f"共 {len(whole)} 条，此处列出前 {SHOWN} 条" in html
     assert f"<code>{command}</code>" in html

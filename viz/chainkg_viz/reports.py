@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ class Links:
     names: dict[str, str] = field(default_factory=dict)  # page key -> label
     list_pages: bool = False  # whether whole lists are served paged (`list_page_html`)
     exports: bool = False  # whether a chain's workbook is beside the report (export/<id>.xlsx)
+    graph: str = ""  # the graph the lists command reads, if not `chainkg lists`'s default
 
     def name(self, entity_id: str) -> str:
         return self.names.get(slug(entity_id), entity_id)
@@ -164,9 +166,11 @@ def _cited_sources(report: ChainReport) -> list[str]:
     return sorted({e.source for e in found})
 
 
-def lists_command(report: ChainReport) -> str:
-    """The command printing a chain's seven lists whole."""
-    return f"chainkg lists --chain {report.id} --format csv"
+def lists_command(report: ChainReport, graph: str = "") -> str:
+    """The command printing a chain's seven lists whole (reading `graph`, a graph file or
+    store folder, when not the command's default)."""
+    where = f" --graph {shlex.quote(graph)}" if graph else ""
+    return f"chainkg lists --chain {report.id} --format csv{where}"
 
 
 def list_more(report: ChainReport, key: str, links: Links) -> Markup:
@@ -184,7 +188,7 @@ def list_more(report: ChainReport, key: str, links: Links) -> Markup:
         href = f"lists/{report.id}/{key}.html?page=1"
         more = Markup(' · <a class="list-all" href="{}">查看全部（分页）</a>').format(href)
     else:
-        more = Markup(" · 全部：<code>{}</code>").format(lists_command(report))
+        more = Markup(" · 全部：<code>{}</code>").format(lists_command(report, links.graph))
         if links.exports and report.exportable:
             more += Markup(' 或 <a href="{}export/{}.xlsx" download>Excel</a>').format(
                 links.root, report.id
@@ -254,7 +258,7 @@ def index_html(analysis: Analysis, links: Links, site_title: str) -> str:
     )
 
 
-def report_markdown(report: ChainReport) -> str:
+def report_markdown(report: ChainReport, graph: str = "") -> str:
     """The report as Markdown (Chinese first, English in brackets)."""
     s, gaps, lists = report.summary, report.gaps, report.lists
 
@@ -352,7 +356,7 @@ def report_markdown(report: ChainReport) -> str:
             extra = SEP.join(x for x in (i.kind, i.detail, "区内" if i.local else "") if x)
             out.append(f"- {i.label}({extra}) {quotes_text(i.evidence)}")
         if report.total(key) > len(items):
-            total, command = report.total(key), lists_command(report)
+            total, command = report.total(key), lists_command(report, graph)
             out.append(
                 f"\n共 {total} 条,此处列出前 {len(items)} 条;全部:`{command}`"
                 f"({total} entries, the first {len(items)} shown; all: `{command}`)"
@@ -403,7 +407,9 @@ def report_page(analysis: Analysis, links: Links, site_title: str, name: str) ->
     report = next((r for r in analysis.chains if r.id == report_id), None)
     if report is None or ext not in ("html", "md"):
         return None
-    return report_html(report, links, site_title) if ext == "html" else report_markdown(report)
+    if ext == "html":
+        return report_html(report, links, site_title)
+    return report_markdown(report, links.graph)
 
 
 def report_pages(analysis: Analysis, links: Links, site_title: str) -> dict[str, str]:
@@ -422,9 +428,11 @@ def write_reports(
     data: list | None = None,
     site_title: str = "",
     list_shown: int = LIST_SHOWN,
+    graph: str = "",
 ) -> list[Path]:
     """The gap reports of `store` written on their own into out_dir (no site around them: no
-    entity links, the stylesheet inline), each file by temp file and rename."""
+    entity links, the stylesheet inline), each file by temp file and rename; a capped list
+    names the command printing it whole, reading `graph` if given."""
     from chainkg_viz.analysis import analyse
     from chainkg_viz.data import dataset_title
 
@@ -432,7 +440,7 @@ def write_reports(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     analysis = analyse(store, data, shown=list_shown)
-    pages = report_pages(analysis, Links(root="", entities=False), site_title)
+    pages = report_pages(analysis, Links(root="", entities=False, graph=graph), site_title)
     written = []
     for rel, text in sorted(pages.items()):
         path = out / rel.removeprefix("gaps/")
