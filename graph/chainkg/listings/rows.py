@@ -31,11 +31,13 @@ PRESENCE_STAGES = {
 
 
 def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
-    """The named columns of a seed table (an empty frame with them if it is absent)."""
+    """The named columns of a seed table, or all of them when none is named (an empty frame
+    with them, the schema's, if the data set has no such table)."""
     frame = seeds.tables.get(name)
     if frame is None:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return frame.loc[:, list(columns)]
+        names = columns or TABLES[name].column_names
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    return frame.loc[:, list(columns)] if columns else frame
 
 
 def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
@@ -108,12 +110,15 @@ def coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         found = values.to_numpy()
         return found, found
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    text = np.asarray(pd.Series(uniques, dtype=object).fillna(""), dtype=np.dtypes.StringDType())
+    missing = pd.isna(uniques)
+    text = np.asarray(np.where(missing, "", uniques), dtype=np.dtypes.StringDType())
     order = np.argsort(text, kind="stable")
-    by_rank = text[order]
-    dense = np.cumsum(np.concatenate([[0], by_rank[1:] != by_rank[:-1]]))  # "" ties missing
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = dense
+    if missing.any():  # "" ties a missing string: the only two uniques that compare equal
+        by_rank = text[order]
+        rank[order] = np.cumsum(np.concatenate([[0], by_rank[1:] != by_rank[:-1]]))
+    else:  # distinct strings: the rank is the place in the order
+        rank[order] = np.arange(len(order))
     return codes, rank[codes]
 
 

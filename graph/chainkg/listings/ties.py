@@ -21,13 +21,21 @@ answers they change yield nothing, and SPARQL answers as before.
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import numpy as np
 import pandas as pd
 
-from chainkg.listings.rows import MIN_ROWS, ListingRows, distinct, ordered, shared, zone_stages
+from chainkg.listings.rows import (
+    MIN_ROWS,
+    ListingRows,
+    distinct,
+    located_places,
+    ordered,
+    shared,
+    table,
+    zone_stages,
+)
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
@@ -99,17 +107,16 @@ def _has_registry(seeds: Seeds) -> bool:
     return any(f.records for f in seeds.registry.values())
 
 
-def _table(seeds: Seeds, name: str) -> pd.DataFrame:
-    """A seed table, or an empty one with the schema's columns if the data set has none."""
-    frame = seeds.tables.get(name)
-    if frame is None:
-        return pd.DataFrame(columns=list(TABLES[name].column_names), dtype=object)
-    return frame
-
-
 def _evidence_count(frame: pd.DataFrame) -> pd.Series:
     """How many evidence nodes each row gets (one per source)."""
-    return frame["source"].str.count(re.escape(MULTI_SEPARATOR)) + 1
+    counts = [cell.count(MULTI_SEPARATOR) + 1 for cell in frame["source"].tolist()]
+    return pd.Series(counts, index=frame.index, dtype=np.int64)
+
+
+@shared
+def _evidence_counts(seeds: Seeds, name: str) -> pd.Series:
+    """`_evidence_count` of a whole seed table, counted once per write (do not modify it)."""
+    return _evidence_count(table(seeds, name))
 
 
 def _iri_prefix(seeds: Seeds, table: str) -> str:
@@ -219,7 +226,7 @@ def _hubs(frame: pd.DataFrame, key: str, min_rows: int) -> pd.DataFrame:
 def _supply_ties(seeds: Seeds) -> pd.DataFrame:
     """One row per evidence node of each supplier/customer relation whose two sides have a
     Chinese label: supplier, customer (ids) and the suppliers-of columns."""
-    relations = _table(seeds, "relations")
+    relations = table(seeds, "relations")
     ties = relations[relations["predicate"].isin(list(_SUPPLY))]
     forward = ties["predicate"].map(_SUPPLY).astype(bool)
     ev = _evidence(seeds, "relations", ties)
@@ -274,7 +281,7 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
 def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
     """`relations-with-evidence` (no parameter, key ""): every relation's evidence with the
     Chinese labels of its two ends and of its predicate."""
-    relations = _table(seeds, "relations")
+    relations = table(seeds, "relations")
     ev = _evidence(seeds, "relations", relations)
     labels = _entities(seeds)["label"]
     predicates = {p: _zh_label(predicate_iri(p).value) for p in relations["predicate"].unique()}
@@ -304,10 +311,10 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     if _has_registry(seeds):
         return
     columns = ["chain", *LIST_MAIN_ENTERPRISES]
-    chains = _table(seeds, "chains")
+    chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
     enterprises = seeds.tables["enterprises"]
-    relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
+    relations, segments = table(seeds, "relations"), table(seeds, "segments")
     if relations.empty or segments.empty:
         empty = pd.DataFrame(columns=LIST_MAIN_ENTERPRISES, dtype=object)
         yield "", empty
@@ -416,32 +423,21 @@ def _lines(
     )
 
 
-def _located(enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
-    """(company, place) for each `ckg:locatedIn` of an enterprise: its row's and relations'."""
-    stated = relations.loc[relations["predicate"] == "located_in", ["subject", "object"]]
-    located = pd.concat(
-        [
-            enterprises[["id", "located_in"]].set_axis(["company", "place"], axis=1),
-            stated.set_axis(["company", "place"], axis=1),
-        ]
-    )
-    return located[located["place"] != ""].drop_duplicates()
-
-
 def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
     """An upper bound of each enterprise's profile length (so only the hubs' lines are
     built): name, zone stage, sources, places x own quotes, relations' quotes, projects."""
-    enterprises, relations = seeds.tables["enterprises"], _table(seeds, "relations")
+    enterprises, relations = seeds.tables["enterprises"], table(seeds, "relations")
     ids = enterprises["id"]
 
     def per_company(counts: pd.Series) -> np.ndarray:
         return counts.reindex(ids, fill_value=0).to_numpy()
 
-    n_ev = _evidence_count(enterprises).to_numpy()
-    places = per_company(_located(enterprises, relations)["company"].value_counts())
-    per_row = _evidence_count(relations).to_numpy()[relations.index.get_indexer(sides["row"])]
+    n_ev = _evidence_counts(seeds, "enterprises").to_numpy()
+    places = per_company(located_places(seeds)["entity"].value_counts())
+    per_row = _evidence_counts(seeds, "relations").to_numpy()
+    per_row = per_row[relations.index.get_indexer(sides["row"])]
     quotes = pd.Series(per_row).groupby(sides["company"].to_numpy(), sort=False).sum()
-    projects = _table(seeds, "projects")["investor"].value_counts()
+    projects = table(seeds, "projects")["investor"].value_counts()
     bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
     return pd.Series(bound, index=ids.to_numpy())
 
@@ -454,7 +450,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     if _has_registry(seeds):
         return
     enterprises = seeds.tables["enterprises"]
-    relations, projects = _table(seeds, "relations"), _table(seeds, "projects")
+    relations, projects = table(seeds, "relations"), table(seeds, "projects")
     sides = _relation_sides(relations)
     sides = sides[sides["company"].isin(enterprises["id"])]
     sizes = _profile_sizes(seeds, sides)
@@ -466,7 +462,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     name = enterprises[enterprises["id"].isin(hubs)]
     stage = name["id"].map(stages)
     ev = _evidence(seeds, "enterprises", name)
-    place = _located(enterprises, relations)
+    place = located_places(seeds).rename(columns={"entity": "company"})
     place = place[place["company"].isin(hubs)]
     place = place.assign(value=place["place"].map(labels)).dropna(subset=["value"])
     place = place.merge(ev[["id", "quote", "article"]], left_on="company", right_on="id")
@@ -533,9 +529,10 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
 # --- evidence-for-entity ------------------------------------------------------------------
 
 
-def _names(seeds: Seeds) -> pd.DataFrame:
+def _names(seeds: Seeds, ids: Collection[str]) -> pd.DataFrame:
     """(name, id) for every name `evidence-for-entity` matches a row's entity by: its
-    Chinese and English labels, aliases and id (and a statistic's or post's label)."""
+    Chinese and English labels, aliases and id (and a statistic's or post's label), of the
+    names that name one of `ids` (each pair once)."""
     entities = _entities(seeds)
     parts = [pd.DataFrame({"name": entities["label"], "id": entities["id"]}).dropna()]
     for name, frame in seeds.tables.items():
@@ -552,7 +549,9 @@ def _names(seeds: Seeds) -> pd.DataFrame:
             if column in frame.columns:
                 named = frame[frame[column] != ""]
                 parts.append(pd.DataFrame({"name": named[column], "id": named["id"]}))
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    names = pd.concat(parts, ignore_index=True)
+    names = names[names["name"].isin(names.loc[names["id"].isin(ids), "name"])]
+    return names.drop_duplicates()
 
 
 def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
@@ -561,12 +560,12 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     if _has_registry(seeds):
         return
     enterprises = seeds.tables["enterprises"]
-    relations = _table(seeds, "relations")
-    rel_ev = _evidence_count(relations)
+    relations = table(seeds, "relations")
+    rel_ev = _evidence_counts(seeds, "relations")
     sides = _relation_sides(relations).drop_duplicates(["company", "row"])
     ids = enterprises["id"]
     bound = (
-        _evidence_count(enterprises).to_numpy()
+        _evidence_counts(seeds, "enterprises").to_numpy()
         + sides.assign(k=sides["row"].map(rel_ev))
         .groupby("company", sort=False)["k"]
         .sum()
@@ -616,8 +615,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     rows = distinct(rows, ["entity", "fact_type", "fact", "article"])
     rows = _hubs(rows, "entity", min_rows)
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
-    names = _names(seeds)
-    names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
+    names = _names(seeds, answers)
     owners = names.groupby("name", sort=False)["id"].nunique()
     alone = names[names["name"].map(owners) == 1].sort_values(["id", "name"])
     for name, entity in zip(alone["name"].tolist(), alone["id"].tolist(), strict=True):
@@ -642,10 +640,10 @@ def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     if _has_registry(seeds):
         return
     columns = ["chain", *LIST_EARLY_STAGE_PROJECTS]
-    chains = _table(seeds, "chains")
+    chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
-    projects = _table(seeds, "projects")
-    relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
+    projects = table(seeds, "projects")
+    relations, segments = table(seeds, "relations"), table(seeds, "segments")
     # the project's chains: its row's, in_chain and concerns ties (to a chain or a segment)
     ties = relations[relations["subject"].isin(projects["id"])]
     in_chain = ties.loc[ties["predicate"].isin(["in_chain", "concerns"]), ["subject", "object"]]
