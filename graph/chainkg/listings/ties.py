@@ -175,29 +175,59 @@ def _split(cells: pd.Series) -> pd.Series:
 def _evidence(seeds: Seeds, table: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The evidence nodes of `rows` (of `table`), as `RowBuilder.with_evidence` writes them:
     one per source/quote pair, indexed by the row's index label, with the row id, quote,
-    source id, article title, source date and the assertion mode's Chinese label."""
+    source id, article title, source date and the assertion mode's Chinese label. A row
+    with several sources gives its nodes in its place, the rows then in the order of their
+    labels (as the rows given, without one)."""
     modes = {k: _zh_label(v) for k, v in ASSERTION_MODES.items()}
-    mode = rows["assertion"].where(rows["assertion"] != "", "stated") if len(rows) else None
+    mode = rows["assertion"].where(rows["assertion"] != "", "stated").map(modes)
+    quotes, sources = rows["quote"].tolist(), rows["source"].tolist()
+    several = [i for i, cell in enumerate(sources) if MULTI_SEPARATOR in cell]
+    index = rows.index
+    if several:  # one node per source/quote pair, split in one pass over the rows
+        order = np.argsort(index.to_numpy(), kind="stable")
+        counts = np.ones(len(rows), dtype=np.int64)
+        quote_parts: list[str] = []
+        source_parts: list[str] = []
+        for at in order.tolist():
+            quote, source = quotes[at], sources[at]
+            if MULTI_SEPARATOR in source:
+                split_quote = [p.strip() for p in quote.split(MULTI_SEPARATOR)]
+                split_source = [p.strip() for p in source.split(MULTI_SEPARATOR)]
+                if len(split_quote) != len(split_source):
+                    raise ValueError(
+                        f"{table}.csv: row {rows['id'].iat[at]!r} has {len(split_source)} "
+                        f"sources and {len(split_quote)} quotes; give one quote per source"
+                    )
+                quote_parts += split_quote
+                source_parts += split_source
+                counts[at] = len(split_source)
+            else:
+                quote_parts.append(quote.strip())
+                source_parts.append(source.strip())
+        take = np.repeat(order, counts[order])
+        index = index[take]
+        ids, mode = rows["id"].to_numpy(dtype=object)[take], mode.to_numpy(dtype=object)[take]
+    else:
+        quote_parts = [q.strip() for q in quotes]
+        source_parts = [s.strip() for s in sources]
+        ids, mode = rows["id"].to_numpy(dtype=object), mode.to_numpy(dtype=object)
+    register = seeds.tables["sources"].set_index("id")
+    found = register.index.get_indexer(source_parts)
+    known = found >= 0
     ev = pd.DataFrame(
         {
-            "id": rows["id"],
-            "quote": rows["quote"],
-            "source": rows["source"],
-            "assertion": mode.map(modes) if mode is not None else None,
+            "id": ids,
+            "quote": np.asarray(quote_parts, dtype=object),
+            "source": np.asarray(source_parts, dtype=object),
+            "assertion": mode,
         },
-        index=rows.index,
+        index=index,
         dtype=object,
     )
-    several = ev["source"].str.contains(MULTI_SEPARATOR, regex=False).to_numpy(dtype=bool)
-    if several.any():  # a row with several sources: one node per source/quote pair
-        split = ev[several].assign(
-            quote=_split(ev.loc[several, "quote"]), source=_split(ev.loc[several, "source"])
-        )
-        ev = pd.concat([ev[~several], split.explode(["quote", "source"])]).sort_index(kind="stable")
-    ev["quote"], ev["source"] = ev["quote"].str.strip(), ev["source"].str.strip()
-    register = seeds.tables["sources"].set_index("id")
-    ev["article"] = ev["source"].map(register["headline"])
-    ev["date"] = ev["source"].map(register["date"]).fillna("")
+    for column, name, missing in (("headline", "article", np.nan), ("date", "date", "")):
+        values = np.full(len(found), missing, dtype=object)
+        values[known] = register[column].to_numpy(dtype=object)[found[known]]
+        ev[name] = pd.array(values, dtype=register[column].dtype)  # as `Series.map` types it
     return ev
 
 
