@@ -453,22 +453,51 @@ def _lines(
     )
 
 
-def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
+@shared
+def _enterprise_at(seeds: Seeds, name: str, column: str) -> np.ndarray:
+    """For each row of a seed table, the position in `enterprises.csv` of the entity its
+    `column` names, -1 for any other (integers counted and compared in C, where the ids'
+    strings would be hashed again by each count). Computed once per write."""
+    found = seeds.tables.get(name)
+    if found is None or "enterprises" not in seeds.tables:
+        return np.full(0 if found is None else len(found), -1, dtype=np.int64)
+    return pd.Index(seeds.tables["enterprises"]["id"]).get_indexer(found[column])
+
+
+def _per_enterprise(seeds: Seeds, at: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """How many rows (or the sum of their `weights`) name each enterprise, by position."""
+    size = len(seeds.tables["enterprises"])
+    named = at >= 0
+    found = np.bincount(
+        at[named], weights=None if weights is None else weights[named], minlength=size
+    )
+    return found.astype(np.int64)
+
+
+def _hub_relations(seeds: Seeds, hubs: Collection[str]) -> pd.DataFrame:
+    """The relation rows with an enterprise of `hubs` at either end."""
+    relations = table(seeds, "relations")
+    enterprises = seeds.tables["enterprises"]
+    at = np.flatnonzero(enterprises["id"].isin(hubs).to_numpy())
+    touching = np.isin(_enterprise_at(seeds, "relations", "subject"), at) | np.isin(
+        _enterprise_at(seeds, "relations", "object"), at
+    )
+    return relations[touching]
+
+
+def _profile_sizes(seeds: Seeds) -> pd.Series:
     """An upper bound of each enterprise's profile length (so only the hubs' lines are
-    built): name, zone stage, sources, places x own quotes, relations' quotes, projects."""
-    enterprises, relations = seeds.tables["enterprises"], table(seeds, "relations")
-    ids = enterprises["id"]
-
-    def per_company(counts: pd.Series) -> np.ndarray:
-        return counts.reindex(ids, fill_value=0).to_numpy()
-
+    built): name, zone stage, sources, places x own quotes, relations' quotes (from each
+    end), projects."""
+    ids = seeds.tables["enterprises"]["id"]
     n_ev = _evidence_counts(seeds, "enterprises").to_numpy()
-    places = per_company(located_places(seeds)["entity"].value_counts())
+    located = pd.Index(ids).get_indexer(located_places(seeds)["entity"])
     per_row = _evidence_counts(seeds, "relations").to_numpy()
-    per_row = per_row[relations.index.get_indexer(sides["row"])]
-    quotes = pd.Series(per_row).groupby(sides["company"].to_numpy(), sort=False).sum()
-    projects = table(seeds, "projects")["investor"].value_counts()
-    bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
+    quotes = _per_enterprise(
+        seeds, _enterprise_at(seeds, "relations", "subject"), per_row
+    ) + _per_enterprise(seeds, _enterprise_at(seeds, "relations", "object"), per_row)
+    projects = _per_enterprise(seeds, _enterprise_at(seeds, "projects", "investor"))
+    bound = 2 + n_ev + _per_enterprise(seeds, located) * n_ev + quotes + projects
     return pd.Series(bound, index=ids.to_numpy())
 
 
@@ -481,12 +510,11 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
         return
     enterprises = seeds.tables["enterprises"]
     relations, projects = table(seeds, "relations"), table(seeds, "projects")
-    sides = _relation_sides(relations)
-    sides = sides[sides["company"].isin(enterprises["id"])]
-    sizes = _profile_sizes(seeds, sides)
+    sizes = _profile_sizes(seeds)
     hubs = set(sizes.index[sizes > min_rows])
     if not hubs:
         return
+    sides = _relation_sides(_hub_relations(seeds, hubs))
     labels = _entities(seeds)["label"]
     stages = _stage_labels(seeds)
     name = enterprises[enterprises["id"].isin(hubs)]
@@ -592,26 +620,26 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     enterprises = seeds.tables["enterprises"]
     relations = table(seeds, "relations")
     rel_ev = _evidence_counts(seeds, "relations")
-    sides = _relation_sides(relations).drop_duplicates(["company", "row"])
     ids = enterprises["id"]
+    # each relation once for each of its ends (once for an enterprise tied to itself)
+    subject = _enterprise_at(seeds, "relations", "subject")
+    other = _enterprise_at(seeds, "relations", "object")
+    other = np.where(other == subject, -1, other)
     bound = (
         _evidence_counts(seeds, "enterprises").to_numpy()
-        + sides.assign(k=sides["row"].map(rel_ev))
-        .groupby("company", sort=False)["k"]
-        .sum()
-        .reindex(ids, fill_value=0)
-        .to_numpy()
+        + _per_enterprise(seeds, subject, rel_ev.to_numpy())
+        + _per_enterprise(seeds, other, rel_ev.to_numpy())
     )
     statistics = seeds.tables.get("statistics")
     if statistics is not None:
-        stat_ev = _evidence_count(statistics)
-        bound = bound + stat_ev.groupby(statistics["subject"], sort=False).sum().reindex(
-            ids, fill_value=0
+        stat_ev = _evidence_count(statistics).to_numpy()
+        bound = bound + _per_enterprise(
+            seeds, _enterprise_at(seeds, "statistics", "subject"), stat_ev
         )
-        bound = bound.to_numpy()
     hubs = set(ids[bound > min_rows])
     if not hubs:
         return
+    sides = _relation_sides(_hub_relations(seeds, hubs)).drop_duplicates(["company", "row"])
     facts = []
     own = _evidence(seeds, "enterprises", enterprises[ids.isin(hubs)])
     facts.append(
