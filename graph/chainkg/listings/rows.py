@@ -49,6 +49,23 @@ def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
 
 
 @shared
+def enterprise_index(seeds: Seeds) -> pd.Index:
+    """The ids of `enterprises.csv` as an index, its hash table built once per write: the
+    position of an id (`get_indexer`), or whether it names an enterprise, without hashing
+    a million ids again per question (what `isin(enterprises["id"])` does)."""
+    return pd.Index(table(seeds, "enterprises", "id")["id"])
+
+
+def enterprise_rows(seeds: Seeds, ids: Collection[str] | pd.Series) -> np.ndarray:
+    """Which rows of `enterprises.csv` (a mask in its order) have one of `ids`."""
+    index = enterprise_index(seeds)
+    at = index.get_indexer(pd.unique(pd.Series(list(ids) if isinstance(ids, set) else ids)))
+    mask = np.zeros(len(index), dtype=bool)
+    mask[at[at >= 0]] = True
+    return mask
+
+
+@shared
 def labels(seeds: Seeds) -> pd.Series:
     """id -> Chinese label (`label_zh`, what `RowBuilder.labels` writes as rdfs:label@zh) of
     every row of a labelled table."""

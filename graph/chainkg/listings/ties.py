@@ -30,6 +30,8 @@ from chainkg.listings.rows import (
     MIN_ROWS,
     ListingRows,
     distinct,
+    enterprise_index,
+    enterprise_rows,
     located_places,
     ordered,
     shared,
@@ -255,13 +257,23 @@ def _hubs(frame: pd.DataFrame, key: str, min_rows: int) -> pd.DataFrame:
 
 def _supply_ties(seeds: Seeds) -> pd.DataFrame:
     """One row per evidence node of each supplier/customer relation whose two sides have a
-    Chinese label: supplier, customer (ids) and the suppliers-of columns."""
+    Chinese label: supplier, customer (IRIs), whether each is an enterprise and the
+    suppliers-of columns."""
     relations = table(seeds, "relations")
     ties = relations[relations["predicate"].isin(list(_SUPPLY))]
     forward = ties["predicate"].map(_SUPPLY).astype(bool)
     ev = _evidence(seeds, "relations", ties)
     supplier = ties["subject"].where(forward, ties["object"]).reindex(ev.index).to_numpy()
     customer = ties["object"].where(forward, ties["subject"]).reindex(ev.index).to_numpy()
+    at = pd.DataFrame(  # each end's position among the enterprises (-1: another entity)
+        {
+            "subject": _enterprise_at(seeds, "relations", "subject"),
+            "object": _enterprise_at(seeds, "relations", "object"),
+        },
+        index=relations.index,
+    ).loc[ties.index]
+    supplier_at = at["subject"].where(forward, at["object"]).reindex(ev.index).to_numpy()
+    customer_at = at["object"].where(forward, at["subject"]).reindex(ev.index).to_numpy()
     entities = _entities(seeds)
     stages = _stage_labels(seeds)
     out = pd.DataFrame(
@@ -275,6 +287,8 @@ def _supply_ties(seeds: Seeds) -> pd.DataFrame:
             "assertion": ev["assertion"].to_numpy(),
             "quote": ev["quote"].to_numpy(),
             "article": ev["article"].to_numpy(),
+            "supplier_firm": supplier_at >= 0,
+            "customer_firm": customer_at >= 0,
         }
     )
     out = out[out["supplier_label"].notna() & out["customer_label"].notna()]
@@ -294,12 +308,13 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
     every = distinct(ties, order, subset=["supplier", *SUPPLIERS_OF])
     yield "", every[SUPPLIERS_OF].reset_index(drop=True)
-    enterprises = _iri_prefix(seeds, "enterprises") + seeds.tables["enterprises"]["id"]
     sides = pd.concat(
-        [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
+        [
+            ties[ties["supplier_firm"]].assign(company=ties["supplier"]),
+            ties[ties["customer_firm"]].assign(company=ties["customer"]),
+        ],
         ignore_index=True,
     )
-    sides = sides[sides["company"].isin(enterprises)]
     sides = distinct(sides, ["company", *order], subset=["company", *SUPPLIERS_OF])
     sides = _hubs(sides, "company", min_rows)
     yield from _groups(sides, "company", SUPPLIERS_OF)
@@ -352,7 +367,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         return
     stage = _stages(seeds)
     producing = stage.index[stage == _STAGES[PRODUCING][1:-1]]
-    producing = producing[producing.isin(enterprises["id"])]
+    producing = producing[enterprise_index(seeds).get_indexer(producing) >= 0]
     segment = segments.set_index("id")
     # branch 1: the segments an enterprise operates in (any relation row says so)
     ops = relations.loc[relations["predicate"] == "operates_in_segment", ["subject", "object"]]
@@ -392,10 +407,13 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     )
     rows = pd.concat([first, second], ignore_index=True)
     rows = rows[rows["chain"].isin(chains["id"])]
-    ev = _evidence(seeds, "enterprises", enterprises[enterprises["id"].isin(rows["item"])])
+    ev = _evidence(seeds, "enterprises", enterprises[enterprise_rows(seeds, rows["item"])])
     ev = ev[["id", "quote", "source"]].rename(columns={"id": "item"})
     rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
-    rows["label"] = rows["item"].map(enterprises.set_index("id")["label_zh"])
+    at = enterprise_index(seeds).get_indexer(rows["item"])  # every item is an enterprise
+    rows["label"] = pd.array(
+        enterprises["label_zh"].to_numpy(dtype=object)[at], dtype=enterprises["label_zh"].dtype
+    )
     rows["local"] = "true"
     rows["item"] = _iri_prefix(seeds, "enterprises") + rows["item"]
     rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
@@ -461,7 +479,7 @@ def _enterprise_at(seeds: Seeds, name: str, column: str) -> np.ndarray:
     found = seeds.tables.get(name)
     if found is None or "enterprises" not in seeds.tables:
         return np.full(0 if found is None else len(found), -1, dtype=np.int64)
-    return pd.Index(seeds.tables["enterprises"]["id"]).get_indexer(found[column])
+    return enterprise_index(seeds).get_indexer(found[column])
 
 
 def _per_enterprise(seeds: Seeds, at: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -477,8 +495,7 @@ def _per_enterprise(seeds: Seeds, at: np.ndarray, weights: np.ndarray | None = N
 def _hub_relations(seeds: Seeds, hubs: Collection[str]) -> pd.DataFrame:
     """The relation rows with an enterprise of `hubs` at either end."""
     relations = table(seeds, "relations")
-    enterprises = seeds.tables["enterprises"]
-    at = np.flatnonzero(enterprises["id"].isin(hubs).to_numpy())
+    at = np.flatnonzero(enterprise_rows(seeds, hubs))
     touching = np.isin(_enterprise_at(seeds, "relations", "subject"), at) | np.isin(
         _enterprise_at(seeds, "relations", "object"), at
     )
@@ -491,7 +508,7 @@ def _profile_sizes(seeds: Seeds) -> pd.Series:
     end), projects."""
     ids = seeds.tables["enterprises"]["id"]
     n_ev = _evidence_counts(seeds, "enterprises").to_numpy()
-    located = pd.Index(ids).get_indexer(located_places(seeds)["entity"])
+    located = enterprise_index(seeds).get_indexer(located_places(seeds)["entity"])
     per_row = _evidence_counts(seeds, "relations").to_numpy()
     quotes = _per_enterprise(
         seeds, _enterprise_at(seeds, "relations", "subject"), per_row
@@ -517,7 +534,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     sides = _relation_sides(_hub_relations(seeds, hubs))
     labels = _entities(seeds)["label"]
     stages = _stage_labels(seeds)
-    name = enterprises[enterprises["id"].isin(hubs)]
+    name = enterprises[enterprise_rows(seeds, hubs)]
     stage = name["id"].map(stages)
     ev = _evidence(seeds, "enterprises", name)
     place = located_places(seeds).rename(columns={"entity": "company"})
@@ -641,7 +658,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
         return
     sides = _relation_sides(_hub_relations(seeds, hubs)).drop_duplicates(["company", "row"])
     facts = []
-    own = _evidence(seeds, "enterprises", enterprises[ids.isin(hubs)])
+    own = _evidence(seeds, "enterprises", enterprises[enterprise_rows(seeds, hubs)])
     facts.append(
         own.assign(
             entity=own["id"],
