@@ -20,6 +20,7 @@ from chainkg.listings.rows import (
     coded,
     declines,
     distinct,
+    enterprise_index,
     entity_iris,
     labels,
     located_places,
@@ -137,7 +138,14 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     ties = _chain_ties(seeds)
     ties = ties.groupby(["e", "chain", "how"], as_index=False, sort=False)["curator"].any()
     chains = _chains(seeds)
-    rows = ties.merge(_enterprises(seeds), left_on="e", right_on="id").merge(chains, on="chain")
+    firms = _enterprises(seeds)  # in the enterprises' order: looked up by position
+    at = enterprise_index(seeds).get_indexer(ties["e"])
+    ties, at = ties[at >= 0], at[at >= 0]
+    ties = ties.assign(
+        label=firms["label"].to_numpy(dtype=object)[at],
+        stage=firms["stage"].to_numpy(dtype=object)[at],
+    )
+    rows = ties.merge(chains, on="chain")
     rows = pd.DataFrame(
         {
             "iri": rows["iri"],
@@ -264,8 +272,11 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     firms = _enterprises(seeds)
     firms = firms[firms["stage"] != ""].rename(columns={"id": "e"})
     chains = _chains(seeds)
-    tied = _chains_of(seeds).merge(chains[["chain", "chain_label"]], on="chain")
-    rows = firms.merge(_places(seeds), on="e", how="left")
+    # the present firms' places and chains only (a few per cent of the enterprises)
+    tied = _chains_of(seeds)
+    tied = tied[tied["e"].isin(firms["e"])].merge(chains[["chain", "chain_label"]], on="chain")
+    places = _places(seeds)
+    rows = firms.merge(places[places["e"].isin(firms["e"])], on="e", how="left")
     rows = rows.merge(_concat(tied, ["e"], "chain_label"), on="e", how="left")
     rows = pd.DataFrame(
         {
@@ -309,10 +320,13 @@ def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
         }
     )
     ties = pd.concat([ties, supplied], ignore_index=True).drop_duplicates()
-    firms = _enterprises(seeds)
-    firms = firms[firms["stage"] == ""].rename(columns={"id": "e"})
+    firms = _enterprises(seeds)  # in the enterprises' order: looked up by position
+    at = enterprise_index(seeds).get_indexer(ties["e"])
+    stage = np.where(at >= 0, firms["stage"].to_numpy(dtype=object)[at], None)
+    ties = ties[stage == ""]  # enterprises not present in the zone
+    label = firms["label"].to_numpy(dtype=object)[at[stage == ""]]
     named = labels(seeds)
-    rows = ties.merge(firms, on="e")
+    rows = ties.assign(label=label)
     rows["chain_label"] = rows["chain"].map(named)
     rows = rows.dropna(subset=["chain_label"]).merge(_places(seeds), on="e", how="left")
     rows = pd.DataFrame(
