@@ -212,6 +212,7 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     actor = pd.factorize(actors["subject"].to_numpy(dtype=object))[0]
     label, label_rank = coded(actors["actor_label"])
     label_text = actors["actor_label"].to_numpy(dtype=object)
+    segment_of = pd.Index(segments["id"]).get_indexer(actors["object"])  # -1: none of them
 
     def answer(grouping: list[str]) -> pd.DataFrame:
         """One row per group of segments with the same `grouping` values (none missing):
@@ -219,11 +220,10 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         group_of = segments.groupby(grouping, sort=False).ngroup().to_numpy()
         rows = segments[group_of >= 0].drop_duplicates(grouping)[grouping]
         groups = len(rows)
-        at = pd.Series(group_of, index=segments["id"].to_numpy())
-        at = at[at >= 0]
-        where = actors["object"].map(at).to_numpy()
-        tied = ~pd.isna(where)
-        where = where[tied].astype(np.int64)
+        where = np.full(len(segment_of), -1, dtype=np.int64)
+        where[segment_of >= 0] = group_of[segment_of[segment_of >= 0]]
+        tied = where >= 0
+        where = where[tied]
         pairs = np.unique(where * (actor.max(initial=0) + 1) + actor[tied])
         counts = np.bincount(pairs // (actor.max(initial=0) + 1), minlength=groups)
         first = np.unique(where * (label.max(initial=0) + 1) + label[tied], return_index=True)[1]
