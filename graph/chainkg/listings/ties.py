@@ -128,7 +128,7 @@ def _iri_prefix(seeds: Seeds, table: str) -> str:
 
 @shared
 def _entities(seeds: Seeds) -> pd.DataFrame:
-    """Every row with a Chinese label: id, IRI and the label as the mappers write it
+    """Every row with a Chinese label: id, seed table and the label as the mappers write it
     (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
     per write (do not modify it)."""
     parts = []
@@ -148,7 +148,7 @@ def _entities(seeds: Seeds) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "id": frame["id"].to_numpy(),
-                    "iri": (_iri_prefix(seeds, name) + frame["id"]).to_numpy(),
+                    "table": name,
                     "label": label.to_numpy(),
                 }
             )
@@ -292,10 +292,18 @@ def _supply_ties(seeds: Seeds) -> pd.DataFrame:
         }
     )
     out = out[out["supplier_label"].notna() & out["customer_label"].notna()]
-    iri = entities["iri"]
-    out["supplier"] = out["supplier"].map(iri)
-    out["customer"] = out["customer"].map(iri)
+    out["supplier"] = _iris(seeds, out["supplier"])
+    out["customer"] = _iris(seeds, out["customer"])
     return out
+
+
+def _iris(seeds: Seeds, ids: pd.Series) -> np.ndarray:
+    """The IRI of each id of a row with a Chinese label (`_entities`): `_iri_prefix` of its
+    table and the id, made for these ids only."""
+    entities = _entities(seeds)
+    tables = entities["table"].to_numpy(dtype=object)[entities.index.get_indexer(ids)]
+    prefixes = {name: _iri_prefix(seeds, name) for name in pd.unique(tables)}
+    return (pd.Series(tables, dtype=object).map(prefixes) + ids.to_numpy(dtype=object)).to_numpy()
 
 
 def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
