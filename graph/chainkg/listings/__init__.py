@@ -203,14 +203,18 @@ class _Bodies:
     def add(self, body: int, frame: pd.DataFrame) -> None:
         if self.first is None:
             self.first, self.first_body = frame, body
-            self.cells = [frame[c].to_numpy(dtype=object) for c in frame.columns]
-            codes, uniques = pd.factorize(self.cells[0], use_na_sentinel=False)
-            order = np.argsort(codes, kind="stable")
-            cuts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-            self.heads = {
-                u: order[a:b] for u, a, b in zip(uniques, cuts[:-1], cuts[1:], strict=True)
-            }
         self.whole.setdefault(_ends(frame), []).append((body, frame))
+
+    def _index_first(self) -> None:
+        """Index the first body by its first column, when a later answer is looked for in
+        it (a query with one answer never is)."""
+        if self.cells or self.first is None:
+            return
+        self.cells = [self.first[c].to_numpy(dtype=object) for c in self.first.columns]
+        codes, uniques = pd.factorize(self.cells[0], use_na_sentinel=False)
+        order = np.argsort(codes, kind="stable")
+        cuts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        self.heads = {u: order[a:b] for u, a, b in zip(uniques, cuts[:-1], cuts[1:], strict=True)}
 
     def find(self, frame: pd.DataFrame) -> tuple[int, int] | None:
         """(body, start) of rows already written equal to `frame`'s, or None."""
@@ -221,6 +225,7 @@ class _Bodies:
                 return (body, 0)
         if self.first is None or len(self.first) <= len(frame):
             return None
+        self._index_first()
         head = frame.iloc[0].tolist()
         at = self.heads.get(head[0], np.empty(0, dtype=np.int64))
         at = at[at <= len(self.first) - len(frame)]

@@ -20,6 +20,7 @@ from chainkg.listings.rows import (
     coded,
     declines,
     distinct,
+    enterprise_index,
     entity_iris,
     labels,
     located_places,
@@ -137,7 +138,14 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     ties = _chain_ties(seeds)
     ties = ties.groupby(["e", "chain", "how"], as_index=False, sort=False)["curator"].any()
     chains = _chains(seeds)
-    rows = ties.merge(_enterprises(seeds), left_on="e", right_on="id").merge(chains, on="chain")
+    firms = _enterprises(seeds)  # in the enterprises' order: looked up by position
+    at = enterprise_index(seeds).get_indexer(ties["e"])
+    ties, at = ties[at >= 0], at[at >= 0]
+    ties = ties.assign(
+        label=firms["label"].to_numpy(dtype=object)[at],
+        stage=firms["stage"].to_numpy(dtype=object)[at],
+    )
+    rows = ties.merge(chains, on="chain")
     rows = pd.DataFrame(
         {
             "iri": rows["iri"],
@@ -204,6 +212,7 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     actor = pd.factorize(actors["subject"].to_numpy(dtype=object))[0]
     label, label_rank = coded(actors["actor_label"])
     label_text = actors["actor_label"].to_numpy(dtype=object)
+    segment_of = pd.Index(segments["id"]).get_indexer(actors["object"])  # -1: none of them
 
     def answer(grouping: list[str]) -> pd.DataFrame:
         """One row per group of segments with the same `grouping` values (none missing):
@@ -211,11 +220,10 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         group_of = segments.groupby(grouping, sort=False).ngroup().to_numpy()
         rows = segments[group_of >= 0].drop_duplicates(grouping)[grouping]
         groups = len(rows)
-        at = pd.Series(group_of, index=segments["id"].to_numpy())
-        at = at[at >= 0]
-        where = actors["object"].map(at).to_numpy()
-        tied = ~pd.isna(where)
-        where = where[tied].astype(np.int64)
+        where = np.full(len(segment_of), -1, dtype=np.int64)
+        where[segment_of >= 0] = group_of[segment_of[segment_of >= 0]]
+        tied = where >= 0
+        where = where[tied]
         pairs = np.unique(where * (actor.max(initial=0) + 1) + actor[tied])
         counts = np.bincount(pairs // (actor.max(initial=0) + 1), minlength=groups)
         first = np.unique(where * (label.max(initial=0) + 1) + label[tied], return_index=True)[1]
@@ -264,8 +272,11 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     firms = _enterprises(seeds)
     firms = firms[firms["stage"] != ""].rename(columns={"id": "e"})
     chains = _chains(seeds)
-    tied = _chains_of(seeds).merge(chains[["chain", "chain_label"]], on="chain")
-    rows = firms.merge(_places(seeds), on="e", how="left")
+    # the present firms' places and chains only (a few per cent of the enterprises)
+    tied = _chains_of(seeds)
+    tied = tied[tied["e"].isin(firms["e"])].merge(chains[["chain", "chain_label"]], on="chain")
+    places = _places(seeds)
+    rows = firms.merge(places[places["e"].isin(firms["e"])], on="e", how="left")
     rows = rows.merge(_concat(tied, ["e"], "chain_label"), on="e", how="left")
     rows = pd.DataFrame(
         {
@@ -309,10 +320,13 @@ def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
         }
     )
     ties = pd.concat([ties, supplied], ignore_index=True).drop_duplicates()
-    firms = _enterprises(seeds)
-    firms = firms[firms["stage"] == ""].rename(columns={"id": "e"})
+    firms = _enterprises(seeds)  # in the enterprises' order: looked up by position
+    at = enterprise_index(seeds).get_indexer(ties["e"])
+    stage = np.where(at >= 0, firms["stage"].to_numpy(dtype=object)[at], None)
+    ties = ties[stage == ""]  # enterprises not present in the zone
+    label = firms["label"].to_numpy(dtype=object)[at[stage == ""]]
     named = labels(seeds)
-    rows = ties.merge(firms, on="e")
+    rows = ties.assign(label=label)
     rows["chain_label"] = rows["chain"].map(named)
     rows = rows.dropna(subset=["chain_label"]).merge(_places(seeds), on="e", how="left")
     rows = pd.DataFrame(

@@ -31,11 +31,13 @@ PRESENCE_STAGES = {
 
 
 def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
-    """The named columns of a seed table (an empty frame with them if it is absent)."""
+    """The named columns of a seed table, or all of them when none is named (an empty frame
+    with them, the schema's, if the data set has no such table)."""
     frame = seeds.tables.get(name)
     if frame is None:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return frame.loc[:, list(columns)]
+        names = columns or TABLES[name].column_names
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    return frame.loc[:, list(columns)] if columns else frame
 
 
 def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
@@ -44,6 +46,23 @@ def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
     tables = {i: seeds.table_of[i] for i in ids.unique() if i in seeds.table_of}  # not all 2M
     kind = ids.map(tables).map(kinds)
     return seeds.config.base_iri + kind + "/" + ids
+
+
+@shared
+def enterprise_index(seeds: Seeds) -> pd.Index:
+    """The ids of `enterprises.csv` as an index, its hash table built once per write: the
+    position of an id (`get_indexer`), or whether it names an enterprise, without hashing
+    a million ids again per question (what `isin(enterprises["id"])` does)."""
+    return pd.Index(table(seeds, "enterprises", "id")["id"])
+
+
+def enterprise_rows(seeds: Seeds, ids: Collection[str] | pd.Series) -> np.ndarray:
+    """Which rows of `enterprises.csv` (a mask in its order) have one of `ids`."""
+    index = enterprise_index(seeds)
+    at = index.get_indexer(pd.unique(pd.Series(list(ids) if isinstance(ids, set) else ids)))
+    mask = np.zeros(len(index), dtype=bool)
+    mask[at[at >= 0]] = True
+    return mask
 
 
 @shared
@@ -101,20 +120,34 @@ def coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     point, a missing string as "" (compared in C as numpy strings: pandas' own sort of its
     `str` columns compares them in Python, ~100 s for 900,000 rows of 7 columns). One
     factorization gives both: pandas' `drop_duplicates` would factorize the column again."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        found = values.to_numpy(dtype=np.int64)
-        return found, found
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        found = values.to_numpy()
-        return found, found
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    text = np.asarray(pd.Series(uniques, dtype=object).fillna(""), dtype=np.dtypes.StringDType())
+    codes, uniques = _factorized(values)
+    return codes, _ranked(codes, uniques)
+
+
+def _ranked(codes: np.ndarray, uniques: np.ndarray | None) -> np.ndarray:
+    """The ranks of a factorized column (`_factorized`): its distinct strings sorted."""
+    if uniques is None:  # numbers: their own codes and ranks
+        return codes
+    missing = pd.isna(uniques)
+    text = np.asarray(np.where(missing, "", uniques), dtype=np.dtypes.StringDType())
     order = np.argsort(text, kind="stable")
-    by_rank = text[order]
-    dense = np.cumsum(np.concatenate([[0], by_rank[1:] != by_rank[:-1]]))  # "" ties missing
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = dense
-    return codes, rank[codes]
+    if missing.any():  # "" ties a missing string: the only two uniques that compare equal
+        by_rank = text[order]
+        rank[order] = np.cumsum(np.concatenate([[0], by_rank[1:] != by_rank[:-1]]))
+    else:  # distinct strings: the rank is the place in the order
+        rank[order] = np.arange(len(order))
+    return rank[codes]
+
+
+def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray | None]:
+    """(codes, the distinct values) of a column of strings; (the values, None) of one of
+    numbers or booleans, which are their own codes."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy(dtype=np.int64), None
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy(), None
+    return pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
 
 
 def ranks(values: pd.Series) -> np.ndarray:
@@ -127,8 +160,7 @@ def ordered(frame: pd.DataFrame, by: list[str], descending: Collection[str] = ()
     tied rows keep the order the seeds give them."""
     if frame.empty:
         return frame
-    keys = [-ranks(frame[c]) if c in descending else ranks(frame[c]) for c in reversed(by)]
-    return frame.iloc[np.lexsort(keys)]
+    return frame.iloc[_sort_order(frame, np.arange(len(frame)), by, descending)]
 
 
 def distinct(
@@ -138,18 +170,63 @@ def distinct(
     subset: list[str] | None = None,
 ) -> pd.DataFrame:
     """`ordered(frame.drop_duplicates(subset), by, descending)` (`by`: every column when
-    None), factorizing each column once for both."""
+    None), factorizing each column of `subset` once (its codes, not sorted)."""
     columns = [str(c) for c in frame.columns]
     by = columns if by is None else by
     subset = columns if subset is None else subset
     if frame.empty:
         return frame
-    found = {c: coded(frame[c]) for c in dict.fromkeys([*subset, *by])}
+    found = {c: _factorized(frame[c]) for c in dict.fromkeys(subset)}
     codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
     keep = np.flatnonzero(~codes.duplicated().to_numpy())
-    keys = [found[c][1][keep] for c in reversed(by)]
-    keys = [-k if c in descending else k for c, k in zip(reversed(by), keys, strict=True)]
-    return frame.iloc[keep[np.lexsort(keys)]] if keys else frame.iloc[keep]
+    return frame.iloc[_sort_order(frame, keep, by, descending, found)]
+
+
+def _sort_order(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    by: list[str],
+    descending: Collection[str],
+    factorized: dict[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
+) -> np.ndarray:
+    """`rows` (positions in `frame`) in the order `np.lexsort` of the columns' ranks gives
+    (`by` first to last, ties in the order given), each column ranked only on the rows the
+    columns before it leave tied: the last columns of a long ORDER BY (tie-breakers, often
+    long unique strings) are mostly never sorted. `factorized`: columns already factorized
+    (`_factorized`), ranked from their distinct values when most rows are tied."""
+    factorized = {} if factorized is None else factorized
+    order = np.array(rows, dtype=np.int64)
+    group = np.zeros(len(order), dtype=np.int64)  # along `order`: runs of tied rows
+    for column in by:
+        starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+        sizes = np.diff(np.append(starts, len(order)))
+        if len(order) == 0 or (sizes == 1).all():
+            break
+        tied = np.repeat(sizes > 1, sizes)  # the rows of runs of two or more
+        at = np.flatnonzero(tied)
+        if 4 * len(at) < len(frame):  # a few tied rows: rank them alone
+            rank = ranks(frame[column].iloc[order[at]])
+        else:  # most: the whole column (no copy of it first)
+            codes, uniques = factorized.get(column) or _factorized(frame[column])
+            rank = _ranked(codes, uniques)[order[at]]
+        rank = -rank if column in descending else rank
+        runs = group[at]
+        within = np.lexsort((rank, runs))  # stable: a run's rows keep their order on ties
+        order[at] = order[at][within]
+        rank, runs = rank[within], runs[within]
+        cut = np.concatenate([[True], group[1:] != group[:-1]])
+        cut[at[1:]] |= (runs[1:] != runs[:-1]) | _differ(rank[1:], rank[:-1])
+        group = np.cumsum(cut) - 1
+    return order
+
+
+def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a != b, element by element, two missing numbers (NaN) equal as `np.lexsort` ties
+    them."""
+    found = a != b
+    if a.dtype.kind == "f":
+        found &= ~(np.isnan(a) & np.isnan(b))
+    return found
 
 
 @functools.cache

@@ -21,13 +21,23 @@ answers they change yield nothing, and SPARQL answers as before.
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import numpy as np
 import pandas as pd
 
-from chainkg.listings.rows import MIN_ROWS, ListingRows, distinct, ordered, shared, zone_stages
+from chainkg.listings.rows import (
+    MIN_ROWS,
+    ListingRows,
+    distinct,
+    enterprise_index,
+    enterprise_rows,
+    located_places,
+    ordered,
+    shared,
+    table,
+    zone_stages,
+)
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
@@ -99,17 +109,16 @@ def _has_registry(seeds: Seeds) -> bool:
     return any(f.records for f in seeds.registry.values())
 
 
-def _table(seeds: Seeds, name: str) -> pd.DataFrame:
-    """A seed table, or an empty one with the schema's columns if the data set has none."""
-    frame = seeds.tables.get(name)
-    if frame is None:
-        return pd.DataFrame(columns=list(TABLES[name].column_names), dtype=object)
-    return frame
-
-
 def _evidence_count(frame: pd.DataFrame) -> pd.Series:
     """How many evidence nodes each row gets (one per source)."""
-    return frame["source"].str.count(re.escape(MULTI_SEPARATOR)) + 1
+    counts = [cell.count(MULTI_SEPARATOR) + 1 for cell in frame["source"].tolist()]
+    return pd.Series(counts, index=frame.index, dtype=np.int64)
+
+
+@shared
+def _evidence_counts(seeds: Seeds, name: str) -> pd.Series:
+    """`_evidence_count` of a whole seed table, counted once per write (do not modify it)."""
+    return _evidence_count(table(seeds, name))
 
 
 def _iri_prefix(seeds: Seeds, table: str) -> str:
@@ -119,7 +128,7 @@ def _iri_prefix(seeds: Seeds, table: str) -> str:
 
 @shared
 def _entities(seeds: Seeds) -> pd.DataFrame:
-    """Every row with a Chinese label: id, IRI and the label as the mappers write it
+    """Every row with a Chinese label: id, seed table and the label as the mappers write it
     (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
     per write (do not modify it)."""
     parts = []
@@ -139,7 +148,7 @@ def _entities(seeds: Seeds) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "id": frame["id"].to_numpy(),
-                    "iri": (_iri_prefix(seeds, name) + frame["id"]).to_numpy(),
+                    "table": name,
                     "label": label.to_numpy(),
                 }
             )
@@ -168,29 +177,59 @@ def _split(cells: pd.Series) -> pd.Series:
 def _evidence(seeds: Seeds, table: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The evidence nodes of `rows` (of `table`), as `RowBuilder.with_evidence` writes them:
     one per source/quote pair, indexed by the row's index label, with the row id, quote,
-    source id, article title, source date and the assertion mode's Chinese label."""
+    source id, article title, source date and the assertion mode's Chinese label. A row
+    with several sources gives its nodes in its place, the rows then in the order of their
+    labels (as the rows given, without one)."""
     modes = {k: _zh_label(v) for k, v in ASSERTION_MODES.items()}
-    mode = rows["assertion"].where(rows["assertion"] != "", "stated") if len(rows) else None
+    mode = rows["assertion"].where(rows["assertion"] != "", "stated").map(modes)
+    quotes, sources = rows["quote"].tolist(), rows["source"].tolist()
+    several = [i for i, cell in enumerate(sources) if MULTI_SEPARATOR in cell]
+    index = rows.index
+    if several:  # one node per source/quote pair, split in one pass over the rows
+        order = np.argsort(index.to_numpy(), kind="stable")
+        counts = np.ones(len(rows), dtype=np.int64)
+        quote_parts: list[str] = []
+        source_parts: list[str] = []
+        for at in order.tolist():
+            quote, source = quotes[at], sources[at]
+            if MULTI_SEPARATOR in source:
+                split_quote = [p.strip() for p in quote.split(MULTI_SEPARATOR)]
+                split_source = [p.strip() for p in source.split(MULTI_SEPARATOR)]
+                if len(split_quote) != len(split_source):
+                    raise ValueError(
+                        f"{table}.csv: row {rows['id'].iat[at]!r} has {len(split_source)} "
+                        f"sources and {len(split_quote)} quotes; give one quote per source"
+                    )
+                quote_parts += split_quote
+                source_parts += split_source
+                counts[at] = len(split_source)
+            else:
+                quote_parts.append(quote.strip())
+                source_parts.append(source.strip())
+        take = np.repeat(order, counts[order])
+        index = index[take]
+        ids, mode = rows["id"].to_numpy(dtype=object)[take], mode.to_numpy(dtype=object)[take]
+    else:
+        quote_parts = [q.strip() for q in quotes]
+        source_parts = [s.strip() for s in sources]
+        ids, mode = rows["id"].to_numpy(dtype=object), mode.to_numpy(dtype=object)
+    register = seeds.tables["sources"].set_index("id")
+    found = register.index.get_indexer(source_parts)
+    known = found >= 0
     ev = pd.DataFrame(
         {
-            "id": rows["id"],
-            "quote": rows["quote"],
-            "source": rows["source"],
-            "assertion": mode.map(modes) if mode is not None else None,
+            "id": ids,
+            "quote": np.asarray(quote_parts, dtype=object),
+            "source": np.asarray(source_parts, dtype=object),
+            "assertion": mode,
         },
-        index=rows.index,
+        index=index,
         dtype=object,
     )
-    several = ev["source"].str.contains(MULTI_SEPARATOR, regex=False).to_numpy(dtype=bool)
-    if several.any():  # a row with several sources: one node per source/quote pair
-        split = ev[several].assign(
-            quote=_split(ev.loc[several, "quote"]), source=_split(ev.loc[several, "source"])
-        )
-        ev = pd.concat([ev[~several], split.explode(["quote", "source"])]).sort_index(kind="stable")
-    ev["quote"], ev["source"] = ev["quote"].str.strip(), ev["source"].str.strip()
-    register = seeds.tables["sources"].set_index("id")
-    ev["article"] = ev["source"].map(register["headline"])
-    ev["date"] = ev["source"].map(register["date"]).fillna("")
+    for column, name, missing in (("headline", "article", np.nan), ("date", "date", "")):
+        values = np.full(len(found), missing, dtype=object)
+        values[known] = register[column].to_numpy(dtype=object)[found[known]]
+        ev[name] = pd.array(values, dtype=register[column].dtype)  # as `Series.map` types it
     return ev
 
 
@@ -218,13 +257,23 @@ def _hubs(frame: pd.DataFrame, key: str, min_rows: int) -> pd.DataFrame:
 
 def _supply_ties(seeds: Seeds) -> pd.DataFrame:
     """One row per evidence node of each supplier/customer relation whose two sides have a
-    Chinese label: supplier, customer (ids) and the suppliers-of columns."""
-    relations = _table(seeds, "relations")
+    Chinese label: supplier, customer (IRIs), whether each is an enterprise and the
+    suppliers-of columns."""
+    relations = table(seeds, "relations")
     ties = relations[relations["predicate"].isin(list(_SUPPLY))]
     forward = ties["predicate"].map(_SUPPLY).astype(bool)
     ev = _evidence(seeds, "relations", ties)
     supplier = ties["subject"].where(forward, ties["object"]).reindex(ev.index).to_numpy()
     customer = ties["object"].where(forward, ties["subject"]).reindex(ev.index).to_numpy()
+    at = pd.DataFrame(  # each end's position among the enterprises (-1: another entity)
+        {
+            "subject": _enterprise_at(seeds, "relations", "subject"),
+            "object": _enterprise_at(seeds, "relations", "object"),
+        },
+        index=relations.index,
+    ).loc[ties.index]
+    supplier_at = at["subject"].where(forward, at["object"]).reindex(ev.index).to_numpy()
+    customer_at = at["object"].where(forward, at["subject"]).reindex(ev.index).to_numpy()
     entities = _entities(seeds)
     stages = _stage_labels(seeds)
     out = pd.DataFrame(
@@ -238,13 +287,23 @@ def _supply_ties(seeds: Seeds) -> pd.DataFrame:
             "assertion": ev["assertion"].to_numpy(),
             "quote": ev["quote"].to_numpy(),
             "article": ev["article"].to_numpy(),
+            "supplier_firm": supplier_at >= 0,
+            "customer_firm": customer_at >= 0,
         }
     )
     out = out[out["supplier_label"].notna() & out["customer_label"].notna()]
-    iri = entities["iri"]
-    out["supplier"] = out["supplier"].map(iri)
-    out["customer"] = out["customer"].map(iri)
+    out["supplier"] = _iris(seeds, out["supplier"])
+    out["customer"] = _iris(seeds, out["customer"])
     return out
+
+
+def _iris(seeds: Seeds, ids: pd.Series) -> np.ndarray:
+    """The IRI of each id of a row with a Chinese label (`_entities`): `_iri_prefix` of its
+    table and the id, made for these ids only."""
+    entities = _entities(seeds)
+    tables = entities["table"].to_numpy(dtype=object)[entities.index.get_indexer(ids)]
+    prefixes = {name: _iri_prefix(seeds, name) for name in pd.unique(tables)}
+    return (pd.Series(tables, dtype=object).map(prefixes) + ids.to_numpy(dtype=object)).to_numpy()
 
 
 def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
@@ -257,12 +316,13 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
     every = distinct(ties, order, subset=["supplier", *SUPPLIERS_OF])
     yield "", every[SUPPLIERS_OF].reset_index(drop=True)
-    enterprises = _iri_prefix(seeds, "enterprises") + seeds.tables["enterprises"]["id"]
     sides = pd.concat(
-        [ties.assign(company=ties["supplier"]), ties.assign(company=ties["customer"])],
+        [
+            ties[ties["supplier_firm"]].assign(company=ties["supplier"]),
+            ties[ties["customer_firm"]].assign(company=ties["customer"]),
+        ],
         ignore_index=True,
     )
-    sides = sides[sides["company"].isin(enterprises)]
     sides = distinct(sides, ["company", *order], subset=["company", *SUPPLIERS_OF])
     sides = _hubs(sides, "company", min_rows)
     yield from _groups(sides, "company", SUPPLIERS_OF)
@@ -274,7 +334,7 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
 def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
     """`relations-with-evidence` (no parameter, key ""): every relation's evidence with the
     Chinese labels of its two ends and of its predicate."""
-    relations = _table(seeds, "relations")
+    relations = table(seeds, "relations")
     ev = _evidence(seeds, "relations", relations)
     labels = _entities(seeds)["label"]
     predicates = {p: _zh_label(predicate_iri(p).value) for p in relations["predicate"].unique()}
@@ -304,10 +364,10 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     if _has_registry(seeds):
         return
     columns = ["chain", *LIST_MAIN_ENTERPRISES]
-    chains = _table(seeds, "chains")
+    chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
     enterprises = seeds.tables["enterprises"]
-    relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
+    relations, segments = table(seeds, "relations"), table(seeds, "segments")
     if relations.empty or segments.empty:
         empty = pd.DataFrame(columns=LIST_MAIN_ENTERPRISES, dtype=object)
         yield "", empty
@@ -315,7 +375,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         return
     stage = _stages(seeds)
     producing = stage.index[stage == _STAGES[PRODUCING][1:-1]]
-    producing = producing[producing.isin(enterprises["id"])]
+    producing = producing[enterprise_index(seeds).get_indexer(producing) >= 0]
     segment = segments.set_index("id")
     # branch 1: the segments an enterprise operates in (any relation row says so)
     ops = relations.loc[relations["predicate"] == "operates_in_segment", ["subject", "object"]]
@@ -355,10 +415,13 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     )
     rows = pd.concat([first, second], ignore_index=True)
     rows = rows[rows["chain"].isin(chains["id"])]
-    ev = _evidence(seeds, "enterprises", enterprises[enterprises["id"].isin(rows["item"])])
+    ev = _evidence(seeds, "enterprises", enterprises[enterprise_rows(seeds, rows["item"])])
     ev = ev[["id", "quote", "source"]].rename(columns={"id": "item"})
     rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
-    rows["label"] = rows["item"].map(enterprises.set_index("id")["label_zh"])
+    at = enterprise_index(seeds).get_indexer(rows["item"])  # every item is an enterprise
+    rows["label"] = pd.array(
+        enterprises["label_zh"].to_numpy(dtype=object)[at], dtype=enterprises["label_zh"].dtype
+    )
     rows["local"] = "true"
     rows["item"] = _iri_prefix(seeds, "enterprises") + rows["item"]
     rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
@@ -416,33 +479,50 @@ def _lines(
     )
 
 
-def _located(enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
-    """(company, place) for each `ckg:locatedIn` of an enterprise: its row's and relations'."""
-    stated = relations.loc[relations["predicate"] == "located_in", ["subject", "object"]]
-    located = pd.concat(
-        [
-            enterprises[["id", "located_in"]].set_axis(["company", "place"], axis=1),
-            stated.set_axis(["company", "place"], axis=1),
-        ]
+@shared
+def _enterprise_at(seeds: Seeds, name: str, column: str) -> np.ndarray:
+    """For each row of a seed table, the position in `enterprises.csv` of the entity its
+    `column` names, -1 for any other (integers counted and compared in C, where the ids'
+    strings would be hashed again by each count). Computed once per write."""
+    found = seeds.tables.get(name)
+    if found is None or "enterprises" not in seeds.tables:
+        return np.full(0 if found is None else len(found), -1, dtype=np.int64)
+    return enterprise_index(seeds).get_indexer(found[column])
+
+
+def _per_enterprise(seeds: Seeds, at: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """How many rows (or the sum of their `weights`) name each enterprise, by position."""
+    size = len(seeds.tables["enterprises"])
+    named = at >= 0
+    found = np.bincount(
+        at[named], weights=None if weights is None else weights[named], minlength=size
     )
-    return located[located["place"] != ""].drop_duplicates()
+    return found.astype(np.int64)
 
 
-def _profile_sizes(seeds: Seeds, sides: pd.DataFrame) -> pd.Series:
+def _hub_relations(seeds: Seeds, hubs: Collection[str]) -> pd.DataFrame:
+    """The relation rows with an enterprise of `hubs` at either end."""
+    relations = table(seeds, "relations")
+    at = np.flatnonzero(enterprise_rows(seeds, hubs))
+    touching = np.isin(_enterprise_at(seeds, "relations", "subject"), at) | np.isin(
+        _enterprise_at(seeds, "relations", "object"), at
+    )
+    return relations[touching]
+
+
+def _profile_sizes(seeds: Seeds) -> pd.Series:
     """An upper bound of each enterprise's profile length (so only the hubs' lines are
-    built): name, zone stage, sources, places x own quotes, relations' quotes, projects."""
-    enterprises, relations = seeds.tables["enterprises"], _table(seeds, "relations")
-    ids = enterprises["id"]
-
-    def per_company(counts: pd.Series) -> np.ndarray:
-        return counts.reindex(ids, fill_value=0).to_numpy()
-
-    n_ev = _evidence_count(enterprises).to_numpy()
-    places = per_company(_located(enterprises, relations)["company"].value_counts())
-    per_row = _evidence_count(relations).to_numpy()[relations.index.get_indexer(sides["row"])]
-    quotes = pd.Series(per_row).groupby(sides["company"].to_numpy(), sort=False).sum()
-    projects = _table(seeds, "projects")["investor"].value_counts()
-    bound = 2 + n_ev + places * n_ev + per_company(quotes) + per_company(projects)
+    built): name, zone stage, sources, places x own quotes, relations' quotes (from each
+    end), projects."""
+    ids = seeds.tables["enterprises"]["id"]
+    n_ev = _evidence_counts(seeds, "enterprises").to_numpy()
+    located = enterprise_index(seeds).get_indexer(located_places(seeds)["entity"])
+    per_row = _evidence_counts(seeds, "relations").to_numpy()
+    quotes = _per_enterprise(
+        seeds, _enterprise_at(seeds, "relations", "subject"), per_row
+    ) + _per_enterprise(seeds, _enterprise_at(seeds, "relations", "object"), per_row)
+    projects = _per_enterprise(seeds, _enterprise_at(seeds, "projects", "investor"))
+    bound = 2 + n_ev + _per_enterprise(seeds, located) * n_ev + quotes + projects
     return pd.Series(bound, index=ids.to_numpy())
 
 
@@ -454,19 +534,18 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     if _has_registry(seeds):
         return
     enterprises = seeds.tables["enterprises"]
-    relations, projects = _table(seeds, "relations"), _table(seeds, "projects")
-    sides = _relation_sides(relations)
-    sides = sides[sides["company"].isin(enterprises["id"])]
-    sizes = _profile_sizes(seeds, sides)
+    relations, projects = table(seeds, "relations"), table(seeds, "projects")
+    sizes = _profile_sizes(seeds)
     hubs = set(sizes.index[sizes > min_rows])
     if not hubs:
         return
+    sides = _relation_sides(_hub_relations(seeds, hubs))
     labels = _entities(seeds)["label"]
     stages = _stage_labels(seeds)
-    name = enterprises[enterprises["id"].isin(hubs)]
+    name = enterprises[enterprise_rows(seeds, hubs)]
     stage = name["id"].map(stages)
     ev = _evidence(seeds, "enterprises", name)
-    place = _located(enterprises, relations)
+    place = located_places(seeds).rename(columns={"entity": "company"})
     place = place[place["company"].isin(hubs)]
     place = place.assign(value=place["place"].map(labels)).dropna(subset=["value"])
     place = place.merge(ev[["id", "quote", "article"]], left_on="company", right_on="id")
@@ -533,9 +612,10 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
 # --- evidence-for-entity ------------------------------------------------------------------
 
 
-def _names(seeds: Seeds) -> pd.DataFrame:
+def _names(seeds: Seeds, ids: Collection[str]) -> pd.DataFrame:
     """(name, id) for every name `evidence-for-entity` matches a row's entity by: its
-    Chinese and English labels, aliases and id (and a statistic's or post's label)."""
+    Chinese and English labels, aliases and id (and a statistic's or post's label), of the
+    names that name one of `ids` (each pair once)."""
     entities = _entities(seeds)
     parts = [pd.DataFrame({"name": entities["label"], "id": entities["id"]}).dropna()]
     for name, frame in seeds.tables.items():
@@ -552,7 +632,9 @@ def _names(seeds: Seeds) -> pd.DataFrame:
             if column in frame.columns:
                 named = frame[frame[column] != ""]
                 parts.append(pd.DataFrame({"name": named[column], "id": named["id"]}))
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    names = pd.concat(parts, ignore_index=True)
+    names = names[names["name"].isin(names.loc[names["id"].isin(ids), "name"])]
+    return names.drop_duplicates()
 
 
 def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
@@ -561,30 +643,30 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     if _has_registry(seeds):
         return
     enterprises = seeds.tables["enterprises"]
-    relations = _table(seeds, "relations")
-    rel_ev = _evidence_count(relations)
-    sides = _relation_sides(relations).drop_duplicates(["company", "row"])
+    relations = table(seeds, "relations")
+    rel_ev = _evidence_counts(seeds, "relations")
     ids = enterprises["id"]
+    # each relation once for each of its ends (once for an enterprise tied to itself)
+    subject = _enterprise_at(seeds, "relations", "subject")
+    other = _enterprise_at(seeds, "relations", "object")
+    other = np.where(other == subject, -1, other)
     bound = (
-        _evidence_count(enterprises).to_numpy()
-        + sides.assign(k=sides["row"].map(rel_ev))
-        .groupby("company", sort=False)["k"]
-        .sum()
-        .reindex(ids, fill_value=0)
-        .to_numpy()
+        _evidence_counts(seeds, "enterprises").to_numpy()
+        + _per_enterprise(seeds, subject, rel_ev.to_numpy())
+        + _per_enterprise(seeds, other, rel_ev.to_numpy())
     )
     statistics = seeds.tables.get("statistics")
     if statistics is not None:
-        stat_ev = _evidence_count(statistics)
-        bound = bound + stat_ev.groupby(statistics["subject"], sort=False).sum().reindex(
-            ids, fill_value=0
+        stat_ev = _evidence_count(statistics).to_numpy()
+        bound = bound + _per_enterprise(
+            seeds, _enterprise_at(seeds, "statistics", "subject"), stat_ev
         )
-        bound = bound.to_numpy()
     hubs = set(ids[bound > min_rows])
     if not hubs:
         return
+    sides = _relation_sides(_hub_relations(seeds, hubs)).drop_duplicates(["company", "row"])
     facts = []
-    own = _evidence(seeds, "enterprises", enterprises[ids.isin(hubs)])
+    own = _evidence(seeds, "enterprises", enterprises[enterprise_rows(seeds, hubs)])
     facts.append(
         own.assign(
             entity=own["id"],
@@ -616,8 +698,7 @@ def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterato
     rows = distinct(rows, ["entity", "fact_type", "fact", "article"])
     rows = _hubs(rows, "entity", min_rows)
     answers = dict(_groups(rows, "entity", EVIDENCE_FOR_ENTITY))
-    names = _names(seeds)
-    names = names[names["name"].isin(names.loc[names["id"].isin(answers), "name"])]
+    names = _names(seeds, answers)
     owners = names.groupby("name", sort=False)["id"].nunique()
     alone = names[names["name"].map(owners) == 1].sort_values(["id", "name"])
     for name, entity in zip(alone["name"].tolist(), alone["id"].tolist(), strict=True):
@@ -642,10 +723,10 @@ def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     if _has_registry(seeds):
         return
     columns = ["chain", *LIST_EARLY_STAGE_PROJECTS]
-    chains = _table(seeds, "chains")
+    chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
-    projects = _table(seeds, "projects")
-    relations, segments = _table(seeds, "relations"), _table(seeds, "segments")
+    projects = table(seeds, "projects")
+    relations, segments = table(seeds, "relations"), table(seeds, "segments")
     # the project's chains: its row's, in_chain and concerns ties (to a chain or a segment)
     ties = relations[relations["subject"].isin(projects["id"])]
     in_chain = ties.loc[ties["predicate"].isin(["in_chain", "concerns"]), ["subject", "object"]]
