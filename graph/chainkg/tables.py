@@ -294,7 +294,10 @@ def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
     again only when something fails, to name the first byte that is not UTF-8 (reported
     before any CSV error) and its line."""
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # no NA markers (every cell a string): na_filter=False skips looking for them
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+        )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raw = path.read_bytes()
         try:
