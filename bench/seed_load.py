@@ -116,9 +116,7 @@ def main() -> None:
                 f" + children {run['children_cpu']:.2f} s",
                 flush=True,
             )
-    medians = {
-        v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()
-    }
+    medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
     old, new = medians["old"], medians["new"]
     print(
         f"median wall: old {old['wall']:.2f} s, new {new['wall']:.2f} s "
