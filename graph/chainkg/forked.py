@@ -28,16 +28,20 @@ class Forked(Generic[T]):
             return
         read_end, write_end = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: run, send back the result or the exception, exit at once
-            os.close(read_end)
+        if pid == 0:  # the child: never returns into the parent's code, whatever happens
+            code = 1
             try:
-                payload = pickle.dumps(("ok", run()), protocol=5)
-            except BaseException as exc:  # noqa: BLE001 - handed to the parent as is
-                payload = pickle.dumps(("error", exc), protocol=5)
-            # written whole after the work, so that pickling overlaps the parent's own work
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-            os._exit(0)
+                os.close(read_end)
+                try:
+                    payload = pickle.dumps(("ok", run()), protocol=5)
+                except BaseException as exc:  # noqa: BLE001 - handed to the parent as is
+                    payload = pickle.dumps(("error", exc), protocol=5)
+                # written whole after the work, so that pickling overlaps the parent's work
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+                code = 0
+            finally:
+                os._exit(code)
         os.close(write_end)
         self._pid, self._read_end, self._run = pid, read_end, None
 
@@ -46,29 +50,31 @@ class Forked(Generic[T]):
         if self._run is not None:
             run, self._run = self._run, None
             return run()
-        if self._read_end < 0:
+        if not self._pid:
             raise RuntimeError("the result of this forked call was already collected")
-        with os.fdopen(self._read_end, "rb") as pipe:
-            self._read_end = -1
+        read_end, self._read_end = self._read_end, -1
+        with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
         _, status = os.waitpid(self._pid, 0)
+        pid, self._pid = self._pid, 0
         if not payload:
             how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {status}"
-            raise RuntimeError(f"a forked child (pid {self._pid}) ended without a result ({how})")
+            raise RuntimeError(f"a forked child (pid {pid}) ended without a result ({how})")
         kind, value = pickle.loads(payload)
         if kind == "error":
             raise value
         return value
 
     def cancel(self) -> None:
-        """Stop the child (if it still runs) and reap it; no-op once collected."""
+        """Stop the child if it still runs, and reap it; no-op once collected."""
         self._run = None
-        if self._read_end < 0:
-            return
-        os.close(self._read_end)
-        self._read_end = -1
-        os.kill(self._pid, signal.SIGKILL)  # not reaped yet: the pid is still the child's
-        os.waitpid(self._pid, 0)
+        if self._read_end >= 0:
+            os.close(self._read_end)
+            self._read_end = -1
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)  # not reaped yet: the pid is still the child's
+            os.waitpid(self._pid, 0)
+            self._pid = 0
 
 
 def fork_call(run: Callable[[], T], fork: bool = True) -> Forked[T]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -61,3 +62,8 @@ def test_without_fork_the_call_runs_here_when_collected() -> None:
     cancelled = fork_call(lambda: calls.append(0), fork=False)
     cancelled.cancel()
     assert calls == [os.getpid()]
+
+
+def test_a_result_that_does_not_pickle_is_an_error_here() -> None:
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        fork_call(lambda: lambda: 1).result()  # a local function does not pickle
