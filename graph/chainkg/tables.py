@@ -189,7 +189,7 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
 
 # From this many bytes of CSV on, the tables are read on two cores (see `_Reading`); below,
 # a fork and the pickling cost more than they save.
-FORK_MIN_BYTES = 32 * 2**20
+FORK_MIN_BYTES = 64 * 2**20
 
 # a table's frame (cells stripped), its cells by column (None: take them from the frame), and
 # its problems; no frame if the file is absent or unreadable
