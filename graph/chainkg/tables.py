@@ -9,11 +9,13 @@ naming file, line and field. Quotes are checked in the next stage (`evidence`).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +23,7 @@ import pandas as pd
 
 from chainkg.config import DatasetConfig, load_config
 from chainkg.errors import SeedError, SeedProblem
+from chainkg.forked import Forked, fork_call
 from chainkg.reference import REFERENCE_DIR, load_reference
 from chainkg.registry import RegistryFile, RegistryReadError, match_records, read_registry
 from chainkg.schema import ID_PATTERN, MEMBER_ROLES, MULTI_SEPARATOR, TABLES, Column, Table
@@ -108,6 +111,12 @@ def split_multi(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(MULTI_SEPARATOR)]
 
 
+def _cells_of(column: pd.Series) -> list[str]:
+    """A column's cells as a list: `Series.tolist` of a string column is `list(array)`,
+    ~2.5x slower than the array's own `tolist` (pandas 3.1)."""
+    return column.to_numpy().tolist()
+
+
 def parse_number(text: str) -> Decimal:
     """A plain decimal number (no thousands separators, no units)."""
     value = Decimal(text)
@@ -135,33 +144,24 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
     problems: list[SeedProblem] = []
     tables: dict[str, pd.DataFrame] = {}
     cells: dict[str, dict[str, list[str]]] = {}  # table -> column -> its cells, stripped
-    for table in TABLES.values():
-        path = root / f"{table.name}.csv"
-        if not path.exists():
-            if table.name == "sources":
-                problems.append(
-                    SeedProblem(
-                        str(path),
-                        None,
-                        None,
-                        "file not found",
-                        "Register the source articles in sources.csv",
-                    )
-                )
-            continue
-        frame = _read_csv(path, problems)
-        if frame is not None and _check_header(path, table, frame, problems):
-            tables[table.name] = frame
-            cells[table.name] = _strip_cells(table, frame)
-    if problems:
-        raise SeedError(problems)
-
-    table_of = _index_ids(root, cells, problems)
-    ids = {name: columns["id"] for name, columns in cells.items()}
-    for name, frame in tables.items():
-        path = root / f"{name}.csv"
-        _check_cells(path, TABLES[name], frame, cells[name], (table_of, ids), problems)
-    texts, kinds, registry = _read_sources(root, config, tables.get("sources"), problems)
+    reading = _Reading(root, config)
+    try:
+        for table in TABLES.values():
+            frame, columns, found = reading.table(table)
+            problems.extend(found)
+            if frame is not None and columns is not None:
+                tables[table.name] = frame
+                cells[table.name] = columns
+        if problems:
+            raise SeedError(problems)
+        table_of = _index_ids(root, cells, problems)
+        ids = {name: columns["id"] for name, columns in cells.items()}
+        for name, frame in tables.items():
+            path = root / f"{name}.csv"
+            _check_cells(path, TABLES[name], frame, cells[name], (table_of, ids), problems)
+        texts, kinds, registry = reading.sources(tables.get("sources"), problems)
+    finally:
+        reading.cancel()
     articles = {k: v for k, v in texts.items() if kinds[k] == "article"}
     files = {k: v for k, v in texts.items() if kinds[k] != "article"}
     if registry and "enterprises" in tables:
@@ -187,6 +187,106 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
     return Seeds(root, config, tables, articles, table_of, kinds, registry, files)
 
 
+# From this many bytes of CSV on, the tables are read on two cores (see `_Reading`); below,
+# a fork and the pickling cost more than they save.
+FORK_MIN_BYTES = 64 * 2**20
+
+# a table's frame (cells stripped), its cells by column (None: take them from the frame), and
+# its problems; no frame if the file is absent or unreadable
+_TableRead = tuple[pd.DataFrame | None, dict[str, list[str]] | None, list[SeedProblem]]
+# each source's text and kind, the registry files, the problems of the sources' files
+_SourcesRead = tuple[dict[str, str], dict[str, str], dict[str, RegistryFile], list[SeedProblem]]
+
+
+class _Reading:
+    """The seed tables and the sources' files being read, in the order `load_seeds` asks.
+
+    Large seeds (`FORK_MIN_BYTES` of CSV) are read on two cores: a forked child reads every
+    table but the largest, another `sources.csv` and the files it names (articles, registry
+    exports, on their own for the articles' thousands of small reads), while this process
+    reads the largest table and then checks the cells. The children's frames are the same
+    (pickled), and the problems come in the same order, as `load_seeds` adds each part's
+    problems where it would have found them. Small seeds are read here, each when asked.
+    """
+
+    def __init__(self, root: Path, config: DatasetConfig) -> None:
+        self.root, self.config = root, config
+        paths = {name: root / f"{name}.csv" for name in TABLES}
+        sizes = {name: path.stat().st_size for name, path in paths.items() if path.is_file()}
+        self.own: dict[str, _TableRead] = {}
+        self.others: Forked[dict[str, _TableRead]] | None = None
+        self.files: Forked[_SourcesRead] | None = None
+        if sum(sizes.values()) < FORK_MIN_BYTES or not hasattr(os, "fork"):
+            return
+        largest = max((n for n in sizes if n != "sources"), key=sizes.__getitem__)
+        others = [t for t in TABLES.values() if t.name != largest]
+        self.files = fork_call(lambda: _read_sources_alone(root, config))
+        self.others = fork_call(lambda: {t.name: _read_table(root, t, False) for t in others})
+        self.own[largest] = _read_table(root, TABLES[largest])
+
+    def table(self, table: Table) -> _TableRead:
+        """A table's frame, cells by column and problems (see `_read_table`)."""
+        if self.others is None:
+            return _read_table(self.root, table)
+        if table.name not in self.own:
+            self.own.update(self.others.result())
+        frame, cells, problems = self.own.pop(table.name)
+        if frame is not None and cells is None:
+            cells = {name: _cells_of(frame[name]) for name in table.column_names}
+        return frame, cells, problems
+
+    def sources(
+        self, frame: pd.DataFrame | None, problems: list[SeedProblem]
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, RegistryFile]]:
+        """Each source's text and kind, and the registry files (see `_read_sources`)."""
+        if self.files is None:
+            return _read_sources(self.root, self.config, frame, problems)
+        texts, kinds, registry, found = self.files.result()
+        problems.extend(found)
+        return texts, kinds, registry
+
+    def cancel(self) -> None:
+        """Stop and reap the children whose results were not collected."""
+        for child in (self.others, self.files):
+            if child is not None:
+                child.cancel()
+
+
+def _read_table(root: Path, table: Table, keep_cells: bool = True) -> _TableRead:
+    """Read a table, check its header, strip its cells; an absent optional table is no
+    problem. `keep_cells=False` leaves the cells out (a child's result: pickled, they
+    would cost more than taking them again from the frame)."""
+    path = root / f"{table.name}.csv"
+    problems: list[SeedProblem] = []
+    if not path.exists():
+        if table.name == "sources":
+            problems.append(
+                SeedProblem(
+                    str(path),
+                    None,
+                    None,
+                    "file not found",
+                    "Register the source articles in sources.csv",
+                )
+            )
+        return None, None, problems
+    frame = _read_csv(path, problems)
+    if frame is None or not _check_header(path, table, frame, problems):
+        return None, None, problems
+    cells = _strip_cells(table, frame)
+    return frame, cells if keep_cells else None, problems
+
+
+def _read_sources_alone(root: Path, config: DatasetConfig) -> _SourcesRead:
+    """`_read_sources` from the sources table read again (in a child of `_Reading`)."""
+    problems: list[SeedProblem] = []
+    frame = _read_table(root, TABLES["sources"], False)[0]
+    if frame is None:  # the table's problems come from the other reading of it
+        return {}, {}, {}, problems
+    texts, kinds, registry = _read_sources(root, config, frame, problems)
+    return texts, kinds, registry, problems
+
+
 def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
     """The table, all cells as strings; None (and a problem) if it is not UTF-8 or not CSV.
 
@@ -194,7 +294,10 @@ def _read_csv(path: Path, problems: list[SeedProblem]) -> pd.DataFrame | None:
     again only when something fails, to name the first byte that is not UTF-8 (reported
     before any CSV error) and its line."""
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # no NA markers (every cell a string): na_filter=False skips looking for them
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+        )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raw = path.read_bytes()
         try:
@@ -275,7 +378,7 @@ def _strip_cells(table: Table, frame: pd.DataFrame) -> dict[str, list[str]]:
     cells: dict[str, list[str]] = {}
     for name in table.column_names:
         column = frame[name]
-        values = column.tolist()
+        values = _cells_of(column)
         joined = "".join(values)
         if joined.isascii() and len(joined.split(maxsplit=1)) < 2:
             cells[name] = values  # no whitespace in any cell (ids, codes, empty columns)
@@ -314,7 +417,7 @@ def _index_ids(
     """id -> table, checking that ids are well-formed and unique across all tables."""
     table_of: dict[str, str] = {}
     for name, columns in cells.items():
-        table_of.update(dict.fromkeys(columns["id"], name))
+        table_of.update(zip(columns["id"], repeat(name)))  # ~30 % faster than dict.fromkeys
     well_formed = all(_ids_well_formed(c["id"]) for c in cells.values())
     if well_formed and len(table_of) == sum(len(c["id"]) for c in cells.values()):
         return table_of  # the usual case, found column-wise; else name every problem below

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import chainkg.forked
+import chainkg.tables
 from chainkg.errors import SeedError
 from chainkg.schema import ID_PATTERN
 from chainkg.tables import _ids_well_formed, _not_target_ids, load_seeds
@@ -208,3 +210,68 @@ def test_references_not_to_a_target_table_are_found_alike_by_both_paths(
     assert _not_target_ids(values, ("places",), (table_of, ids)) == expected
     padded = table_of | {f"p{i}": "places" for i in range(4 * len(values) + 1)}
     assert _not_target_ids(values, ("places",), (padded, ids)) == expected
+
+
+def _read_on_two_cores(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Make `load_seeds` read any seeds on two cores; the results of its forked calls."""
+    forks: list[object] = []
+
+    def fork_call(run, fork=True):  # noqa: ANN001, ANN202 - chainkg.forked.fork_call's
+        forks.append(run)
+        return chainkg.forked.fork_call(run, fork)
+
+    monkeypatch.setattr(chainkg.tables, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(chainkg.tables, "fork_call", fork_call)
+    return forks
+
+
+def test_seeds_read_on_two_cores_are_the_same(tmp_path: Path, monkeypatch) -> None:
+    seeds = copy_tiny(tmp_path)
+    edit_csv(seeds / "places.csv", 0, label_zh="  示例高新区 ")  # stripped in a child
+    here = load_seeds(seeds)
+    forks = _read_on_two_cores(monkeypatch)
+    there = load_seeds(seeds)
+    assert len(forks) == 2  # the other tables; sources.csv and its files
+    assert list(there.tables) == list(here.tables)
+    for name, frame in here.tables.items():
+        assert frame.equals(there.tables[name]), name
+        assert list(frame.dtypes) == list(there.tables[name].dtypes), name
+    assert there.tables["places"]["label_zh"].iloc[0] == "示例高新区"
+    assert there.articles == here.articles and there.articles["a1"].startswith("示例高新区")
+    assert list(there.table_of.items()) == list(here.table_of.items())
+    assert there.source_kinds == here.source_kinds and there.files == here.files
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "cells",  # bad cells in the table read here, in a child's table, a missing article
+        "csv",  # not UTF-8 in a child's table, a missing column in the table read here
+        "sources",  # sources.csv is not UTF-8: neither child has sources to read
+        "no-sources",
+    ],
+)
+def test_problems_found_on_two_cores_are_the_same(tmp_path: Path, monkeypatch, spoil: str) -> None:
+    seeds = copy_tiny(tmp_path)
+    if spoil == "cells":
+        edit_csv(seeds / "relations.csv", 0, predicate="owns")  # the largest table: read here
+        edit_csv(seeds / "enterprises.csv", 1, located_in="nowhere")
+        edit_csv(seeds / "enterprises.csv", 0, id="Bad Id")
+        (seeds / "articles" / "a1.txt").unlink()
+    elif spoil == "csv":
+        path = seeds / "chains.csv"
+        path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+        path = seeds / "relations.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace("predicate", "verb", 1))
+    elif spoil == "sources":
+        path = seeds / "sources.csv"
+        path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    else:
+        (seeds / "sources.csv").unlink()
+    here = problems_of(seeds)
+    forks = _read_on_two_cores(monkeypatch)
+    there = problems_of(seeds)
+    assert forks and there == here
+    assert len(here) >= {"cells": 4, "csv": 3}.get(spoil, 1)
+    if spoil == "cells":
+        assert [(Path(p.file).name, p.field) for p in here][-1] == ("sources.csv", "file")
