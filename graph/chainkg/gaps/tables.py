@@ -21,11 +21,14 @@ answer is asked of the store.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
+import numpy as np
+import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.aggregates import Answer, Answers, Rows, _key
@@ -86,6 +89,7 @@ class _Index:
     def __init__(self, seeds: Seeds):
         self.seeds = seeds
         builder = RowBuilder(seeds)
+        self._kind, self._base = builder.kind, builder.base
         self._entity = builder.entity
         self._node = builder.node
         tables = seeds.tables
@@ -126,6 +130,9 @@ class _Index:
                 self.relations[str(predicate)] = list(
                     zip(group["subject"].tolist(), group["object"].tolist(), cells, strict=True)
                 )
+        self._heads: dict[str, tuple[str, str, str, str, str, list[str], list[str]]] = {}
+        self._neighbour_heads: dict[str, tuple[str, str, str, str, list[str]]] = {}
+        self._segment_made: dict[str, tuple[list[str], list[list[dict[str, str]]]]] = {}
 
     def iri(self, entity_id: str) -> str:
         return self._entity(entity_id)[1:-1]
@@ -143,6 +150,71 @@ class _Index:
 
     def local(self, entity_id: str) -> bool:
         return self.stage.get(entity_id) == PRODUCING
+
+    def actor_head(self, actor: str) -> tuple[str, str, str, str, str, list[str], list[str]]:
+        """What every row of an actor in a segment listing says of the actor itself: IRI,
+        label, whether an enterprise, whether local, its zone stage IRI, its kinds and
+        the labels of its places ([""] when none), made once per actor."""
+        head = self._heads.get(actor)
+        if head is None:
+            places = sorted({self.label.get(p, "") for p in self.located.get(actor, ())} - {""})
+            head = self._heads[actor] = (
+                self.iri(actor),
+                self.label.get(actor, ""),
+                _bool(actor in self.enterprises),
+                _bool(self.local(actor)),
+                _STAGE_IRI.get(self.stage.get(actor, ""), ""),
+                self.kinds(actor),
+                places or [""],
+            )
+        return head
+
+    def neighbour_head(self, actor: str) -> tuple[str, str, str, str, list[str]]:
+        """What every `entity_ties` row of a neighbour says of it: IRI, label, whether an
+        enterprise, whether local, and the IRIs of its chains ([""] when none), made once
+        per actor."""
+        head = self._neighbour_heads.get(actor)
+        if head is None:
+            head = self._neighbour_heads[actor] = (
+                self.iri(actor),
+                self.label.get(actor, ""),
+                _bool(actor in self.enterprises),
+                _bool(self.local(actor)),
+                sorted(self.iri(c) for c in self.chains_of.get(actor, ())) or [""],
+            )
+        return head
+
+    def segment_actors_made(self, seg: str) -> tuple[list[str], list[list[dict[str, str]]]]:
+        """The agents working in a segment in the listing's order (`segment_order`), and the
+        rows made so far for the first of them (`_segment_rows`)."""
+        found = self._segment_made.get(seg)
+        if found is None:
+            found = self._segment_made[seg] = (self.segment_order.get(seg, []), [])
+        return found
+
+    @cached_property
+    def segment_order(self) -> dict[str, list[str]]:
+        """Segment -> the agents with an operates_in_segment row to it, by label, then IRI
+        (the order of gap-segment-actors), sorted for every segment at once by pandas."""
+        frame = self.seeds.tables.get("relations")
+        if frame is None:
+            return {}
+        links = frame.loc[frame["predicate"] == "operates_in_segment", ["object", "subject"]]
+        links = links[links["object"].isin(self.segment_chain) & links["subject"].isin(self.agents)]
+        links = links.drop_duplicates()
+        actors = links["subject"].tolist()
+        label, kind, base = self.label.get, self._kind, self._base
+        order = pd.DataFrame(
+            {
+                "segment": links["object"].tolist(),
+                "label": [label(a, "") for a in actors],
+                "iri": [f"{base}{kind[a]}/{a}" for a in actors],
+                "actor": actors,
+            }
+        ).sort_values(["segment", "label", "iri"], kind="stable")
+        segments, actors = order["segment"].to_numpy(), order["actor"].tolist()
+        starts = [0, *(np.flatnonzero(segments[1:] != segments[:-1]) + 1).tolist(), len(actors)]
+        return {segments[a]: actors[a:b] for a, b in itertools.pairwise(starts)}
 
     @cached_property
     def chains_of(self) -> dict[str, set[str]]:
@@ -277,22 +349,17 @@ def entity_ties(x: _Index, entity: str) -> Rows | None:
         return None  # another kind of node: its ties are other triples, asked of the store
     out: set[tuple[str, ...]] = set()
     supplier_of, customer_of = "supplier_of", "customer_of"
+    none = [("", "")]
     for n in x.neighbours.get(base, ()):
-        supplies = (base, supplier_of, n) in x.quotes or (n, customer_of, base) in x.quotes
-        chains = sorted(x.iri(c) for c in x.chains_of.get(n, ())) or [""]
-        quotes = sorted(x.quotes.get((base, supplier_of, n), ())) or [("", "")]
-        customer = sorted(x.quotes.get((n, customer_of, base), ())) or [("", "")]
-        head = (
-            entity,
-            x.iri(n),
-            x.label.get(n, ""),
-            _bool(n in x.enterprises),
-            _bool(x.local(n)),
-            _bool(supplies),
-        )
+        iri, label, enterprise, local, chains = x.neighbour_head(n)
+        supplied = x.quotes.get((base, supplier_of, n))
+        customer = x.quotes.get((n, customer_of, base))
+        head = (entity, iri, label, enterprise, local, _bool(bool(supplied or customer)))
+        quotes = sorted(supplied) if supplied else none
+        customers = sorted(customer) if customer else none
         for chain in chains:
             for q in quotes:
-                for c in customer:
+                for c in customers:
                     out.add((*head, chain, *q, *c))
     return _records("gap-entity-ties", sorted(out))
 
@@ -518,38 +585,49 @@ def segment_actors(x: _Index, segment: str) -> Iterator[dict[str, str]] | None:
     seg = segment.rsplit("/", 1)[-1]
     if seg not in x.segment_chain or x.iri(seg) != segment:
         return None  # not a segment of the tables: asked of the store
-    links = x.segment_links.get(seg, {})
-    actors = sorted((x.label.get(a, ""), x.iri(a), a) for a in links if x.is_agent(a))
-    return _segment_rows(x, segment, actors, links)
+    return _segment_rows(x, seg)
 
 
-def _segment_rows(
-    x: _Index, segment: str, actors: list[tuple[str, str, str]], links: dict[str, list[Cells]]
-) -> Iterator[dict[str, str]]:
-    for label, iri, actor in actors:
-        places = sorted({x.label.get(p, "") for p in x.located.get(actor, ())} - {""}) or [""]
-        evidence = sorted(
-            {(src, q, mode) for cells in links[actor] for q, src, mode in _evidence(cells)}
-        )
-        same = {
+def _segment_rows(x: _Index, seg: str) -> Iterator[dict[str, str]]:
+    """The rows of `segment_actors`, each actor's made once per process: a segment is
+    read more than once (its first actors, then all those elsewhere; as another
+    segment's same-named segment), and a reader stops early, so they are made as far as
+    the furthest reader went and kept (the rows a reader keeps are the same objects)."""
+    actors, made = x.segment_actors_made(seg)
+    segment = x.iri(seg)
+    for i in range(len(actors)):
+        if i == len(made):
+            made.append(_actor_rows(x, seg, segment, actors[i]))
+        yield from made[i]
+
+
+def _actor_rows(x: _Index, seg: str, segment: str, actor: str) -> list[dict[str, str]]:
+    """The rows of one actor of a segment: per kind, place label and quote of its links."""
+    head = x.actor_head(actor)
+    cells = x.segment_links[seg][actor]
+    if len(cells) == 1:
+        evidence = sorted({(src, q, mode) for q, src, mode in _evidence(cells[0])})
+    else:
+        evidence = sorted({(src, q, mode) for c in cells for q, src, mode in _evidence(c)})
+    iri, label, enterprise, local, stage, kinds, places = head
+    return [
+        {
             "segment": segment,
             "actor": iri,
             "actor_label": label,
-            "is_enterprise": _bool(actor in x.enterprises),
-            "local": _bool(x.local(actor)),
-            "zone_stage": _STAGE_IRI.get(x.stage.get(actor, ""), ""),
+            "is_enterprise": enterprise,
+            "local": local,
+            "zone_stage": stage,
+            "kind": kind,
+            "place_label": place,
+            "quote": quote,
+            "source": source,
+            "mode": mode,
         }
-        for kind in x.kinds(actor):
-            for place in places:
-                for source, quote, mode in evidence:
-                    yield {
-                        **same,
-                        "kind": kind,
-                        "place_label": place,
-                        "quote": quote,
-                        "source": source,
-                        "mode": mode,
-                    }
+        for kind in kinds
+        for place in places
+        for source, quote, mode in evidence
+    ]
 
 
 def sources(x: _Index) -> Rows:
