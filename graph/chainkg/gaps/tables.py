@@ -157,7 +157,7 @@ class _Index:
         the labels of its places ([""] when none), made once per actor."""
         head = self._heads.get(actor)
         if head is None:
-            places = sorted({self.label.get(p, "") for p in self.located.get(actor, ())} - {""})
+            places = sorted({self.label.get(p, "") for p in self.places_of(actor)} - {""})
             head = self._heads[actor] = (
                 self.iri(actor),
                 self.label.get(actor, ""),
@@ -193,20 +193,29 @@ class _Index:
         return found
 
     @cached_property
+    def segment_agents(self) -> pd.DataFrame:
+        """(segment, actor) of each agent with an operates_in_segment row to a segment of
+        the tables, once, in the rows' order."""
+        frame = self.seeds.tables.get("relations")
+        if frame is None:
+            return pd.DataFrame({"segment": [], "actor": []}, dtype=object)
+        links = frame.loc[frame["predicate"] == "operates_in_segment", ["object", "subject"]]
+        links = links[links["object"].isin(self.segment_chain) & links["subject"].isin(self.agents)]
+        links = links.drop_duplicates().rename(columns={"object": "segment", "subject": "actor"})
+        return links.reset_index(drop=True)
+
+    @cached_property
     def segment_order(self) -> dict[str, list[str]]:
         """Segment -> the agents with an operates_in_segment row to it, by label, then IRI
         (the order of gap-segment-actors), sorted for every segment at once by pandas."""
-        frame = self.seeds.tables.get("relations")
-        if frame is None:
+        links = self.segment_agents
+        if links.empty:
             return {}
-        links = frame.loc[frame["predicate"] == "operates_in_segment", ["object", "subject"]]
-        links = links[links["object"].isin(self.segment_chain) & links["subject"].isin(self.agents)]
-        links = links.drop_duplicates()
-        actors = links["subject"].tolist()
+        actors = links["actor"].tolist()
         label, kind, base = self.label.get, self._kind, self._base
         order = pd.DataFrame(
             {
-                "segment": links["object"].tolist(),
+                "segment": links["segment"].tolist(),
                 "label": [label(a, "") for a in actors],
                 "iri": [f"{base}{kind[a]}/{a}" for a in actors],
                 "actor": actors,
@@ -238,20 +247,28 @@ class _Index:
         return out
 
     @cached_property
-    def located(self) -> dict[str, set[str]]:
-        """Entity -> the places it is located in (its row's `located_in`, located_in rows)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for s, o, _r in self.relations["located_in"]:
-            out[s].add(o)
+    def _located_rows(self) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """Entity -> its row's `located_in` (when given), and -> its located_in relations'
+        places."""
+        own: dict[str, str] = {}
         for name in ("enterprises", "organizations"):
             if name in self.seeds.tables:
                 frame = self.seeds.tables[name]
-                for i, place in zip(
-                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
-                ):
-                    if place:
-                        out[i].add(place)
-        return out
+                placed = frame[frame["located_in"] != ""]
+                own.update(zip(placed["id"].tolist(), placed["located_in"].tolist(), strict=True))
+        related: dict[str, set[str]] = defaultdict(set)
+        for s, o, _r in self.relations["located_in"]:
+            related[s].add(o)
+        return own, related
+
+    def places_of(self, entity: str) -> set[str]:
+        """The places an entity is located in (its row's `located_in`, located_in rows)."""
+        own, related = self._located_rows
+        found = set(related.get(entity, ()))
+        place = own.get(entity)
+        if place:
+            found.add(place)
+        return found
 
     @cached_property
     def placed_in(self) -> dict[str, set[str]]:
@@ -274,15 +291,30 @@ class _Index:
         return out
 
     @cached_property
-    def neighbours(self) -> dict[str, set[str]]:
-        """Agent -> the agents a relation row links it with (either direction)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for rows in self.relations.values():
-            for s, o, _row in rows:
-                if s != o and self.is_agent(s) and self.is_agent(o):
-                    out[s].add(o)
-                    out[o].add(s)
-        return out
+    def _ties(self) -> tuple[pd.Index, np.ndarray, np.ndarray, list[str]]:
+        """Both ends of every relation row linking two different agents, in both directions,
+        grouped by the first end: its ids, where each one's group starts and ends, and the
+        other ends (`neighbours_of`)."""
+        frame = self.seeds.tables.get("relations")
+        if frame is None:
+            frame = pd.DataFrame({"subject": [], "object": []}, dtype=object)
+        s, o = frame["subject"], frame["object"]
+        agents = list(self.agents)
+        keep = (s != o) & s.isin(agents) & o.isin(agents)
+        ends = pd.concat([s[keep], o[keep]], ignore_index=True)
+        others = pd.concat([o[keep], s[keep]], ignore_index=True)
+        codes, ids = pd.factorize(ends)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+        return pd.Index(ids), bounds[:-1], bounds[1:], others.to_numpy()[order].tolist()
+
+    def neighbours_of(self, agent: str) -> set[str]:
+        """The agents a relation row links `agent` with (either direction)."""
+        ids, starts, ends, others = self._ties
+        if agent not in ids:
+            return set()
+        at = ids.get_loc(agent)
+        return set(others[starts[at] : ends[at]])
 
     @cached_property
     def quotes(self) -> dict[tuple[str, str, str], set[tuple[str, str]]]:
@@ -350,7 +382,7 @@ def entity_ties(x: _Index, entity: str) -> Rows | None:
     out: set[tuple[str, ...]] = set()
     supplier_of, customer_of = "supplier_of", "customer_of"
     none = [("", "")]
-    for n in x.neighbours.get(base, ()):
+    for n in x.neighbours_of(base):
         iri, label, enterprise, local, chains = x.neighbour_head(n)
         supplied = x.quotes.get((base, supplier_of, n))
         customer = x.quotes.get((n, customer_of, base))
@@ -365,29 +397,34 @@ def entity_ties(x: _Index, entity: str) -> Rows | None:
 
 
 def segment_counts(x: _Index) -> Rows:
-    """gap-segment-counts: per segment with actors, the five counts."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for s, o, _row in x.relations["operates_in_segment"]:
-        if o in x.segment_chain and s in x.agents:
-            found[o].add(s)
-    out = []
-    for seg, actors in found.items():
-        firms = actors & x.enterprises
-        orgs = actors - firms
-        present = firms & x.stage.keys()  # present in the zone
-        local = {a for a in present if x.local(a)}
-        pipeline = present - local
-        out.append(
+    """gap-segment-counts: per segment with actors, the five counts (by pandas, over every
+    link at once; "local" is `_Index.local`: the zone stage PRODUCING)."""
+    links = x.segment_agents
+    firm = links["actor"].isin(x.enterprises)
+    stage = links["actor"].map(x.stage)
+    present, local = stage.notna(), stage == PRODUCING
+    counts = (
+        pd.DataFrame(
             {
-                "chain": x.iri(x.segment_chain[seg]),
-                "segment": x.iri(seg),
-                "local_enterprises": str(len(local)),
-                "pipeline_enterprises": str(len(pipeline)),
-                "non_local_enterprises": str(len(firms - present)),
-                "other_actors": str(len(orgs)),
-                "local_institutions": str(sum(x.local(a) for a in orgs)),
+                "segment": links["segment"],
+                "local_enterprises": firm & present & local,
+                "pipeline_enterprises": firm & present & ~local,
+                "non_local_enterprises": firm & ~present,
+                "other_actors": ~firm,
+                "local_institutions": ~firm & local,
             }
         )
+        .groupby("segment", sort=False)
+        .sum()
+    )
+    out = [
+        {
+            "chain": x.iri(x.segment_chain[seg]),
+            "segment": x.iri(seg),
+            **{column: str(n) for column, n in zip(counts.columns, numbers, strict=True)},
+        }
+        for seg, *numbers in counts.itertuples(name=None)
+    ]
     return sorted(out, key=lambda r: (r["chain"], r["segment"]))
 
 
@@ -462,7 +499,6 @@ def projects(x: _Index) -> Rows:
         return []
     concerns: dict[str, set[str]] = defaultdict(set)
     in_chain: dict[str, set[str]] = defaultdict(set)
-    located = x.located  # entity -> places (locatedIn)
     for s, o, _r in x.relations["concerns"]:
         concerns[s].add(o)
     for s, o, _r in x.relations["in_chain"]:
@@ -491,8 +527,10 @@ def projects(x: _Index) -> Rows:
         if status and status not in status_info:
             status = ""  # a status without ckg:order: the OPTIONAL binds nothing
         investor = row["investor"]
-        sites = located[p] | ({row["site"]} if row["site"] else set())
-        local = bool(sites & x.zone_places) or bool(investor and located[investor] & x.zone_places)
+        sites = x.places_of(p) | ({row["site"]} if row["site"] else set())
+        local = bool(sites & x.zone_places) or bool(
+            investor and x.places_of(investor) & x.zone_places
+        )
         investor_cells = (
             (x.iri(investor), x.label.get(investor, ""), _bool(x.local(investor)))
             if investor
@@ -652,12 +690,15 @@ def pipeline_actors(x: _Index) -> Rows:
     """gap-pipeline-actors: every enterprise signed or building in the zone, with each
     segment it works in and that link's quotes."""
     out = []
+    # signed or building enterprises only; the rows are sorted below, and rows equal in
+    # the sort key come from the same segment and actor, so the visiting order of the
+    # (segment, actor) pairs changes nothing
+    under_way = {a for a, stage in x.stage.items() if stage in ("building", "signed")}
+    under_way &= x.enterprises
     for segment, links in x.segment_links.items():
-        for actor, cells in links.items():
-            stage = x.stage.get(actor, "")
-            if actor not in x.enterprises or stage not in ("building", "signed"):
-                continue
-            places = {x.label.get(p, "") for p in x.located.get(actor, ())} - {""}
+        for actor in links.keys() & under_way:
+            cells, stage = links[actor], x.stage[actor]
+            places = {x.label.get(p, "") for p in x.places_of(actor)} - {""}
             evidence = {e for c in cells for e in _evidence(c)}
             for kind in x.kinds(actor):
                 for place in sorted(places) or [""]:
