@@ -308,6 +308,11 @@ class _Index:
         bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
         return pd.Index(ids), bounds[:-1], bounds[1:], others.to_numpy()[order].tolist()
 
+    @property
+    def related(self) -> list[str]:
+        """The agents a relation row links with another agent."""
+        return self._ties[0].tolist()
+
     def neighbours_of(self, agent: str) -> set[str]:
         """The agents a relation row links `agent` with (either direction)."""
         ids, starts, ends, others = self._ties
