@@ -67,6 +67,9 @@ def _selected(name: str) -> tuple[str, ...]:
 
 _MODES = {k: str(v) for k, v in ASSERTION_MODES.items()}
 Cells = tuple[str, str, str]  # a row's source, quote and assertion cells
+# an agent of a segment listing: id, IRI, label, is_enterprise, local, zone stage IRI, and
+# the label of its row's place ("" when none)
+Head = tuple[str, str, str, str, str, str, str]
 
 
 def _cells(row: dict[str, str]) -> Cells:
@@ -130,9 +133,8 @@ class _Index:
                 self.relations[str(predicate)] = list(
                     zip(group["subject"].tolist(), group["object"].tolist(), cells, strict=True)
                 )
-        self._heads: dict[str, tuple[str, str, str, str, str, list[str], list[str]]] = {}
         self._neighbour_heads: dict[str, tuple[str, str, str, str, list[str]]] = {}
-        self._segment_made: dict[str, tuple[list[str], list[list[dict[str, str]]]]] = {}
+        self._segment_made: dict[str, tuple[list[Head], list[list[dict[str, str]]]]] = {}
 
     def iri(self, entity_id: str) -> str:
         return self._entity(entity_id)[1:-1]
@@ -151,24 +153,6 @@ class _Index:
     def local(self, entity_id: str) -> bool:
         return self.stage.get(entity_id) == PRODUCING
 
-    def actor_head(self, actor: str) -> tuple[str, str, str, str, str, list[str], list[str]]:
-        """What every row of an actor in a segment listing says of the actor itself: IRI,
-        label, whether an enterprise, whether local, its zone stage IRI, its kinds and
-        the labels of its places ([""] when none), made once per actor."""
-        head = self._heads.get(actor)
-        if head is None:
-            places = sorted({self.label.get(p, "") for p in self.places_of(actor)} - {""})
-            head = self._heads[actor] = (
-                self.iri(actor),
-                self.label.get(actor, ""),
-                _bool(actor in self.enterprises),
-                _bool(self.local(actor)),
-                _STAGE_IRI.get(self.stage.get(actor, ""), ""),
-                self.kinds(actor),
-                places or [""],
-            )
-        return head
-
     def neighbour_head(self, actor: str) -> tuple[str, str, str, str, list[str]]:
         """What every `entity_ties` row of a neighbour says of it: IRI, label, whether an
         enterprise, whether local, and the IRIs of its chains ([""] when none), made once
@@ -184,7 +168,7 @@ class _Index:
             )
         return head
 
-    def segment_actors_made(self, seg: str) -> tuple[list[str], list[list[dict[str, str]]]]:
+    def segment_actors_made(self, seg: str) -> tuple[list[Head], list[list[dict[str, str]]]]:
         """The agents working in a segment in the listing's order (`segment_order`), and the
         rows made so far for the first of them (`_segment_rows`)."""
         found = self._segment_made.get(seg)
@@ -205,25 +189,66 @@ class _Index:
         return links.reset_index(drop=True)
 
     @cached_property
-    def segment_order(self) -> dict[str, list[str]]:
-        """Segment -> the agents with an operates_in_segment row to it, by label, then IRI
-        (the order of gap-segment-actors), sorted for every segment at once by pandas."""
+    def segment_order(self) -> dict[str, list[Head]]:
+        """Segment -> what the rows of gap-segment-actors say of each agent working in it
+        (`Head`), in the query's order: by label, then IRI. Made for every link at once,
+        column by column, and sorted by pandas."""
         links = self.segment_agents
         if links.empty:
             return {}
-        actors = links["actor"].tolist()
+        actor = links["actor"]
+        actors = actor.tolist()
         label, kind, base = self.label.get, self._kind, self._base
+        stage = actor.map(self.stage)
+        own = actor.map(self._own_place).fillna("")
+        place_label = {p: label(p, "") for p in own.unique().tolist()}
         order = pd.DataFrame(
             {
                 "segment": links["segment"].tolist(),
                 "label": [label(a, "") for a in actors],
                 "iri": [f"{base}{kind[a]}/{a}" for a in actors],
                 "actor": actors,
+                "enterprise": np.where(actor.isin(self.enterprises), "true", "false"),
+                "local": np.where(stage == PRODUCING, "true", "false"),
+                "stage": stage.map(_STAGE_IRI).fillna(""),
+                "place": own.map(place_label),
             }
         ).sort_values(["segment", "label", "iri"], kind="stable")
-        segments, actors = order["segment"].to_numpy(), order["actor"].tolist()
-        starts = [0, *(np.flatnonzero(segments[1:] != segments[:-1]) + 1).tolist(), len(actors)]
-        return {segments[a]: actors[a:b] for a, b in itertools.pairwise(starts)}
+        segments = order["segment"].to_numpy()
+        heads = list(
+            zip(
+                *(order[c].tolist() for c in ("actor", "iri", "label", "enterprise")),
+                *(order[c].tolist() for c in ("local", "stage", "place")),
+                strict=True,
+            )
+        )
+        starts = [0, *(np.flatnonzero(segments[1:] != segments[:-1]) + 1).tolist(), len(heads)]
+        return {segments[a]: heads[a:b] for a, b in itertools.pairwise(starts)}
+
+    @cached_property
+    def _own_place(self) -> pd.Series:
+        """Agent id -> its row's `located_in`, where given."""
+        frames = [
+            self.seeds.tables[name][["id", "located_in"]]
+            for name in ("enterprises", "organizations")
+            if name in self.seeds.tables
+        ]
+        if not frames:
+            return pd.Series([], dtype=object)
+        own = pd.concat(frames, ignore_index=True)
+        own = own[own["located_in"] != ""].drop_duplicates("id", keep="last")
+        return pd.Series(own["located_in"].to_numpy(), index=own["id"].to_numpy())
+
+    def place_labels(self, actor: str, own: str) -> list[str]:
+        """The labels of an agent's places, sorted ([""] when none); `own`: its row's."""
+        if actor in self._located_rows[1]:
+            return sorted({self.label.get(p, "") for p in self.places_of(actor)} - {""}) or [""]
+        return [own]
+
+    @cached_property
+    def enterprise_kinds(self) -> list[str]:
+        """`kinds` of every enterprise."""
+        return sorted({str(CKG.Enterprise)} & self.organization_kinds) or [""]
 
     @cached_property
     def chains_of(self) -> dict[str, set[str]]:
@@ -636,23 +661,25 @@ def _segment_rows(x: _Index, seg: str) -> Iterator[dict[str, str]]:
     read more than once (its first actors, then all those elsewhere; as another
     segment's same-named segment), and a reader stops early, so they are made as far as
     the furthest reader went and kept (the rows a reader keeps are the same objects)."""
-    actors, made = x.segment_actors_made(seg)
-    segment = x.iri(seg)
-    for i in range(len(actors)):
+    heads, made = x.segment_actors_made(seg)
+    segment, links = x.iri(seg), x.segment_links[seg]
+    for i in range(len(heads)):
         if i == len(made):
-            made.append(_actor_rows(x, seg, segment, actors[i]))
+            made.append(_actor_rows(x, segment, links, heads[i]))
         yield from made[i]
 
 
-def _actor_rows(x: _Index, seg: str, segment: str, actor: str) -> list[dict[str, str]]:
+def _actor_rows(
+    x: _Index, segment: str, links: dict[str, list[Cells]], head: Head
+) -> list[dict[str, str]]:
     """The rows of one actor of a segment: per kind, place label and quote of its links."""
-    head = x.actor_head(actor)
-    cells = x.segment_links[seg][actor]
+    actor, iri, label, enterprise, local, stage, own_place = head
+    cells = links[actor]
     if len(cells) == 1:
         evidence = sorted({(src, q, mode) for q, src, mode in _evidence(cells[0])})
     else:
         evidence = sorted({(src, q, mode) for c in cells for q, src, mode in _evidence(c)})
-    iri, label, enterprise, local, stage, kinds, places = head
+    kinds = x.enterprise_kinds if enterprise == "true" else x.kinds(actor)
     return [
         {
             "segment": segment,
@@ -668,7 +695,7 @@ def _actor_rows(x: _Index, seg: str, segment: str, actor: str) -> list[dict[str,
             "mode": mode,
         }
         for kind in kinds
-        for place in places
+        for place in x.place_labels(actor, own_place)
         for source, quote, mode in evidence
     ]
 
