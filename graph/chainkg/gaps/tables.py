@@ -67,9 +67,9 @@ def _selected(name: str) -> tuple[str, ...]:
 
 _MODES = {k: str(v) for k, v in ASSERTION_MODES.items()}
 Cells = tuple[str, str, str]  # a row's source, quote and assertion cells
-# an agent of a segment listing: id, IRI, label, is_enterprise, local, zone stage IRI, and
-# the label of its row's place ("" when none)
-Head = tuple[str, str, str, str, str, str, str]
+# an agent of a segment listing: id, IRI, label, is_enterprise, local, zone stage IRI, the
+# label of its row's place ("" when none), and the cells of its first link to the segment
+Head = tuple[str, str, str, str, str, str, str, str, str, str]
 
 
 def _cells(row: dict[str, str]) -> Cells:
@@ -84,6 +84,51 @@ def _evidence(cells: Cells) -> list[tuple[str, str, str]]:
         return [(quotes.strip(), sources.strip(), mode)]
     pairs = zip(split_multi(sources), split_multi(quotes), strict=True)
     return [(quote, source, mode) for source, quote in pairs]
+
+
+class _Relations(dict):
+    """Predicate -> (subject, object, evidence cells) of its relation rows, in file order:
+    made for a predicate when first asked (none: []); `frame`, the table."""
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        super().__init__()
+        columns = ["subject", "predicate", "object", "source", "quote", "assertion"]
+        self.frame = frame if frame is not None else pd.DataFrame(columns=columns, dtype=object)
+        self._at = self.frame.groupby("predicate", sort=False).indices
+
+    def __missing__(self, predicate: str) -> list[tuple[str, str, Cells]]:
+        at = self._at.get(predicate)
+        if at is None:
+            return []
+        rows = self.frame.iloc[at]
+        cells = zip(
+            rows["source"].tolist(), rows["quote"].tolist(), rows["assertion"].tolist(), strict=True
+        )
+        found = list(zip(rows["subject"].tolist(), rows["object"].tolist(), cells, strict=True))
+        self[predicate] = found
+        return found
+
+
+class _Groups:
+    """The values of a two-column table grouped by key, found by key (`get`, like a dict of
+    sets): made by pandas in one pass, for tables of a million rows of which a few keys
+    are asked."""
+
+    def __init__(self, keys: pd.Series, values: pd.Series) -> None:
+        codes, ids = pd.factorize(keys)
+        order = np.argsort(codes, kind="stable")
+        self._bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1)).tolist()
+        self._index = pd.Index(ids)
+        self._values = values.to_numpy()[order].tolist()
+
+    def keys(self) -> list[str]:
+        return self._index.tolist()
+
+    def get(self, key: str, default: Iterable[str] = ()) -> set[str]:
+        if key not in self._index:
+            return set(default)
+        at = self._index.get_loc(key)
+        return set(self._values[self._bounds[at] : self._bounds[at + 1]])
 
 
 class _Index:
@@ -120,19 +165,7 @@ class _Index:
         self.stage: dict[str, str] = zone_stages(seeds)
         self.zone_places = builder.zone_places
         # relations by predicate: (subject, object, evidence cells), in file order
-        self.relations: dict[str, list[tuple[str, str, Cells]]] = defaultdict(list)
-        frame = tables.get("relations")
-        if frame is not None:
-            for predicate, group in frame.groupby("predicate", sort=False):
-                cells = zip(
-                    group["source"].tolist(),
-                    group["quote"].tolist(),
-                    group["assertion"].tolist(),
-                    strict=True,
-                )
-                self.relations[str(predicate)] = list(
-                    zip(group["subject"].tolist(), group["object"].tolist(), cells, strict=True)
-                )
+        self.relations = _Relations(tables.get("relations"))
         self._neighbour_heads: dict[str, tuple[str, str, str, str, list[str]]] = {}
         self._segment_made: dict[str, tuple[list[Head], list[list[dict[str, str]]]]] = {}
 
@@ -178,15 +211,20 @@ class _Index:
 
     @cached_property
     def segment_agents(self) -> pd.DataFrame:
-        """(segment, actor) of each agent with an operates_in_segment row to a segment of
-        the tables, once, in the rows' order."""
-        frame = self.seeds.tables.get("relations")
-        if frame is None:
-            return pd.DataFrame({"segment": [], "actor": []}, dtype=object)
-        links = frame.loc[frame["predicate"] == "operates_in_segment", ["object", "subject"]]
+        """segment, actor and the evidence cells of the first operates_in_segment row of
+        each agent to a segment of the tables, in the rows' order (`segment_more_cells`:
+        the cells of the others)."""
+        frame = self.relations.frame
+        columns = ["object", "subject", "source", "quote", "assertion"]
+        links = frame.loc[frame["predicate"] == "operates_in_segment", columns]
         links = links[links["object"].isin(self.segment_chain) & links["subject"].isin(self.agents)]
-        links = links.drop_duplicates().rename(columns={"object": "segment", "subject": "actor"})
-        return links.reset_index(drop=True)
+        links = links.rename(columns={"object": "segment", "subject": "actor"})
+        repeated = links.duplicated(["segment", "actor"], keep=False)
+        more: dict[tuple[str, str], list[Cells]] = defaultdict(list)
+        for seg, actor, *cells in links[repeated].itertuples(index=False, name=None):
+            more[(seg, actor)].append(tuple(cells))  # type: ignore[arg-type]
+        self.segment_more_cells = dict(more)
+        return links.drop_duplicates(["segment", "actor"]).reset_index(drop=True)
 
     @cached_property
     def segment_order(self) -> dict[str, list[Head]]:
@@ -212,13 +250,17 @@ class _Index:
                 "local": np.where(stage == PRODUCING, "true", "false"),
                 "stage": stage.map(_STAGE_IRI).fillna(""),
                 "place": own.map(place_label),
+                "source": links["source"].tolist(),
+                "quote": links["quote"].tolist(),
+                "assertion": links["assertion"].tolist(),
             }
         ).sort_values(["segment", "label", "iri"], kind="stable")
         segments = order["segment"].to_numpy()
         heads = list(
             zip(
                 *(order[c].tolist() for c in ("actor", "iri", "label", "enterprise")),
-                *(order[c].tolist() for c in ("local", "stage", "place")),
+                *(order[c].tolist() for c in ("local", "stage", "place", "source")),
+                *(order[c].tolist() for c in ("quote", "assertion")),
                 strict=True,
             )
         )
@@ -250,26 +292,31 @@ class _Index:
         """`kinds` of every enterprise."""
         return sorted({str(CKG.Enterprise)} & self.organization_kinds) or [""]
 
-    @cached_property
-    def chains_of(self) -> dict[str, set[str]]:
-        """Entity -> chains it is in or leads (inChain, leadsChain) or works in through a
-        segment (operatesInSegment/skos:inScheme)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for predicate in ("in_chain", "leads_chain"):
-            for s, o, _row in self.relations[predicate]:
-                out[s].add(o)
-        for s, o, _row in self.relations["operates_in_segment"]:
-            if o in self.segment_chain:
-                out[s].add(self.segment_chain[o])
-        return out
+    def _pairs(self, predicates: tuple[str, ...]) -> pd.DataFrame:
+        """(subject, object) of the relation rows with these predicates, in file order."""
+        frame = self.relations.frame
+        return frame.loc[frame["predicate"].isin(predicates), ["subject", "object"]]
 
     @cached_property
-    def segment_links(self) -> dict[str, dict[str, list[Cells]]]:
-        """Segment -> actor -> evidence cells of each of its operates_in_segment rows."""
-        out: dict[str, dict[str, list[Cells]]] = defaultdict(lambda: defaultdict(list))
-        for s, o, cells in self.relations["operates_in_segment"]:
-            out[o][s].append(cells)
-        return out
+    def _segment_chains(self) -> pd.DataFrame:
+        """(subject, chain) of each operates_in_segment row to a segment of the tables."""
+        pairs = self._pairs(("operates_in_segment",))
+        chain = pairs["object"].map(self.segment_chain)
+        return pd.DataFrame({"subject": pairs["subject"], "object": chain})[chain.notna()]
+
+    @cached_property
+    def _chain_pairs(self) -> pd.DataFrame:
+        """(entity, chain) of each in_chain, leads_chain and operates_in_segment row."""
+        return pd.concat(
+            [self._pairs(("in_chain", "leads_chain")), self._segment_chains], ignore_index=True
+        )
+
+    @cached_property
+    def chains_of(self) -> _Groups:
+        """Entity -> chains it is in or leads (inChain, leadsChain) or works in through a
+        segment (operatesInSegment/skos:inScheme)."""
+        pairs = self._chain_pairs
+        return _Groups(pairs["subject"], pairs["object"])
 
     @cached_property
     def _located_rows(self) -> tuple[dict[str, str], dict[str, set[str]]]:
@@ -296,55 +343,33 @@ class _Index:
         return found
 
     @cached_property
-    def placed_in(self) -> dict[str, set[str]]:
+    def placed_in(self) -> _Groups:
         """Entity -> chains of the segments it operates in."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for s, o, _row in self.relations["operates_in_segment"]:
-            if o in self.segment_chain:
-                out[s].add(self.segment_chain[o])
-        return out
+        pairs = self._segment_chains
+        return _Groups(pairs["subject"], pairs["object"])
 
     @cached_property
     def chain_firms(self) -> dict[str, set[str]]:
         """Chain -> the enterprises producing in the zone that work in, are in or lead it."""
+        local = {a for a, stage in self.stage.items() if stage == PRODUCING} & self.enterprises
+        pairs = self._chain_pairs
+        pairs = pairs[pairs["subject"].isin(local) & pairs["object"].isin(self.chains)]
         out: dict[str, set[str]] = defaultdict(set)
-        for firm, chains in self.chains_of.items():
-            if firm in self.enterprises and self.local(firm):
-                for chain in chains:
-                    if chain in self.chains:
-                        out[chain].add(firm)
+        for firm, chain in zip(pairs["subject"].tolist(), pairs["object"].tolist(), strict=True):
+            out[chain].add(firm)
         return out
 
     @cached_property
-    def _ties(self) -> tuple[pd.Index, np.ndarray, np.ndarray, list[str]]:
-        """Both ends of every relation row linking two different agents, in both directions,
-        grouped by the first end: its ids, where each one's group starts and ends, and the
-        other ends (`neighbours_of`)."""
-        frame = self.seeds.tables.get("relations")
-        if frame is None:
-            frame = pd.DataFrame({"subject": [], "object": []}, dtype=object)
+    def neighbours(self) -> _Groups:
+        """Agent -> the agents a relation row links it with (either direction)."""
+        frame = self.relations.frame
         s, o = frame["subject"], frame["object"]
         agents = list(self.agents)
         keep = (s != o) & s.isin(agents) & o.isin(agents)
-        ends = pd.concat([s[keep], o[keep]], ignore_index=True)
-        others = pd.concat([o[keep], s[keep]], ignore_index=True)
-        codes, ids = pd.factorize(ends)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
-        return pd.Index(ids), bounds[:-1], bounds[1:], others.to_numpy()[order].tolist()
-
-    @property
-    def related(self) -> list[str]:
-        """The agents a relation row links with another agent."""
-        return self._ties[0].tolist()
-
-    def neighbours_of(self, agent: str) -> set[str]:
-        """The agents a relation row links `agent` with (either direction)."""
-        ids, starts, ends, others = self._ties
-        if agent not in ids:
-            return set()
-        at = ids.get_loc(agent)
-        return set(others[starts[at] : ends[at]])
+        return _Groups(
+            pd.concat([s[keep], o[keep]], ignore_index=True),
+            pd.concat([o[keep], s[keep]], ignore_index=True),
+        )
 
     @cached_property
     def quotes(self) -> dict[tuple[str, str, str], set[tuple[str, str]]]:
@@ -412,7 +437,7 @@ def entity_ties(x: _Index, entity: str) -> Rows | None:
     out: set[tuple[str, ...]] = set()
     supplier_of, customer_of = "supplier_of", "customer_of"
     none = [("", "")]
-    for n in x.neighbours_of(base):
+    for n in x.neighbours.get(base, ()):
         iri, label, enterprise, local, chains = x.neighbour_head(n)
         supplied = x.quotes.get((base, supplier_of, n))
         customer = x.quotes.get((n, customer_of, base))
@@ -662,23 +687,21 @@ def _segment_rows(x: _Index, seg: str) -> Iterator[dict[str, str]]:
     segment's same-named segment), and a reader stops early, so they are made as far as
     the furthest reader went and kept (the rows a reader keeps are the same objects)."""
     heads, made = x.segment_actors_made(seg)
-    segment, links = x.iri(seg), x.segment_links[seg]
+    segment = x.iri(seg)
     for i in range(len(heads)):
         if i == len(made):
-            made.append(_actor_rows(x, segment, links, heads[i]))
+            made.append(_actor_rows(x, seg, segment, heads[i]))
         yield from made[i]
 
 
-def _actor_rows(
-    x: _Index, segment: str, links: dict[str, list[Cells]], head: Head
-) -> list[dict[str, str]]:
+def _actor_rows(x: _Index, seg: str, segment: str, head: Head) -> list[dict[str, str]]:
     """The rows of one actor of a segment: per kind, place label and quote of its links."""
-    actor, iri, label, enterprise, local, stage, own_place = head
-    cells = links[actor]
-    if len(cells) == 1:
-        evidence = sorted({(src, q, mode) for q, src, mode in _evidence(cells[0])})
+    actor, iri, label, enterprise, local, stage, own_place, *first = head
+    more = x.segment_more_cells.get((seg, actor))
+    if more is None:  # one link (most actors)
+        evidence = sorted({(src, q, mode) for q, src, mode in _evidence(tuple(first))})  # type: ignore[arg-type]
     else:
-        evidence = sorted({(src, q, mode) for c in cells for q, src, mode in _evidence(c)})
+        evidence = sorted({(src, q, mode) for c in more for q, src, mode in _evidence(c)})
     kinds = x.enterprise_kinds if enterprise == "true" else x.kinds(actor)
     return [
         {
@@ -727,29 +750,36 @@ def pipeline_actors(x: _Index) -> Rows:
     # (segment, actor) pairs changes nothing
     under_way = {a for a, stage in x.stage.items() if stage in ("building", "signed")}
     under_way &= x.enterprises
-    for segment, links in x.segment_links.items():
-        for actor in links.keys() & under_way:
-            cells, stage = links[actor], x.stage[actor]
-            places = {x.label.get(p, "") for p in x.places_of(actor)} - {""}
-            evidence = {e for c in cells for e in _evidence(c)}
-            for kind in x.kinds(actor):
-                for place in sorted(places) or [""]:
-                    for quote, source, mode in evidence:
-                        out.append(
-                            {
-                                "segment": x.iri(segment),
-                                "actor": x.iri(actor),
-                                "actor_label": x.label.get(actor, ""),
-                                "is_enterprise": "true",
-                                "kind": kind,
-                                "local": "false",
-                                "zone_stage": _STAGE_IRI[stage],
-                                "place_label": place,
-                                "quote": quote,
-                                "source": source,
-                                "mode": mode,
-                            }
-                        )
+    frame = x.relations.frame
+    columns = ["object", "subject", "source", "quote", "assertion"]
+    found = frame.loc[
+        (frame["predicate"] == "operates_in_segment") & frame["subject"].isin(under_way), columns
+    ]
+    links: dict[tuple[str, str], list[Cells]] = defaultdict(list)
+    for segment, actor, *cells in found.itertuples(index=False, name=None):
+        links[(segment, actor)].append(tuple(cells))  # type: ignore[arg-type]
+    for (segment, actor), cells in links.items():
+        stage = x.stage[actor]
+        places = {x.label.get(p, "") for p in x.places_of(actor)} - {""}
+        evidence = {e for c in cells for e in _evidence(c)}
+        for kind in x.kinds(actor):
+            for place in sorted(places) or [""]:
+                for quote, source, mode in evidence:
+                    out.append(
+                        {
+                            "segment": x.iri(segment),
+                            "actor": x.iri(actor),
+                            "actor_label": x.label.get(actor, ""),
+                            "is_enterprise": "true",
+                            "kind": kind,
+                            "local": "false",
+                            "zone_stage": _STAGE_IRI[stage],
+                            "place_label": place,
+                            "quote": quote,
+                            "source": source,
+                            "mode": mode,
+                        }
+                    )
     return sorted(out, key=lambda r: (r["segment"], r["actor"], r["source"], r["quote"]))
 
 
