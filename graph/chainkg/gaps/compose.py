@@ -211,13 +211,14 @@ class _Analysis:
             # choose which quote of a neighbour is kept); copies, the answer stays as read
             ties = self.reader.rows("gap-entity-ties", entity=entity)
             for r in sorted((dict(r) for r in ties), key=_items_order(ties)):
-                if r["neighbour_chain"]:
-                    chains_of[r["neighbour"]].add(r["neighbour_chain"])
+                chain = r.pop("neighbour_chain", "")  # r: a copy, kept without the chain
+                if chain:
+                    chains_of[r["neighbour"]].add(chain)
                 if not r["quote"] and r["customer_quote"]:
                     r["quote"], r["source"] = r["customer_quote"], r["customer_source"]
                 key = (r["neighbour"], r["quote"], r["source"])
                 if key not in found:
-                    found[key] = {k: v for k, v in r.items() if k != "neighbour_chain"}
+                    found[key] = r
             self._neighbour_rows[entity] = (list(found.values()), chains_of)
         return self._neighbour_rows[entity]
 
