@@ -210,10 +210,10 @@ class _Index:
         return found
 
     @cached_property
-    def segment_agents(self) -> pd.DataFrame:
+    def _segment_links(self) -> tuple[pd.DataFrame, dict[tuple[str, str], list[Cells]]]:
         """segment, actor and the evidence cells of the first operates_in_segment row of
-        each agent to a segment of the tables, in the rows' order (`segment_more_cells`:
-        the cells of the others)."""
+        each agent to a segment of the tables, in the rows' order; and (segment, actor) ->
+        the cells of every row of the agents with more than one."""
         frame = self.relations.frame
         columns = ["object", "subject", "source", "quote", "assertion"]
         links = frame.loc[frame["predicate"] == "operates_in_segment", columns]
@@ -223,8 +223,17 @@ class _Index:
         more: dict[tuple[str, str], list[Cells]] = defaultdict(list)
         for seg, actor, *cells in links[repeated].itertuples(index=False, name=None):
             more[(seg, actor)].append(tuple(cells))  # type: ignore[arg-type]
-        self.segment_more_cells = dict(more)
-        return links.drop_duplicates(["segment", "actor"]).reset_index(drop=True)
+        return links.drop_duplicates(["segment", "actor"]).reset_index(drop=True), dict(more)
+
+    @property
+    def segment_agents(self) -> pd.DataFrame:
+        """The agents' first links to the segments (`_segment_links`)."""
+        return self._segment_links[0]
+
+    @property
+    def segment_more_cells(self) -> dict[tuple[str, str], list[Cells]]:
+        """The cells of agents linked more than once to a segment (`_segment_links`)."""
+        return self._segment_links[1]
 
     @cached_property
     def segment_order(self) -> dict[str, list[Head]]:
