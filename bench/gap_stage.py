@@ -13,12 +13,21 @@ in a child process beside the bulk loader (`chainkg.gaps.early.precompute_summar
 tables' partial graph, asked of STORE). Checks that the three summaries hold the same
 answers and report, and prints one Markdown row per part. `--profile FILE` writes the
 cProfile statistics of each part to FILE.<part>.
+
+    python bench/gap_stage.py SEEDS --seed-only [--repeat N] [--before-python PY] [--out DIR]
+
+only times `precompute_summary` (no store needed), as the build's side-table child runs it
+(the presence in the zone computed before, by the listings; the cyclic garbage collector
+paused around it): CPU seconds of the `before` code (`--before-python`) and of this
+checkout's, alternating, N times each, each in a fresh process, and whether the summaries
+written are byte-identical (SHA-256).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import json
 import sqlite3
 import subprocess
@@ -70,6 +79,44 @@ def run_part(part: str, seeds_dir: str, store_dir: str, out: Path, profile: str)
     return steps
 
 
+def run_seed_only(seeds_dir: str, out: Path) -> dict:
+    """`precompute_summary` alone in this process, as the side-table child runs it: its
+    CPU seconds and the SHA-256 of the summary written."""
+    import gc
+
+    from chainkg.gaps.early import precompute_summary
+    from chainkg.presence import zone_stages
+    from chainkg.tables import load_seeds
+
+    seeds = load_seeds(seeds_dir)
+    zone_stages(seeds)  # the listings, written first by the same child, computed it
+    gc.disable()  # as in `stream.write_side_tables`
+    path = out / "gaps-seed-only.sqlite"
+    path.unlink(missing_ok=True)
+    start = time.process_time()
+    precompute_summary(seeds, path)
+    cpu = time.process_time() - start
+    return {"cpu": cpu, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+def seed_only(args: argparse.Namespace, out: Path) -> None:
+    """Before and after, alternating, `args.repeat` times each: a Markdown row per run."""
+    print("| code | run | CPU-s | summary SHA-256 |\n|---|---|---|---|")
+    found: dict[str, list[dict]] = {"before": [], "after": []}
+    for run in range(1, args.repeat + 1):
+        for code, python in (("before", args.before_python), ("after", sys.executable)):
+            command = [python, __file__, args.seeds, "--out", str(out), "--part", "seed-only"]
+            done = subprocess.run(command, stdout=subprocess.PIPE, check=True, text=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            found[code].append(result)
+            print(f"| {code} | {run} | {result['cpu']:.2f} | {result['sha256'][:16]} |", flush=True)
+    for code, results in found.items():
+        cpus = sorted(r["cpu"] for r in results)
+        print(f"\n{code}: median {cpus[len(cpus) // 2]:.2f} CPU-s (min {cpus[0]:.2f})", end="")
+    same = len({r["sha256"] for rs in found.values() for r in rs}) == 1
+    print(f"\nsummaries byte-identical: {same}")
+
+
 def _tables(path: Path) -> tuple[list, list]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -82,7 +129,9 @@ def _tables(path: Path) -> tuple[list, list]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds")
-    parser.add_argument("store")
+    parser.add_argument("store", nargs="?", help="not with --seed-only")
+    parser.add_argument("--seed-only", action="store_true", help="time precompute_summary")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (--seed-only)")
     parser.add_argument("--out", default=".", help="folder for the summaries written")
     parser.add_argument("--before-python", default=sys.executable, help="Python for `before`")
     parser.add_argument("--profile", default="", help="write cProfile statistics here")
@@ -90,9 +139,17 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    if args.part == "seed-only" and args.store is None:
+        print(json.dumps(run_seed_only(args.seeds, out)))
+        return
     if args.part:
         print(json.dumps(run_part(args.part, args.seeds, args.store, out, args.profile)))
         return
+    if args.seed_only:
+        seed_only(args, out)
+        return
+    if args.store is None:
+        parser.error("STORE is needed unless --seed-only")
     print("| part | step | seconds |\n|---|---|---|")
     totals = {}
     for part in ("before", "serial", "seed-only", "store-bound"):

@@ -27,6 +27,7 @@ the analysis asks it every query.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -53,7 +54,17 @@ class Answer:
 
 
 def _params(params: dict[str, object]) -> str:
-    return json.dumps(params, ensure_ascii=False, sort_keys=True)
+    try:  # with each value's type: 1 and True are equal keys, not equal JSON
+        return _params_text(tuple(sorted((k, type(v), v) for k, v in params.items())))
+    except TypeError:  # a value that is no key (a list): not kept
+        return json.dumps(params, ensure_ascii=False, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=65536)
+def _params_text(items: tuple[tuple[str, type, object], ...]) -> str:
+    """The parameters as JSON text (sorted keys), kept: the gap analysis looks the same
+    few thousand up again and again."""
+    return json.dumps({k: v for k, _t, v in items}, ensure_ascii=False, sort_keys=True)
 
 
 def _key(name: str, params: dict[str, str]) -> tuple[str, str]:

@@ -217,7 +217,7 @@ def test_table_answers_equal_the_named_queries(request, which: str) -> None:
         computed = answers.get("gap-segment-actors", {"segment": iri})
         assert computed is not None and not computed.kept
         assert list(computed.rows) == rows(store, "gap-segment-actors", segment=iri), segment
-    related = sorted(answers.index.neighbours)
+    related = sorted(answers.index.neighbours.keys())
     quiet = sorted((answers.index.enterprises | answers.index.organizations) - set(related))
     entities = related[:: max(1, len(related) // 150)] + quiet[:5]
     assert any(answers.index.quotes) and len(entities) > 10

@@ -11,6 +11,8 @@ follow-ups (跟进), and only enterprises not present at all become new targets.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from chainkg.aggregates import Answers
@@ -208,14 +210,15 @@ class _Analysis:
             # in a fixed order (the query has none: a store's or a table's order must not
             # choose which quote of a neighbour is kept); copies, the answer stays as read
             ties = self.reader.rows("gap-entity-ties", entity=entity)
-            for r in sorted((dict(r) for r in ties), key=lambda r: sorted(r.items())):
-                if r["neighbour_chain"]:
-                    chains_of[r["neighbour"]].add(r["neighbour_chain"])
+            for r in sorted((dict(r) for r in ties), key=_items_order(ties)):
+                chain = r.pop("neighbour_chain", "")  # r: a copy, kept without the chain
+                if chain:
+                    chains_of[r["neighbour"]].add(chain)
                 if not r["quote"] and r["customer_quote"]:
                     r["quote"], r["source"] = r["customer_quote"], r["customer_source"]
                 key = (r["neighbour"], r["quote"], r["source"])
                 if key not in found:
-                    found[key] = {k: v for k, v in r.items() if k != "neighbour_chain"}
+                    found[key] = r
             self._neighbour_rows[entity] = (list(found.values()), chains_of)
         return self._neighbour_rows[entity]
 
@@ -644,7 +647,21 @@ def _add_reason(cand: Candidate, kind: str, text: str, evidence: list[Evidence])
         cand.reason_kinds.append(kind)
         cand.strength += REASON_WEIGHTS[kind]
         cand.reason_details.append(Reason(kind, text, sorted(set(evidence))))
-    cand.evidence.extend(e for e in evidence if e not in cand.evidence)
+    if evidence:
+        have = set(cand.evidence)
+        for e in evidence:
+            if e not in have:
+                have.add(e)
+                cand.evidence.append(e)
+
+
+def _items_order(rows: list[dict[str, str]]) -> Callable[[dict[str, str]], Any]:
+    """A sort key ordering rows as `sorted(row.items())` does: when every row has the same
+    columns, their values in the columns' sorted order (one tuple, not a list of pairs)."""
+    columns = sorted(rows[0]) if rows else []
+    if len(columns) > 1 and all(r.keys() == rows[0].keys() for r in rows):
+        return itemgetter(*columns)
+    return lambda r: sorted(r.items())
 
 
 def analyse(

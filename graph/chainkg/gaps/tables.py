@@ -21,11 +21,14 @@ answer is asked of the store.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
+import numpy as np
+import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.aggregates import Answer, Answers, Rows, _key
@@ -64,6 +67,9 @@ def _selected(name: str) -> tuple[str, ...]:
 
 _MODES = {k: str(v) for k, v in ASSERTION_MODES.items()}
 Cells = tuple[str, str, str]  # a row's source, quote and assertion cells
+# an agent of a segment listing: id, IRI, label, is_enterprise, local, zone stage IRI, the
+# label of its row's place ("" when none), and the cells of its first link to the segment
+Head = tuple[str, str, str, str, str, str, str, str, str, str]
 
 
 def _cells(row: dict[str, str]) -> Cells:
@@ -80,12 +86,58 @@ def _evidence(cells: Cells) -> list[tuple[str, str, str]]:
     return [(quote, source, mode) for source, quote in pairs]
 
 
+class _Relations(dict):
+    """Predicate -> (subject, object, evidence cells) of its relation rows, in file order:
+    made for a predicate when first asked (none: []); `frame`, the table."""
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        super().__init__()
+        columns = ["subject", "predicate", "object", "source", "quote", "assertion"]
+        self.frame = frame if frame is not None else pd.DataFrame(columns=columns, dtype=object)
+        self._at = self.frame.groupby("predicate", sort=False).indices
+
+    def __missing__(self, predicate: str) -> list[tuple[str, str, Cells]]:
+        at = self._at.get(predicate)
+        if at is None:
+            return []
+        rows = self.frame.iloc[at]
+        cells = zip(
+            rows["source"].tolist(), rows["quote"].tolist(), rows["assertion"].tolist(), strict=True
+        )
+        found = list(zip(rows["subject"].tolist(), rows["object"].tolist(), cells, strict=True))
+        self[predicate] = found
+        return found
+
+
+class _Groups:
+    """The values of a two-column table grouped by key, found by key (`get`, like a dict of
+    sets): made by pandas in one pass, for tables of a million rows of which a few keys
+    are asked."""
+
+    def __init__(self, keys: pd.Series, values: pd.Series) -> None:
+        codes, ids = pd.factorize(keys)
+        order = np.argsort(codes, kind="stable")
+        self._bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1)).tolist()
+        self._index = pd.Index(ids)
+        self._values = values.to_numpy()[order].tolist()
+
+    def keys(self) -> list[str]:
+        return self._index.tolist()
+
+    def get(self, key: str, default: Iterable[str] = ()) -> set[str]:
+        if key not in self._index:
+            return set(default)
+        at = self._index.get_loc(key)
+        return set(self._values[self._bounds[at] : self._bounds[at + 1]])
+
+
 class _Index:
     """The seed tables indexed the way the gap queries join the graph."""
 
     def __init__(self, seeds: Seeds):
         self.seeds = seeds
         builder = RowBuilder(seeds)
+        self._kind, self._base = builder.kind, builder.base
         self._entity = builder.entity
         self._node = builder.node
         tables = seeds.tables
@@ -113,19 +165,9 @@ class _Index:
         self.stage: dict[str, str] = zone_stages(seeds)
         self.zone_places = builder.zone_places
         # relations by predicate: (subject, object, evidence cells), in file order
-        self.relations: dict[str, list[tuple[str, str, Cells]]] = defaultdict(list)
-        frame = tables.get("relations")
-        if frame is not None:
-            for predicate, group in frame.groupby("predicate", sort=False):
-                cells = zip(
-                    group["source"].tolist(),
-                    group["quote"].tolist(),
-                    group["assertion"].tolist(),
-                    strict=True,
-                )
-                self.relations[str(predicate)] = list(
-                    zip(group["subject"].tolist(), group["object"].tolist(), cells, strict=True)
-                )
+        self.relations = _Relations(tables.get("relations"))
+        self._neighbour_heads: dict[str, tuple[str, str, str, str, list[str]]] = {}
+        self._segment_made: dict[str, tuple[list[Head], list[list[dict[str, str]]]]] = {}
 
     def iri(self, entity_id: str) -> str:
         return self._entity(entity_id)[1:-1]
@@ -144,73 +186,199 @@ class _Index:
     def local(self, entity_id: str) -> bool:
         return self.stage.get(entity_id) == PRODUCING
 
+    def neighbour_head(self, actor: str) -> tuple[str, str, str, str, list[str]]:
+        """What every `entity_ties` row of a neighbour says of it: IRI, label, whether an
+        enterprise, whether local, and the IRIs of its chains ([""] when none), made once
+        per actor."""
+        head = self._neighbour_heads.get(actor)
+        if head is None:
+            head = self._neighbour_heads[actor] = (
+                self.iri(actor),
+                self.label.get(actor, ""),
+                _bool(actor in self.enterprises),
+                _bool(self.local(actor)),
+                sorted(self.iri(c) for c in self.chains_of.get(actor, ())) or [""],
+            )
+        return head
+
+    def segment_actors_made(self, seg: str) -> tuple[list[Head], list[list[dict[str, str]]]]:
+        """The agents working in a segment in the listing's order (`segment_order`), and the
+        rows made so far for the first of them (`_segment_rows`)."""
+        found = self._segment_made.get(seg)
+        if found is None:
+            found = self._segment_made[seg] = (self.segment_order.get(seg, []), [])
+        return found
+
     @cached_property
-    def chains_of(self) -> dict[str, set[str]]:
+    def _segment_links(self) -> tuple[pd.DataFrame, dict[tuple[str, str], list[Cells]]]:
+        """segment, actor and the evidence cells of the first operates_in_segment row of
+        each agent to a segment of the tables, in the rows' order; and (segment, actor) ->
+        the cells of every row of the agents with more than one."""
+        frame = self.relations.frame
+        columns = ["object", "subject", "source", "quote", "assertion"]
+        links = frame.loc[frame["predicate"] == "operates_in_segment", columns]
+        links = links[links["object"].isin(self.segment_chain) & links["subject"].isin(self.agents)]
+        links = links.rename(columns={"object": "segment", "subject": "actor"})
+        repeated = links.duplicated(["segment", "actor"], keep=False)
+        more: dict[tuple[str, str], list[Cells]] = defaultdict(list)
+        for seg, actor, *cells in links[repeated].itertuples(index=False, name=None):
+            more[(seg, actor)].append(tuple(cells))  # type: ignore[arg-type]
+        return links.drop_duplicates(["segment", "actor"]).reset_index(drop=True), dict(more)
+
+    @property
+    def segment_agents(self) -> pd.DataFrame:
+        """The agents' first links to the segments (`_segment_links`)."""
+        return self._segment_links[0]
+
+    @property
+    def segment_more_cells(self) -> dict[tuple[str, str], list[Cells]]:
+        """The cells of agents linked more than once to a segment (`_segment_links`)."""
+        return self._segment_links[1]
+
+    @cached_property
+    def segment_order(self) -> dict[str, list[Head]]:
+        """Segment -> what the rows of gap-segment-actors say of each agent working in it
+        (`Head`), in the query's order: by label, then IRI. Made for every link at once,
+        column by column, and sorted by pandas."""
+        links = self.segment_agents
+        if links.empty:
+            return {}
+        actor = links["actor"]
+        actors = actor.tolist()
+        label, kind, base = self.label.get, self._kind, self._base
+        stage = actor.map(self.stage)
+        own = actor.map(self._own_place).fillna("")
+        place_label = {p: label(p, "") for p in own.unique().tolist()}
+        order = pd.DataFrame(
+            {
+                "segment": links["segment"].tolist(),
+                "label": [label(a, "") for a in actors],
+                "iri": [f"{base}{kind[a]}/{a}" for a in actors],
+                "actor": actors,
+                "enterprise": np.where(actor.isin(self.enterprises), "true", "false"),
+                "local": np.where(stage == PRODUCING, "true", "false"),
+                "stage": stage.map(_STAGE_IRI).fillna(""),
+                "place": own.map(place_label),
+                "source": links["source"].tolist(),
+                "quote": links["quote"].tolist(),
+                "assertion": links["assertion"].tolist(),
+            }
+        ).sort_values(["segment", "label", "iri"], kind="stable")
+        segments = order["segment"].to_numpy()
+        heads = list(
+            zip(
+                *(order[c].tolist() for c in ("actor", "iri", "label", "enterprise")),
+                *(order[c].tolist() for c in ("local", "stage", "place", "source")),
+                *(order[c].tolist() for c in ("quote", "assertion")),
+                strict=True,
+            )
+        )
+        starts = [0, *(np.flatnonzero(segments[1:] != segments[:-1]) + 1).tolist(), len(heads)]
+        return {segments[a]: heads[a:b] for a, b in itertools.pairwise(starts)}
+
+    @cached_property
+    def _own_place(self) -> pd.Series:
+        """Agent id -> its row's `located_in`, where given."""
+        frames = [
+            self.seeds.tables[name][["id", "located_in"]]
+            for name in ("enterprises", "organizations")
+            if name in self.seeds.tables
+        ]
+        if not frames:
+            return pd.Series([], dtype=object)
+        own = pd.concat(frames, ignore_index=True)
+        own = own[own["located_in"] != ""].drop_duplicates("id", keep="last")
+        return pd.Series(own["located_in"].to_numpy(), index=own["id"].to_numpy())
+
+    def place_labels(self, actor: str, own: str) -> list[str]:
+        """The labels of an agent's places, sorted ([""] when none); `own`: its row's."""
+        if actor in self._located_rows[1]:
+            return sorted({self.label.get(p, "") for p in self.places_of(actor)} - {""}) or [""]
+        return [own]
+
+    @cached_property
+    def enterprise_kinds(self) -> list[str]:
+        """`kinds` of every enterprise."""
+        return sorted({str(CKG.Enterprise)} & self.organization_kinds) or [""]
+
+    def _pairs(self, predicates: tuple[str, ...]) -> pd.DataFrame:
+        """(subject, object) of the relation rows with these predicates, in file order."""
+        frame = self.relations.frame
+        return frame.loc[frame["predicate"].isin(predicates), ["subject", "object"]]
+
+    @cached_property
+    def _segment_chains(self) -> pd.DataFrame:
+        """(subject, chain) of each operates_in_segment row to a segment of the tables."""
+        pairs = self._pairs(("operates_in_segment",))
+        chain = pairs["object"].map(self.segment_chain)
+        return pd.DataFrame({"subject": pairs["subject"], "object": chain})[chain.notna()]
+
+    @cached_property
+    def _chain_pairs(self) -> pd.DataFrame:
+        """(entity, chain) of each in_chain, leads_chain and operates_in_segment row."""
+        return pd.concat(
+            [self._pairs(("in_chain", "leads_chain")), self._segment_chains], ignore_index=True
+        )
+
+    @cached_property
+    def chains_of(self) -> _Groups:
         """Entity -> chains it is in or leads (inChain, leadsChain) or works in through a
         segment (operatesInSegment/skos:inScheme)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for predicate in ("in_chain", "leads_chain"):
-            for s, o, _row in self.relations[predicate]:
-                out[s].add(o)
-        for s, o, _row in self.relations["operates_in_segment"]:
-            if o in self.segment_chain:
-                out[s].add(self.segment_chain[o])
-        return out
+        pairs = self._chain_pairs
+        return _Groups(pairs["subject"], pairs["object"])
 
     @cached_property
-    def segment_links(self) -> dict[str, dict[str, list[Cells]]]:
-        """Segment -> actor -> evidence cells of each of its operates_in_segment rows."""
-        out: dict[str, dict[str, list[Cells]]] = defaultdict(lambda: defaultdict(list))
-        for s, o, cells in self.relations["operates_in_segment"]:
-            out[o][s].append(cells)
-        return out
-
-    @cached_property
-    def located(self) -> dict[str, set[str]]:
-        """Entity -> the places it is located in (its row's `located_in`, located_in rows)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for s, o, _r in self.relations["located_in"]:
-            out[s].add(o)
+    def _located_rows(self) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """Entity -> its row's `located_in` (when given), and -> its located_in relations'
+        places."""
+        own: dict[str, str] = {}
         for name in ("enterprises", "organizations"):
             if name in self.seeds.tables:
                 frame = self.seeds.tables[name]
-                for i, place in zip(
-                    frame["id"].tolist(), frame["located_in"].tolist(), strict=True
-                ):
-                    if place:
-                        out[i].add(place)
-        return out
+                placed = frame[frame["located_in"] != ""]
+                own.update(zip(placed["id"].tolist(), placed["located_in"].tolist(), strict=True))
+        related: dict[str, set[str]] = defaultdict(set)
+        for s, o, _r in self.relations["located_in"]:
+            related[s].add(o)
+        return own, related
+
+    def places_of(self, entity: str) -> set[str]:
+        """The places an entity is located in (its row's `located_in`, located_in rows)."""
+        own, related = self._located_rows
+        found = set(related.get(entity, ()))
+        place = own.get(entity)
+        if place:
+            found.add(place)
+        return found
 
     @cached_property
-    def placed_in(self) -> dict[str, set[str]]:
+    def placed_in(self) -> _Groups:
         """Entity -> chains of the segments it operates in."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for s, o, _row in self.relations["operates_in_segment"]:
-            if o in self.segment_chain:
-                out[s].add(self.segment_chain[o])
-        return out
+        pairs = self._segment_chains
+        return _Groups(pairs["subject"], pairs["object"])
 
     @cached_property
     def chain_firms(self) -> dict[str, set[str]]:
         """Chain -> the enterprises producing in the zone that work in, are in or lead it."""
+        local = {a for a, stage in self.stage.items() if stage == PRODUCING} & self.enterprises
+        pairs = self._chain_pairs
+        pairs = pairs[pairs["subject"].isin(local) & pairs["object"].isin(self.chains)]
         out: dict[str, set[str]] = defaultdict(set)
-        for firm, chains in self.chains_of.items():
-            if firm in self.enterprises and self.local(firm):
-                for chain in chains:
-                    if chain in self.chains:
-                        out[chain].add(firm)
+        for firm, chain in zip(pairs["subject"].tolist(), pairs["object"].tolist(), strict=True):
+            out[chain].add(firm)
         return out
 
     @cached_property
-    def neighbours(self) -> dict[str, set[str]]:
+    def neighbours(self) -> _Groups:
         """Agent -> the agents a relation row links it with (either direction)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for rows in self.relations.values():
-            for s, o, _row in rows:
-                if s != o and self.is_agent(s) and self.is_agent(o):
-                    out[s].add(o)
-                    out[o].add(s)
-        return out
+        frame = self.relations.frame
+        s, o = frame["subject"], frame["object"]
+        agents = list(self.agents)
+        keep = (s != o) & s.isin(agents) & o.isin(agents)
+        return _Groups(
+            pd.concat([s[keep], o[keep]], ignore_index=True),
+            pd.concat([o[keep], s[keep]], ignore_index=True),
+        )
 
     @cached_property
     def quotes(self) -> dict[tuple[str, str, str], set[tuple[str, str]]]:
@@ -277,50 +445,50 @@ def entity_ties(x: _Index, entity: str) -> Rows | None:
         return None  # another kind of node: its ties are other triples, asked of the store
     out: set[tuple[str, ...]] = set()
     supplier_of, customer_of = "supplier_of", "customer_of"
+    none = [("", "")]
     for n in x.neighbours.get(base, ()):
-        supplies = (base, supplier_of, n) in x.quotes or (n, customer_of, base) in x.quotes
-        chains = sorted(x.iri(c) for c in x.chains_of.get(n, ())) or [""]
-        quotes = sorted(x.quotes.get((base, supplier_of, n), ())) or [("", "")]
-        customer = sorted(x.quotes.get((n, customer_of, base), ())) or [("", "")]
-        head = (
-            entity,
-            x.iri(n),
-            x.label.get(n, ""),
-            _bool(n in x.enterprises),
-            _bool(x.local(n)),
-            _bool(supplies),
-        )
+        iri, label, enterprise, local, chains = x.neighbour_head(n)
+        supplied = x.quotes.get((base, supplier_of, n))
+        customer = x.quotes.get((n, customer_of, base))
+        head = (entity, iri, label, enterprise, local, _bool(bool(supplied or customer)))
+        quotes = sorted(supplied) if supplied else none
+        customers = sorted(customer) if customer else none
         for chain in chains:
             for q in quotes:
-                for c in customer:
+                for c in customers:
                     out.add((*head, chain, *q, *c))
     return _records("gap-entity-ties", sorted(out))
 
 
 def segment_counts(x: _Index) -> Rows:
-    """gap-segment-counts: per segment with actors, the five counts."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for s, o, _row in x.relations["operates_in_segment"]:
-        if o in x.segment_chain and s in x.agents:
-            found[o].add(s)
-    out = []
-    for seg, actors in found.items():
-        firms = actors & x.enterprises
-        orgs = actors - firms
-        present = firms & x.stage.keys()  # present in the zone
-        local = {a for a in present if x.local(a)}
-        pipeline = present - local
-        out.append(
+    """gap-segment-counts: per segment with actors, the five counts (by pandas, over every
+    link at once; "local" is `_Index.local`: the zone stage PRODUCING)."""
+    links = x.segment_agents
+    firm = links["actor"].isin(x.enterprises)
+    stage = links["actor"].map(x.stage)
+    present, local = stage.notna(), stage == PRODUCING
+    counts = (
+        pd.DataFrame(
             {
-                "chain": x.iri(x.segment_chain[seg]),
-                "segment": x.iri(seg),
-                "local_enterprises": str(len(local)),
-                "pipeline_enterprises": str(len(pipeline)),
-                "non_local_enterprises": str(len(firms - present)),
-                "other_actors": str(len(orgs)),
-                "local_institutions": str(sum(x.local(a) for a in orgs)),
+                "segment": links["segment"],
+                "local_enterprises": firm & present & local,
+                "pipeline_enterprises": firm & present & ~local,
+                "non_local_enterprises": firm & ~present,
+                "other_actors": ~firm,
+                "local_institutions": ~firm & local,
             }
         )
+        .groupby("segment", sort=False)
+        .sum()
+    )
+    out = [
+        {
+            "chain": x.iri(x.segment_chain[seg]),
+            "segment": x.iri(seg),
+            **{column: str(n) for column, n in zip(counts.columns, numbers, strict=True)},
+        }
+        for seg, *numbers in counts.itertuples(name=None)
+    ]
     return sorted(out, key=lambda r: (r["chain"], r["segment"]))
 
 
@@ -395,7 +563,6 @@ def projects(x: _Index) -> Rows:
         return []
     concerns: dict[str, set[str]] = defaultdict(set)
     in_chain: dict[str, set[str]] = defaultdict(set)
-    located = x.located  # entity -> places (locatedIn)
     for s, o, _r in x.relations["concerns"]:
         concerns[s].add(o)
     for s, o, _r in x.relations["in_chain"]:
@@ -424,8 +591,10 @@ def projects(x: _Index) -> Rows:
         if status and status not in status_info:
             status = ""  # a status without ckg:order: the OPTIONAL binds nothing
         investor = row["investor"]
-        sites = located[p] | ({row["site"]} if row["site"] else set())
-        local = bool(sites & x.zone_places) or bool(investor and located[investor] & x.zone_places)
+        sites = x.places_of(p) | ({row["site"]} if row["site"] else set())
+        local = bool(sites & x.zone_places) or bool(
+            investor and x.places_of(investor) & x.zone_places
+        )
         investor_cells = (
             (x.iri(investor), x.label.get(investor, ""), _bool(x.local(investor)))
             if investor
@@ -518,38 +687,49 @@ def segment_actors(x: _Index, segment: str) -> Iterator[dict[str, str]] | None:
     seg = segment.rsplit("/", 1)[-1]
     if seg not in x.segment_chain or x.iri(seg) != segment:
         return None  # not a segment of the tables: asked of the store
-    links = x.segment_links.get(seg, {})
-    actors = sorted((x.label.get(a, ""), x.iri(a), a) for a in links if x.is_agent(a))
-    return _segment_rows(x, segment, actors, links)
+    return _segment_rows(x, seg)
 
 
-def _segment_rows(
-    x: _Index, segment: str, actors: list[tuple[str, str, str]], links: dict[str, list[Cells]]
-) -> Iterator[dict[str, str]]:
-    for label, iri, actor in actors:
-        places = sorted({x.label.get(p, "") for p in x.located.get(actor, ())} - {""}) or [""]
-        evidence = sorted(
-            {(src, q, mode) for cells in links[actor] for q, src, mode in _evidence(cells)}
-        )
-        same = {
+def _segment_rows(x: _Index, seg: str) -> Iterator[dict[str, str]]:
+    """The rows of `segment_actors`, each actor's made once per process: a segment is
+    read more than once (its first actors, then all those elsewhere; as another
+    segment's same-named segment), and a reader stops early, so they are made as far as
+    the furthest reader went and kept (the rows a reader keeps are the same objects)."""
+    heads, made = x.segment_actors_made(seg)
+    segment = x.iri(seg)
+    for i in range(len(heads)):
+        if i == len(made):
+            made.append(_actor_rows(x, seg, segment, heads[i]))
+        yield from made[i]
+
+
+def _actor_rows(x: _Index, seg: str, segment: str, head: Head) -> list[dict[str, str]]:
+    """The rows of one actor of a segment: per kind, place label and quote of its links."""
+    actor, iri, label, enterprise, local, stage, own_place, *first = head
+    more = x.segment_more_cells.get((seg, actor))
+    if more is None:  # one link (most actors)
+        evidence = sorted({(src, q, mode) for q, src, mode in _evidence(tuple(first))})  # type: ignore[arg-type]
+    else:
+        evidence = sorted({(src, q, mode) for c in more for q, src, mode in _evidence(c)})
+    kinds = x.enterprise_kinds if enterprise == "true" else x.kinds(actor)
+    return [
+        {
             "segment": segment,
             "actor": iri,
             "actor_label": label,
-            "is_enterprise": _bool(actor in x.enterprises),
-            "local": _bool(x.local(actor)),
-            "zone_stage": _STAGE_IRI.get(x.stage.get(actor, ""), ""),
+            "is_enterprise": enterprise,
+            "local": local,
+            "zone_stage": stage,
+            "kind": kind,
+            "place_label": place,
+            "quote": quote,
+            "source": source,
+            "mode": mode,
         }
-        for kind in x.kinds(actor):
-            for place in places:
-                for source, quote, mode in evidence:
-                    yield {
-                        **same,
-                        "kind": kind,
-                        "place_label": place,
-                        "quote": quote,
-                        "source": source,
-                        "mode": mode,
-                    }
+        for kind in kinds
+        for place in x.place_labels(actor, own_place)
+        for source, quote, mode in evidence
+    ]
 
 
 def sources(x: _Index) -> Rows:
@@ -574,31 +754,41 @@ def pipeline_actors(x: _Index) -> Rows:
     """gap-pipeline-actors: every enterprise signed or building in the zone, with each
     segment it works in and that link's quotes."""
     out = []
-    for segment, links in x.segment_links.items():
-        for actor, cells in links.items():
-            stage = x.stage.get(actor, "")
-            if actor not in x.enterprises or stage not in ("building", "signed"):
-                continue
-            places = {x.label.get(p, "") for p in x.located.get(actor, ())} - {""}
-            evidence = {e for c in cells for e in _evidence(c)}
-            for kind in x.kinds(actor):
-                for place in sorted(places) or [""]:
-                    for quote, source, mode in evidence:
-                        out.append(
-                            {
-                                "segment": x.iri(segment),
-                                "actor": x.iri(actor),
-                                "actor_label": x.label.get(actor, ""),
-                                "is_enterprise": "true",
-                                "kind": kind,
-                                "local": "false",
-                                "zone_stage": _STAGE_IRI[stage],
-                                "place_label": place,
-                                "quote": quote,
-                                "source": source,
-                                "mode": mode,
-                            }
-                        )
+    # signed or building enterprises only; the rows are sorted below, and rows equal in
+    # the sort key come from the same segment and actor, so the visiting order of the
+    # (segment, actor) pairs changes nothing
+    under_way = {a for a, stage in x.stage.items() if stage in ("building", "signed")}
+    under_way &= x.enterprises
+    frame = x.relations.frame
+    columns = ["object", "subject", "source", "quote", "assertion"]
+    found = frame.loc[
+        (frame["predicate"] == "operates_in_segment") & frame["subject"].isin(under_way), columns
+    ]
+    links: dict[tuple[str, str], list[Cells]] = defaultdict(list)
+    for segment, actor, *cells in found.itertuples(index=False, name=None):
+        links[(segment, actor)].append(tuple(cells))  # type: ignore[arg-type]
+    for (segment, actor), cells in links.items():
+        stage = x.stage[actor]
+        places = {x.label.get(p, "") for p in x.places_of(actor)} - {""}
+        evidence = {e for c in cells for e in _evidence(c)}
+        for kind in x.kinds(actor):
+            for place in sorted(places) or [""]:
+                for quote, source, mode in evidence:
+                    out.append(
+                        {
+                            "segment": x.iri(segment),
+                            "actor": x.iri(actor),
+                            "actor_label": x.label.get(actor, ""),
+                            "is_enterprise": "true",
+                            "kind": kind,
+                            "local": "false",
+                            "zone_stage": _STAGE_IRI[stage],
+                            "place_label": place,
+                            "quote": quote,
+                            "source": source,
+                            "mode": mode,
+                        }
+                    )
     return sorted(out, key=lambda r: (r["segment"], r["actor"], r["source"], r["quote"]))
 
 
