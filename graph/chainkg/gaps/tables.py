@@ -329,14 +329,9 @@ class _Index:
 
     @cached_property
     def _located_rows(self) -> tuple[dict[str, str], dict[str, set[str]]]:
-        """Entity -> its row's `located_in` (when given), and -> its located_in relations'
-        places."""
-        own: dict[str, str] = {}
-        for name in ("enterprises", "organizations"):
-            if name in self.seeds.tables:
-                frame = self.seeds.tables[name]
-                placed = frame[frame["located_in"] != ""]
-                own.update(zip(placed["id"].tolist(), placed["located_in"].tolist(), strict=True))
+        """Entity -> its row's `located_in` (when given, `_own_place`), and -> its located_in
+        relations' places."""
+        own: dict[str, str] = self._own_place.to_dict()
         related: dict[str, set[str]] = defaultdict(set)
         for s, o, _r in self.relations["located_in"]:
             related[s].add(o)
