@@ -183,8 +183,8 @@ def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
     """The build for large seeds: the listings side table and the gap summary (from the
-    seeds alone, in one low-priority child process, `_fork_side_tables`, through every stage
-    up to the writing) -> text assembly bulk-loaded into an on-disk store ->
+    seeds alone, in two low-priority child processes, `_fork_side_tables`, through every
+    stage up to the writing) -> text assembly bulk-loaded into an on-disk store ->
     compaction -> the name index (in a child process, `_fork_index`, while the store is
     validated and counted) -> store SHACL -> class counts -> the gap summary kept once the
     store confirms the few answers the child asked of the tables' part of the graph
@@ -233,17 +233,19 @@ def build_streaming(
     bar.update(task, total=1, completed=1)
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process
-    # the same for the listings side table and the gap summary from the seed tables
-    side_tmp = out / ".side-tables.tmp"
+    # the same for the listings side table, and for the gap summary from the seed tables
+    listings_tmp, summary_tmp = out / ".listings.tmp", out / ".gap-summary.tmp"
     early = out / ".gaps-early.sqlite"  # that summary, until the store confirms it
-    names_pid = side_pid = 0
+    names_pid, side_pids = 0, [0, 0]
     early.unlink(missing_ok=True)
-    for folder in (store_tmp, names_tmp, side_tmp):
+    for folder in (store_tmp, names_tmp, listings_tmp, summary_tmp):
         shutil.rmtree(folder, ignore_errors=True)
     counter = ThreadPoolExecutor(1)
     try:
         # from the seeds alone, in the background: they use what the next stages leave idle
-        side_pid = _fork_side_tables(seeds, side_tmp, options.gap_reports is not False)
+        side_pids = _fork_side_tables(
+            seeds, listings_tmp, summary_tmp if options.gap_reports is not False else None
+        )
         task = stage("evidence")
         with timed(report, "evidence"):
             report.quotes_checked = check_evidence(seeds)
@@ -296,18 +298,21 @@ def build_streaming(
         with timed(report, "write"):
             _wait_index(names_pid, names_tmp)  # (its seconds are the part not overlapped)
             names_pid = 0
-            _wait_writer(side_pid, side_tmp, "listings and gap summary")
-            side_pid = 0
-            if (side_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
-                os.replace(side_tmp / SUMMARY_FILE, early)
-            seconds = side_tmp / "seconds.txt"
-            if seconds.is_file():  # overlapped with other stages: logged, not a stage
-                log.info("listings and gap summary (in a child process): %s", seconds.read_text())
+            for pid, folder, what in zip(
+                side_pids, (listings_tmp, summary_tmp), SIDE_TABLES, strict=True
+            ):
+                _wait_writer(pid, folder, what)
+                seconds = folder / "seconds.txt"
+                if seconds.is_file():  # overlapped with other stages: logged, not a stage
+                    log.info("%s (in a child process): %s", what, seconds.read_text())
+            side_pids = [0, 0]
+            if (summary_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
+                os.replace(summary_tmp / SUMMARY_FILE, early)
             # the graphs it belongs to (their identities do not change when they move)
-            name_graphs(side_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])
+            name_graphs(listings_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])
             del store  # closes the store before it moves
             os.replace(names_tmp / INDEX_FILE, out / INDEX_FILE)
-            os.replace(side_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
+            os.replace(listings_tmp / LISTINGS_FILE, out / LISTINGS_FILE)
             os.replace(nq_tmp, out / "graph.nq")
             for stale in ("graph.ttl", "graph.jsonld"):
                 (out / stale).unlink(missing_ok=True)
@@ -325,10 +330,10 @@ def build_streaming(
         raise
     finally:
         counter.shutdown()  # (waits for the count: the store's files are removed below)
-        _stop([names_pid, side_pid])  # an earlier stage failed: not wanted
+        _stop([names_pid, *side_pids])  # an earlier stage failed: not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
-        for folder in (names_tmp, side_tmp, store_tmp):
+        for folder in (names_tmp, listings_tmp, summary_tmp, store_tmp):
             shutil.rmtree(folder, ignore_errors=True)
     (out / SUMMARY_FILE).unlink(missing_ok=True)  # an earlier build's: never read again
     if options.gap_reports is False:
@@ -372,46 +377,51 @@ def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) ->
     return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph))
 
 
-def _fork_side_tables(seeds: Seeds, folder: Path, gap_summary: bool) -> int:
-    """Fork one child writing the side tables computed from `seeds` alone into `folder`
-    (`write_side_tables`: the listings side table, naming no graph yet, `name_graphs` adds
-    them once they exist; and if `gap_summary`, the gap summary from the seed tables, which
-    the gaps stage keeps once the store confirms it); its pid. It needs only the seeds, so it
-    starts right after they are read and runs at a low priority (BACKGROUND_NICE) through
-    the build's stages, taking the CPU time they leave idle (the bulk loader and the
-    compaction use less than this machine's two cores) rather than slowing them down."""
-    summary = folder / SUMMARY_FILE if gap_summary else None
-    return _fork_writer(
-        folder,
-        lambda: _cpu_text(write_side_tables(seeds, folder / LISTINGS_FILE, summary)),
-        nice=BACKGROUND_NICE,
-    )
+def _fork_side_tables(seeds: Seeds, listings: Path, summary: Path | None) -> list[int]:
+    """Fork the children writing the side tables computed from `seeds` alone, each at a
+    low priority (BACKGROUND_NICE) into its own new folder: the listings side table into
+    `listings` (naming no graph yet: `name_graphs` adds them once they exist) and, given
+    `summary`, the gap summary from the seed tables into `summary` (which the gaps stage
+    keeps once the store confirms it); their pids, 0 for the summary not asked for.
+
+    They need only the seeds, so they start right after these are read and run through the
+    build's stages on the CPU time those leave idle (the bulk loader and the compaction use
+    less than this machine's two cores) rather than slowing them down. Two children, not
+    one writing both in turn: when the build reaches the `write` stage and waits for them,
+    what is left of their work runs on both cores (one child, at 1M enterprises, kept the
+    build waiting 46-80 s on one core). What both read of the seeds, the presence in the
+    zone (`chainkg.presence.zone_stages`), is computed in each (1.2 CPU-s at 1M)."""
+    pids = [
+        _fork_writer(
+            listings,
+            lambda: _paused(write_listings, seeds, listings / LISTINGS_FILE, ()),
+            nice=BACKGROUND_NICE,
+        )
+    ]
+    if summary is None:
+        return [*pids, 0]
+    from chainkg.gaps.early import precompute_summary
+
+    return [
+        *pids,
+        _fork_writer(
+            summary,
+            lambda: _paused(precompute_summary, seeds, summary / SUMMARY_FILE),
+            nice=BACKGROUND_NICE,
+        ),
+    ]
 
 
-def write_side_tables(seeds: Seeds, listings: Path, summary: Path | None) -> dict[str, float]:
-    """Write the listings side table of `seeds` to `listings` (`chainkg.listings`, naming no
-    graph) and, given `summary`, the gap summary computed from the seed tables there
-    (`chainkg.gaps.early.precompute_summary`; nothing with registry rows), one after the
-    other in this process, so that what both read of the seeds (the presence in the zone,
-    `chainkg.presence.zone_stages`) is computed once, with the cyclic garbage collector
-    paused (tens of millions of small objects, no cycles worth collecting); the CPU seconds
-    of each, by name."""
-    from chainkg.gaps.early import gc_paused, precompute_summary
+SIDE_TABLES = ("listings", "gap summary")  # what `_fork_side_tables`' children write, in order
 
-    seconds: dict[str, float] = {}
+
+def _paused(write: Callable[..., object], *args: object) -> None:
+    """`write(*args)` with the cyclic garbage collector paused (the side tables make tens of
+    millions of small objects and no cycles worth collecting)."""
+    from chainkg.gaps.early import gc_paused
+
     with gc_paused():
-        start = time.process_time()
-        write_listings(seeds, listings, ())
-        seconds["listings"] = time.process_time() - start
-        if summary is not None:
-            start = time.process_time()
-            precompute_summary(seeds, summary)
-            seconds["gap summary"] = time.process_time() - start
-    return seconds
-
-
-def _cpu_text(seconds: dict[str, float]) -> str:
-    return ", ".join(f"{what} {cpu:.1f} CPU-s" for what, cpu in seconds.items())
+        write(*args)
 
 
 def _fork_writer(folder: Path, write: Callable[[], object], nice: int = 0) -> int:

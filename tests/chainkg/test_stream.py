@@ -226,3 +226,29 @@ def test_streaming_build_writes_the_name_index_of_the_store(large_build, tmp_pat
             " ORDER BY ?l LIMIT 1",
         ).rows[0]
         assert index.search(label)[0].iri == firm  # the exact name first
+
+
+def test_side_tables_are_written_by_two_children(large_build, tmp_path: Path) -> None:
+    """The listings side table and the gap summary come from two forked children, each into
+    its own folder, with the same bytes as written here in one process; without a summary
+    asked for, only the listings child runs."""
+    from chainkg.aggregates import SUMMARY_FILE
+    from chainkg.gaps.early import precompute_summary
+    from chainkg.listings import LISTINGS_FILE, write_listings
+    from chainkg.stream import SIDE_TABLES, _fork_side_tables, _wait_writer
+
+    seeds = load_seeds(large_build[0])
+    listings, summary = tmp_path / "listings", tmp_path / "summary"
+    pids = _fork_side_tables(seeds, listings, summary)
+    assert len(set(pids)) == 2 and all(pids)
+    for pid, folder, what in zip(pids, (listings, summary), SIDE_TABLES, strict=True):
+        _wait_writer(pid, folder, what)
+        assert "CPU-s" in (folder / "seconds.txt").read_text()
+    write_listings(seeds, tmp_path / "here.sqlite", ())
+    precompute_summary(seeds, tmp_path / "here-gaps.sqlite")
+    assert (listings / LISTINGS_FILE).read_bytes() == (tmp_path / "here.sqlite").read_bytes()
+    assert (summary / SUMMARY_FILE).read_bytes() == (tmp_path / "here-gaps.sqlite").read_bytes()
+    alone = _fork_side_tables(seeds, tmp_path / "alone", None)
+    assert alone[0] and alone[1] == 0
+    _wait_writer(alone[0], tmp_path / "alone", "listings")
+    assert (tmp_path / "alone" / LISTINGS_FILE).is_file()

@@ -114,7 +114,7 @@ def test_a_builder_with_uneven_columns_is_refused_and_nothing_written(seed_build
 def test_the_streaming_build_writes_it_for_its_store(streamed_build) -> None:  # noqa: ANN001
     out = streamed_build.out_dir
     assert streamed_build.files[LISTINGS_FILE] == out / LISTINGS_FILE
-    assert not (out / ".side-tables.tmp").exists()
+    assert not (out / ".listings.tmp").exists() and not (out / ".gap-summary.tmp").exists()
     store = open_store(out / "store")
     with open_beside(out / "store") as listings:
         for name in BUILDERS:  # the unbound answers (the hub-only ones need a parameter)
