@@ -18,9 +18,14 @@ when the file is left from an earlier run, with the ratio to the mean of both): 
 budget is the build against the loader alone measured side by side, since this VM's speed at
 memory-heavy work varies up to 3x from hour to hour. Even one run's ratio drifts (the same
 code gave 3.2x and 1.89x half an hour apart): run the command several times in a row and
-compare the ratios to the before/after means, e.g.
+compare the ratios to the before/after means:
 
-    for i in 1 2 3; do python bench/build_profile.py SEEDS OUT --loader-alone FILE; done
+    python bench/build_profile.py SEEDS OUT --loader-alone FILE --runs 3
+
+builds N times, each in a fresh process, with the loader alone timed between them (loader,
+build, loader, build, ..., loader: the first loader once the file exists), and prints each
+build's stages, then one row per build with its ratio to the mean of the loader runs just
+before and after it, and the median of those ratios.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import argparse
 import json
 import logging
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -146,10 +152,25 @@ def main() -> None:
         type=Path,
         help="keep the bulk-loaded N-Triples here and time the loader alone on them",
     )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="with --loader-alone: this many builds, each in a fresh process, the loader "
+        "alone timed before and after each",
+    )
+    parser.add_argument("--keep-input", type=Path, help=argparse.SUPPRESS)  # for --runs
     args = parser.parse_args()
+    if args.runs > 1:
+        if not args.loader_alone:
+            parser.error("--runs needs --loader-alone")
+        runs(args.seeds, args.out, args.loader_alone, args.runs, args.json)
+        return
     # the stages' seconds and the background writers' (their wall and CPU seconds)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     before = []
+    if args.keep_input:
+        keep_loader_input(args.keep_input)
     if args.loader_alone:
         if args.loader_alone.is_file():
             before = [dict(loader_alone(args.loader_alone), stage="loader alone, before")]
@@ -180,6 +201,41 @@ def main() -> None:
         print(f"| {r['stage']}{ratio} | {r['wall']} | {r['cpu']} | {r['cores']} |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
+
+
+def runs(seeds: Path, out: Path, ntriples: Path, count: int, json_path: Path | None) -> None:
+    """`count` builds in fresh processes, the loader alone timed between them; prints each
+    build's stage table, then each build against the loader runs around it."""
+    loaders: list[dict[str, float | str]] = []
+    if ntriples.is_file():
+        loaders.append(loader_alone(ntriples))
+        logging.info("loader alone: %s", loaders[-1])
+    builds: list[list[dict[str, float | str]]] = []
+    for k in range(count):
+        rows_file = ntriples.with_name(f"{ntriples.name}.run{k + 1}.json")
+        command = [sys.executable, __file__, str(seeds), str(out), "--json", str(rows_file)]
+        subprocess.run([*command, "--keep-input", str(ntriples)], check=True)
+        builds.append(json.loads(rows_file.read_text()))
+        rows_file.unlink()
+        loaders.append(loader_alone(ntriples))
+        logging.info("loader alone: %s", loaders[-1])
+    offset = len(loaders) - count  # 1 when a loader ran before the first build
+    summary: list[dict[str, float | str]] = []
+    print("| build | wall s | CPU s | loader alone before / after, s | ratio to their mean |")
+    print("|---|---|---|---|---|")
+    for k, rows in enumerate(builds):
+        total = next(r for r in rows if r["stage"] == "total")
+        around = loaders[max(k + offset - 1, 0) : k + offset + 1]
+        mean = sum(float(r["wall"]) for r in around) / len(around)
+        ratio = round(float(total["wall"]) / mean, 2)
+        walls = " / ".join(str(r["wall"]) for r in around)
+        print(f"| {k + 1} | {total['wall']} | {total['cpu']} | {walls} | {ratio}x |")
+        summary.append({"build": k + 1, "wall": total["wall"], "ratio": ratio})
+    median = statistics.median(float(r["ratio"]) for r in summary)
+    print(f"\nmedian ratio: {median}x over {count} builds")
+    if json_path:
+        record = {"builds": builds, "loaders": loaders, "ratios": summary, "median": median}
+        json_path.write_text(json.dumps(record, indent=1))
 
 
 if __name__ == "__main__":
