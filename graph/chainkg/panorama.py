@@ -5,8 +5,11 @@ A chain's panorama is the subtree of every reference category it is aligned to (
 category. Everything comes from the named query `panorama-status` (so it runs against any
 endpoint holding the graph); this module only decides the status of each category:
 
-- `present` (有): at least one enterprise of the focal zone is in the category or below it
-  (placed there from a registry row, or working in an article-named segment mapped onto it);
+- `present` (有): at least one enterprise present and producing in the focal zone
+  (`ckg:zoneStage`, the one definition of local, `chainkg.presence`: located there, or
+  through a site, project or subsidiary there; a registry firm by its address while it
+  operates) is in the category or below it (placed there from a registry row, or working in
+  an article-named segment mapped onto it), as the gap analysis counts local firms;
 - `missing` (缺): none, and the data set holds a registry export, i.e. the zone's enterprise
   list: missing in the zone as far as the registry tells;
 - `no-data` (无数据): none, and no registry export: the articles never list a whole
@@ -27,8 +30,8 @@ from chainkg.queries import get_query, run_query
 STATUSES = ("present", "missing", "no-data")
 STATUS_ZH = {"present": "有", "missing": "缺", "no-data": "无数据"}
 STATUS_TEXT = {
-    "present": "区内有该类企业",
-    "missing": "据工商登记名录,区内没有该类企业(区外已知 {elsewhere} 家)",
+    "present": "区内有在产的该类企业",
+    "missing": "据工商登记名录,区内没有在产的该类企业(区外或区内未投产的已知 {elsewhere} 家)",
     "no-data": "没有区内名录(工商登记)数据,无法判断:这是数据缺口,不是区内缺失",
 }
 

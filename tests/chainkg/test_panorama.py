@@ -106,6 +106,36 @@ def test_zhuzhou_nev_panorama_shows_reference_categories_and_named_segments(seed
     assert by_label["供能装置制造"].status == "no-data"
 
 
+def test_local_firms_are_those_present_and_producing_in_the_zone(seed_store) -> None:
+    """The panorama's local firms follow the one definition of local (`ckg:zoneStage`,
+    `chainkg.presence`): 北汽集团, present through its subsidiary 北汽株洲公司, counts as
+    local in the vehicle categories, as the gap analysis counts it."""
+    from chainkg.gaps import chain_summaries
+
+    (nev,) = panorama_status(seed_store, "nev")
+    (summary,) = chain_summaries(seed_store, chain="nev")
+    assert "北汽集团" in summary.local_enterprises
+    baic = "https://w3id.org/chainkg/zhuzhou-hitech/enterprise/baic-group"
+    placed = run_query(
+        seed_store,
+        f"""SELECT DISTINCT ?category WHERE {{
+              <{baic}> ckg:operatesInSegment/(skos:exactMatch|skos:closeMatch|skos:broadMatch)
+                       /skos:broader* ?category }}""",
+    )
+    categories = {row[0] for row in placed.rows}
+    vehicle = [c for c in nev.categories if c.iri in categories]
+    assert vehicle  # placed in the panorama through its segment
+    for category in vehicle:
+        firms = run_query(
+            seed_store,
+            f"""SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{
+                  ?f a ckg:Enterprise ; ckg:zoneStage ckg:PresentProducing ;
+                     ckg:operatesInSegment/(skos:exactMatch|skos:closeMatch|skos:broadMatch)
+                     /skos:broader* <{category.iri}> }}""",
+        )
+        assert category.local_firms == int(firms.rows[0][0]) >= 1, category.label
+
+
 def test_leading_and_featured_chains_have_panoramas(seed_store) -> None:
     members = run_query(
         seed_store,

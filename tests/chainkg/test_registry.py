@@ -302,6 +302,33 @@ def test_gap_analysis_counts_registry_firms_and_profile_gives_reasons(built) -> 
     assert ("国标行业 industry code", "3612 新能源车整车制造") in fields
 
 
+def test_a_deregistered_firm_at_a_zone_address_is_not_local_in_the_panorama(
+    imported, tmp_path: Path
+) -> None:
+    """The panorama counts local firms by the one definition of local (`ckg:zoneStage`):
+    a firm whose registered address is in the zone but whose registration is cancelled
+    (注销) is placed there, yet neither present in the gap analysis nor local here."""
+    from chainkg.gaps import chain_summaries
+    from chainkg.panorama import panorama_status
+
+    seeds, export = imported
+    text = export.read_text(encoding="utf-8").replace(  # 己: now at a zone address, a battery maker
+        "湖南省示例市老城区解放路9号,5179", "湖南省示例市示例高新区高新路9号,3841"
+    )
+    export.write_text(text, encoding="utf-8")
+    import_enterprises(export, seeds, date="2024-06-30", source_id="reg-2024")
+    build(seeds, tmp_path / "out")
+    store = open_store(tmp_path / "out" / "graph.nq")
+    ji = "SELECT ?e WHERE { ?e rdfs:label '己贸易有限公司'@zh ; ckg:locatedIn ?place }"
+    assert run_query(store, ji).rows  # placed in the zone by its address
+    (summary,) = chain_summaries(store, chain="battery")
+    assert "己贸易有限公司" not in summary.local_enterprises
+    (panorama,) = panorama_status(store, "battery")
+    (category,) = panorama.categories
+    assert (category.status, category.local_firms, category.firms) == ("present", 1, 2)
+    assert "区外或区内未投产的已知" not in category.status_text  # present: no count of others
+
+
 def test_persons_stored_only_with_opt_in(tmp_path: Path) -> None:
     seeds = _dataset(tmp_path, persons=True)
     export = tmp_path / "export.csv"

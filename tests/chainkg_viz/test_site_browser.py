@@ -467,7 +467,7 @@ def test_seed_nev_chain_map_shows_the_reference_panorama(
     present = next(n for n in cats if n["category"] == "present")
     op.page.evaluate(f"() => window.chainkgView.show({present['id']!r})")
     info = op.page.locator("#info")
-    assert "区内有该类企业" in info.inner_text()
+    assert "区内有在产的该类企业" in info.inner_text()
     hrefs = [a.get_attribute("href") for a in info.locator("a").all()]
     assert hrefs == ["../gaps/nev.html#panorama"]
     assert (site / "gaps/nev.html").read_text(encoding="utf-8").count('id="panorama"') == 1
