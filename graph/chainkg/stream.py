@@ -22,7 +22,7 @@ from rich.progress import Progress, TaskID
 
 from chainkg.aggregates import SUMMARY_FILE, summary_for, write_summary
 from chainkg.errors import ValidationFailed
-from chainkg.listings import LISTINGS_FILE, name_graphs, write_listings
+from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
 from chainkg.report import BuildOptions, BuildReport, timed
@@ -357,8 +357,12 @@ def build_streaming(
         task = stage("gap-pages")
         with timed(report, "gap-pages"):
             data = gap_report_data(store, summary=answers)  # the kept report
-            # a capped list's command reads the store (graph.nq would load in memory)
-            written = write_reports(store, out / "site" / "gaps", data, graph=str(out / "store"))
+            # the seven lists from the listings side table written with the store; a capped
+            # list's command reads the store (graph.nq would load in memory)
+            with open_beside(out / "store") or contextlib.nullcontext() as listings:
+                written = write_reports(
+                    store, out / "site" / "gaps", data, graph=str(out / "store"), listings=listings
+                )
             for path in written:
                 report.files[f"site/gaps/{path.name}"] = path
         bar.update(task, total=1, completed=1)
