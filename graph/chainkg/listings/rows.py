@@ -170,16 +170,35 @@ def distinct(
     subset: list[str] | None = None,
 ) -> pd.DataFrame:
     """`ordered(frame.drop_duplicates(subset), by, descending)` (`by`: every column when
-    None), factorizing each column of `subset` once (its codes, not sorted)."""
+    None). Rows equal on `subset` are equal on `by` when `by` is part of it, so they rank
+    equal (a column's ranks come from its factorization, `_ranked`) and end in one run of
+    tied rows, in the seeds' order: then only the rows the sort leaves tied are compared,
+    their columns factorized alone, not every row on every column of `subset`."""
     columns = [str(c) for c in frame.columns]
     by = columns if by is None else by
     subset = columns if subset is None else subset
     if frame.empty:
         return frame
-    found = {c: _factorized(frame[c]) for c in dict.fromkeys(subset)}
-    codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
-    keep = np.flatnonzero(~codes.duplicated().to_numpy())
-    return frame.iloc[_sort_order(frame, keep, by, descending, found)]
+    if not set(by) <= set(subset):
+        found = {c: _factorized(frame[c]) for c in dict.fromkeys(subset)}
+        codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
+        keep = np.flatnonzero(~codes.duplicated().to_numpy())
+        return frame.iloc[_sort_order(frame, keep, by, descending, found)]
+    order, group = _sorted_runs(frame, np.arange(len(frame)), by, descending)
+    starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    sizes = np.diff(np.append(starts, len(order)))
+    at = np.flatnonzero(np.repeat(sizes > 1, sizes))  # along `order`: the tied rows
+    if len(at) == 0:
+        return frame.iloc[order]
+    rows = order[at]
+    codes = pd.DataFrame(
+        {"run": group[at]}
+        | {i: _factorized(frame[c].iloc[rows])[0] for i, c in enumerate(dict.fromkeys(subset))},
+        copy=False,
+    )
+    keep = np.ones(len(order), dtype=bool)
+    keep[at] = ~codes.duplicated().to_numpy()  # a run's rows in the seeds' order: first kept
+    return frame.iloc[order[keep]]
 
 
 def _sort_order(
@@ -189,11 +208,24 @@ def _sort_order(
     descending: Collection[str],
     factorized: dict[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
 ) -> np.ndarray:
+    """`rows` (positions in `frame`) in the order of `by` (see `_sorted_runs`)."""
+    return _sorted_runs(frame, rows, by, descending, factorized)[0]
+
+
+def _sorted_runs(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    by: list[str],
+    descending: Collection[str],
+    factorized: dict[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """`rows` (positions in `frame`) in the order `np.lexsort` of the columns' ranks gives
     (`by` first to last, ties in the order given), each column ranked only on the rows the
     columns before it leave tied: the last columns of a long ORDER BY (tie-breakers, often
     long unique strings) are mostly never sorted. `factorized`: columns already factorized
-    (`_factorized`), ranked from their distinct values when most rows are tied."""
+    (`_factorized`), ranked from their distinct values when most rows are tied. With the
+    order, the run of each row along it (rows in one run are tied on every column of `by`,
+    or, when the sort stopped early, alone in theirs)."""
     factorized = {} if factorized is None else factorized
     order = np.array(rows, dtype=np.int64)
     group = np.zeros(len(order), dtype=np.int64)  # along `order`: runs of tied rows
@@ -217,7 +249,7 @@ def _sort_order(
         cut = np.concatenate([[True], group[1:] != group[:-1]])
         cut[at[1:]] |= (runs[1:] != runs[:-1]) | _differ(rank[1:], rank[:-1])
         group = np.cumsum(cut) - 1
-    return order
+    return order, group
 
 
 def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
