@@ -6,7 +6,7 @@ frames, so that builders stay vectorised at a million enterprises."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -93,6 +93,50 @@ def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
 
 
 @shared
+def entities(seeds: Seeds) -> pd.DataFrame:
+    """Every row with a Chinese label: id, seed table and the label as the mappers write it
+    (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
+    per write (do not modify it)."""
+    parts = []
+    for name, frame in seeds.tables.items():
+        if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
+            continue
+        if "label_zh" in frame.columns:
+            label = frame["label_zh"]
+        elif name == "statistics":
+            period = frame["period"].where(frame["period"] == "", " (" + frame["period"] + ")")
+            label = frame["indicator_zh"] + " " + frame["value_text"] + period
+        elif name == "posts":
+            label = frame["role_zh"]
+        else:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": frame["id"].to_numpy(),
+                    "table": name,
+                    "label": label.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).set_index("id", drop=False)
+
+
+@shared
+def entity_label_ranks(seeds: Seeds) -> np.ndarray:
+    """The rank of each label of `entities` (by position) in the order SPARQL sorts it
+    (`ranks`), all labels ranked once per write: a builder whose column holds these labels
+    takes their ranks by position (`distinct(..., ranked=)`) instead of sorting them again."""
+    return ranks(entities(seeds)["label"])
+
+
+@shared
+def enterprise_label_ranks(seeds: Seeds) -> np.ndarray:
+    """`entity_label_ranks` of the rows of `enterprises.csv`, in its order."""
+    return entity_label_ranks(seeds)[entities(seeds)["table"].to_numpy() == "enterprises"]
+
+
+@shared
 def zone_stages(seeds: Seeds) -> pd.Series:
     """id -> presence stage ('producing', 'building', 'signed') of every actor with a
     `ckg:zoneStage` (`chainkg.presence.zone_stages`), as a Series."""
@@ -155,12 +199,24 @@ def ranks(values: pd.Series) -> np.ndarray:
     return coded(values)[1]
 
 
-def ordered(frame: pd.DataFrame, by: list[str], descending: Collection[str] = ()) -> pd.DataFrame:
+def ordered(
+    frame: pd.DataFrame,
+    by: list[str],
+    descending: Collection[str] = (),
+    ranked: Mapping[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Sorted by `by` (the ORDER BY; the columns in `descending` from the largest), stably:
-    tied rows keep the order the seeds give them."""
+    tied rows keep the order the seeds give them. `ranked`: column -> each row's rank, for
+    columns ranked already (equal values, equal ranks, in the order `ranks` gives them, e.g.
+    `entity_label_ranks` taken by position)."""
     if frame.empty:
         return frame
-    return frame.iloc[_sort_order(frame, np.arange(len(frame)), by, descending)]
+    return frame.iloc[_sort_order(frame, np.arange(len(frame)), by, descending, _given(ranked))]
+
+
+def _given(ranked: Mapping[str, np.ndarray] | None) -> dict[str, tuple[np.ndarray, None]]:
+    """Ranks given as `_sorted_runs` takes them: as numbers, their own ranks."""
+    return {c: (np.asarray(r), None) for c, r in (ranked or {}).items()}
 
 
 def distinct(
@@ -168,9 +224,10 @@ def distinct(
     by: list[str] | None = None,
     descending: Collection[str] = (),
     subset: list[str] | None = None,
+    ranked: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """`ordered(frame.drop_duplicates(subset), by, descending)` (`by`: every column when
-    None). Rows equal on `subset` are equal on `by` when `by` is part of it, so they rank
+    """`ordered(frame.drop_duplicates(subset), by, descending, ranked)` (`by`: every column
+    when None). Rows equal on `subset` are equal on `by` when `by` is part of it, so they rank
     equal (a column's ranks come from its factorization, `_ranked`) and end in one run of
     tied rows, in the seeds' order: then only the rows the sort leaves tied are compared,
     their columns factorized alone, not every row on every column of `subset`."""
@@ -183,8 +240,8 @@ def distinct(
         found = {c: _factorized(frame[c]) for c in dict.fromkeys(subset)}
         codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
         keep = np.flatnonzero(~codes.duplicated().to_numpy())
-        return frame.iloc[_sort_order(frame, keep, by, descending, found)]
-    order, group = _sorted_runs(frame, np.arange(len(frame)), by, descending)
+        return frame.iloc[_sort_order(frame, keep, by, descending, found | _given(ranked))]
+    order, group = _sorted_runs(frame, np.arange(len(frame)), by, descending, _given(ranked))
     starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
     sizes = np.diff(np.append(starts, len(order)))
     at = np.flatnonzero(np.repeat(sizes > 1, sizes))  # along `order`: the tied rows
