@@ -103,8 +103,11 @@ def _chain_ties(seeds: Seeds) -> pd.DataFrame:
 def _enterprises(seeds: Seeds) -> pd.DataFrame:
     """id, label, stage (presence stage or '') of every enterprise."""
     frame = table(seeds, "enterprises", "id", "label_zh").rename(columns={"label_zh": "label"})
-    stages = zone_stages(seeds)
-    frame["stage"] = frame["id"].map(stages).fillna("")
+    stages = zone_stages(seeds)  # tens of thousands of actors: looked up among the ids
+    at = enterprise_index(seeds).get_indexer(stages.index)
+    stage = np.full(len(frame), "", dtype=object)
+    stage[at[at >= 0]] = stages.to_numpy(dtype=object)[at >= 0]
+    frame["stage"] = pd.array(stage, dtype=frame["label"].dtype)
     return frame
 
 
