@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainkg.listings.rows import distinct, ordered
+from chainkg.listings.rows import distinct, ordered, ranks
 
 TEXTS = st.sampled_from(["", "a", "b", "ab", "株洲", None])
 NUMBERS = st.sampled_from([0.0, 1.0, 2.0, float("nan")])
@@ -73,3 +73,26 @@ def test_distinct_keeps_the_seeds_order_of_tied_rows() -> None:
     got = distinct(frame, ["a"])
     assert got.index.tolist() == [1, 3, 0, 4]
     assert np.array_equal(got["q"].to_numpy(), np.array(["1", "2", "3", "1"], dtype=object))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(TEXTS, TEXTS, NUMBERS), max_size=30),
+    others=st.lists(TEXTS, max_size=10),
+    unique=st.booleans(),
+)
+def test_ranks_given_sort_as_the_values(
+    rows: list[tuple[object, ...]], others: list[object], unique: bool
+) -> None:
+    """Ranks of a column taken from a ranking of more values (as `entity_label_ranks` of
+    every label, by position) sort its rows as its own values do."""
+    frame = pd.DataFrame(rows, columns=["s", "t", "n"]).astype({"s": object, "t": object})
+    every = pd.Series([*frame["s"].tolist(), *others], dtype=object)
+    given_ranks = {"s": ranks(every)[: len(frame)]}
+    by = ["s", "n", "t"]
+    if unique:
+        got, want = distinct(frame, by, ranked=given_ranks), distinct(frame, by)
+    else:
+        got, want = ordered(frame, by, ranked=given_ranks), ordered(frame, by)
+    assert_same_rows(got, want)
+    assert_same_rows(want, reference(frame, by, [], by) if unique else ordered(frame, by))
