@@ -232,7 +232,7 @@ class _Bodies:
         for column, value in zip(self.cells[1:], head[1:], strict=True):
             at = at[column[at] == value]
         for start in at[:MAX_CANDIDATES].tolist():
-            if _same(self.first, start, frame):
+            if _same(self.first, start, frame, self.cells):
                 return (self.first_body, start)
         return None
 
@@ -243,17 +243,23 @@ def _ends(frame: pd.DataFrame) -> tuple[object, ...]:
     return (len(frame), *frame.iloc[0].tolist(), *frame.iloc[-1].tolist())
 
 
-def _same(other: pd.DataFrame, start: int, frame: pd.DataFrame) -> bool:
+def _same(
+    other: pd.DataFrame, start: int, frame: pd.DataFrame, cells: list[np.ndarray] | None = None
+) -> bool:
     """Whether `frame`'s rows equal `other`'s from `start`, cell for cell and type for type
-    (so their JSON is the same): the same dtypes, object columns of strings only."""
-    part = other.iloc[start : start + len(frame)]
-    if len(part) != len(frame) or list(part.dtypes) != list(frame.dtypes):
+    (so their JSON is the same): the same dtypes, object columns of strings only. `cells`:
+    `other`'s columns as object arrays, when they are at hand."""
+    end = start + len(frame)
+    if end > len(other) or list(other.dtypes) != list(frame.dtypes):
         return False
-    for column in range(frame.shape[1]):
-        mine, theirs = frame.iloc[:, column], part.iloc[:, column]
+    for column, (_name, mine) in enumerate(frame.items()):
         if mine.dtype == object and pd.api.types.infer_dtype(mine, skipna=False) != "string":
             return False
-        if not np.array_equal(mine.to_numpy(dtype=object), theirs.to_numpy(dtype=object)):
+        if cells:
+            theirs = cells[column][start:end]
+        else:
+            theirs = other.iloc[start:end, column].to_numpy(dtype=object)
+        if not np.array_equal(mine.to_numpy(dtype=object), theirs):
             return False
     return True
 

@@ -17,11 +17,13 @@ from chainkg.listings.rows import (
     PRESENCE_STAGES,
     STATED,
     ListingRows,
-    coded,
     declines,
     distinct,
     enterprise_index,
+    enterprise_label_ranks,
+    entities,
     entity_iris,
+    entity_label_ranks,
     labels,
     located_places,
     ontology_label,
@@ -101,8 +103,11 @@ def _chain_ties(seeds: Seeds) -> pd.DataFrame:
 def _enterprises(seeds: Seeds) -> pd.DataFrame:
     """id, label, stage (presence stage or '') of every enterprise."""
     frame = table(seeds, "enterprises", "id", "label_zh").rename(columns={"label_zh": "label"})
-    stages = zone_stages(seeds)
-    frame["stage"] = frame["id"].map(stages).fillna("")
+    stages = zone_stages(seeds)  # tens of thousands of actors: looked up among the ids
+    at = enterprise_index(seeds).get_indexer(stages.index)
+    stage = np.full(len(frame), "", dtype=object)
+    stage[at[at >= 0]] = stages.to_numpy(dtype=object)[at >= 0]
+    frame["stage"] = pd.array(stage, dtype=frame["label"].dtype)
     return frame
 
 
@@ -144,8 +149,10 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     ties = ties.assign(
         label=firms["label"].to_numpy(dtype=object)[at],
         stage=firms["stage"].to_numpy(dtype=object)[at],
+        label_rank=enterprise_label_ranks(seeds)[at],
     )
     rows = ties.merge(chains, on="chain")
+    ranked = {"enterprise_label": rows["label_rank"].to_numpy()}
     rows = pd.DataFrame(
         {
             "iri": rows["iri"],
@@ -162,6 +169,7 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
         ["chain_label", "local", "enterprise_label", "how"],
         [True, False, True, True],
         unique=True,
+        ranked=ranked,
     )
     rows["local"] = rows["local"].map({True: "true", False: "false"})
     columns = ["chain_label", "enterprise_label", "local", "stage", "how", "assertion"]
@@ -169,15 +177,20 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
 
 
 def _sorted(
-    rows: pd.DataFrame, by: list[str], ascending: list[bool], unique: bool = False
+    rows: pd.DataFrame,
+    by: list[str],
+    ascending: list[bool],
+    unique: bool = False,
+    ranked: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """`rows` in the query's ORDER BY; ties in the order of the other columns (so the same
-    rows always come in the same order); each row once if `unique` (DISTINCT)."""
+    rows always come in the same order); each row once if `unique` (DISTINCT). `ranked`:
+    the ranks of columns of labels (see `ordered`)."""
     rest = [c for c in rows.columns if c not in by]
     descending = [c for c, up in zip(by, ascending, strict=True) if not up]
     if unique:
-        return distinct(rows, by + rest, descending).reset_index(drop=True)
-    return ordered(rows, by + rest, descending).reset_index(drop=True)
+        return distinct(rows, by + rest, descending, ranked=ranked).reset_index(drop=True)
+    return ordered(rows, by + rest, descending, ranked).reset_index(drop=True)
 
 
 def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
@@ -207,10 +220,11 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     actors = actors.dropna(subset=["actor_label"])
     group = ["iri", "chain_label", "order", "stage", "segment_label"]
     segments = segments.rename(columns={"label_zh": "segment_label"})
-    # the actors factorized once for both answers: a segment's actors are counted and
-    # named by codes (hundreds of segments, hundreds of thousands of actors' ties)
-    actor = pd.factorize(actors["subject"].to_numpy(dtype=object))[0]
-    label, label_rank = coded(actors["actor_label"])
+    # the actors coded once for both answers: a segment's actors are counted and named by
+    # codes (hundreds of segments, hundreds of thousands of actors' ties): an actor by its
+    # row among the labelled entities, its label by the label's rank among all of theirs
+    actor = entities(seeds).index.get_indexer(actors["subject"])
+    label = label_rank = entity_label_ranks(seeds)[actor]
     label_text = actors["actor_label"].to_numpy(dtype=object)
     segment_of = pd.Index(segments["id"]).get_indexer(actors["object"])  # -1: none of them
 
@@ -269,7 +283,7 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     """local-enterprises: enterprises present in the focal zone, with stage, place, chains."""
     if declines(seeds):
         return
-    firms = _enterprises(seeds)
+    firms = _enterprises(seeds).assign(label_rank=enterprise_label_ranks(seeds))
     firms = firms[firms["stage"] != ""].rename(columns={"id": "e"})
     chains = _chains(seeds)
     # the present firms' places and chains only (a few per cent of the enterprises)
@@ -278,6 +292,7 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     places = _places(seeds)
     rows = firms.merge(places[places["e"].isin(firms["e"])], on="e", how="left")
     rows = rows.merge(_concat(tied, ["e"], "chain_label"), on="e", how="left")
+    ranked = {"enterprise_label": rows["label_rank"].to_numpy()}
     rows = pd.DataFrame(
         {
             "enterprise_label": rows["label"],
@@ -287,7 +302,8 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
             "stage_order": rows["stage"].map(STAGE_ORDER),
         }
     )
-    rows = _sorted(rows, ["stage_order", "place_label", "enterprise_label"], [True, True, True])
+    by = ["stage_order", "place_label", "enterprise_label"]
+    rows = _sorted(rows, by, [True, True, True], ranked=ranked)
     yield "", rows[["enterprise_label", "stage", "place_label", "chains"]]
 
 
@@ -326,9 +342,10 @@ def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
     ties = ties[stage == ""]  # enterprises not present in the zone
     label = firms["label"].to_numpy(dtype=object)[at[stage == ""]]
     named = labels(seeds)
-    rows = ties.assign(label=label)
+    rows = ties.assign(label=label, label_rank=enterprise_label_ranks(seeds)[at[stage == ""]])
     rows["chain_label"] = rows["chain"].map(named)
     rows = rows.dropna(subset=["chain_label"]).merge(_places(seeds), on="e", how="left")
+    ranked = {"enterprise_label": rows["label_rank"].to_numpy()}
     rows = pd.DataFrame(
         {
             "chain_label": rows["chain_label"],
@@ -338,4 +355,4 @@ def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
         }
     )
     by = ["chain_label", "enterprise_label", "how"]
-    yield "", _sorted(rows, by, [True, True, True], unique=True)
+    yield "", _sorted(rows, by, [True, True, True], unique=True, ranked=ranked)

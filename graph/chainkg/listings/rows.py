@@ -6,7 +6,7 @@ frames, so that builders stay vectorised at a million enterprises."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -93,6 +93,50 @@ def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
 
 
 @shared
+def entities(seeds: Seeds) -> pd.DataFrame:
+    """Every row with a Chinese label: id, seed table and the label as the mappers write it
+    (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
+    per write (do not modify it)."""
+    parts = []
+    for name, frame in seeds.tables.items():
+        if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
+            continue
+        if "label_zh" in frame.columns:
+            label = frame["label_zh"]
+        elif name == "statistics":
+            period = frame["period"].where(frame["period"] == "", " (" + frame["period"] + ")")
+            label = frame["indicator_zh"] + " " + frame["value_text"] + period
+        elif name == "posts":
+            label = frame["role_zh"]
+        else:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": frame["id"].to_numpy(),
+                    "table": name,
+                    "label": label.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).set_index("id", drop=False)
+
+
+@shared
+def entity_label_ranks(seeds: Seeds) -> np.ndarray:
+    """The rank of each label of `entities` (by position) in the order SPARQL sorts it
+    (`ranks`), all labels ranked once per write: a builder whose column holds these labels
+    takes their ranks by position (`distinct(..., ranked=)`) instead of sorting them again."""
+    return ranks(entities(seeds)["label"])
+
+
+@shared
+def enterprise_label_ranks(seeds: Seeds) -> np.ndarray:
+    """`entity_label_ranks` of the rows of `enterprises.csv`, in its order."""
+    return entity_label_ranks(seeds)[entities(seeds)["table"].to_numpy() == "enterprises"]
+
+
+@shared
 def zone_stages(seeds: Seeds) -> pd.Series:
     """id -> presence stage ('producing', 'building', 'signed') of every actor with a
     `ckg:zoneStage` (`chainkg.presence.zone_stages`), as a Series."""
@@ -155,12 +199,24 @@ def ranks(values: pd.Series) -> np.ndarray:
     return coded(values)[1]
 
 
-def ordered(frame: pd.DataFrame, by: list[str], descending: Collection[str] = ()) -> pd.DataFrame:
+def ordered(
+    frame: pd.DataFrame,
+    by: list[str],
+    descending: Collection[str] = (),
+    ranked: Mapping[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Sorted by `by` (the ORDER BY; the columns in `descending` from the largest), stably:
-    tied rows keep the order the seeds give them."""
+    tied rows keep the order the seeds give them. `ranked`: column -> each row's rank, for
+    columns ranked already (equal values, equal ranks, in the order `ranks` gives them, e.g.
+    `entity_label_ranks` taken by position)."""
     if frame.empty:
         return frame
-    return frame.iloc[_sort_order(frame, np.arange(len(frame)), by, descending)]
+    return frame.iloc[_sort_order(frame, np.arange(len(frame)), by, descending, _given(ranked))]
+
+
+def _given(ranked: Mapping[str, np.ndarray] | None) -> dict[str, tuple[np.ndarray, None]]:
+    """Ranks given as `_sorted_runs` takes them: as numbers, their own ranks."""
+    return {c: (np.asarray(r), None) for c, r in (ranked or {}).items()}
 
 
 def distinct(
@@ -168,18 +224,38 @@ def distinct(
     by: list[str] | None = None,
     descending: Collection[str] = (),
     subset: list[str] | None = None,
+    ranked: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """`ordered(frame.drop_duplicates(subset), by, descending)` (`by`: every column when
-    None), factorizing each column of `subset` once (its codes, not sorted)."""
+    """`ordered(frame.drop_duplicates(subset), by, descending, ranked)` (`by`: every column
+    when None). Rows equal on `subset` are equal on `by` when `by` is part of it, so they rank
+    equal (a column's ranks come from its factorization, `_ranked`) and end in one run of
+    tied rows, in the seeds' order: then only the rows the sort leaves tied are compared,
+    their columns factorized alone, not every row on every column of `subset`."""
     columns = [str(c) for c in frame.columns]
     by = columns if by is None else by
     subset = columns if subset is None else subset
     if frame.empty:
         return frame
-    found = {c: _factorized(frame[c]) for c in dict.fromkeys(subset)}
-    codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
-    keep = np.flatnonzero(~codes.duplicated().to_numpy())
-    return frame.iloc[_sort_order(frame, keep, by, descending, found)]
+    if not set(by) <= set(subset):
+        found = {c: _factorized(frame[c]) for c in dict.fromkeys(subset)}
+        codes = pd.DataFrame({i: found[c][0] for i, c in enumerate(subset)}, copy=False)
+        keep = np.flatnonzero(~codes.duplicated().to_numpy())
+        return frame.iloc[_sort_order(frame, keep, by, descending, found | _given(ranked))]
+    order, group = _sorted_runs(frame, np.arange(len(frame)), by, descending, _given(ranked))
+    starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+    sizes = np.diff(np.append(starts, len(order)))
+    at = np.flatnonzero(np.repeat(sizes > 1, sizes))  # along `order`: the tied rows
+    if len(at) == 0:
+        return frame.iloc[order]
+    rows = order[at]
+    codes = pd.DataFrame(
+        {"run": group[at]}
+        | {i: _factorized(frame[c].iloc[rows])[0] for i, c in enumerate(dict.fromkeys(subset))},
+        copy=False,
+    )
+    keep = np.ones(len(order), dtype=bool)
+    keep[at] = ~codes.duplicated().to_numpy()  # a run's rows in the seeds' order: first kept
+    return frame.iloc[order[keep]]
 
 
 def _sort_order(
@@ -189,11 +265,24 @@ def _sort_order(
     descending: Collection[str],
     factorized: dict[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
 ) -> np.ndarray:
+    """`rows` (positions in `frame`) in the order of `by` (see `_sorted_runs`)."""
+    return _sorted_runs(frame, rows, by, descending, factorized)[0]
+
+
+def _sorted_runs(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    by: list[str],
+    descending: Collection[str],
+    factorized: dict[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """`rows` (positions in `frame`) in the order `np.lexsort` of the columns' ranks gives
     (`by` first to last, ties in the order given), each column ranked only on the rows the
     columns before it leave tied: the last columns of a long ORDER BY (tie-breakers, often
     long unique strings) are mostly never sorted. `factorized`: columns already factorized
-    (`_factorized`), ranked from their distinct values when most rows are tied."""
+    (`_factorized`), ranked from their distinct values when most rows are tied. With the
+    order, the run of each row along it (rows in one run are tied on every column of `by`,
+    or, when the sort stopped early, alone in theirs)."""
     factorized = {} if factorized is None else factorized
     order = np.array(rows, dtype=np.int64)
     group = np.zeros(len(order), dtype=np.int64)  # along `order`: runs of tied rows
@@ -217,7 +306,7 @@ def _sort_order(
         cut = np.concatenate([[True], group[1:] != group[:-1]])
         cut[at[1:]] |= (runs[1:] != runs[:-1]) | _differ(rank[1:], rank[:-1])
         group = np.cumsum(cut) - 1
-    return order
+    return order, group
 
 
 def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -31,7 +31,10 @@ from chainkg.listings.rows import (
     ListingRows,
     distinct,
     enterprise_index,
+    enterprise_label_ranks,
     enterprise_rows,
+    entities,
+    entity_label_ranks,
     located_places,
     ordered,
     shared,
@@ -124,36 +127,6 @@ def _evidence_counts(seeds: Seeds, name: str) -> pd.Series:
 def _iri_prefix(seeds: Seeds, table: str) -> str:
     """`{base}{kind}/`, the prefix of a row's IRI (as `RowBuilder.node_prefix` has it)."""
     return f"{seeds.config.base_iri}{TABLES[table].rdf_kind}/"
-
-
-@shared
-def _entities(seeds: Seeds) -> pd.DataFrame:
-    """Every row with a Chinese label: id, seed table and the label as the mappers write it
-    (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
-    per write (do not modify it)."""
-    parts = []
-    for name, frame in seeds.tables.items():
-        if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
-            continue
-        if "label_zh" in frame.columns:
-            label = frame["label_zh"]
-        elif name == "statistics":
-            period = frame["period"].where(frame["period"] == "", " (" + frame["period"] + ")")
-            label = frame["indicator_zh"] + " " + frame["value_text"] + period
-        elif name == "posts":
-            label = frame["role_zh"]
-        else:
-            continue
-        parts.append(
-            pd.DataFrame(
-                {
-                    "id": frame["id"].to_numpy(),
-                    "table": name,
-                    "label": label.to_numpy(),
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True).set_index("id", drop=False)
 
 
 def _stages(seeds: Seeds) -> pd.Series:
@@ -274,34 +247,41 @@ def _supply_ties(seeds: Seeds) -> pd.DataFrame:
     ).loc[ties.index]
     supplier_at = at["subject"].where(forward, at["object"]).reindex(ev.index).to_numpy()
     customer_at = at["object"].where(forward, at["subject"]).reindex(ev.index).to_numpy()
-    entities = _entities(seeds)
+    # each end's row among the labelled entities (-1: none): its label, the label's rank
+    # and its IRI taken by position
+    known = entities(seeds)
+    supplier_row = known.index.get_indexer(supplier)
+    customer_row = known.index.get_indexer(customer)
+    label, rank = known["label"].to_numpy(dtype=object), entity_label_ranks(seeds)
     stages = _stage_labels(seeds)
     out = pd.DataFrame(
         {
             "supplier": supplier,
             "customer": customer,
-            "supplier_label": pd.Series(supplier).map(entities["label"]).to_numpy(),
+            "supplier_label": np.where(supplier_row >= 0, label[supplier_row], np.nan),
             "supplier_stage": pd.Series(supplier).map(stages).fillna("").to_numpy(),
-            "customer_label": pd.Series(customer).map(entities["label"]).to_numpy(),
+            "customer_label": np.where(customer_row >= 0, label[customer_row], np.nan),
             "customer_stage": pd.Series(customer).map(stages).fillna("").to_numpy(),
             "assertion": ev["assertion"].to_numpy(),
             "quote": ev["quote"].to_numpy(),
             "article": ev["article"].to_numpy(),
             "supplier_firm": supplier_at >= 0,
             "customer_firm": customer_at >= 0,
+            "supplier_rank": rank[supplier_row],
+            "customer_rank": rank[customer_row],
         }
     )
-    out = out[out["supplier_label"].notna() & out["customer_label"].notna()]
-    out["supplier"] = _iris(seeds, out["supplier"])
-    out["customer"] = _iris(seeds, out["customer"])
+    both = (out["supplier_label"].notna() & out["customer_label"].notna()).to_numpy()
+    out = out[both]
+    out["supplier"] = _iris(seeds, out["supplier"], supplier_row[both])
+    out["customer"] = _iris(seeds, out["customer"], customer_row[both])
     return out
 
 
-def _iris(seeds: Seeds, ids: pd.Series) -> np.ndarray:
-    """The IRI of each id of a row with a Chinese label (`_entities`): `_iri_prefix` of its
-    table and the id, made for these ids only."""
-    entities = _entities(seeds)
-    tables = entities["table"].to_numpy(dtype=object)[entities.index.get_indexer(ids)]
+def _iris(seeds: Seeds, ids: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The IRI of each id of a row with a Chinese label, at `rows` of `entities`: the
+    `_iri_prefix` of its table and the id, made for these ids only."""
+    tables = entities(seeds)["table"].to_numpy(dtype=object)[rows]
     prefixes = {name: _iri_prefix(seeds, name) for name in pd.unique(tables)}
     return (pd.Series(tables, dtype=object).map(prefixes) + ids.to_numpy(dtype=object)).to_numpy()
 
@@ -314,7 +294,13 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
     ties = _supply_ties(seeds)
     order = ["customer_label", "supplier_label"]
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them
-    every = distinct(ties, order, subset=["supplier", *SUPPLIERS_OF])
+    ranked = {"customer_label": "customer_rank", "supplier_label": "supplier_rank"}
+    every = distinct(
+        ties,
+        order,
+        subset=["supplier", *SUPPLIERS_OF],
+        ranked={c: ties[r].to_numpy() for c, r in ranked.items()},
+    )
     yield "", every[SUPPLIERS_OF].reset_index(drop=True)
     sides = pd.concat(
         [
@@ -323,7 +309,12 @@ def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[Listi
         ],
         ignore_index=True,
     )
-    sides = distinct(sides, ["company", *order], subset=["company", *SUPPLIERS_OF])
+    sides = distinct(
+        sides,
+        ["company", *order],
+        subset=["company", *SUPPLIERS_OF],
+        ranked={c: sides[r].to_numpy() for c, r in ranked.items()},
+    )
     sides = _hubs(sides, "company", min_rows)
     yield from _groups(sides, "company", SUPPLIERS_OF)
 
@@ -336,23 +327,30 @@ def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
     Chinese labels of its two ends and of its predicate."""
     relations = table(seeds, "relations")
     ev = _evidence(seeds, "relations", relations)
-    labels = _entities(seeds)["label"]
+    known = entities(seeds)
+    label, rank = known["label"].to_numpy(dtype=object), entity_label_ranks(seeds)
     predicates = {p: _zh_label(predicate_iri(p).value) for p in relations["predicate"].unique()}
     rows = relations.reindex(ev.index)
+    # each end's row among the labelled entities (-1: none): its label and the label's rank
+    subject = known.index.get_indexer(rows["subject"])
+    object_ = known.index.get_indexer(rows["object"])
     out = pd.DataFrame(
         {
-            "subject_label": rows["subject"].map(labels).to_numpy(),
+            "subject_label": np.where(subject >= 0, label[subject], np.nan),
             "predicate_label": rows["predicate"].map(predicates).to_numpy(),
-            "object_label": rows["object"].map(labels).to_numpy(),
+            "object_label": np.where(object_ >= 0, label[object_], np.nan),
             "role": rows["role"].to_numpy(),
             "quote": ev["quote"].to_numpy(),
             "article": ev["article"].to_numpy(),
             "assertion": ev["assertion"].to_numpy(),
         }
     )
-    out = out.dropna(subset=["subject_label", "predicate_label", "object_label"])
+    kept = out[["subject_label", "predicate_label", "object_label"]].notna().all(axis=1)
+    out = out[kept]
+    kept = kept.to_numpy()
     order = ["predicate_label", "subject_label", "object_label", "quote"]
-    yield "", distinct(out, order).reset_index(drop=True)
+    ranked = {"subject_label": rank[subject][kept], "object_label": rank[object_][kept]}
+    yield "", distinct(out, order, ranked=ranked).reset_index(drop=True)
 
 
 # --- list-main-enterprises ----------------------------------------------------------------
@@ -422,6 +420,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     rows["label"] = pd.array(
         enterprises["label_zh"].to_numpy(dtype=object)[at], dtype=enterprises["label_zh"].dtype
     )
+    label_rank = enterprise_label_ranks(seeds)[at]
     rows["local"] = "true"
     rows["item"] = _iri_prefix(seeds, "enterprises") + rows["item"]
     rows["chain"] = _iri_prefix(seeds, "chains") + rows["chain"]
@@ -429,7 +428,8 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     # SPARQL orders an unbound ?stage_order first, numbers by value
     rows = rows.assign(_order=pd.to_numeric(rows["stage_order"].replace("", "-1")))
     order = ["chain", "_order", "detail", "label", "item", "source", "quote"]
-    rows = distinct(rows, order, subset=columns)
+    # ?stage_order alone decides _order: compared with it, the same rows are repeats
+    rows = distinct(rows, order, subset=[*columns, "_order"], ranked={"label": label_rank})
     yield "", rows[LIST_MAIN_ENTERPRISES].reset_index(drop=True)
     answered = dict(_groups(rows, "chain", LIST_MAIN_ENTERPRISES))
     empty = rows[LIST_MAIN_ENTERPRISES].iloc[:0]
@@ -540,7 +540,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     if not hubs:
         return
     sides = _relation_sides(_hub_relations(seeds, hubs))
-    labels = _entities(seeds)["label"]
+    labels = entities(seeds)["label"]
     stages = _stage_labels(seeds)
     name = enterprises[enterprise_rows(seeds, hubs)]
     stage = name["id"].map(stages)
@@ -616,8 +616,8 @@ def _names(seeds: Seeds, ids: Collection[str]) -> pd.DataFrame:
     """(name, id) for every name `evidence-for-entity` matches a row's entity by: its
     Chinese and English labels, aliases and id (and a statistic's or post's label), of the
     names that name one of `ids` (each pair once)."""
-    entities = _entities(seeds)
-    parts = [pd.DataFrame({"name": entities["label"], "id": entities["id"]}).dropna()]
+    known = entities(seeds)
+    parts = [pd.DataFrame({"name": known["label"], "id": known["id"]}).dropna()]
     for name, frame in seeds.tables.items():
         if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
             continue
@@ -749,7 +749,7 @@ def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     pairs, terms = pairs[early.to_numpy()], terms[early.to_numpy()]
     kind = terms.map(_zh_label).fillna(_UNKNOWN_STATUS)
     investor = pairs["item"].map(project["investor"]).fillna("")
-    labels = _entities(seeds)["label"]
+    labels = entities(seeds)["label"]
     investor_label = investor.map(labels[~labels.index.duplicated()]).fillna("").astype(str)
     amount = pairs["item"].map(project["amount_text"]).fillna("").astype(str)
     detail = [  # the query's CONCAT of the investor's label and the amount, each if bound
