@@ -55,6 +55,7 @@ DESCRIPTION = iri(_DCT + "description")
 IDENTIFIER = iri(_DCT + "identifier")
 INTEGER, DECIMAL, GYEAR = _XSD + "integer", _XSD + "decimal", _XSD + "gYear"
 Line = str  # "subject predicate object" in N-Triples syntax, without the final " ."
+RowText = str  # a row's lines, each ended by a bare newline (" ." and the graph added later)
 Columns = dict[str, list[str]]  # a table's cells by column, for a chunk of rows
 _END = b" .\n"  # the end of an N-Triples line
 LABEL_COLUMNS = ("id", "label_zh", "label_en", "aliases", "description_en")
@@ -74,6 +75,11 @@ K = SimpleNamespace(**{name: f"<{CKG_IRI}{name}>" for name in CKG.__annotations_
 
 def _types(s: str, *classes: str) -> list[Line]:
     return [f"{s} {A} {c}" for c in classes]
+
+
+def row_text(lines: list[Line]) -> RowText:
+    """Lines as a row's text, each ended by a newline."""
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 _ENTERPRISE_TYPES = (K.Enterprise, _c(ORG.FormalOrganization))
@@ -139,10 +145,11 @@ class RowBuilder:
         return s, _types(s, *classes) + self.labels(s, row)
 
     def labels(self, s: str, row: dict[str, str]) -> list[Line]:
-        """`label_lines` for one row."""
-        return self.label_lines([s], {c: [row.get(c, "")] for c in LABEL_COLUMNS})[0]
+        """`label_texts` for one row, as lines."""
+        text = self.label_texts([s], {c: [row.get(c, "")] for c in LABEL_COLUMNS})[0]
+        return text[:-1].split("\n")
 
-    def label_lines(self, nodes: list[str], columns: Columns) -> list[list[Line]]:
+    def label_texts(self, nodes: list[str], columns: Columns) -> list[RowText]:
         """The labels of rows: `label_zh` as rdfs:label and skos:prefLabel "@zh",
         `label_en` likewise "@en" when given, each `aliases` part as a skos:altLabel "@zh",
         the id as dct:identifier, `description_en` as dct:description "@en"."""
@@ -158,16 +165,16 @@ class RowBuilder:
             strict=True,
         ):
             zh = lit(zh, "zh")
-            lines = [f"{s} {LABEL} {zh}", f"{s} {PREF} {zh}"]
+            text = f"{s} {LABEL} {zh}\n{s} {PREF} {zh}\n"
             if en:
                 en = lit(en, "en")
-                lines += [f"{s} {LABEL} {en}", f"{s} {PREF} {en}"]
+                text += f"{s} {LABEL} {en}\n{s} {PREF} {en}\n"
             if aliases:
-                lines += [f"{s} {ALT} {lit(a, 'zh')}" for a in split_multi(aliases)]
-            lines.append(f"{s} {IDENTIFIER} {lit(row_id)}")
+                text += "".join(f"{s} {ALT} {lit(a, 'zh')}\n" for a in split_multi(aliases))
+            text += f"{s} {IDENTIFIER} {lit(row_id)}\n"
             if description:
-                lines.append(f"{s} {DESCRIPTION} {lit(description, 'en')}")
-            out.append(lines)
+                text += f"{s} {DESCRIPTION} {lit(description, 'en')}\n"
+            out.append(text)
         return out
 
     def ref(self, s: str, p: str, value: str) -> list[Line]:
@@ -189,10 +196,10 @@ class RowBuilder:
     ) -> tuple[bytes, bytes]:
         """`evidence_chunk` for one row whose triples are `body`."""
         columns = {c: [row.get(c, "")] for c in EVIDENCE_COLUMNS}
-        return self.evidence_chunk(table, columns, [fact], [body])
+        return self.evidence_chunk(table, columns, [fact], [row_text(body)])
 
     def evidence_chunk(
-        self, table: str, columns: Columns, facts: list[str], bodies: list[list[Line]]
+        self, table: str, columns: Columns, facts: list[str], bodies: list[RowText]
     ) -> tuple[bytes, bytes]:
         """Rows' N-Quads (each row's triples `bodies[i]` and its evidence, in each source's
         graph) and N-Triples (the same triples once, for the default-graph store), as UTF-8.
@@ -208,9 +215,9 @@ class RowBuilder:
         evidence is encoded in three pieces, its ASCII text apart from the quote: a str
         holding CJK is two or four bytes a character, and encoding it costs per character."""
         n = len(facts)
-        triples: list[bytes] = []
+        triples: list[bytes] = []  # pieces of the chunk's rows
         quads: list[bytes] = []
-        run: list[bytes] = []  # consecutive rows' text in one source's graph
+        run: list[bytes] = []  # pieces of consecutive rows' text in one source's graph
         run_source = ""
         modes, ends, prefix = self.modes, self._graph_ends, self.evidence_prefix[table]
         for row_id, fact, body, sources, quotes, assertion, note in zip(
@@ -224,31 +231,20 @@ class RowBuilder:
             strict=True,
         ):
             mode = modes[assertion or "stated"]
-            text = ("\n".join(body) + "\n").encode() if body else b""
-            if sources and "|" not in sources:  # one source (most rows): one evidence node
-                source = sources.strip()  # as split_multi has it
-                text += self._evidence(prefix, row_id, 1, fact, source, quotes.strip(), mode, note)
-                triples.append(text)
-                if source != run_source:
-                    if run:
-                        quads.append(b"".join(run).replace(b"\n", ends[run_source]))
-                        run = []
-                    run_source = source
-                run.append(text)
-                continue
-            row = [text]
+            text = body.encode()
+            triples.append(text)
             for number, (source, quote) in enumerate(
                 zip(split_multi(sources), split_multi(quotes), strict=True), 1
             ):
                 evidence = self._evidence(prefix, row_id, number, fact, source, quote, mode, note)
-                row.append(evidence)
+                triples += evidence
                 if source != run_source:
                     if run:
                         quads.append(b"".join(run).replace(b"\n", ends[run_source]))
                         run = []
                     run_source = source
-                run.append(text + evidence)
-            triples.append(b"".join(row))
+                run.append(text)  # the row's triples again in each source's graph
+                run += evidence
         if run:
             quads.append(b"".join(run).replace(b"\n", ends[run_source]))
         return b"".join(quads), b"".join(triples).replace(b"\n", _END)
@@ -263,9 +259,9 @@ class RowBuilder:
         quote: str,
         mode: str,
         note: str,
-    ) -> bytes:
-        """The lines of one Evidence node (newline-ended, see `evidence_chunk`); registers
-        the graph end of `source`."""
+    ) -> tuple[bytes, bytes, bytes]:
+        """The lines of one Evidence node (newline-ended, see `evidence_chunk`) in three
+        pieces; registers the graph end of `source`."""
         ev = f"{prefix}{row_id}.{number}>"
         tail = f"\n{ev} {K.source} <{self.base}source/{source}>\n{ev} {K.assertionMode} {mode}\n"
         if note:
@@ -277,7 +273,7 @@ class RowBuilder:
             self._graph_ends[source] = f" <{self.base}graph/{source}> .\n".encode()
         return (
             f"{fact} {K.evidence} {ev}\n{ev} {A} {K.Evidence}\n{ev} {K.supports} {fact}\n"
-            f"{ev} {K.quote} ".encode()
-            + lit(quote, "zh").encode()
-            + tail.encode()
+            f"{ev} {K.quote} ".encode(),
+            lit(quote, "zh").encode(),
+            tail.encode(),
         )
