@@ -9,6 +9,7 @@ grammar that can occur in CSV text: backslash, double quote, newline, carriage r
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from types import SimpleNamespace
 
 from chainkg.presence import places_in_zone
@@ -96,7 +97,9 @@ def entity_kinds(seeds: Seeds) -> dict[str, str]:
     """Entity id -> the rdf kind of its table (its IRI's path): computed once per process
     for the builders of the same seeds (two million entries at province scale)."""
     kinds = {name: t.rdf_kind for name, t in TABLES.items()}
-    return {entity: kinds[table] for entity, table in seeds.table_of.items()}
+    # dict(zip(..., map(...))): built in C, ~3x faster than a comprehension over 2M items
+    table_of = seeds.table_of
+    return dict(zip(table_of, map(kinds.__getitem__, table_of.values()), strict=True))
 
 
 class RowBuilder:
@@ -233,9 +236,11 @@ class RowBuilder:
             mode = modes[assertion or "stated"]
             text = body.encode()
             triples.append(text)
-            for number, (source, quote) in enumerate(
-                zip(split_multi(sources), split_multi(quotes), strict=True), 1
-            ):
+            if sources and "|" not in sources:  # one source (most rows), as split_multi has it
+                pairs: Iterable[tuple[str, str]] = ((sources.strip(), quotes.strip()),)
+            else:
+                pairs = zip(split_multi(sources), split_multi(quotes), strict=True)
+            for number, (source, quote) in enumerate(pairs, 1):
                 evidence = self._evidence(prefix, row_id, number, fact, source, quote, mode, note)
                 triples += evidence
                 if source != run_source:
