@@ -210,13 +210,14 @@ class RowBuilder:
         quote "@zh", source, assertion mode (`assertion`, stated when empty), `note` as
         curator note, and for a tabular source the line (ckg:row).
 
-        Each row is written once as bytes, its lines ended by a bare newline (no line holds
-        one: `lit` escapes them, ids match ID_PATTERN); the N-Triples are the chunk's rows
-        with every newline replaced by " .\\n", the N-Quads each run of consecutive rows of
-        one source with every newline replaced by " <graph> .\\n": a bytes replace of one
-        character is a memchr loop, far cheaper than ending every line on its own. The
-        evidence is encoded in three pieces, its ASCII text apart from the quote: a str
-        holding CJK is two or four bytes a character, and encoding it costs per character."""
+        Each row is encoded once, in byte pieces whose lines end by a bare newline (no line
+        holds one: `lit` escapes them, ids match ID_PATTERN); the N-Triples are the chunk's
+        pieces joined, every newline replaced by " .\\n", the N-Quads each run of
+        consecutive rows of one source joined, every newline replaced by " <graph> .\\n": a
+        bytes replace of one character is a memchr loop, far cheaper than ending (and
+        encoding) every line on its own. The evidence is encoded in three pieces, its ASCII
+        text apart from the quote: a str holding CJK is two or four bytes a character, and
+        encoding it costs per character."""
         n = len(facts)
         triples: list[bytes] = []  # pieces of the chunk's rows
         quads: list[bytes] = []
