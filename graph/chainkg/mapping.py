@@ -51,10 +51,12 @@ from chainkg.ntriples import (  # the text terms the mappers write, and the row 
     K,
     Line,
     RowBuilder,
+    RowText,
     _c,
     _types,
     iri,
     lit,
+    row_text,
 )
 from chainkg.presence import BUILDING, PRODUCING, SIGNED, zone_presence
 from chainkg.schema import (
@@ -233,10 +235,11 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
 
 
 TextMapper = Callable[[RowBuilder, dict[str, str]], tuple[str, list[Line]]]
-# A table's mapping over a chunk of rows: (each row's node, each row's triples), from the
-# chunk's cells by column. The big tables (enterprises, relations: ~1M rows
-# each at province scale) are mapped this way, once per chunk instead of once per row.
-ChunkMapper = Callable[[RowBuilder, Columns], tuple[list[str], list[list[Line]]]]
+# A table's mapping over a chunk of rows: (each row's node, each row's triples as RowText),
+# from the chunk's cells by column. The big tables (enterprises, relations: ~1M rows
+# each at province scale) are mapped this way, once per chunk instead of once per row, each
+# row's text by one f-string (not a list of lines joined later).
+ChunkMapper = Callable[[RowBuilder, Columns], tuple[list[str], list[RowText]]]
 
 
 def assemble_text(
@@ -252,11 +255,7 @@ def assemble_text(
     """
     index, parts = part
     if index == 0:
-        head = list(ontology_quads()) + list(register_quads(seeds))
-        yield (
-            ox.serialize(head, format=ox.RdfFormat.N_QUADS),
-            ox.serialize((q.triple for q in head), format=ox.RdfFormat.N_TRIPLES),
-        )
+        yield _head_text(seeds)
     builder = RowBuilder(seeds)
     chunk = 0
     for name in TABLES:
@@ -286,6 +285,23 @@ def assemble_text(
             yield produce()
 
 
+def _head_text(seeds: Seeds) -> tuple[bytes, bytes]:
+    """The ontology and the source register as (N-Quads, N-Triples): each graph serialized
+    once, as N-Triples, and its N-Quads made by naming the graph at each line's end (no
+    literal holds a raw newline, so " .\\n" ends lines only): the register holds every
+    article's full text, and a second serialization of it cost ~0.5 s at 1M enterprises."""
+    nquads: list[bytes] = []
+    ntriples: list[bytes] = []
+    for graph, quads in (
+        (ONTOLOGY_IRI, ontology_quads()),
+        (register_graph(seeds.config.base_iri).value, register_quads(seeds)),
+    ):
+        text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+        ntriples.append(text)
+        nquads.append(text.replace(b" .\n", f" <{graph}> .\n".encode()))
+    return b"".join(nquads), b"".join(ntriples)
+
+
 _PIECE_ROWS = 2_500  # rows per text piece (a few MB) within a chunk of CHUNK_ROWS rows
 
 
@@ -298,14 +314,14 @@ def map_chunk(builder: RowBuilder, table: str, columns: Columns) -> tuple[bytes,
 def _row_by_row(mapper: TextMapper) -> ChunkMapper:
     """A row mapper as a chunk mapper: one dict per row."""
 
-    def chunk(b: RowBuilder, columns: Columns) -> tuple[list[str], list[list[Line]]]:
+    def chunk(b: RowBuilder, columns: Columns) -> tuple[list[str], list[RowText]]:
         facts: list[str] = []
-        bodies: list[list[Line]] = []
+        bodies: list[RowText] = []
         names = list(columns)
         for values in zip(*columns.values(), strict=True):
             fact, lines = mapper(b, dict(zip(names, values, strict=True)))
             facts.append(fact)
-            bodies.append(lines)
+            bodies.append(row_text(lines))
         return facts, bodies
 
     return chunk
@@ -328,26 +344,27 @@ def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
     return s, t + b.in_zone(s, row["located_in"])
 
 
-def _enterprises(b: RowBuilder, c: Columns) -> tuple[list[str], list[list[Line]]]:
+def _enterprises(b: RowBuilder, c: Columns) -> tuple[list[str], list[RowText]]:
     """Enterprises: types, labels, place (and zone stage when in the zone), listing."""
     nodes = b.nodes("enterprises", c["id"])
-    zone = b.zone_places
+    zone, base, kind = b.zone_places, b.base, b.kind
+    enterprise, organization = _ENTERPRISE_TYPES
     bodies = []
     for s, labels, place, listed in zip(
         nodes,
-        b.label_lines(nodes, c),
+        b.label_texts(nodes, c),
         c["located_in"],
         c.get("listed_on") or [""] * len(nodes),
         strict=True,
     ):
-        lines = _types(s, *_ENTERPRISE_TYPES) + labels
-        if place:
-            lines.append(f"{s} {K.locatedIn} {b.entity(place)}")
+        text = f"{s} {A} {enterprise}\n{s} {A} {organization}\n{labels}"
+        if place:  # b.entity(place), inline
+            text += f"{s} {K.locatedIn} <{base}{kind[place]}/{place}>\n"
         if place in zone:
-            lines.append(f"{s} {K.zoneStage} {K.PresentProducing}")
+            text += f"{s} {K.zoneStage} {K.PresentProducing}\n"
         if listed:
-            lines.append(f"{s} {K.listedOn} {lit(listed)}")
-        bodies.append(lines)
+            text += f"{s} {K.listedOn} {lit(listed)}\n"
+        bodies.append(text)
     return nodes, bodies
 
 
@@ -479,23 +496,29 @@ def _predicate(name: str) -> str:
     return _c(predicate_iri(name).value)
 
 
-def _relations(b: RowBuilder, c: Columns) -> tuple[list[str], list[list[Line]]]:
+def _relations(b: RowBuilder, c: Columns) -> tuple[list[str], list[RowText]]:
     """Relations: the direct triple, then the row as an rdf:Statement (ckg:Relation) with its
     subject, predicate and object, role and date."""
     nodes = b.nodes("relations", c["id"])
     rdf_s, rdf_p, rdf_o = _RDF_SPO
+    relation, statement = _RELATION_TYPES
+    base, kind = b.base, b.kind
     bodies = []
     for s, subject, predicate, obj, role, date in zip(
         nodes, c["subject"], c["predicate"], c["object"], c["role"], c["date"], strict=True
     ):
-        subj, pred, obj = b.entity(subject), _predicate(predicate), b.entity(obj)
-        lines = [f"{subj} {pred} {obj}", *_types(s, *_RELATION_TYPES)]
-        lines += [f"{s} {rdf_s} {subj}", f"{s} {rdf_p} {pred}", f"{s} {rdf_o} {obj}"]
+        # b.entity(subject), b.entity(obj), inline
+        subj, pred = f"<{base}{kind[subject]}/{subject}>", _predicate(predicate)
+        obj = f"<{base}{kind[obj]}/{obj}>"
+        text = (
+            f"{subj} {pred} {obj}\n{s} {A} {relation}\n{s} {A} {statement}\n"
+            f"{s} {rdf_s} {subj}\n{s} {rdf_p} {pred}\n{s} {rdf_o} {obj}\n"
+        )
         if role:
-            lines.append(f"{s} {K.roleText} {lit(role)}")
+            text += f"{s} {K.roleText} {lit(role)}\n"
         if date:
-            lines.append(f"{s} {K.dateText} {lit(date)}")
-        bodies.append(lines)
+            text += f"{s} {K.dateText} {lit(date)}\n"
+        bodies.append(text)
     return nodes, bodies
 
 

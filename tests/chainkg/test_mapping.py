@@ -11,8 +11,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chainkg.errors import ResourceMissing
-from chainkg.mapping import iri, lit, ontology_quads
+from chainkg.mapping import _head_text, iri, lit, ontology_quads, register_quads
 from chainkg.schema import ID_PATTERN
+from chainkg.tables import load_seeds
+
+REPO = Path(__file__).resolve().parents[2]
 
 S, P = "<https://example.org/s>", "<https://example.org/p>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -51,9 +54,12 @@ def parse_object(object_text: str) -> ox.Literal | ox.NamedNode:
 @example('"quoted" \\ back\\slash\nnew line\r\ttab')
 @example("株洲高新区「动力谷」\u3000全角 😀 \x00 \x7f \u2028")
 def test_any_text_comes_back_from_a_plain_literal(value: str) -> None:
-    term = parse_object(lit(value))
+    text = lit(value)
+    term = parse_object(text)
     assert term == ox.Literal(value)
     assert term.value == value
+    # `RowBuilder.evidence_chunk` ends lines by replacing every newline of a row's text
+    assert "\n" not in text
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -81,3 +87,14 @@ def test_a_missing_ontology_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ResourceMissing, match="ontology file not found") as info:
         list(ontology_quads(tmp_path / "chainkg.ttl"))
     assert str(tmp_path / "chainkg.ttl") in str(info.value)
+
+
+def test_the_head_text_is_pyoxigraphs_serialization_of_its_quads() -> None:
+    """The ontology and register chunk's N-Quads are derived from its N-Triples by naming
+    the graph at each line's end: the same bytes as serializing the quads themselves."""
+    seeds = load_seeds(REPO / "seeds")
+    quads = [*ontology_quads(), *register_quads(seeds)]
+    nquads, ntriples = _head_text(seeds)
+    assert nquads == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert ntriples == ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    assert len({q.graph_name for q in quads}) == 2 and nquads.count(b"\n") == len(quads)
