@@ -13,7 +13,6 @@ left by an older build is noticed (`open_beside`) and not used for another graph
 
 from __future__ import annotations
 
-import bisect
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -59,25 +58,11 @@ def name_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
         yield (s["e"].value, name.value, kind, s["type"].value[len(CKG_IRI) :])
 
 
-Row = tuple[str, str, str, str]  # iri, name, kind, class name (see `name_rows`)
-
-
 def build_index(
-    rows: Iterable[Row],
-    path: Path,
-    graph: Path | None = None,
-    then: Callable[[], Iterable[Row]] | None = None,
+    rows: Iterable[tuple[str, str, str, str]], path: Path, graph: Path | None = None
 ) -> Path:
     """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path.
-    `graph`: the graph file built with it, whose identity the index keeps (read at the end).
-
-    `then`: called once `rows` are sorted, gives a few more rows, merged in: the same file
-    as the index of them all. The large build sorts the seed tables' names (a third of the
-    index's CPU at 1M enterprises) while the store loads, and adds the few names read from
-    the store once it is compacted (`chainkg.stream`)."""
-    keyed = sorted((_search_order(r), r) for r in set(rows))  # rowid order = search order
-    if then is not None:
-        keyed = _merged(keyed, then)
+    `graph`: the graph file built with it, whose identity the index keeps."""
     with new_database(path) as con:
         con.executescript(
             "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT, ascii INTEGER);"
@@ -87,7 +72,8 @@ def build_index(
         )
         con.executemany(
             "INSERT INTO names (iri, name, kind, type, ascii) VALUES (?, ?, ?, ?, ?)",
-            ((*r, r[1].isascii()) for _key, r in keyed),
+            # rowid order = the order of a search
+            ((*r, r[1].isascii()) for r in sorted(set(rows), key=_search_order)),
         )
         if graph is not None:
             con.execute(
@@ -100,26 +86,6 @@ def build_index(
         con.execute("CREATE INDEX names_by_script ON names (ascii)")
         con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
     return path
-
-
-Keyed = list[tuple[tuple[object, ...], Row]]  # (search order key, row), sorted
-
-
-def _merged(keyed: Keyed, then: Callable[[], Iterable[Row]]) -> Keyed:
-    """`keyed` with the rows `then()` gives that it lacks, each at its place (`then` is
-    called once what needs only `keyed` is ready: it may wait for its rows)."""
-    known = {r for _key, r in keyed}
-    keys = [key for key, _r in keyed]
-    added = sorted((_search_order(r), r) for r in set(then()) - known)
-    out: Keyed = []
-    start = 0
-    for key, r in added:
-        at = bisect.bisect_left(keys, key, start)
-        out += keyed[start:at]
-        out.append((key, r))
-        start = at
-    out += keyed[start:]
-    return out
 
 
 _GENERIC_TYPES = ("Place", "Organization", "Enterprise")  # a more specific class first

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import pickle
 import shutil
 import signal
 import time
@@ -242,17 +241,11 @@ def build_streaming(
     for folder in (store_tmp, names_tmp, listings_tmp, summary_tmp):
         shutil.rmtree(folder, ignore_errors=True)
     counter = ThreadPoolExecutor(1)
-    handoff: _Handoff | None = None
     try:
         # from the seeds alone, in the background: they use what the next stages leave idle
         side_pids = _fork_side_tables(
             seeds, listings_tmp, summary_tmp if options.gap_reports is not False else None
         )
-        # the seed tables' names too; the few others are read from the compacted store
-        if hasattr(os, "fork"):
-            handoff = _Handoff(names_tmp)
-            names_pid = _fork_index(seed_name_rows(seeds), names_tmp, nq_tmp, handoff.receive)
-            handoff.forked()
         task = stage("evidence")
         with timed(report, "evidence"):
             report.quotes_checked = check_evidence(seeds)
@@ -281,10 +274,7 @@ def build_streaming(
         task = stage("names")
         with timed(report, "names"):  # the seed tables' names, and the few others' by class
             others = list(other_name_rows(store))  # read here: the child touches no store
-            if handoff is not None:  # to the child that indexed the seed tables' names
-                handoff.send(others)
-            else:
-                names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp, nq_tmp)
+            names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp, nq_tmp)
         bar.update(task, total=1, completed=1)
         task = stage("validate")
         with timed(report, "validate"):
@@ -340,8 +330,6 @@ def build_streaming(
         raise
     finally:
         counter.shutdown()  # (waits for the count: the store's files are removed below)
-        if handoff is not None:
-            handoff.close()
         _stop([names_pid, *side_pids])  # an earlier stage failed: not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
@@ -381,65 +369,16 @@ def build_streaming(
     return report
 
 
-def _fork_index(
-    rows: Iterable[Row],
-    folder: Path,
-    graph: Path | None = None,
-    then: Callable[[], Iterable[Row]] | None = None,
-) -> int:
+def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) -> int:
     """Fork a child writing the name index of `rows` to `folder/names.sqlite` (naming the
-    `graph` file built with it; `then`: the rows added once those are sorted, see
-    `build_index`); its pid (see `_fork_writer`).
+    `graph` file built with it); its pid (see `_fork_writer`).
 
-    The build forks it right after the seeds are read, with the seed tables' names: it sorts
-    them (a third of the index's ~35 CPU-s at 1M enterprises) while the next stages run,
-    then waits for the few other names
-    (statistics, sources, reference nodes), read from the store once it is compacted (on the
-    store fresh from the bulk load that query took 100 s: its files are not merged yet) and
-    handed over by a `_Handoff`, merges them in and writes the file (the same bytes as an
-    index of all the rows at once), beside the validation. Not at a low priority as the side
-    tables: from then on it is the build's last task (forked at that point with every row,
-    it kept the build's last stage waiting 17-34 s at 1M)."""
-    return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph, then))
-
-
-class _Handoff:
-    """Rows handed to a forked child after it started: pickled into a file in its folder,
-    then one byte down a pipe the child waits on (end of file instead: none are coming)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.file = folder / "added-rows.pickle"
-        self._read, self._write = os.pipe()
-
-    def forked(self) -> None:
-        """In the parent, once the child is forked: only the child reads."""
-        os.close(self._read)
-        self._read = -1
-
-    def receive(self) -> list[Row]:
-        """In the child: wait for the rows, then read them."""
-        os.close(self._write)
-        if os.read(self._read, 1) != b"1":
-            raise RuntimeError("the build stopped before the added names were sent")
-        with open(self.file, "rb") as handle:
-            return pickle.load(handle)
-
-    def send(self, rows: list[Row]) -> None:
-        """In the parent: hand `rows` over (once)."""
-        tmp = self.file.with_name(self.file.name + ".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.file)
-        os.write(self._write, b"1")
-        self.close()
-
-    def close(self) -> None:
-        """In the parent: nothing more will be sent."""
-        for fd in (self._read, self._write):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        self._read = self._write = -1
+    The index (sorting the rows, SQLite and its trigram full-text index: ~3 CPU-s at 100,000
+    enterprises, ten times that at 1M) needs only the seeds and the few names read from the
+    compacted store (on the store fresh from the bulk load that query took seconds: its
+    files are not merged yet), so it is written while this process validates and counts the
+    store."""
+    return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph))
 
 
 def _fork_side_tables(seeds: Seeds, listings: Path, summary: Path | None) -> list[int]:

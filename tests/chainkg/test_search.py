@@ -144,21 +144,3 @@ def test_a_capped_count_stops_past_the_cap_and_a_page_says_more(
         monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
         exact = queries.search_result(index, "智能", limit=5)
         assert (exact.total, exact.total_exact) == (30, True)
-
-
-def test_rows_added_later_give_the_file_of_one_index_of_them_all(tmp_path: Path) -> None:
-    """`build_index(rows, then=...)`: the rows `then` gives are merged in at their places in
-    search order (those already given are not added twice): the same bytes as one index of
-    them all, so the large build's two-step index equals the small build's."""
-    first, later = ROWS[::2], ROWS[1::2]
-    extra = [(E + "z", "北汽", "alias", "Enterprise")] * 3  # beside a name given first
-    whole = build_index([*ROWS, *extra], tmp_path / "whole.sqlite").read_bytes()
-    for given, added in (
-        (first, [*later, *first, *extra]),
-        ([], [*ROWS, *extra]),
-        ([*ROWS, *extra], []),
-    ):
-        path = build_index(given, tmp_path / "added.sqlite", then=lambda added=added: added)
-        assert path.read_bytes() == whole
-    with NameIndex(tmp_path / "added.sqlite") as index:
-        assert [h.iri for h in index.search("北汽")][:2] == [E + "a", E + "z"]
