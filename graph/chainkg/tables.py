@@ -48,6 +48,13 @@ class Seeds:
     # source id -> text of a reference or registry file (its quotes are checked against it)
     files: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def has_registry_rows(self) -> bool:
+        """Whether a registry export holds a row: its enterprises, zone presences and
+        placements follow `chainkg.mapping_panorama`'s rules, which the side tables built
+        from the seed tables (the listings, the gap summary) do not repeat."""
+        return any(f.records for f in self.registry.values())
+
     def source_text(self, source: str) -> str | None:
         """The text a quote from this source is checked against (article or file)."""
         text = self.articles.get(source)

@@ -810,7 +810,7 @@ class TableAnswers(Answers):
 
     def __init__(self, seeds: Seeds) -> None:
         super().__init__(recording=True)
-        self.index = None if seeds.registry else _Index(seeds)
+        self.index = None if seeds.has_registry_rows else _Index(seeds)
 
     def get(self, name: str, params: dict[str, str]) -> Answer | None:
         found = super().get(name, params)

@@ -338,4 +338,4 @@ def declines(seeds: Seeds) -> bool:
     """Whether the seeds hold rows the builders here do not model: registry sources (their
     enterprises and placements come from `chainkg.mapping_panorama`); such a data set's
     listings are answered by SPARQL."""
-    return bool(seeds.registry)
+    return seeds.has_registry_rows

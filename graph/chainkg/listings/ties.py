@@ -29,6 +29,7 @@ import pandas as pd
 from chainkg.listings.rows import (
     MIN_ROWS,
     ListingRows,
+    declines,
     distinct,
     enterprise_index,
     enterprise_label_ranks,
@@ -106,10 +107,6 @@ def _zh_label(term: str) -> str | None:
 
 
 # --- seed-table frames --------------------------------------------------------------------
-
-
-def _has_registry(seeds: Seeds) -> bool:
-    return any(f.records for f in seeds.registry.values())
 
 
 def _evidence_count(frame: pd.DataFrame) -> pd.Series:
@@ -289,7 +286,7 @@ def _iris(seeds: Seeds, ids: pd.Series, rows: np.ndarray) -> np.ndarray:
 def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
     """`suppliers-of`: every tie once from its supplier (key ""), and the ties of each
     enterprise with more than `min_rows` rows (key: its IRI; both directions)."""
-    if _has_registry(seeds):
+    if declines(seeds):
         return
     ties = _supply_ties(seeds)
     order = ["customer_label", "supplier_label"]
@@ -359,7 +356,7 @@ def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
 def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     """`list-main-enterprises`: the enterprises present and producing in the focal zone that
     work in a chain, for every chain at once (key "") and for each chain (key: its IRI)."""
-    if _has_registry(seeds):
+    if declines(seeds):
         return
     columns = ["chain", *LIST_MAIN_ENTERPRISES]
     chains = table(seeds, "chains")
@@ -531,7 +528,7 @@ def build_enterprise_profile(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator
     many relations; key: its IRI). Without registry rows a profile has the name, the zone
     stage, where it is located (with its own quotes), the chains and segments stated by
     relations, its projects, its other relations both ways and its sources."""
-    if _has_registry(seeds):
+    if declines(seeds):
         return
     enterprises = seeds.tables["enterprises"]
     relations, projects = table(seeds, "relations"), table(seeds, "projects")
@@ -640,7 +637,7 @@ def _names(seeds: Seeds, ids: Collection[str]) -> pd.DataFrame:
 def build_evidence_for_entity(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
     """`evidence-for-entity` of each enterprise with more than `min_rows` rows (the hubs of
     many relations), under every name that names it alone (its id, labels and aliases)."""
-    if _has_registry(seeds):
+    if declines(seeds):
         return
     enterprises = seeds.tables["enterprises"]
     relations = table(seeds, "relations")
@@ -720,7 +717,7 @@ _EARLY = 5  # statuses ordered before this (planned .. under construction) are e
 def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     """`list-early-stage-projects`: the projects of each chain (its own, or of one of its
     segments) not yet producing, for every chain at once (key "") and for each chain."""
-    if _has_registry(seeds):
+    if declines(seeds):
         return
     columns = ["chain", *LIST_EARLY_STAGE_PROJECTS]
     chains = table(seeds, "chains")

@@ -49,7 +49,18 @@ def test_the_synthetic_set_exercises_every_tie(synthetic_built) -> None:  # noqa
     assert {"在产", "在建", ""} <= set(rows["stage"])
 
 
-def test_a_data_set_with_registry_sources_is_left_to_sparql(seeds_built) -> None:  # noqa: ANN001
+def test_a_data_set_with_registry_rows_is_left_to_sparql(seeds_built) -> None:  # noqa: ANN001
+    """Registry rows follow rules the builders do not repeat: SPARQL answers. A registry
+    export without a row (every row rejected) adds nothing: the builders answer as before."""
+    from types import SimpleNamespace
+
     seeds = seeds_built.seeds
-    with_registry = type(seeds)(**{**vars(seeds), "registry": {"src": object()}})
-    assert all(list(builder(with_registry)) == [] for builder in OURS.values())
+    with_rows = type(seeds)(**{**vars(seeds), "registry": {"src": SimpleNamespace(records=[1])}})
+    assert with_rows.has_registry_rows
+    assert all(list(builder(with_rows)) == [] for builder in OURS.values())
+    empty = type(seeds)(**{**vars(seeds), "registry": {"src": SimpleNamespace(records=[])}})
+    assert not empty.has_registry_rows
+    for name, builder in OURS.items():
+        got, want = list(builder(empty)), list(builder(seeds))
+        assert [k for k, _f in got] == [k for k, _f in want] and got, name
+        assert all(a.equals(b) for (_k, a), (_j, b) in zip(got, want, strict=True)), name
