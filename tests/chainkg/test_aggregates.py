@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -239,7 +240,7 @@ def test_registry_rows_leave_every_answer_to_the_store() -> None:
     """Registry exports add firms, placements and presences by rules of their own: then
     nothing is computed from the tables (the analysis asks the store)."""
     seeds = load_seeds(DEFAULT_SEEDS)
-    seeds.registry = {"registry-file": object()}  # type: ignore[dict-item]
+    seeds.registry = {"registry-file": SimpleNamespace(records=[1])}  # type: ignore[dict-item]
     answers = TableAnswers(seeds)
     assert answers.index is None and answers.get("gap-segment-counts", {}) is None
 
@@ -323,7 +324,7 @@ def test_a_graph_that_answers_otherwise_is_not_confirmed(builds, tmp_path: Path)
 
 def test_registry_rows_precompute_nothing(tmp_path: Path) -> None:
     seeds = load_seeds(DEFAULT_SEEDS)
-    seeds.registry = {"registry-file": object()}  # type: ignore[dict-item]
+    seeds.registry = {"registry-file": SimpleNamespace(records=[1])}  # type: ignore[dict-item]
     assert not precompute_summary(seeds, tmp_path / "early.tmp")
     assert not (tmp_path / "early.tmp").exists()
 
