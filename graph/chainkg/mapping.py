@@ -347,7 +347,7 @@ def _organization(b: RowBuilder, row: dict[str, str]) -> tuple[str, list[Line]]:
 def _enterprises(b: RowBuilder, c: Columns) -> tuple[list[str], list[RowText]]:
     """Enterprises: types, labels, place (and zone stage when in the zone), listing."""
     nodes = b.nodes("enterprises", c["id"])
-    zone, base, kind = b.zone_places, b.base, b.kind
+    zone, entity = b.zone_places, b.entity
     enterprise, organization = _ENTERPRISE_TYPES
     bodies = []
     for s, labels, place, listed in zip(
@@ -358,8 +358,8 @@ def _enterprises(b: RowBuilder, c: Columns) -> tuple[list[str], list[RowText]]:
         strict=True,
     ):
         text = f"{s} {A} {enterprise}\n{s} {A} {organization}\n{labels}"
-        if place:  # b.entity(place), inline
-            text += f"{s} {K.locatedIn} <{base}{kind[place]}/{place}>\n"
+        if place:
+            text += f"{s} {K.locatedIn} {entity(place)}\n"
         if place in zone:
             text += f"{s} {K.zoneStage} {K.PresentProducing}\n"
         if listed:
@@ -502,14 +502,12 @@ def _relations(b: RowBuilder, c: Columns) -> tuple[list[str], list[RowText]]:
     nodes = b.nodes("relations", c["id"])
     rdf_s, rdf_p, rdf_o = _RDF_SPO
     relation, statement = _RELATION_TYPES
-    base, kind = b.base, b.kind
+    entity = b.entity
     bodies = []
     for s, subject, predicate, obj, role, date in zip(
         nodes, c["subject"], c["predicate"], c["object"], c["role"], c["date"], strict=True
     ):
-        # b.entity(subject), b.entity(obj), inline
-        subj, pred = f"<{base}{kind[subject]}/{subject}>", _predicate(predicate)
-        obj = f"<{base}{kind[obj]}/{obj}>"
+        subj, pred, obj = entity(subject), _predicate(predicate), entity(obj)
         text = (
             f"{subj} {pred} {obj}\n{s} {A} {relation}\n{s} {A} {statement}\n"
             f"{s} {rdf_s} {subj}\n{s} {rdf_p} {pred}\n{s} {rdf_o} {obj}\n"

@@ -9,7 +9,6 @@ grammar that can occur in CSV text: backslash, double quote, newline, carriage r
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from types import SimpleNamespace
 
 from chainkg.presence import places_in_zone
@@ -115,7 +114,7 @@ class RowBuilder:
             name: f"<{self.base}evidence/{t.rdf_kind}." for name, t in TABLES.items()
         }
         self.zone_places = places_in_zone(seeds)
-        self.zone = f"<{self.base}{self.kind[seeds.config.focal_zone]}/{seeds.config.focal_zone}>"
+        self.zone = self.entity(seeds.config.focal_zone)
         # texts of reference and registry sources: their evidence also names the line
         self.tabular = seeds.files
         self._graph_ends: dict[str, bytes] = {}  # source -> " <graph> .\n"
@@ -237,10 +236,7 @@ class RowBuilder:
             mode = modes[assertion or "stated"]
             text = body.encode()
             triples.append(text)
-            if sources and "|" not in sources:  # one source (most rows), as split_multi has it
-                pairs: Iterable[tuple[str, str]] = ((sources.strip(), quotes.strip()),)
-            else:
-                pairs = zip(split_multi(sources), split_multi(quotes), strict=True)
+            pairs = zip(split_multi(sources), split_multi(quotes), strict=True)
             for number, (source, quote) in enumerate(pairs, 1):
                 evidence = self._evidence(prefix, row_id, number, fact, source, quote, mode, note)
                 triples += evidence
