@@ -89,8 +89,8 @@ def run_seed_only(seeds_dir: str, out: Path) -> dict:
     from chainkg.tables import load_seeds
 
     seeds = load_seeds(seeds_dir)
-    zone_stages(seeds)  # the listings, written first by the same child, computed it
-    gc.disable()  # as in `stream.write_side_tables`
+    zone_stages(seeds)  # computed apart: what precompute_summary adds is timed alone
+    gc.disable()  # as `precompute_summary` pauses it in the build's child
     path = out / "gaps-seed-only.sqlite"
     path.unlink(missing_ok=True)
     start = time.process_time()

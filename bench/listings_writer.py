@@ -8,16 +8,16 @@ into DIR; without `--after`, this working tree), each in a fresh child process, 
 other (`--repeats` rounds, alternating): load the seeds (`chainkg.tables.load_seeds`), write
 the listings side table to DIR (timed: CPU seconds of the writing process, and the file's
 size; wall seconds: of both writers), with `--gaps` then the gap summary from the seed tables
-(`chainkg.gaps.early.precompute_summary`, CPU seconds) in the same process, as the large
-build's background writer does (`chainkg.stream.write_side_tables` where the package has it,
-else the two functions one after the other); then time `Listings.answer` of
+(`chainkg.gaps.early.precompute_summary`, CPU seconds) in the same process (the large build
+writes them in two children since 2026-11-30; code from before that has one writer for both,
+`chainkg.stream.write_side_tables`, used where the package has it); then time `Listings.answer` of
 `chain-enterprises` for the chain with the most rows, a page of 50 rows at offset 0 and at a
 deep offset (90 % of the total): the median of `--reads` reads, in ms. Prints one Markdown row
 per side and round, with the first 12 hex digits of each file's SHA-256 (the same on both
 sides when the output is unchanged). The files are left in DIR (delete it when done).
 
 The writers run with Python's cyclic garbage collector paused, as the large build's
-background writer runs them (`chainkg.stream.write_side_tables`); `--gc` leaves it on.
+children run them (`chainkg.stream._fork_side_tables`); `--gc` leaves it on.
 `--per-query` also prints, per side and round, the CPU seconds of each query's builder and
 of writing its answers (the builders wrapped from outside, so it works on either side's code).
 """

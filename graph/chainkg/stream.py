@@ -400,28 +400,24 @@ def _fork_side_tables(seeds: Seeds, listings: Path, summary: Path | None) -> lis
             listings,
             lambda: _paused(write_listings, seeds, listings / LISTINGS_FILE, ()),
             nice=BACKGROUND_NICE,
-        )
-    ]
-    if summary is None:
-        return [*pids, 0]
-    from chainkg.gaps.early import precompute_summary
-
-    return [
-        *pids,
-        _fork_writer(
-            summary,
-            lambda: _paused(precompute_summary, seeds, summary / SUMMARY_FILE),
-            nice=BACKGROUND_NICE,
         ),
+        0,
     ]
+    if summary is not None:
+        from chainkg.gaps.early import precompute_summary  # (pauses the collector itself)
+
+        pids[1] = _fork_writer(
+            summary, lambda: precompute_summary(seeds, summary / SUMMARY_FILE), BACKGROUND_NICE
+        )
+    return pids
 
 
 SIDE_TABLES = ("listings", "gap summary")  # what `_fork_side_tables`' children write, in order
 
 
 def _paused(write: Callable[..., object], *args: object) -> None:
-    """`write(*args)` with the cyclic garbage collector paused (the side tables make tens of
-    millions of small objects and no cycles worth collecting)."""
+    """`write(*args)` with the cyclic garbage collector paused (the listings side table makes
+    tens of millions of small objects and no cycles worth collecting)."""
     from chainkg.gaps.early import gc_paused
 
     with gc_paused():
