@@ -316,6 +316,8 @@ class _Worker:
         self.send_conn = Connection(job_w, readable=False)
         self.conn = Connection(answer_r, writable=False)
         self.stderr_tail: deque[str] = deque(maxlen=8)
+        self._kill_lock = threading.Lock()
+        self._killed = False
         threading.Thread(target=self._read_stderr, daemon=True).start()
 
     def _read_stderr(self) -> None:
@@ -367,11 +369,18 @@ class _Worker:
             raise RuntimeError(f"a query worker did not start: {tail or 'see the messages above'}")
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(10)
-        self.send_conn.close()
-        self.conn.close()
+        """Stop the process and close its pipes, once: a worker being replaced can be killed
+        by `WorkerPool.close` at the same moment, and a second close of a pipe could close
+        a descriptor another thread has just opened with the same number."""
+        with self._kill_lock:
+            if self._killed:
+                return
+            self._killed = True
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait(10)
+            self.send_conn.close()
+            self.conn.close()
 
 
 GENERAL, FAST = "general", "fast"
@@ -522,9 +531,10 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (time limit, crash, memory) and start one in its lane if needed."""
-        worker.kill()
         with self._cond:
             self._all.discard(worker)
+        worker.kill()
+        with self._cond:
             if self._closed:
                 return
             self.restarts += 1
