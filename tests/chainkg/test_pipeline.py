@@ -150,10 +150,10 @@ def test_unknown_seeds_folder_exit_2(tmp_path: Path) -> None:
 
 
 def test_forked_stage_returns_its_value_and_raises_its_error() -> None:
-    from chainkg.pipeline import _can_fork, _Forked
+    # `_Forked` itself, whatever `_can_fork()` says here: it answered False on CI once,
+    # because a server an earlier test failed to stop still had threads running
+    from chainkg.pipeline import _Forked
 
-    if not _can_fork():
-        pytest.skip("no second CPU or fork here")
     assert _Forked(sorted, [3, 1, 2]).result() == [1, 2, 3]
     with pytest.raises(ZeroDivisionError):
         _Forked(divmod, 1, 0).result()
