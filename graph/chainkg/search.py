@@ -13,6 +13,7 @@ left by an older build is noticed (`open_beside`) and not used for another graph
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -62,7 +63,9 @@ def build_index(
     rows: Iterable[tuple[str, str, str, str]], path: Path, graph: Path | None = None
 ) -> Path:
     """Write the index of `rows` (see `name_rows`) to `path`, atomically; return the path.
-    `graph`: the graph file built with it, whose identity the index keeps."""
+    `graph`: the graph file built with it, whose identity the index keeps. `add_names` can
+    add a later part in place (the large build indexes the seed tables' names while the
+    store loads, and the store's few others after)."""
     with new_database(path) as con:
         con.executescript(
             "CREATE TABLE names (iri TEXT, name TEXT, kind TEXT, type TEXT, ascii INTEGER);"
@@ -70,15 +73,9 @@ def build_index(
             "CREATE VIRTUAL TABLE names_fts USING fts5("
             "  name, content='names', content_rowid='rowid', tokenize='trigram');"
         )
-        con.executemany(
-            "INSERT INTO names (iri, name, kind, type, ascii) VALUES (?, ?, ?, ?, ?)",
-            # rowid order = the order of a search
-            ((*r, r[1].isascii()) for r in sorted(set(rows), key=_search_order)),
-        )
+        _insert_part(con, rows)
         if graph is not None:
-            con.execute(
-                "INSERT INTO meta (key, value) VALUES ('graph', ?)", (graph_identity(graph),)
-            )
+            _record_graph(con, graph)
         con.execute("CREATE INDEX names_by_name ON names (name COLLATE NOCASE)")
         con.execute("CREATE INDEX names_by_iri ON names (iri)")
         # a short Chinese text is looked for by a scan, which then skips the ASCII names
@@ -86,6 +83,63 @@ def build_index(
         con.execute("CREATE INDEX names_by_script ON names (ascii)")
         con.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
     return path
+
+
+def add_names(
+    path: Path, rows: Iterable[tuple[str, str, str, str]], graph: Path | None = None
+) -> Path:
+    """Add `rows` to the index `build_index` wrote at `path`, as a new part: in place, for a
+    file not yet published (the build's temp folder). Each part is in search order and
+    its first rowid is recorded (meta `parts`); a search merges the parts' matches in that
+    order, so the hits are those of one index of all the rows. `rows` are names the index
+    does not hold yet (the build's two parts are of disjoint classes); one given twice
+    would cost space, not change a search or a count, which go by entity."""
+    con = sqlite3.connect(path)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        with con:
+            (last,) = con.execute("SELECT COALESCE(MAX(rowid), 0) FROM names").fetchone()
+            _insert_part(con, rows)
+            (added,) = con.execute("SELECT COUNT(*) FROM names WHERE rowid > ?", (last,)).fetchone()
+            if added and last:
+                parts = ",".join(map(str, [*_parts(con), last + 1]))
+                con.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('parts', ?)", (parts,)
+                )
+            if added:
+                con.execute(
+                    "INSERT INTO names_fts (rowid, name) SELECT rowid, name FROM names"
+                    " WHERE rowid > ?",
+                    (last,),
+                )
+            if graph is not None:
+                _record_graph(con, graph)
+    finally:
+        con.close()
+    return path
+
+
+def _insert_part(con: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]]) -> None:
+    con.executemany(
+        "INSERT INTO names (iri, name, kind, type, ascii) VALUES (?, ?, ?, ?, ?)",
+        # rowid order = the order of a search
+        ((*r, r[1].isascii()) for r in sorted(set(rows), key=_search_order)),
+    )
+
+
+def _record_graph(con: sqlite3.Connection, graph: Path) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('graph', ?)", (graph_identity(graph),)
+    )
+
+
+def _parts(con: sqlite3.Connection) -> list[int]:
+    """The first rowid of each part of the index (`add_names`), [1] for one part."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()
+    except sqlite3.OperationalError:  # an index from before the meta table
+        row = None
+    return [int(v) for v in row[0].split(",")] if row else [1]
 
 
 _GENERIC_TYPES = ("Place", "Organization", "Enterprise")  # a more specific class first
@@ -109,6 +163,7 @@ class NameIndex:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         columns = {r[1] for r in self._con.execute("PRAGMA table_info(names)")}
         self._by_script = "ascii" in columns  # an index from before the column has none
+        self._parts = _parts(self._con)
 
     def close(self) -> None:
         self._con.close()
@@ -141,17 +196,34 @@ class NameIndex:
         text = text.strip()
         if not text:
             return []
-        exact = self._con.execute(  # exact names first (case-insensitive), by the index
-            "SELECT iri, type, name FROM names WHERE name = ? COLLATE NOCASE ORDER BY rowid",
-            (text,),
+        exact = self._ordered(  # exact names first (case-insensitive), by the index
+            "SELECT iri, type, name, kind FROM names WHERE name = ? COLLATE NOCASE", "rowid", text
         )
-        sql, needle = _matching(text, "n.iri, n.type, n.name", True, self._by_script)
+        sql, needle, rowid = _matching(text, "n.iri, n.type, n.name, n.kind", self._by_script)
+        matches = self._ordered(sql, rowid, needle)
         best: dict[str, tuple[str, str]] = {}
-        for iri, type_, name in chain(exact, self._con.execute(sql, (needle,))):
+        for iri, type_, name, _kind in chain(exact, matches):
             best.setdefault(iri, (type_, name))
             if len(best) >= limit:
                 break
         return [Hit(iri, t, self._label(iri), m) for iri, (t, m) in best.items()]
+
+    def _ordered(self, sql: str, rowid: str, arg: str) -> Iterator[tuple[str, str, str, str]]:
+        """The rows (iri, type, name, kind) of `sql` (one `?` for `arg`) in the order of a
+        search: each part of the index (`add_names`) read in `rowid` order, the parts
+        merged by the order they were stored in."""
+        if len(self._parts) == 1:
+            yield from self._con.execute(f"{sql} ORDER BY {rowid}", (arg,))
+            return
+        bounds = [*self._parts[1:], 2**63 - 1]
+        ranged = f"{sql} AND {rowid} >= ? AND {rowid} < ? ORDER BY {rowid}"
+        yield from heapq.merge(
+            *(
+                self._con.execute(ranged, (arg, lo, hi))
+                for lo, hi in zip(self._parts, bounds, strict=True)
+            ),
+            key=lambda r: _search_order((r[0], r[2], r[3], r[1])),
+        )
 
     def count(self, text: str, cap: int | None = None) -> int:
         """How many entities `search(text)` finds without a limit; with `cap`, counting
@@ -161,9 +233,9 @@ class NameIndex:
         if not text:
             return 0
         if cap is None:
-            sql, needle = _matching(text, "COUNT(DISTINCT n.iri)", by_script=self._by_script)
+            sql, needle, _ = _matching(text, "COUNT(DISTINCT n.iri)", self._by_script)
         else:
-            inner, needle = _matching(text, "DISTINCT n.iri", by_script=self._by_script)
+            inner, needle, _ = _matching(text, "DISTINCT n.iri", self._by_script)
             sql = f"SELECT COUNT(*) FROM ({inner} LIMIT {int(cap) + 1})"
         return int(self._con.execute(sql, (needle,)).fetchone()[0])
 
@@ -196,25 +268,22 @@ class NameIndex:
         return [(name, self._label(iri)) for iri, name in ids[:limit]], len(ids)
 
 
-def _matching(
-    text: str, columns: str, ordered: bool = False, by_script: bool = False
-) -> tuple[str, str]:
+def _matching(text: str, columns: str, by_script: bool = False) -> tuple[str, str, str]:
     """SELECT `columns` of the names containing `text` (trigram index from 3 characters,
     else a LIKE scan, of the non-ASCII names only when the text is not ASCII and the index
-    has the column (`by_script`); `ordered`: in rowid order, the order of a search), and
-    the needle."""
+    has the column (`by_script`)), the needle, and the rowid to order by for the order of
+    a search."""
     if len(text) >= 3:  # trigram index
         sql = (
             f"SELECT {columns} FROM names_fts"
             " JOIN names n ON n.rowid = names_fts.rowid WHERE names_fts MATCH ?"
         )
-        order = " ORDER BY names_fts.rowid"
-        return sql + (order if ordered else ""), '"' + text.replace('"', '""') + '"'
+        return sql, '"' + text.replace('"', '""') + '"', "names_fts.rowid"
     # too short for trigrams: a scan
     script = "n.ascii = 0 AND " if by_script and not text.isascii() else ""
     sql = f"SELECT {columns} FROM names n WHERE {script}n.name LIKE ? ESCAPE '\\'"
-    sql += " ORDER BY n.rowid" if ordered else ""
-    return sql, "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return sql, needle, "n.rowid"
 
 
 def open_beside(graph: Path, on_stale: Callable[[str], None] | None = None) -> NameIndex | None:

@@ -13,7 +13,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +25,7 @@ from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_list
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
 from chainkg.report import BuildOptions, BuildReport, timed
-from chainkg.search import INDEX_FILE, build_index
+from chainkg.search import INDEX_FILE, add_names, build_index
 from chainkg.tables import Seeds
 from chainkg.vocab import CKG_IRI, PREFIXES
 
@@ -182,11 +181,12 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
 def build_streaming(
     seeds_dir: Path | str, out_dir: Path | str, options: BuildOptions
 ) -> BuildReport:
-    """The build for large seeds: the listings side table and the gap summary (from the
-    seeds alone, in two low-priority child processes, `_fork_side_tables`, through every
-    stage up to the writing) -> text assembly bulk-loaded into an on-disk store ->
-    compaction -> the name index (in a child process, `_fork_index`, while the store is
-    validated and counted) -> store SHACL -> class counts -> the gap summary kept once the
+    """The build for large seeds: the listings side table, the gap summary and the name
+    index of the seed tables' names (from the seeds alone, in three low-priority child
+    processes, `_fork_side_tables` and `_fork_index`, through every stage up to the
+    writing) -> text assembly bulk-loaded into an on-disk store -> compaction -> the few
+    names only the store has, read for the index -> store SHACL -> class counts -> those
+    names added to the index -> the gap summary kept once the
     store confirms the few answers the child asked of the tables' part of the graph
     (`chainkg.gaps.early`; else the analysis runs here, its heavy answers from the tables,
     `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
@@ -246,6 +246,7 @@ def build_streaming(
         side_pids = _fork_side_tables(
             seeds, listings_tmp, summary_tmp if options.gap_reports is not False else None
         )
+        names_pid = _fork_index(seed_name_rows(seeds), names_tmp)  # the store's few: later
         task = stage("evidence")
         with timed(report, "evidence"):
             report.quotes_checked = check_evidence(seeds)
@@ -272,9 +273,8 @@ def build_streaming(
         # the CPU the validation leaves idle (it keeps about one core busy), ~8 s at 1M
         triples = counter.submit(len, store)
         task = stage("names")
-        with timed(report, "names"):  # the seed tables' names, and the few others' by class
-            others = list(other_name_rows(store))  # read here: the child touches no store
-            names_pid = _fork_index(chain(seed_name_rows(seeds), others), names_tmp, nq_tmp)
+        with timed(report, "names"):  # the few names not in the seed tables, by class
+            others = list(other_name_rows(store))  # added to the index once it is written
         bar.update(task, total=1, completed=1)
         task = stage("validate")
         with timed(report, "validate"):
@@ -298,6 +298,7 @@ def build_streaming(
         with timed(report, "write"):
             _wait_index(names_pid, names_tmp)  # (its seconds are the part not overlapped)
             names_pid = 0
+            add_names(names_tmp / INDEX_FILE, others, nq_tmp)
             for pid, folder, what in zip(
                 side_pids, (listings_tmp, summary_tmp), SIDE_TABLES, strict=True
             ):
@@ -369,16 +370,21 @@ def build_streaming(
     return report
 
 
-def _fork_index(rows: Iterable[Row], folder: Path, graph: Path | None = None) -> int:
-    """Fork a child writing the name index of `rows` to `folder/names.sqlite` (naming the
-    `graph` file built with it); its pid (see `_fork_writer`).
+def _fork_index(rows: Iterable[Row], folder: Path) -> int:
+    """Fork a child writing the name index of `rows` to `folder/names.sqlite`, at the side
+    tables' low priority; its pid (see `_fork_writer`).
 
-    The index (sorting the rows, SQLite and its trigram full-text index: ~3 CPU-s at 100,000
-    enterprises, ten times that at 1M) needs only the seeds and the few names read from the
-    compacted store (on the store fresh from the bulk load that query took seconds: its
-    files are not merged yet), so it is written while this process validates and counts the
-    store."""
-    return _fork_writer(folder, lambda: build_index(rows, folder / INDEX_FILE, graph))
+    The index of the seed tables' names (sorting the rows, SQLite and its trigram full-text
+    index: ~3 CPU-s at 100,000 enterprises, ten times that at 1M) needs only the seeds, so
+    it is written from the start, through the stages that leave a core idle. The few names
+    only the store has (statistics, sources, reference data: ~59,000 at 1M enterprises,
+    read from the compacted store; on the store fresh from the bulk load that query took
+    seconds) are added to it as a second part (`chainkg.search.add_names`) once both are
+    ready: when the child wrote the whole index after the compaction, the build waited
+    17-34 s for it at 1M."""
+    return _fork_writer(
+        folder, lambda: build_index(rows, folder / INDEX_FILE), nice=BACKGROUND_NICE
+    )
 
 
 def _fork_side_tables(seeds: Seeds, listings: Path, summary: Path | None) -> list[int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.search import INDEX_FILE, NameIndex, build_index, open_beside
+from chainkg.search import INDEX_FILE, NameIndex, add_names, build_index, open_beside
 
 E = "https://example.org/enterprise/"
 ROWS = [
@@ -118,6 +118,54 @@ def test_search_reads_matches_in_stored_order_as_a_full_sort_would(tmp_path: Pat
         for text in texts:
             hits = [(h.iri, h.type, h.matched) for h in legacy.search(text, 50)]
             assert hits == _sorted_search(rows, text, 50), text
+
+
+def test_an_index_in_two_parts_answers_as_one_index_of_all_rows(tmp_path: Path) -> None:
+    """`add_names` (the store's few names, added after the seed tables' part was written
+    while the store loaded): search, count, resolve and labels as one `build_index` of
+    all the rows, including hits that interleave across the parts."""
+    words = ["智能", "电机", "智能电机", "Rail", "rail", "株洲智能装备", "电机电控", "智"]
+    rows = [
+        (f"{E}{i}", f"{words[i % 8]}{'甲乙丙'[: i % 4]}{i % 5 or ''}", "label_zh", "Enterprise")
+        for i in range(40)
+    ] + [(f"{E}{i}", f"ent-{i}", "id", "Enterprise") for i in range(40)]
+    later = [
+        (f"{E}s{i}", f"{words[(i * 3) % 8]}统计{i % 3}", "label_zh", "Statistic") for i in range(25)
+    ]
+    later += [(f"{E}s{i}", f"st-{i}", "id", "Statistic") for i in range(25)]
+    later += [(f"{E}s1", "电机", "alias", "Statistic")]  # an exact name in the later part
+    (tmp_path / "g.nq").write_text("<a> <b> <c> .\n", encoding="utf-8")
+    whole = build_index(rows + later, tmp_path / "whole.sqlite", tmp_path / "g.nq")
+    parts = add_names(build_index(rows, tmp_path / "parts.sqlite"), later, tmp_path / "g.nq")
+    texts = (
+        "智能",
+        "电机",
+        "rail",
+        "智",
+        "统计",
+        "智能电机",
+        "甲乙",
+        "株洲智能",
+        "1",
+        "t-1",
+        "能1",
+    )
+    with NameIndex(whole) as one, NameIndex(parts) as two:
+        assert two._parts == [1, len(rows) + 1] and one._parts == [1]
+        assert two.graph_identity() == one.graph_identity() != ""
+        for text in texts:
+            for limit in (1, 3, 50):
+                assert two.search(text, limit) == one.search(text, limit), (text, limit)
+            assert two.count(text) == one.count(text) and two.count(text, 2) == one.count(text, 2)
+        assert any(h.type == "Statistic" for h in two.search("电机", 3))  # the parts interleave
+        for name in ("电机", "ST-3", "ent-7", "智"):
+            assert two.resolve(name) == one.resolve(name), name
+            assert two.resolve(name, "Statistic") == one.resolve(name, "Statistic"), name
+        assert two.known("Statistic", 5) == one.known("Statistic", 5)
+    # nothing to add: the index stays one part
+    add_names(parts, [])
+    with NameIndex(parts) as same:
+        assert same._parts == [1, len(rows) + 1]
 
 
 def test_a_capped_count_stops_past_the_cap_and_a_page_says_more(
