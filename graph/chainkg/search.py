@@ -5,6 +5,8 @@ SQLite (the standard library's `sqlite3`) with an FTS5 table and the `trigram` t
 (SQLite >= 3.34), which matches any substring of three characters or more in Chinese as in
 English; shorter search texts (一两个汉字) use a LIKE scan of the same table. Exact names,
 aliases and ids are a plain indexed table, for resolving a parameter to its entity.
+Rows are stored in the order a search shows them, in one part or, when the large build adds
+the store's few names after the seed tables' (`add_names`), in two, merged at search time.
 
 Written atomically (temp file, then rename) next to the graph: `out/names.sqlite`. It records
 a fingerprint of the `graph.nq` it was built with (size and a hash of its ends), so an index
