@@ -202,7 +202,7 @@ class NameIndex:
             "SELECT iri, type, name, kind FROM names WHERE name = ? COLLATE NOCASE", "rowid", text
         )
         sql, needle, rowid = _matching(text, "n.iri, n.type, n.name, n.kind", self._by_script)
-        matches = self._ordered(sql, rowid, needle)
+        matches = self._ordered(sql, rowid, needle, limit)
         best: dict[str, tuple[str, str]] = {}
         for iri, type_, name, _kind in chain(exact, matches):
             best.setdefault(iri, (type_, name))
@@ -210,22 +210,54 @@ class NameIndex:
                 break
         return [Hit(iri, t, self._label(iri), m) for iri, (t, m) in best.items()]
 
-    def _ordered(self, sql: str, rowid: str, arg: str) -> Iterator[tuple[str, str, str, str]]:
+    def _ordered(
+        self, sql: str, rowid: str, arg: str, limit: int = 0
+    ) -> Iterator[tuple[str, str, str, str]]:
         """The rows (iri, type, name, kind) of `sql` (one `?` for `arg`) in the order of a
         search: each part of the index (`add_names`) read in `rowid` order, the parts
-        merged by the order they were stored in."""
+        merged by the order they were stored in.
+
+        The later parts (the store's few names) are read whole. With `limit` (the reader
+        stops after that many entities), once they hold that many entities the first part
+        is read only up to the longest name among them: rows are stored shortest names
+        first, so a longer one comes after them. Without that bound a short text that few
+        seed names hold (产值 at 1M enterprises) made the merge scan the whole first part
+        for its next match before it could yield the later parts' (0.27 s)."""
         if len(self._parts) == 1:
             yield from self._con.execute(f"{sql} ORDER BY {rowid}", (arg,))
             return
         bounds = [*self._parts[1:], 2**63 - 1]
         ranged = f"{sql} AND {rowid} >= ? AND {rowid} < ? ORDER BY {rowid}"
-        yield from heapq.merge(
-            *(
-                self._con.execute(ranged, (arg, lo, hi))
-                for lo, hi in zip(self._parts, bounds, strict=True)
-            ),
-            key=lambda r: _search_order((r[0], r[2], r[3], r[1])),
+        key = lambda r: _search_order((r[0], r[2], r[3], r[1]))  # noqa: E731
+        later = list(
+            heapq.merge(
+                *(
+                    self._con.execute(ranged, (arg, lo, hi))
+                    for lo, hi in zip(self._parts[1:], bounds[1:], strict=True)
+                ),
+                key=key,
+            )
         )
+        end, seen = bounds[0], set()
+        for row in later if limit else ():
+            seen.add(row[0])
+            if len(seen) >= limit:
+                end = self._first_longer(len(row[2]), end)
+                break
+        first = self._con.execute(ranged, (arg, self._parts[0], end))
+        yield from heapq.merge(first, later, key=key)
+
+    def _first_longer(self, length: int, end: int) -> int:
+        """The first rowid of the first part (rowids 1 to `end` - 1, shortest names first)
+        whose name is longer than `length`, or `end`: a binary search by rowid."""
+        lo, hi = 1, end
+        while lo < hi:
+            mid = (lo + hi) // 2
+            (size,) = self._con.execute(
+                "SELECT length(name) FROM names WHERE rowid = ?", (mid,)
+            ).fetchone()
+            lo, hi = (mid + 1, hi) if size <= length else (lo, mid)
+        return lo
 
     def count(self, text: str, cap: int | None = None) -> int:
         """How many entities `search(text)` finds without a limit; with `cap`, counting
