@@ -156,15 +156,17 @@ def write_summary(answers: Answers, path: Path, graphs: Iterable[Path]) -> Path:
             "INSERT OR IGNORE INTO graphs VALUES (?)",
             sorted((graph_identity(g),) for g in graphs),
         )
-        con.executemany(
-            "INSERT INTO answers VALUES (?, ?, ?, ?)",
-            [
-                (name, params, int(a.complete), _dumps(a.rows))
-                for (name, params), a in answers.items()
-            ],
-        )
+        con.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", answer_rows(answers))
         con.executemany("INSERT INTO reports VALUES (?, ?)", answers.reports())
     return path
+
+
+def answer_rows(answers: Answers) -> list[tuple[str, str, int, str]]:
+    """The rows of a summary's `answers` table for `answers`: (query, parameters,
+    complete, rows as JSON)."""
+    return [
+        (name, params, int(a.complete), _dumps(a.rows)) for (name, params), a in answers.items()
+    ]
 
 
 def _dumps(rows: Rows) -> str:

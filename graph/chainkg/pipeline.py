@@ -151,7 +151,8 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
             analysis = gap_report_data(store, summary=answers)
         notify("site")
         with timed(report, "site"):
-            pages = render_site(store, analyse(store, analysis))
+            # (the panoramas asked here are recorded in the answers, for the summary)
+            pages = render_site(store, analyse(store, analysis, answers))
         report.conforms, report.violations, text, report.seconds["validate"] = shacl.result()
     if not report.conforms:
         raise ValidationFailed(text)

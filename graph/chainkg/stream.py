@@ -19,11 +19,12 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
-from chainkg.aggregates import SUMMARY_FILE, summary_for, write_summary
+from chainkg.aggregates import SUMMARY_FILE, Answers, summary_for, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
+from chainkg.panorama import panorama_status
 from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.search import INDEX_FILE, add_names, build_index
 from chainkg.tables import Seeds
@@ -343,13 +344,18 @@ def build_streaming(
     with timed(report, "gaps"):  # the analysis once, its answers and report: the gap summary
         store = ox.Store.read_only(str(out / "store"))
         # the summary the child computed from the tables, if the store gives the answers it
-        # asked of the tables' partial graph; else the analysis here, as the child ran it
-        if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"]):
+        # asked of the tables' partial graph, with the panoramas asked of the store (the
+        # child has no reference data); else the analysis here, as the child ran it
+        panoramas = Answers(recording=True)
+        if early.is_file():
+            panorama_status(store, summary=panoramas)
+        if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"], panoramas):
             answers = summary_for(out / "store")  # holds the composed report: read back
         else:
             with gc_paused():
                 answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest
                 gap_report_data(store, summary=answers)  # recorded
+                panorama_status(store, summary=answers)  # recorded too
                 write_summary(answers, out / SUMMARY_FILE, [out / "store"])
         report.files[SUMMARY_FILE] = out / SUMMARY_FILE
     bar.update(task, total=1, completed=1)
@@ -362,7 +368,12 @@ def build_streaming(
             # list's command reads the store (graph.nq would load in memory)
             with open_beside(out / "store") or contextlib.nullcontext() as listings:
                 written = write_reports(
-                    store, out / "site" / "gaps", data, graph=str(out / "store"), listings=listings
+                    store,
+                    out / "site" / "gaps",
+                    data,
+                    graph=str(out / "store"),
+                    listings=listings,
+                    summary=answers,
                 )
             for path in written:
                 report.files[f"site/gaps/{path.name}"] = path

@@ -175,3 +175,50 @@ def test_enterprise_profile_of_an_article_firm(seed_store) -> None:
     } <= fields
     located = [r for r in rows if r["field"] == "所在地 located in"]
     assert located and all(r["reason"] and r["source"] for r in located)
+
+
+def _panoramas(store, summary=None) -> list[dict]:
+    return [p.to_dict() for p in panorama_status(store, summary=summary)]
+
+
+def test_every_build_keeps_the_panoramas_in_its_gap_summary(
+    seed_build, seed_store, seeds_copy: Path, streamed_build, tmp_path: Path
+) -> None:
+    """The panoramas are an aggregate over every firm of every category, so each build keeps
+    their rows in the gap summary and the site, the gap pages and `chainkg gaps` read them
+    there: equal to the store's answer on the small path (recorded with the site), on the
+    large path (the seeds: analysed in the gaps stage), on the large path whose summary a
+    child precomputed (synthetic seeds, no chain aligned: the panoramas' empty answer added
+    when the store confirms it) and on a large registry build."""
+    import pyoxigraph as ox
+
+    from chainkg.aggregates import summary_for
+    from chainkg.pipeline import build
+    from chainkg.registry_import import import_enterprises
+    from chainkg.store import open_store
+    from chainkg.synth_registry import synthesize_registry, synthesize_registry_dataset
+
+    direct = _panoramas(seed_store)
+    assert direct and any(c["local_firms"] for p in direct for c in p["categories"])
+    summary = summary_for(seed_build.files["graph.nq"])
+    assert summary is not None and summary.get("panorama-status", {}) is not None
+    assert _panoramas(ox.Store(), summary) == direct  # read from the summary alone
+
+    large = build(seeds_copy, tmp_path / "large", large=True, gap_reports=True)
+    store = open_store(large.out_dir / "store")
+    summary = summary_for(large.out_dir / "store")
+    assert not (large.out_dir / ".gaps-early.sqlite").exists()
+    assert _panoramas(ox.Store(), summary) == _panoramas(store) == direct
+
+    synthetic = summary_for(streamed_build.out_dir / "store")
+    assert synthetic.get("panorama-status", {}).rows == []  # kept, not asked again
+
+    export = synthesize_registry(200, tmp_path / "export.csv", seed=2).path
+    seeds = synthesize_registry_dataset(tmp_path / "registry", "registry-export")
+    import_enterprises(export, seeds, date="2024-01-31")
+    registry = build(seeds, tmp_path / "registry-out", large=True, gap_reports=True)
+    store = open_store(registry.out_dir / "store")
+    summary = summary_for(registry.out_dir / "store")
+    expected = _panoramas(store)
+    assert any(c["status"] == "missing" for p in expected for c in p["categories"])
+    assert _panoramas(ox.Store(), summary) == expected

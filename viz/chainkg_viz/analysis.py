@@ -223,7 +223,8 @@ def analyse(
     shown: int | None = LIST_SHOWN,
 ) -> Analysis:
     """The analysis of every chain in `store` (`data`: a `gap_report_data` result to reuse;
-    `summary`: the gap summary written with the graph, `chainkg.aggregates.summary_for`;
+    `summary`: the gap summary written with the graph, `chainkg.aggregates.summary_for`,
+    or the answers a build records for it, gaps and panoramas;
     `listings`: the listings side table written with it, `chainkg.listings.open_beside`).
     The reports hold the first `shown` entries of each list and its total (None: every
     entry); `ChainReport.whole_lists()` reads a chain's whole lists."""
@@ -236,7 +237,7 @@ def analyse(
     return from_report_data(
         data,
         lists,
-        panorama_status(store),
+        panorama_status(store, summary=summary),
         lambda chain: seven_lists(store, chain, listings),
     )
 

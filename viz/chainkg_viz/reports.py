@@ -430,19 +430,21 @@ def write_reports(
     list_shown: int = LIST_SHOWN,
     graph: str = "",
     listings: Any = None,
+    summary: Any = None,
 ) -> list[Path]:
     """The gap reports of `store` written on their own into out_dir (no site around them: no
     entity links, the stylesheet inline), each file by temp file and rename; a capped list
     names the command printing it whole, reading `graph` if given. `listings`: the listings
     side table written with the graph (`chainkg.listings.open_beside`), whose seven lists
-    are read from it rather than asked of the store (the same rows)."""
+    are read from it rather than asked of the store (the same rows); `summary`: the gap
+    summary written with it, whose panorama rows are read likewise."""
     from chainkg_viz.analysis import analyse
     from chainkg_viz.data import dataset_title
 
     site_title = site_title or dataset_title(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    analysis = analyse(store, data, listings=listings, shown=list_shown)
+    analysis = analyse(store, data, summary, listings=listings, shown=list_shown)
     pages = report_pages(analysis, Links(root="", entities=False, graph=graph), site_title)
     written = []
     for rel, text in sorted(pages.items()):

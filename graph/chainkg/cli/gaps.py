@@ -182,7 +182,7 @@ def gaps_command(
     panoramas = []
     if with_panorama:
         wanted = {s.iri for s in summaries}
-        panoramas = [p for p in panorama_status(store) if p.chain_iri in wanted]
+        panoramas = [p for p in panorama_status(store, summary=summary) if p.chain_iri in wanted]
     if fmt == "json":
         listed = [g.to_dict() for g in gaps]
         if with_panorama:

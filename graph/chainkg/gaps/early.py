@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 import pyoxigraph as ox
 
-from chainkg.aggregates import Answer, _key, write_summary
+from chainkg.aggregates import Answer, Answers, _key, answer_rows, write_summary
 from chainkg.gaps.compose import analyse
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import TableAnswers
@@ -129,10 +129,13 @@ def precompute_summary(seeds: Seeds, path: Path) -> bool:
     return True
 
 
-def confirm_summary(path: Path, store: Any, dest: Path, graphs: list[Path]) -> bool:
+def confirm_summary(
+    path: Path, store: Any, dest: Path, graphs: list[Path], more: Answers | None = None
+) -> bool:
     """Whether the built `store` gives every answer the precomputed summary at `path` asked
-    of the partial graph, row for row; if so the summary names `graphs` and moves to `dest`
-    (True). If not, or if nothing was precomputed, `path` is removed and False returned."""
+    of the partial graph, row for row; if so the summary names `graphs`, takes the answers
+    `more` (asked of the store: the panoramas) and moves to `dest` (True). If not, or if
+    nothing was precomputed, `path` is removed and False returned."""
     try:
         if not path.is_file():
             return False
@@ -147,6 +150,10 @@ def confirm_summary(path: Path, store: Any, dest: Path, graphs: list[Path]) -> b
                 if found is None or not _same_rows(store, name, json.loads(params_text), found):
                     return False
             con.execute(f"DROP TABLE {ASKED_TABLE}")
+            if more is not None:
+                con.executemany(
+                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", answer_rows(more)
+                )
             con.executemany(
                 "INSERT OR IGNORE INTO graphs VALUES (?)",
                 sorted((graph_identity(g),) for g in graphs),
