@@ -7,7 +7,8 @@ others recorded as the store gives them): the whole-graph counts and
 lists (per-segment and per-chain counts of local, pipeline and outside firms, actors of each
 chain, projects, statistics, suppliers of unknown segment, name-matched segments), the first
 actors of each segment, and the direct ties of every leader, lead and follow-up
-(`gap-entity-ties`: leads' features); the large build runs it from the seed tables alone
+(`gap-entity-ties`: leads' features), and the panoramas' rows (`panorama-status`, asked of
+the store once: `chainkg.panorama`); the large build runs it from the seed tables alone
 in a child process while the store loads (`chainkg.gaps.early`). `write_summary` keeps
 them beside the graph in
 `out/gaps.sqlite`; `chainkg.gaps.analyse(..., summary=summary_for(graph))` then reads those
