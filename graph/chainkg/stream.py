@@ -24,7 +24,7 @@ from chainkg.errors import ValidationFailed
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
-from chainkg.panorama import panorama_status
+from chainkg.panorama import PANORAMA_QUERY, panorama_status
 from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.search import INDEX_FILE, add_names, build_index
 from chainkg.tables import Seeds
@@ -355,6 +355,8 @@ def build_streaming(
             with gc_paused():
                 answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest
                 gap_report_data(store, summary=answers)  # recorded
+                if asked := panoramas.get(PANORAMA_QUERY, {}):  # (not asked twice)
+                    answers.put(PANORAMA_QUERY, {}, asked)
                 panorama_status(store, summary=answers)  # recorded too
                 write_summary(answers, out / SUMMARY_FILE, [out / "store"])
         report.files[SUMMARY_FILE] = out / SUMMARY_FILE
