@@ -162,7 +162,7 @@ def test_an_index_in_two_parts_answers_as_one_index_of_all_rows(tmp_path: Path) 
             assert two.resolve(name) == one.resolve(name), name
             assert two.resolve(name, "Statistic") == one.resolve(name, "Statistic"), name
         assert two.known("Statistic", 5) == one.known("Statistic", 5)
-    # nothing to add: the index stays one part
+    # nothing to add: the parts stay as they were
     add_names(parts, [])
     with NameIndex(parts) as same:
         assert same._parts == [1, len(rows) + 1]
