@@ -1,6 +1,6 @@
 """The name index at scale, side by side (not a test):
 
-    python bench/name_index.py OUT/names.sqlite [--work /tmp/name-index] [--repeat 5]
+    python bench/name_index.py OUT/names.sqlite [--work /tmp/name-index] [--repeat 5] [--old REV]
 
 Reads the rows of a built index (`chainkg build --large` writes it in two parts: the seed
 tables' names, then the store's few others) and, in one run:
@@ -9,17 +9,22 @@ tables' names, then the store's few others) and, in one run:
   child process each, timing wall and CPU seconds;
 - times `search` (limit 100) and `count` (capped at 10,000, as `entity-search` pages it)
   on both, best of `--repeat`, for texts of 2 to 6 characters, and checks both answer the
-  same.
+  same;
+- with `--old REV`, also writes them as one index with `build_index` of git revision REV
+  (`chainkg/search.py` at REV, imported as a module of its own) after each of the others,
+  `--writes` times in turn, and searches it too.
 Prints Markdown tables.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import multiprocessing
 import resource
 import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,10 +46,33 @@ def _rows(index: Path) -> list[tuple[str, str, str, str]]:
         con.close()
 
 
+def _old_module(rev: str, work: Path):  # noqa: ANN202 - a module
+    """`chainkg/search.py` as it was at git revision `rev`, imported under another name."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:graph/chainkg/search.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = work / "search_old.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("search_old", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_old"] = module  # (its dataclasses look their module up)
+    spec.loader.exec_module(module)
+    return module
+
+
+OLD = {}  # "module": search.py at --old REV
+
+
 def _write(kind: str, rows: list, path: Path, queue: multiprocessing.Queue) -> None:
     start = time.perf_counter()
     if kind == "one":
         build_index(rows, path)
+    elif kind == "old":
+        OLD["module"].build_index(rows, path)
     else:
         seed_classes = indexed_classes()
         build_index([r for r in rows if r[3] in seed_classes], path)
@@ -82,32 +110,43 @@ def main() -> None:
     parser.add_argument("index", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/name-index"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--old", metavar="REV", help="also build_index as at git revision REV")
+    parser.add_argument("--writes", type=int, default=1, help="write each index this often")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     rows = _rows(args.index)
     print(f"{len(rows):,} rows from {args.index}\n")
     paths = {"one": args.work / "one.sqlite", "two": args.work / "two.sqlite"}
+    names = {"one": "one part", "two": "two parts"}
+    if args.old:
+        OLD["module"] = _old_module(args.old, args.work)
+        paths["old"] = args.work / "old.sqlite"
+        names["old"] = f"one part, build_index at {args.old}"
     print("| index | wall s | CPU-s | MB | |\n|---|---|---|---|---|")
-    for kind, path in paths.items():
-        wall, cpu, detail = _timed_write(kind, rows, path)
-        size = path.stat().st_size / 1e6
-        print(
-            f"| {kind} part{'s' if kind == 'two' else ''} | {wall:.1f} | {cpu:.1f} | "
-            f"{size:.0f} | {detail} |"
-        )
-    print("\n| text | one part: search / count s | two parts: search / count s |")
-    print("|---|---|---|")
-    with NameIndex(paths["one"]) as one, NameIndex(paths["two"]) as two:
+    for _ in range(args.writes):
+        for kind, path in paths.items():
+            wall, cpu, detail = _timed_write(kind, rows, path)
+            size = path.stat().st_size / 1e6
+            print(f"| {names[kind]} | {wall:.1f} | {cpu:.1f} | {size:.0f} | {detail} |")
+    print("\n| text | " + " | ".join(f"{names[k]}: search / count s" for k in paths) + " |")
+    print("|---" * (len(paths) + 1) + "|")
+    indexes = [NameIndex(path) for path in paths.values()]
+    try:
         for text in TEXTS:
-            assert one.search(text, 100) == two.search(text, 100), text
-            assert one.count(text, 10_000) == two.count(text, 10_000), text
+            first = indexes[0]
+            for other in indexes[1:]:
+                assert first.search(text, 100) == other.search(text, 100), text
+                assert first.count(text, 10_000) == other.count(text, 10_000), text
             cells = [
                 f"{_best(lambda i=i, t=text: i.search(t, 100), args.repeat):.3f} / "
                 f"{_best(lambda i=i, t=text: i.count(t, 10_000), args.repeat):.3f}"
-                for i in (one, two)
+                for i in indexes
             ]
-            print(f"| {text} | {cells[0]} | {cells[1]} |")
+            print(f"| {text} | " + " | ".join(cells) + " |")
+    finally:
+        for index in indexes:
+            index.close()
 
 
 if __name__ == "__main__":
