@@ -331,7 +331,8 @@ class _Index:
     def _located_rows(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """Entity -> its row's `located_in` (when given, `_own_place`), and -> its located_in
         relations' places."""
-        own: dict[str, str] = self._own_place.to_dict()
+        place = self._own_place  # (Series.to_dict boxes each cell: 4x slower at 1M)
+        own: dict[str, str] = dict(zip(place.index.tolist(), place.tolist(), strict=True))
         related: dict[str, set[str]] = defaultdict(set)
         for s, o, _r in self.relations["located_in"]:
             related[s].add(o)
