@@ -1,9 +1,12 @@
 """The name index at scale, side by side (not a test):
 
     python bench/name_index.py OUT/names.sqlite [--work /tmp/name-index] [--repeat 5] [--old REV]
+        [--seeds SEEDS]
 
 Reads the rows of a built index (`chainkg build --large` writes it in two parts: the seed
-tables' names, then the store's few others) and, in one run:
+tables' names, then the store's few others), in the index's order or, with `--seeds` (the
+seeds it was built from), in the build's: `seed_name_rows` of the seeds, then the index's
+other rows. Then, in one run:
 - writes them again as one index (`build_index` of all rows) and as the build's two parts
   (`build_index` of the seed classes' rows, then `add_names` of the others), in a fresh
   child process each, timing wall and CPU seconds;
@@ -32,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "graph"))
 
-from chainkg.names import indexed_classes  # noqa: E402
+from chainkg.names import indexed_classes, seed_name_rows  # noqa: E402
 from chainkg.search import NameIndex, add_names, build_index  # noqa: E402
 
 TEXTS = ("智能", "半导体", "新能源汽车", "股份有限公司1", "产值", "Rail", "宏鑫华", "统计")
@@ -112,11 +115,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--old", metavar="REV", help="also build_index as at git revision REV")
     parser.add_argument("--writes", type=int, default=1, help="write each index this often")
+    parser.add_argument("--seeds", type=Path, help="the rows in the build's order, from SEEDS")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     rows = _rows(args.index)
-    print(f"{len(rows):,} rows from {args.index}\n")
+    if args.seeds:
+        from chainkg.tables import load_seeds
+
+        seed_classes = indexed_classes()
+        others = [r for r in rows if r[3] not in seed_classes]
+        rows = list(seed_name_rows(load_seeds(args.seeds))) + others
+    print(f"{len(rows):,} rows from {args.index}{' in the build order' if args.seeds else ''}\n")
     paths = {"one": args.work / "one.sqlite", "two": args.work / "two.sqlite"}
     names = {"one": "one part", "two": "two parts"}
     if args.old:
