@@ -149,3 +149,32 @@ def test_internal_queries_hidden_from_list() -> None:
     assert "gap-segment-counts" not in listed and "suppliers-of" in listed
     everything = CliRunner().invoke(app, ["query", "--list", "--all"]).stdout
     assert "gap-segment-counts" in everything
+
+
+def test_a_candidates_evidence_is_added_once_and_in_order_whatever_its_reasons():
+    """`_add_reason` keeps the set of a candidate's evidence between calls: each quote once,
+    in the order first given, even when its list was changed or replaced in between."""
+    from chainkg.gaps.compose import _add_reason
+    from chainkg.gaps.model import Candidate, Evidence
+
+    a, b, c, d = (Evidence(f"src-{i}", f"quote {i}") for i in range(4))
+    cand = Candidate("http://example.org/e/1", "某某公司")
+    _add_reason(cand, "operates-in-segment", "在甲环节有业务", [b, a])
+    _add_reason(cand, "operates-in-segment", "在乙环节有业务", [a, c, b])
+    assert cand.evidence == [b, a, c]
+    cand.evidence.append(d)  # added elsewhere: the kept set must not miss it
+    _add_reason(cand, "operates-in-segment", "在丙环节有业务", [d, a])
+    assert cand.evidence == [b, a, c, d]
+    cand.evidence = [c]  # replaced by a list of another size
+    _add_reason(cand, "operates-in-segment", "在丁环节有业务", [c, a])
+    assert cand.evidence == [c, a]
+    cand.evidence = [d, b]  # replaced by another list of the same size
+    _add_reason(cand, "operates-in-segment", "在戊环节有业务", [b, c])
+    assert cand.evidence == [d, b, c]
+    assert cand.reasons == [
+        "在甲环节有业务",
+        "在乙环节有业务",
+        "在丙环节有业务",
+        "在丁环节有业务",
+        "在戊环节有业务",
+    ]
