@@ -1,7 +1,7 @@
 """The name index at scale, side by side (not a test):
 
     python bench/name_index.py OUT/names.sqlite [--work /tmp/name-index] [--repeat 5] [--old REV]
-        [--seeds SEEDS]
+        [--seeds SEEDS] [--sort N]
 
 Reads the rows of a built index (`chainkg build --large` writes it in two parts: the seed
 tables' names, then the store's few others), in the index's order or, with `--seeds` (the
@@ -16,6 +16,9 @@ other rows. Then, in one run:
 - with `--old REV`, also writes them as one index with `build_index` of git revision REV
   (`chainkg/search.py` at REV, imported as a module of its own) after each of the others,
   `--writes` times in turn, and searches it too.
+With `--sort N`, only the rows' de-duplication and sort, N times each way in turn, each in a
+fresh child: by a set (as before 2ddff54) against by `dict.fromkeys` (in the order given), CPU
+seconds, both checked to give the same order.
 Prints Markdown tables.
 """
 
@@ -36,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "graph"))
 
 from chainkg.names import indexed_classes, seed_name_rows  # noqa: E402
-from chainkg.search import NameIndex, add_names, build_index  # noqa: E402
+from chainkg.search import NameIndex, _search_order, add_names, build_index  # noqa: E402
 
 TEXTS = ("智能", "半导体", "新能源汽车", "股份有限公司1", "产值", "Rail", "宏鑫华", "统计")
 
@@ -99,6 +102,23 @@ def _timed_write(kind: str, rows: list, path: Path) -> tuple[float, float, str]:
     return result
 
 
+def _sort(kind: str, rows: list, queue: multiprocessing.Queue) -> None:
+    start = time.process_time()
+    unique = set(rows) if kind == "set" else dict.fromkeys(rows)
+    ordered = sorted(unique, key=_search_order)
+    queue.put((time.process_time() - start, hash(tuple(ordered))))
+
+
+def _timed_sort(kind: str, rows: list) -> tuple[float, int]:
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_sort, args=(kind, rows, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
 def _best(call, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -116,6 +136,7 @@ def main() -> None:
     parser.add_argument("--old", metavar="REV", help="also build_index as at git revision REV")
     parser.add_argument("--writes", type=int, default=1, help="write each index this often")
     parser.add_argument("--seeds", type=Path, help="the rows in the build's order, from SEEDS")
+    parser.add_argument("--sort", type=int, default=0, help="only time the sort, N times each")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
@@ -127,6 +148,16 @@ def main() -> None:
         others = [r for r in rows if r[3] not in seed_classes]
         rows = list(seed_name_rows(load_seeds(args.seeds))) + others
     print(f"{len(rows):,} rows from {args.index}{' in the build order' if args.seeds else ''}\n")
+    if args.sort:
+        print("| de-duplicated by | CPU-s |\n|---|---|")
+        orders = set()
+        for _ in range(args.sort):
+            for kind in ("set", "dict.fromkeys"):
+                cpu, order = _timed_sort(kind, rows)
+                orders.add(order)
+                print(f"| {kind} | {cpu:.1f} |", flush=True)
+        assert len(orders) == 1, "the two ways gave different orders"
+        return
     paths = {"one": args.work / "one.sqlite", "two": args.work / "two.sqlite"}
     names = {"one": "one part", "two": "two parts"}
     if args.old:
