@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from chainkg import validate
 from chainkg.mapping import ASSEMBLY_GUARANTEES, ontology_quads
@@ -110,3 +111,51 @@ def test_probes_answer_the_checks_of_a_valid_graph() -> None:
     left = [c for i, c in enumerate(checks) if i not in answered]
     assert left and all(not c.probe for c in left)
     assert not [c for c in left if c.target.endswith("#Enterprise")]  # values, maxima only
+
+
+def test_the_sample_is_each_focus_nodes_triples_with_its_objects_types() -> None:
+    """`_sample_graph` reads what this CONSTRUCT answers (and the ontology), for up to
+    `sample` nodes of each target class."""
+    store = _store(VALID)
+    graph, focus = validate._sample_graph(store, validate.SHAPES_FILE, 1)
+    enterprises = [
+        f for f in focus if str(f) in ("https://example.org/e1", "https://example.org/e2")
+    ]
+    assert len(enterprises) == 1  # one per class
+    assert {"https://example.org/park", "https://example.org/s1"} <= {str(f) for f in focus}
+    values = " ".join(f"<{f}>" for f in focus)
+    construct = (
+        "CONSTRUCT { ?s ?p ?o . ?o a ?t . ?t rdfs:subClassOf ?u } WHERE { "
+        f"VALUES ?s {{ {values} }} ?s ?p ?o "
+        "OPTIONAL { ?o a ?t OPTIONAL { ?t rdfs:subClassOf ?u } } }"
+    )
+    expected = validate.to_rdflib(store.query(construct, prefixes=validate.PREFIXES))
+    expected.parse(validate.ONTOLOGY_FILE, format="turtle")
+    assert set(graph) == set(expected)
+    # the Statistic's object ex:e1 comes with its type, sampled or not
+    assert (rdflib.URIRef("https://example.org/e1"), rdflib.RDF.type, CKG.Enterprise) in graph
+
+
+CKG = rdflib.Namespace("https://w3id.org/chainkg/def#")
+FOCUS_CASE = """
+@prefix ckg: <https://w3id.org/chainkg/def#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:a a ckg:Enterprise ; rdfs:label "甲公司"@zh ; ckg:evidence ex:ev .
+ex:ev a ckg:Evidence .
+ex:b a ckg:Enterprise .
+"""
+
+
+@pytest.mark.parametrize(
+    ("focus", "reported"), [(["a"], set()), (["a", "b"], {"b"}), (["b"], {"b"})]
+)
+def test_pyshacl_checks_the_focus_nodes_alone(focus: list[str], reported: set[str]) -> None:
+    """The sample's objects are typed but not described (ex:ev here; ex:b when outside the
+    focus): only the focus nodes are validated."""
+    data = rdflib.Graph().parse(data=FOCUS_CASE, format="turtle")
+    nodes = [rdflib.URIRef(f"https://example.org/{f}") for f in focus]
+    conforms, report, _text = validate._pyshacl(data, validate.SHAPES_FILE, nodes)
+    sh = rdflib.Namespace(validate.SH)
+    found = {str(n).rsplit("/", 1)[1] for n in report.objects(None, sh.focusNode)}
+    assert conforms is not reported and found == reported
