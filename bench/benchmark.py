@@ -298,7 +298,7 @@ STAGES = (
     "assemble",
     "bulk-load",
     "optimize",
-    "names",
+    "names",  # until 2026-11-30: since then read in the count stage, beside the validation
     "validate",
     "count",
     "write",

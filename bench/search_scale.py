@@ -55,7 +55,10 @@ def measure(n: int, work: Path, sparql_texts: int) -> dict[str, str]:
     start = time.perf_counter()
     report = build(seeds_dir, out, large=True, gap_reports=False)
     row: dict[str, str] = {"enterprises": f"{n:,}", "build": f"{time.perf_counter() - start:.1f}"}
-    row["build: names stage"] = f"{report.seconds['names']:.2f}"
+    # the store's own names: a stage until 2026-11-30, since then read beside the validation
+    # and waited for in the count stage
+    stage = "names" if "names" in report.seconds else "count"
+    row[f"build: {stage} stage"] = f"{report.seconds[stage]:.2f}"
     store = ox.Store.read_only(str(out / "store"))
     seeds = load_seeds(seeds_dir)
 

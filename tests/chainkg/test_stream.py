@@ -261,3 +261,19 @@ def test_side_tables_are_written_by_two_children(large_build, tmp_path: Path) ->
     assert alone[0] and alone[1] == 0
     _wait_writer(alone[0], tmp_path / "alone", "listings")
     assert (tmp_path / "alone" / LISTINGS_FILE).is_file()
+
+
+def test_the_store_reads_beside_the_validation_match_the_stores_own(large_build):
+    """The child reading the store's own names and class counts (`_start_store_reads`)
+    answers what they are read here; a child that cannot open the store fails the build."""
+    from chainkg.names import other_name_rows
+    from chainkg.stream import _read_store_reads, _start_store_reads, class_counts_store
+
+    _seeds, _counts, report = large_build
+    path = report.files["store"]
+    names, classes = _read_store_reads(_start_store_reads(path))
+    store = ox.Store.read_only(str(path))
+    assert names == list(other_name_rows(store)) and names
+    assert classes == class_counts_store(store) == report.class_counts
+    with pytest.raises(RuntimeError, match="store reader failed"):
+        _read_store_reads(_start_store_reads(path.parent / "no-store"))
