@@ -84,6 +84,7 @@ class Trusted:
 
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
 
 
 def validate(
@@ -588,9 +589,6 @@ def _sample_graph(store: ox.Store, shapes: Path, sample: int) -> tuple[rdflib.Gr
     # the store may hold no ontology graph
     graph.parse(package_resource(ONTOLOGY_FILE, "The ontology file"), format="turtle")
     return graph, [rdflib.URIRef(node.value) for node in focus]
-
-
-_SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
 
 
 def _select(store: ox.Store, query: str) -> list[list[str]]:

@@ -1,6 +1,7 @@
 """The store checks of `chainkg.validate.validate_store` on hand-made graphs: each kind of
 check still reports its planted violation, whether a probe over the path alone, a scan or
-per-node lookups answer it (no pyshacl sample here: sample=0 leaves the SPARQL checks alone)."""
+per-node lookups answer it (sample=0 leaves the SPARQL checks alone); then the pyshacl
+sample: what it reads of the store, and that pyshacl checks its focus nodes alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import rdflib
 from chainkg import validate
 from chainkg.mapping import ASSEMBLY_GUARANTEES, ontology_quads
 
+CKG = rdflib.Namespace("https://w3id.org/chainkg/def#")
 PREFIXES = """@prefix ckg: <https://w3id.org/chainkg/def#> .
 @prefix ex: <https://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -136,7 +138,6 @@ def test_the_sample_is_each_focus_nodes_triples_with_its_objects_types() -> None
     assert (rdflib.URIRef("https://example.org/e1"), rdflib.RDF.type, CKG.Enterprise) in graph
 
 
-CKG = rdflib.Namespace("https://w3id.org/chainkg/def#")
 FOCUS_CASE = """
 @prefix ckg: <https://w3id.org/chainkg/def#> .
 @prefix ex: <https://example.org/> .
@@ -158,4 +159,4 @@ def test_pyshacl_checks_the_focus_nodes_alone(focus: list[str], reported: set[st
     conforms, report, _text = validate._pyshacl(data, validate.SHAPES_FILE, nodes)
     sh = rdflib.Namespace(validate.SH)
     found = {str(n).rsplit("/", 1)[1] for n in report.objects(None, sh.focusNode)}
-    assert conforms is not reported and found == reported
+    assert conforms == (not reported) and found == reported
