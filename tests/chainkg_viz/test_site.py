@@ -132,6 +132,26 @@ def test_gap_reports_are_site_pages(seed_build: BuildReport) -> None:
     assert not list(site.parent.glob(".site-*"))  # no temporary folder left behind
 
 
+# each data gap of a chain report, as its section states it (the leaders; the segments)
+DATA_GAP_PHRASES = ("没有该产业链的龙头", "该产业链的环节")
+
+
+def test_a_chain_reports_data_gaps_are_stated_once(seed_build: BuildReport) -> None:
+    """A report states a missing leader, missing segments and a missing supply rate in their
+    own sections, once each, in the page and in its Markdown."""
+    pages = sorted((seed_build.out_dir / "site" / "gaps").glob("*.*"))
+    said = 0
+    for page in pages:
+        if page.suffix not in (".html", ".md") or page.stem == "index":
+            continue
+        text = page.read_text(encoding="utf-8")
+        for phrase in DATA_GAP_PHRASES:
+            assert text.count(phrase) <= 1, (page.name, phrase)
+            said += text.count(phrase)
+        assert "来源未给出本地配套率" not in text, page.name  # the overview says 来源未给出
+    assert said >= 4  # chains of the example data set have no leader or no segments
+
+
 def test_write_site_keeps_the_previous_site_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site({"index.html": "old", "gaps/a.html": "old report"}, out)

@@ -285,7 +285,6 @@ def report_markdown(report: ChainReport, graph: str = "") -> str:
     out.append(f"- 对标数据 (benchmark figures): {bench or '无 (none)'}")
     leaders = SEP.join(f"{ld.label}(带动区内企业 {ld.pull} 家)" for ld in s.leaders)
     out.append(f"- 龙头 (leaders, pull): {leaders or '数据缺口 (data gap)'}")
-    out += [f"- ⚠ {note}" for note in s.data_gaps]
     out.append("\n## 全景图与现状图 (segments)\n")
     if gaps:
         head = ["序", "环节", "上中下游", "等级", "区内企业", "区外企业"]
