@@ -250,12 +250,21 @@ def assemble_text(
     N-Quads keep `assemble`'s order (no dedupe); N-Triples hold the same triples without
     graph names (a row's triples once however many sources it has; the store de-duplicates
     the rest). `on_rows(k)` is called after every chunk of k rows (for progress bars).
-    `part=(i, n)` yields only chunks i, i+n, i+2n, ... (chunk 0 is the ontology and the
-    source register, then CHUNK_ROWS rows of a table each), for `write_text`'s workers.
+    `part=(i, n)`: only chunks i, i+n, i+2n, ... (see `assemble_chunks`).
     """
+    return ((quads, triples) for _chunk, quads, triples in assemble_chunks(seeds, on_rows, part))
+
+
+def assemble_chunks(
+    seeds: Seeds, on_rows: Callable[[int], None] | None = None, part: tuple[int, int] = (0, 1)
+) -> Iterator[tuple[int, bytes, bytes]]:
+    """`assemble_text`'s pieces with the number of the chunk each belongs to (0, 1, 2, ...;
+    a chunk's pieces in a row): chunk 0 is the ontology and the source register, then
+    CHUNK_ROWS rows of a table each, the zone presence, the reference and registry chunks.
+    `part=(i, n)` yields only chunks i, i+n, i+2n, ..., for `write_text`'s workers."""
     index, parts = part
     if index == 0:
-        yield _head_text(seeds)
+        yield (0, *_head_text(seeds))
     builder = RowBuilder(seeds)
     chunk = 0
     for name in TABLES:
@@ -272,17 +281,17 @@ def assemble_text(
             # (32 MiB) is mapped and unmapped each time, page faults on every page
             for piece in range(start, min(start + CHUNK_ROWS, len(frame)), _PIECE_ROWS):
                 columns = {c: values[piece : piece + _PIECE_ROWS] for c, values in cells.items()}
-                yield map_chunk(builder, name, columns)
+                yield (chunk, *map_chunk(builder, name, columns))
                 if on_rows:
                     on_rows(len(columns["id"]))
     chunk += 1
     if chunk % parts == index:
-        yield presence_text(seeds, builder)
+        yield (chunk, *presence_text(seeds, builder))
     # the reference panoramas, the registry rows and the GB/T codes (chainkg.mapping_panorama)
     for produce in reference_and_registry_chunks(builder):
         chunk += 1
         if chunk % parts == index:
-            yield produce()
+            yield (chunk, *produce())
 
 
 def _head_text(seeds: Seeds) -> tuple[bytes, bytes]:

@@ -8,16 +8,17 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
@@ -25,7 +26,7 @@ from rich.progress import Progress, TaskID
 from chainkg.aggregates import SUMMARY_FILE, Answers, summary_for, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
-from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_text, ontology_quads
+from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_chunks, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
 from chainkg.panorama import PANORAMA_QUERY, panorama_status
 from chainkg.report import BuildOptions, BuildReport, timed
@@ -53,11 +54,13 @@ def write_text(
     on_rows: Callable[[int], None] | None = None,
     workers: int = ASSEMBLY_WORKERS,
 ) -> int:
-    """Write `assemble_text(seeds)` to the N-Quads and N-Triples files; return the N-Quads
-    lines. With `workers` > 1 (and fork available), forked children assemble chunks
-    i, i+n, ... into files of their own, appended in order after this process's chunks:
-    the Python assembly is CPU-bound, so a 2-core machine assembles in about half the time.
-    Same `workers`, same bytes; any `workers`, the same set of quads.
+    """Write `assemble_text(seeds)` to the N-Quads and N-Triples files, in its order; return
+    the N-Quads lines. With `workers` > 1 (and fork available), forked children assemble
+    chunks i, i+n, ... (`assemble_chunks`): the Python assembly is CPU-bound, so a 2-core
+    machine assembles in about half the time. Each worker writes its chunks straight into
+    the two files when its turn comes (`_write_in_turn`), so the bytes are the same for any
+    `workers`, and no worker's part is copied after (appending the child's half took 3 s
+    on one core at 1M enterprises and 4.5 GB more written to the page cache).
 
     Python's cyclic collector is paused throughout (the forked workers inherit that): the
     assembly makes tens of millions of lists and strings and no cycles, the collector's
@@ -78,92 +81,152 @@ def _write_text(
 ) -> int:
     if workers > 1 and not hasattr(os, "fork"):
         workers = 1
-    children = [_fork_part(seeds, nquads, ntriples, (i, workers)) for i in range(1, workers)]
-    progress = (lambda k: on_rows(k * workers)) if on_rows else None
+    # worker i's turn comes as a byte on turns[i], sent by worker i-1 after its chunk
+    turns = [os.pipe() for _ in range(workers)]
+    own = tuple(fd for pair in turns for fd in pair)  # this process's ends: all, until forked
+    children: list[tuple[int, Path]] = []
     try:
-        lines = _write_part(seeds, nquads, ntriples, (0, workers), progress)
-        # "r+b" at the end, not "ab": copy_file_range refuses files opened for appending
-        with open(nquads, "r+b") as quad_file, open(ntriples, "r+b") as triple_file:
-            quad_file.seek(0, os.SEEK_END)
-            triple_file.seek(0, os.SEEK_END)
-            for pid, quad_part, triple_part in children:
-                lines += _wait_part(pid, quad_part)
-                _append(triple_part, triple_file)
-                _append(quad_part, quad_file)
+        with (
+            open(nquads, "wb", buffering=0) as quad_file,
+            open(ntriples, "wb", buffering=0) as triple_file,
+        ):
+            files = (quad_file.fileno(), triple_file.fileno())  # shared with the children
+            children = [
+                _fork_part(seeds, files, turns, (i, workers), _lines_file(nquads, i))
+                for i in range(1, workers)
+            ]
+            own = _own_turns(turns, 0)
+            progress = (lambda k: on_rows(k * workers)) if on_rows else None
+            lines = _write_part(seeds, files, own, (0, workers), progress)
+        for pid, lines_file in children:
+            lines += _wait_part(pid, lines_file)
     finally:
-        for pid, quad_part, triple_part in children:
+        for pid, lines_file in children:
             with contextlib.suppress(OSError):  # already reaped when all went well
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-            for leftover in (quad_part, triple_part, _lines_file(quad_part)):
-                leftover.unlink(missing_ok=True)
+            lines_file.unlink(missing_ok=True)
+        for fd in own:
+            os.close(fd)
     return lines
+
+
+# pieces a worker holds while the other writes its chunk: two chunks of CHUNK_ROWS rows in
+# pieces of _PIECE_ROWS (~200 MB at most), so that it never waits with a whole chunk to make
+_QUEUED_PIECES = 16
 
 
 def _write_part(
     seeds: Seeds,
-    nquads: Path,
-    ntriples: Path,
+    files: tuple[int, int],
+    turn: tuple[int, int],
     part: tuple[int, int],
     on_rows: Callable[[int], None] | None = None,
 ) -> int:
+    """Assemble chunk part `part` (`assemble_chunks`) in this thread and write it in turn
+    (`_write_in_turn`) in another, the pieces queued between; the N-Quads lines."""
+    pieces: queue.Queue[tuple[int, bytes, bytes] | None] = queue.Queue(_QUEUED_PIECES)
+    failed: list[BaseException] = []
+    writer = threading.Thread(target=_write_in_turn, args=(pieces, files, turn, failed))
+    writer.start()
     lines = 0
-    with (
-        open(nquads, "wb") as quad_file,
-        open(ntriples, "wb") as triple_file,
-    ):
-        for quad_text, triple_text in assemble_text(seeds, on_rows, part):
-            quad_file.write(quad_text)
-            lines += quad_text.count(b"\n")
-            triple_file.write(triple_text)
+    try:
+        for piece in assemble_chunks(seeds, on_rows, part):
+            if failed:
+                break
+            lines += piece[1].count(b"\n")
+            pieces.put(piece)
+    finally:
+        pieces.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
     return lines
 
 
+def _write_in_turn(
+    pieces: queue.Queue[tuple[int, bytes, bytes] | None],
+    files: tuple[int, int],
+    turn: tuple[int, int],
+    failed: list[BaseException],
+) -> None:
+    """Write the queued pieces to the shared files, each chunk once the worker of the one
+    before has written it (a byte on `turn[0]`; then one on `turn[1]` for the next): the
+    files' shared offset puts the chunks in their order. A failure goes to `failed`, and
+    the queue is drained so that the assembling thread is not left waiting."""
+    wait, hand_on = turn
+    current = None
+    try:
+        while (piece := pieces.get()) is not None:
+            chunk, quads, triples = piece
+            if chunk != current:
+                if current is not None:
+                    os.write(hand_on, b".")
+                if chunk and not os.read(wait, 1):
+                    raise RuntimeError("text assembly: the worker before this one stopped")
+                current = chunk
+            _write_all(files[0], quads)
+            _write_all(files[1], triples)
+        if current is not None:
+            with contextlib.suppress(BrokenPipeError):  # the next worker has no chunk left
+                os.write(hand_on, b".")
+    except BaseException as error:  # noqa: BLE001 - raised by _write_part
+        failed.append(error)
+        while pieces.get() is not None:
+            pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _own_turns(turns: list[tuple[int, int]], index: int) -> tuple[int, int]:
+    """Worker `index`'s ends of the turn pipes (the one it waits on, the one it hands the
+    turn on with); the others are closed in this process, so that a worker that stops
+    ends its successor's wait instead of leaving it blocked."""
+    own = (turns[index][0], turns[(index + 1) % len(turns)][1])
+    for pair in turns:
+        for fd in pair:
+            if fd not in own:
+                os.close(fd)
+    return own
+
+
 def _fork_part(
-    seeds: Seeds, nquads: Path, ntriples: Path, part: tuple[int, int]
-) -> tuple[int, Path, Path]:
-    """Fork a child writing chunk part `part` to `<file>.<i>`; its line count goes to
-    `<nquads>.<i>.lines`. The child only assembles text and writes its own files (no
-    console, no store, no imports), then leaves with os._exit, so locks other threads of
-    the parent (a progress bar) may hold at the fork are never needed in it."""
-    quad_part = nquads.with_name(f"{nquads.name}.{part[0]}")
-    triple_part = ntriples.with_name(f"{ntriples.name}.{part[0]}")
+    seeds: Seeds,
+    files: tuple[int, int],
+    turns: list[tuple[int, int]],
+    part: tuple[int, int],
+    lines_file: Path,
+) -> tuple[int, Path]:
+    """Fork a child writing chunk part `part` in turn into the shared files; its line count
+    goes to `lines_file`. The child only assembles text and writes (no console, no
+    store, no imports), then leaves with os._exit, so locks other threads of the parent (a
+    progress bar) may hold at the fork are never needed in it."""
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
         try:
-            lines = _write_part(seeds, quad_part, triple_part, part)
-            _lines_file(quad_part).write_text(str(lines))
+            lines = _write_part(seeds, files, _own_turns(turns, part[0]), part)
+            lines_file.write_text(str(lines))
             code = 0
         finally:
             os._exit(code)
-    return pid, quad_part, triple_part
+    return pid, lines_file
 
 
-def _wait_part(pid: int, quad_part: Path) -> int:
+def _lines_file(nquads: Path, index: int) -> Path:
+    return nquads.with_name(f"{nquads.name}.{index}.lines")
+
+
+def _wait_part(pid: int, lines_file: Path) -> int:
     """Wait for a child of `_fork_part`; its line count, or RuntimeError if it failed."""
     _pid, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"text assembly worker {pid} failed (status {status})")
-    return int(_lines_file(quad_part).read_text())
-
-
-def _lines_file(quad_part: Path) -> Path:
-    return quad_part.with_name(quad_part.name + ".lines")
-
-
-def _append(source: Path, target: BinaryIO) -> None:
-    """Append a file's bytes to an open file, in the kernel (copy_file_range)."""
-    target.flush()
-    with open(source, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        done = 0
-        while done < size:
-            copied = os.copy_file_range(handle.fileno(), target.fileno(), size - done)
-            if copied == 0:
-                break
-            done += copied
-    source.unlink()
+    return int(lines_file.read_text())
 
 
 def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
@@ -244,8 +307,8 @@ def build_streaming(
     early.unlink(missing_ok=True)
     for folder in (store_tmp, names_tmp, listings_tmp, summary_tmp):
         shutil.rmtree(folder, ignore_errors=True)
-    counter = ThreadPoolExecutor(1)
     reader: subprocess.Popen[str] | None = None
+    counter: subprocess.Popen[str] | None = None
     try:
         # from the seeds alone, in the background: they use what the next stages leave idle
         side_pids = _fork_side_tables(
@@ -274,12 +337,12 @@ def build_streaming(
         with timed(report, "optimize"):
             store.optimize()
         bar.update(task, total=1, completed=1)
-        # the triple count scans the whole store in Rust, without the GIL: in a thread, on
-        # the CPU the validation leaves idle (it keeps about one core busy), ~8 s at 1M
-        triples = counter.submit(len, store)
-        # the few names not in the seed tables and the class counts, read beside the
-        # validation by another process (here they would wait for the GIL it holds)
-        reader = _start_store_reads(store_tmp)
+        # beside the validation, in other processes reading the store (here they would
+        # wait for the GIL the validation holds): the few names not in the seed tables and
+        # the class counts, and the triple count (`len` scans the store in Rust, ~3.4 s at
+        # 1M, holding the GIL: in a thread here it held up the validation as long)
+        reader = _start_store_reads(store_tmp, "names")
+        counter = _start_store_reads(store_tmp, "count")
         task = stage("validate")
         with timed(report, "validate"):
             shacl = validate_store(
@@ -295,8 +358,10 @@ def build_streaming(
             raise ValidationFailed(shacl.text)
         task = stage("count")
         with timed(report, "count"):  # (its seconds are the part not overlapped)
-            report.triples = triples.result()
-            others, report.class_counts = _read_store_reads(reader)  # the names: indexed below
+            report.triples = _read_store_reads(counter)["triples"]
+            answer = _read_store_reads(reader)
+            others = [(e, n, k, t) for e, n, k, t in answer["names"]]  # indexed below
+            report.class_counts = answer["classes"]
         bar.update(task, total=1, completed=1)
         task = stage("write")
         with timed(report, "write"):
@@ -334,10 +399,10 @@ def build_streaming(
         early.unlink(missing_ok=True)  # the summary moved out of gaps_tmp: not wanted
         raise
     finally:
-        counter.shutdown()  # (waits for the count: the store's files are removed below)
-        if reader is not None and reader.poll() is None:  # an earlier stage failed
-            reader.kill()
-            reader.communicate()
+        for child in (reader, counter):  # still running: an earlier stage failed
+            if child is not None and child.poll() is None:
+                child.kill()
+                child.communicate()
         _stop([names_pid, *side_pids])  # an earlier stage failed: not wanted
         nq_tmp.unlink(missing_ok=True)
         nt_tmp.unlink(missing_ok=True)
@@ -507,34 +572,41 @@ def _stop(pids: list[int]) -> None:
                 os.waitpid(pid, 0)
 
 
-def _start_store_reads(path: Path) -> subprocess.Popen[str]:
+def _start_store_reads(path: Path, job: str) -> subprocess.Popen[str]:
     """A child Python reading the compacted store at `path` (read-only, while this process
-    validates it) for the names only the store has (`other_name_rows`) and the class
-    counts (`class_counts_store`): ~2 + 1.7 s at 1M. A plain subprocess: a fork would copy
-    this process's open store and its threads' locks."""
-    code = "from chainkg.stream import _store_reads_main; _store_reads_main()"
+    validates it), its answer as JSON on stdout: `job` "names", the names only the store
+    has (`other_name_rows`) and the class counts (`class_counts_store`), ~2 + 1.7 s at 1M;
+    "count", the triple count (pyoxigraph alone: chainkg's imports cost ~0.5 CPU-s), ~3.4
+    s. A plain subprocess: a fork would copy this process's open store and its threads'
+    locks."""
     return subprocess.Popen(
-        [sys.executable, "-c", code, str(path)],
+        [sys.executable, "-c", _STORE_READS[job], str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
+_STORE_READS = {
+    "names": "from chainkg.stream import _store_reads_main; _store_reads_main()",
+    "count": "import json, sys, pyoxigraph as ox\n"
+    "json.dump({'triples': len(ox.Store.read_only(sys.argv[1]))}, sys.stdout)",
+}
+
+
 def _store_reads_main() -> None:
-    """Entry point of `_start_store_reads`' child: JSON on stdout."""
+    """Entry point of `_start_store_reads`' "names" child."""
     store = ox.Store.read_only(sys.argv[1])
     names = list(other_name_rows(store))
     json.dump({"names": names, "classes": class_counts_store(store)}, sys.stdout)
 
 
-def _read_store_reads(reader: subprocess.Popen[str]) -> tuple[list[Row], dict[str, int]]:
+def _read_store_reads(reader: subprocess.Popen[str]) -> dict[str, Any]:
     """What `_start_store_reads`' child found; RuntimeError with its stderr if it failed."""
     out, err = reader.communicate()
     if reader.returncode:
         raise RuntimeError(f"store reader failed (exit {reader.returncode}): {err}")
-    answer = json.loads(out)
-    return [(e, n, k, t) for e, n, k, t in answer["names"]], answer["classes"]
+    return json.loads(out)
 
 
 def class_counts_store(store: ox.Store) -> dict[str, int]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -179,16 +180,44 @@ def test_written_text_bulk_loads_into_the_same_store(large_build, tmp_path: Path
     assert sorted(written.splitlines()) == sorted(built.splitlines())
 
 
-def test_parallel_text_assembly_is_deterministic(large_build, tmp_path: Path):
-    """The build's own workers (two) give the same bytes every time; one worker gives the
-    chunks in `assemble_text` order."""
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_text_assembly_writes_the_chunks_in_order_with_any_workers(
+    large_build, tmp_path: Path, workers: int
+):
+    """The workers write their chunks in turn into the same files: the bytes are
+    `assemble_text`'s, in its order, for any number of workers (the build's two included),
+    and nothing is left beside them."""
     seeds = load_seeds(large_build[0])
-    again = tmp_path / "again.nq"
-    write_text(seeds, again, tmp_path / "again.nt")
-    assert again.read_bytes() == large_build[2].files["graph.nq"].read_bytes()
-    write_text(seeds, tmp_path / "one.nq", tmp_path / "one.nt", workers=1)
-    one = b"".join(q for q, _t in assemble_text(seeds))
-    assert (tmp_path / "one.nq").read_bytes() == one
+    nq, nt = tmp_path / "g.nq", tmp_path / "g.nt"
+    lines = write_text(seeds, nq, nt, workers=workers)
+    pieces = list(assemble_text(seeds))
+    assert nq.read_bytes() == b"".join(q for q, _t in pieces)
+    assert nt.read_bytes() == b"".join(t for _q, t in pieces)
+    assert nq.read_bytes() == large_build[2].files["graph.nq"].read_bytes()
+    assert lines == large_build[2].quads
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
+
+
+def test_a_text_assembly_worker_that_stops_fails_the_writing(
+    large_build, tmp_path: Path, monkeypatch
+):
+    """A worker that dies mid-way ends the wait of the one after it: the writing fails with
+    an error instead of hanging."""
+    import chainkg.stream as stream
+
+    seeds = load_seeds(large_build[0])
+    real = stream.assemble_chunks
+
+    def dies_in_the_child(seeds, on_rows=None, part=(0, 1)):
+        for piece in real(seeds, on_rows, part):
+            if part[0] == 1 and piece[0] >= 3:
+                os._exit(3)  # the forked worker dies before its second chunk
+            yield piece
+
+    monkeypatch.setattr(stream, "assemble_chunks", dies_in_the_child)
+    with pytest.raises(RuntimeError, match="the worker before this one stopped"):
+        write_text(seeds, tmp_path / "g.nq", tmp_path / "g.nt", workers=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
 
 
 def test_export_writes_the_store_as_turtle(large_build, tmp_path: Path):
@@ -264,16 +293,21 @@ def test_side_tables_are_written_by_two_children(large_build, tmp_path: Path) ->
 
 
 def test_the_store_reads_beside_the_validation_match_the_stores_own(large_build):
-    """The child reading the store's own names and class counts (`_start_store_reads`)
-    answers what they are read here; a child that cannot open the store fails the build."""
+    """The children reading the store beside the validation (`_start_store_reads`) answer
+    what is read here: its own names and the class counts, and the triple count; a child
+    that cannot open the store fails the build."""
     from chainkg.names import other_name_rows
     from chainkg.stream import _read_store_reads, _start_store_reads, class_counts_store
 
     _seeds, _counts, report = large_build
     path = report.files["store"]
-    names, classes = _read_store_reads(_start_store_reads(path))
+    answer = _read_store_reads(_start_store_reads(path, "names"))
     store = ox.Store.read_only(str(path))
-    assert names == list(other_name_rows(store)) and names
-    assert classes == class_counts_store(store) == report.class_counts
-    with pytest.raises(RuntimeError, match="store reader failed"):
-        _read_store_reads(_start_store_reads(path.parent / "no-store"))
+    assert [tuple(row) for row in answer["names"]] == list(other_name_rows(store))
+    assert answer["names"]
+    assert answer["classes"] == class_counts_store(store) == report.class_counts
+    assert _read_store_reads(_start_store_reads(path, "count")) == {"triples": len(store)}
+    assert report.triples == len(store)
+    for job in ("names", "count"):
+        with pytest.raises(RuntimeError, match="store reader failed"):
+            _read_store_reads(_start_store_reads(path.parent / "no-store", job))
