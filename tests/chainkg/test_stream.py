@@ -311,3 +311,19 @@ def test_the_store_reads_beside_the_validation_match_the_stores_own(large_build)
     for job in ("names", "count"):
         with pytest.raises(RuntimeError, match="store reader failed"):
             _read_store_reads(_start_store_reads(path.parent / "no-store", job))
+
+
+def test_a_rebuild_replaces_the_outputs_and_leaves_nothing_beside_them(tmp_path: Path):
+    """A second large build into the same folder replaces each output (the previous ones are
+    set aside and removed while the gaps stage runs), with the same bytes for the same
+    seeds, and leaves no temporary file or folder behind."""
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    synthesize(300, seeds, seed=3)
+    build(seeds, out, large=True)
+    first = {name: (out / name).read_bytes() for name in ("graph.nq", "names.sqlite")}
+    store_folder = (out / "store").stat().st_ino
+    report = build(seeds, out, large=True)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert {name: (out / name).read_bytes() for name in first} == first
+    assert (out / "store").stat().st_ino != store_folder  # a new store
+    assert len(ox.Store.read_only(str(out / "store"))) == report.triples
