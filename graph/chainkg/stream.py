@@ -1,6 +1,6 @@
 """The large-graph path: write the row mapping's N-Quads text to files (in forked workers)
-and bulk-load it into an on-disk store, which Oxigraph's bulk loader (Rust) parses on every
-core. The mapping itself is `chainkg.mapping`, shared with the small path."""
+and bulk-load it into an on-disk store with Oxigraph's bulk loader (Rust), which builds its
+indexes on every core. The mapping itself is `chainkg.mapping`, shared with the small path."""
 
 from __future__ import annotations
 
@@ -233,12 +233,13 @@ def bulk_load(ntriples: Path, store_dir: Path) -> ox.Store:
     """A new on-disk store at `store_dir` holding the N-Triples file in its default graph.
 
     The whole file in one bulk load, after the assembly rather than streamed during it:
-    Oxigraph parses a file on every core but a pipe on one, and each extra bulk-load call
-    re-merges its indexes. At 1M enterprises, on this 2-core machine while other work ran
-    (wall / CPU seconds of assembly + load): one file 209 / 232; 256 MB parts loaded while
-    assembling 286 / 270; 1 GB parts 233 / 247. `lenient` (no IRI re-validation, ~20 %
-    faster): every IRI here is built from the checked base IRI, ids matching
-    `schema.ID_PATTERN`, enum values and ontology terms.
+    each extra bulk-load call re-merges its indexes, and with 4 cores or more Oxigraph
+    parses a file in parallel, a pipe on one thread (with fewer, pyoxigraph 0.5 reads
+    either on one thread and builds the index files on the others). At 1M enterprises, on
+    this 2-core machine while other work ran (wall / CPU seconds of assembly + load): one
+    file 209 / 232; 256 MB parts loaded while assembling 286 / 270; 1 GB parts 233 / 247.
+    `lenient` (no IRI re-validation, ~20 % faster): every IRI here is built from the
+    checked base IRI, ids matching `schema.ID_PATTERN`, enum values and ontology terms.
     """
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES, lenient=True)
