@@ -42,8 +42,12 @@ log = logging.getLogger("chainkg.pipeline")
 # `chainkg gaps` and the site read) is written at any size.
 GAP_PAGES_MAX = 100_000
 # how much lower the priority of the side tables' writers is: they run through the build's
-# stages on the CPU time those leave idle, and yield it when a stage needs both cores
-BACKGROUND_NICE = 10
+# stages on the CPU time those leave idle, and yield it when a stage needs both cores. At 1M
+# enterprises, three pairs of builds in turn: nice 15 170.8, 172.5, 168.0 s against nice 10
+# 179.5, 174.7, 169.2 s (the bulk loader 90-94 s against 93-104; the write stage then waits
+# 4-5.5 s for them, where the compaction left a core idle at 10); SCHED_IDLE, tried before,
+# kept the loader at its speed alone but left 6-9 s of them after it (BENCHMARKS.md)
+BACKGROUND_NICE = 15
 ASSEMBLY_WORKERS = 2  # fixed, not the CPU count: the chunks' order in graph.nq depends on it
 
 
