@@ -257,12 +257,13 @@ def build_streaming(
     index of the seed tables' names (from the seeds alone, in three low-priority child
     processes, `_fork_side_tables` and `_fork_index`, through every stage up to the
     writing) -> text assembly bulk-loaded into an on-disk store -> compaction -> store
-    SHACL (beside it, in a child process: the few names only the store has, for the index,
-    and the class counts) -> those names added to the index -> the gap summary kept once
-    the store confirms the few answers the child asked of the tables' part of the graph
-    (`chainkg.gaps.early`; else the analysis runs here, its heavy answers from the tables,
-    `chainkg.gaps.tables`) -> the gap report pages (by default up to GAP_PAGES_MAX
-    enterprises).
+    SHACL (beside it, in two child processes: the few names only the store has, for the
+    index, and the class counts; the triple count) -> those names added to the index (the
+    outputs replace the previous build's, which are removed beside the next stage) -> the
+    gap summary kept once the store confirms the few answers the child asked of the tables'
+    part of the graph (`chainkg.gaps.early`; else the analysis runs here, its heavy answers
+    from the tables, `chainkg.gaps.tables`) -> the gap report pages (by default up to
+    GAP_PAGES_MAX enterprises).
 
     Writes `out/graph.nq` (the assembled N-Quads, one named graph per source article; a quad
     repeated by two rows is written twice, which RDF readers merge), `out/store/` (the
