@@ -89,6 +89,7 @@ def _write_text(
     turns = [os.pipe() for _ in range(workers)]
     own = tuple(fd for pair in turns for fd in pair)  # this process's ends: all, until forked
     children: list[tuple[int, Path]] = []
+    reaped: set[int] = set()
     try:
         with (
             open(nquads, "wb", buffering=0) as quad_file,
@@ -101,14 +102,20 @@ def _write_text(
             ]
             own = _own_turns(turns, 0)
             progress = (lambda k: on_rows(k * workers)) if on_rows else None
-            lines = _write_part(seeds, files, own, (0, workers), progress)
+            try:
+                lines = _write_part(seeds, files, own, (0, workers), progress)
+            except BaseException as error:  # a worker that stopped: its failure is the cause
+                _raise_if_stopped(children, reaped, error)
+                raise
         for pid, lines_file in children:
+            reaped.add(pid)
             lines += _wait_part(pid, lines_file)
     finally:
         for pid, lines_file in children:
-            with contextlib.suppress(OSError):  # already reaped when all went well
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+            if pid not in reaped:  # (a reaped pid may be another process's by now)
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
             lines_file.unlink(missing_ok=True)
         for fd in own:
             os.close(fd)
@@ -219,6 +226,30 @@ def _fork_part(
         finally:
             os._exit(code)
     return pid, lines_file
+
+
+def _raise_if_stopped(
+    children: list[tuple[int, Path]], reaped: set[int], error: BaseException
+) -> None:
+    """RuntimeError naming the first of `children` (`_fork_part`) that has exited with a
+    failure, from `error` (what this process met: its turn never came, or handing it on
+    broke the pipe); nothing if none has within half a second (a worker whose pipes closed
+    is exiting). Each child found exited is added to `reaped`."""
+    deadline = time.monotonic() + 0.5
+    while True:
+        for pid, _lines in children:
+            if pid in reaped:
+                continue
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                reaped.add(pid)
+                if os.waitstatus_to_exitcode(status) != 0:
+                    raise RuntimeError(
+                        f"text assembly worker {pid} failed (status {status}): {error}"
+                    ) from error
+        if len(reaped) == len(children) or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 def _lines_file(nquads: Path, index: int) -> Path:

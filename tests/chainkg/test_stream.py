@@ -220,6 +220,29 @@ def test_a_text_assembly_worker_that_stops_fails_the_writing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
 
 
+def test_a_worker_that_stops_at_once_is_named_as_the_cause(
+    large_build, tmp_path: Path, monkeypatch
+):
+    """A worker that dies before its first chunk breaks the pipe its predecessor hands the
+    turn on with: the error names the worker that failed and its exit, not the broken pipe.
+    """
+    import chainkg.stream as stream
+
+    seeds = load_seeds(large_build[0])
+    real = stream.assemble_chunks
+
+    def dies_at_once(seeds, on_rows=None, part=(0, 1)):
+        for piece in real(seeds, on_rows, part):
+            if part[0] == 1:
+                os._exit(3)
+            yield piece
+
+    monkeypatch.setattr(stream, "assemble_chunks", dies_at_once)
+    with pytest.raises(RuntimeError, match=r"text assembly worker \d+ failed \(status 768\)"):
+        write_text(seeds, tmp_path / "g.nq", tmp_path / "g.nt", workers=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
+
+
 def test_export_writes_the_store_as_turtle(large_build, tmp_path: Path):
     _seeds, _counts, report = large_build
     result = CliRunner().invoke(
