@@ -104,7 +104,7 @@ def _write_text(
             progress = (lambda k: on_rows(k * workers)) if on_rows else None
             try:
                 lines = _write_part(seeds, files, own, (0, workers), progress)
-            except BaseException as error:  # a worker that stopped: its failure is the cause
+            except Exception as error:  # a worker that stopped: its failure is the cause
                 _raise_if_stopped(children, reaped, error)
                 raise
         for pid, lines_file in children:
