@@ -21,6 +21,13 @@ from typing import IO, Generic, TypeVar
 T = TypeVar("T")
 
 
+def how_it_ended(status: int) -> str:
+    """A child's wait status (`os.waitpid`) in words: "exit code N" or "killed by signal N"."""
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
 def _anonymous_file() -> IO[bytes]:
     """A read-write file with no name, in memory where the system allows."""
     if hasattr(os, "memfd_create"):
@@ -67,12 +74,9 @@ class Forked(Generic[T]):
             self._file = None
             file.seek(0)
             if status != 0:
-                how = (
-                    f"signal {os.WTERMSIG(status)}"
-                    if os.WIFSIGNALED(status)
-                    else f"status {os.WEXITSTATUS(status)}"
+                raise RuntimeError(
+                    f"a forked child (pid {pid}) ended without a result ({how_it_ended(status)})"
                 )
-                raise RuntimeError(f"a forked child (pid {pid}) ended without a result ({how})")
             kind, value = pickle.load(file)
         if kind == "error":
             raise value

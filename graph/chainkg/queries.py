@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from chainkg.bindings import bind_value
 from chainkg.config import QUERIES_DIR, package_resource
+from chainkg.forked import how_it_ended
 from chainkg.search import NameIndex
 from chainkg.vocab import PREFIXES
 
@@ -186,11 +187,10 @@ def run_isolated(run: Callable[[], T]) -> T:
         payload = pipe.read()
     _, status = os.waitpid(pid, 0)
     if not payload:
-        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {status}"
         raise ValueError(
-            f"the query engine crashed on this query ({how}); Oxigraph aborts on ORDER BY over "
-            "values of mixed types (e.g. strings and numbers): order by STR(?x) or filter the "
-            "values by type"
+            f"the query engine crashed on this query ({how_it_ended(status)}); Oxigraph "
+            "aborts on ORDER BY over values of mixed types (e.g. strings and numbers): order by "
+            "STR(?x) or filter the values by type"
         )
     kind, value = pickle.loads(payload)
     if kind == "error":

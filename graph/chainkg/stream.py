@@ -25,6 +25,7 @@ from rich.progress import Progress, TaskID
 
 from chainkg.aggregates import SUMMARY_FILE, Answers, summary_for, write_summary
 from chainkg.errors import ValidationFailed
+from chainkg.forked import how_it_ended
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_chunks, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
@@ -245,7 +246,7 @@ def _raise_if_stopped(
                 reaped.add(pid)
                 if os.waitstatus_to_exitcode(status) != 0:
                     raise RuntimeError(
-                        f"text assembly worker {pid} failed (status {status}): {error}"
+                        f"text assembly worker {pid} failed ({how_it_ended(status)}): {error}"
                     ) from error
         if len(reaped) == len(children) or time.monotonic() > deadline:
             return
@@ -260,7 +261,7 @@ def _wait_part(pid: int, lines_file: Path) -> int:
     """Wait for a child of `_fork_part`; its line count, or RuntimeError if it failed."""
     _pid, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"text assembly worker {pid} failed (status {status})")
+        raise RuntimeError(f"text assembly worker {pid} failed ({how_it_ended(status)})")
     return int(lines_file.read_text())
 
 
@@ -620,7 +621,7 @@ def _wait_writer(pid: int, folder: Path, what: str) -> None:
     _pid, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         error = folder / "error.txt"
-        detail = error.read_text() if error.is_file() else f"status {status}"
+        detail = error.read_text() if error.is_file() else how_it_ended(status)
         raise RuntimeError(f"{what} worker {pid} failed: {detail}")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.forked import fork_call
+from chainkg.forked import fork_call, how_it_ended
 
 
 def test_the_result_comes_from_the_child(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_the_childs_exception_is_raised_here() -> None:
 
 
 def test_a_child_that_dies_without_a_result_is_an_error() -> None:
-    with pytest.raises(RuntimeError, match=r"without a result \(status"):
+    with pytest.raises(RuntimeError, match=r"without a result \(exit code 3\)"):
         fork_call(lambda: os._exit(3)).result()
 
 
@@ -67,3 +67,18 @@ def test_without_fork_the_call_runs_here_when_collected() -> None:
 def test_a_result_that_does_not_pickle_is_an_error_here() -> None:
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         fork_call(lambda: lambda: 1).result()  # a local function does not pickle
+
+
+@pytest.mark.parametrize(
+    ("end", "said"),
+    [(lambda: os._exit(3), "exit code 3"), (lambda: os.kill(os.getpid(), 9), "killed by signal 9")],
+)
+def test_how_a_child_ended_is_said_in_words(end, said: str) -> None:
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            end()
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert how_it_ended(status) == said

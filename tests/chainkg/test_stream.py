@@ -238,7 +238,7 @@ def test_a_worker_that_stops_at_once_is_named_as_the_cause(
             yield piece
 
     monkeypatch.setattr(stream, "assemble_chunks", dies_at_once)
-    with pytest.raises(RuntimeError, match=r"text assembly worker \d+ failed \(status 768\)"):
+    with pytest.raises(RuntimeError, match=r"text assembly worker \d+ failed \(exit code 3\)"):
         write_text(seeds, tmp_path / "g.nq", tmp_path / "g.nt", workers=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
 
