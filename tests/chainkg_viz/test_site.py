@@ -152,6 +152,21 @@ def test_a_chain_reports_data_gaps_are_stated_once(seed_build: BuildReport) -> N
     assert said >= 4  # chains of the example data set have no leader or no segments
 
 
+def test_a_chain_without_local_firms_says_so_in_its_overview(seed_build: BuildReport) -> None:
+    """The overview's 区内企业 cell of a chain with no local enterprise says 无 (none), not
+    an empty cell; a chain with some lists them."""
+    import re
+
+    cells = {}
+    for page in sorted((seed_build.out_dir / "site" / "gaps").glob("*.html")):
+        found = re.search(r"<tr><th>区内企业</th><td>(.*?)</td></tr>", page.read_text("utf-8"))
+        if found:
+            cells[page.stem] = found.group(1).strip()
+    assert cells["aviation"].startswith("无")
+    assert cells["nev"] and not cells["nev"].startswith("无")
+    assert all(cells.values()), [k for k, v in cells.items() if not v]
+
+
 def test_write_site_keeps_the_previous_site_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site({"index.html": "old", "gaps/a.html": "old report"}, out)
