@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 from chainkg.ntriples import (
     _ENTERPRISE_TYPES,
@@ -41,15 +42,14 @@ from chainkg.ntriples import (
     iri,
     lit,
 )
+from chainkg.presence import registered_in_zone, registry_addresses, registry_firm
 from chainkg.reference import GBT_FILE, SEI_FILE, Reference, category_id, load_reference
 from chainkg.registry import (
     AddressRule,
     RegistryRecord,
     categories_for,
-    is_active,
-    match_records,
-    place_by_address,
 )
+from chainkg.tables import Seeds
 from chainkg.vocab import CKG
 
 _PLACING_MATCHES = ("exact", "close", "narrow")  # a firm of the category is of the chain
@@ -133,7 +133,7 @@ def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[
     if sei:
         yield produce(lambda out: _panoramas(out, reference, sei))
     if records:
-        context = _RegistryContext(b, records)
+        context = _RegistryContext(b)
         for start in range(0, len(records), CHUNK_ROWS):
             part = records[start : start + CHUNK_ROWS]
             yield produce(
@@ -246,16 +246,17 @@ def _registry_fields(
 
 
 class _RegistryContext:
-    """What every registry chunk needs, computed once: rules, matches, alignments."""
+    """What every registry chunk needs, computed once: rules, matches, address placements
+    and presence in the zone (`chainkg.presence`), alignments."""
 
-    def __init__(self, b: RowBuilder, records: list[tuple[str, RegistryRecord]]):
+    def __init__(self, b: RowBuilder):
         seeds = b.seeds
         self.rules = [AddressRule.from_row(r) for _line, r in seeds.rows("address_rules")]
-        enterprises = [row for _line, row in seeds.rows("enterprises")]
-        self.matches = match_records(records, enterprises)[0]  # conflicts refused at load
-        self.located = {row["id"] for row in enterprises if row["located_in"]}
-        self.aligned = _aligned(seeds, "chain_alignments", "chain")
-        self.mapped = _aligned(seeds, "segment_mappings", "segment")
+        self.matches = seeds.registry_matches  # (conflicts are refused at load)
+        self.addresses = registry_addresses(seeds)
+        self.present = registered_in_zone(seeds, b.zone_places)
+        self.aligned = aligned_to(seeds, "chain_alignments", "chain")
+        self.mapped = aligned_to(seeds, "segment_mappings", "segment")
 
 
 def _registry(
@@ -266,7 +267,7 @@ def _registry(
     with_rules: bool,
 ) -> None:
     b = out.b
-    rules, matches, located = context.rules, context.matches, context.located
+    rules, matches, addresses = context.rules, context.matches, context.addresses
     aligned, mapped = context.aligned, context.mapped
     for rule in rules if with_rules else ():
         s = f"<{b.base}address-rule/{rule.id}>"
@@ -282,65 +283,32 @@ def _registry(
     store_persons = b.seeds.config.registry_persons
     for source, rec in records:
         entity_id = matches.get((source, rec.row))
-        s = (
-            b.entity(entity_id)
-            if entity_id
-            else f"<{b.base}enterprise/uscc-{rec.credit_code.lower()}>"
-        )
+        firm = registry_firm(b.seeds, source, rec)  # entity_id, or a new firm's id
+        s = b.entity(entity_id) if entity_id else f"<{b.base}enterprise/{firm}>"
         body: list[str] = []
         if not entity_id:
-            uscc = lit("uscc-" + rec.credit_code.lower())
-            body += _named(s, _ENTERPRISE_TYPES, lit(rec.name, "zh"), f"{s} {IDENTIFIER} {uscc}")
+            uscc = f"{s} {IDENTIFIER} {lit(firm)}"
+            body += _named(s, _ENTERPRISE_TYPES, lit(rec.name, "zh"), uscc)
         body += [
             f"{s} {p} {o}" for p, o in _registry_fields(b, rec, store_persons) if o is not None
         ]
         ev = f"<{b.base}evidence/registry.{source}.{rec.row}>"
         body += out.evidence(source, s, ev, rec.row, stated)
-        placements: list[tuple[str, str, str, str]] = []  # target, basis, reason, rule
-        if entity_id not in located:
-            hit = place_by_address(rec.address, rules)
-            if hit:
-                rule, keyword = hit
-                if is_active(rec.status):
-                    # registered, operating and located in the focal zone by its address:
-                    # present there, like a curated row whose own place is in the zone
-                    body += b.in_zone(s, rule.place)
-                placements.append(
-                    (
-                        b.entity(rule.place),
-                        "address-rule",
-                        f"注册地址含“{keyword}”(地址规则 {rule.id})",
-                        f"<{b.base}address-rule/{rule.id}>",
-                    )
-                )
-        for placement in categories_for(rec, reference):
-            cat = placement.category
-            rule = b.category(cat.path)
-            placements.append((b.category(cat.path), placement.basis, placement.reason, rule))
-            ancestors = {cat.path} | {" > ".join(cat.parts[:i]) for i in range(1, len(cat.parts))}
-            for chain in sorted({c for p in ancestors for c in aligned.get(p, ())}):
-                placements.append(
-                    (
-                        b.entity(chain),
-                        "chain-alignment",
-                        f"{placement.reason};该类属于本链全景图",
-                        rule,
-                    )
-                )
-            for seg in sorted({g for p in ancestors for g in mapped.get(p, ())}):
-                placements.append(
-                    (b.entity(seg), "segment-mapping", f"{placement.reason};该类对应本环节", rule)
-                )
-        seen: set[str] = set()
-        for n, (target, basis, reason, rule) in enumerate(placements, 1):
-            if target in seen:
-                continue
-            seen.add(target)
-            predicate = {
-                "address-rule": K.locatedIn,
-                "chain-alignment": K.inChain,
-                "segment-mapping": K.operatesInSegment,
-            }.get(basis, K.inCategory)
+        hit = addresses.get((source, rec.row))
+        if hit and firm in context.present:
+            # registered, operating and located in the focal zone by its address: present
+            # there, like a curated row whose own place is in the zone (and so not by any
+            # other basis, `chainkg.presence`)
+            body.append(f"{s} {K.zoneStage} {K.PresentProducing}")
+        for n, (target, basis, reason, rule) in registry_placements(
+            rec, hit, reference, aligned, mapped
+        ):
+            if basis in PLACING_PREDICATES:
+                predicate, target = _PLACING_TERMS[basis], b.entity(target)
+            else:
+                predicate, target = K.inCategory, b.category(target)
+            by_address = basis == "address-rule"
+            rule = f"<{b.base}address-rule/{rule}>" if by_address else b.category(rule)
             p = f"<{b.base}placement/{source}.{rec.row}.{n}>"
             ev_p = f"<{b.base}evidence/placement.{source}.{rec.row}.{n}>"
             body += [
@@ -357,9 +325,67 @@ def _registry(
 
 
 _DATE = "http://www.w3.org/2001/XMLSchema#date"
+# a registry placement's basis -> the relation it writes (as relations.csv names it); the
+# other bases place the firm in a reference category (ckg:inCategory)
+PLACING_PREDICATES = {
+    "address-rule": "located_in",
+    "chain-alignment": "in_chain",
+    "segment-mapping": "operates_in_segment",
+}
+_PLACING_TERMS = {
+    "address-rule": K.locatedIn,
+    "chain-alignment": K.inChain,
+    "segment-mapping": K.operatesInSegment,
+}
 
 
-def _aligned(seeds, table: str, column: str) -> dict[str, list[str]]:
+class RegistryPlacement(NamedTuple):
+    """Where a registry row places its firm, and why."""
+
+    target: str  # a place, chain or segment id (PLACING_PREDICATES), else a category path
+    basis: str  # "address-rule", "chain-alignment", "segment-mapping", or a category basis
+    reason: str  # in Chinese, for officers
+    rule: str  # the address rule's id ("address-rule"), else the category's path
+
+
+def registry_placements(
+    record: RegistryRecord,
+    address: tuple[AddressRule, str] | None,
+    reference: Reference,
+    aligned: dict[str, list[str]],
+    mapped: dict[str, list[str]],
+) -> list[tuple[int, RegistryPlacement]]:
+    """The placements of a registry row, numbered as in the graph (a target placed twice
+    keeps its first): in a place by `address` (`presence.registry_addresses`), in reference
+    categories by its industry code and business scope (`registry.categories_for`), and so
+    in the chains (`aligned`) and segments (`mapped`) aligned to those categories or their
+    parents (category path -> chains or segments, `aligned_to`)."""
+    found: list[RegistryPlacement] = []
+    if address:
+        rule, keyword = address
+        reason = f"注册地址含“{keyword}”(地址规则 {rule.id})"
+        found.append(RegistryPlacement(rule.place, "address-rule", reason, rule.id))
+    for placement in categories_for(record, reference):
+        cat = placement.category
+        found.append(RegistryPlacement(cat.path, placement.basis, placement.reason, cat.path))
+        ancestors = {cat.path} | {" > ".join(cat.parts[:i]) for i in range(1, len(cat.parts))}
+        for chain in sorted({c for p in ancestors for c in aligned.get(p, ())}):
+            reason = f"{placement.reason};该类属于本链全景图"
+            found.append(RegistryPlacement(chain, "chain-alignment", reason, cat.path))
+        for seg in sorted({g for p in ancestors for g in mapped.get(p, ())}):
+            reason = f"{placement.reason};该类对应本环节"
+            found.append(RegistryPlacement(seg, "segment-mapping", reason, cat.path))
+    seen: set[tuple[bool, str]] = set()
+    out = []
+    for n, placement in enumerate(found, 1):
+        key = (placement.basis in PLACING_PREDICATES, placement.target)
+        if key not in seen:
+            seen.add(key)
+            out.append((n, placement))
+    return out
+
+
+def aligned_to(seeds: Seeds, table: str, column: str) -> dict[str, list[str]]:
     """category path -> the chains (or segments) aligned to it so that its firms are theirs."""
     out: dict[str, list[str]] = {}
     for _line, row in seeds.rows(table):

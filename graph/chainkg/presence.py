@@ -3,6 +3,9 @@
 An enterprise or organization is present in the data set's focal zone
 - where it is located (its row's `located_in`, or a `located_in` relation, is the zone or a
   place inside it): producing;
+- where its registered address places it, by the data set's address rules, while it is
+  registered and operating (a registry row, `registered_in_zone`; for a firm that no
+  enterprises row locates): producing, like its own row's place;
 - through a site there (`sites.csv`: 基地, 工厂, 产业园, branch): the site's status;
 - through an investment project there (`projects.csv`, `site` in the zone): its status;
 - through a subsidiary present there (`subsidiary_of`): the subsidiary's stage.
@@ -22,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from chainkg.registry import AddressRule, RegistryRecord, is_active, place_by_address
 from chainkg.tables import Seeds, shared
 
 PRODUCING, BUILDING, SIGNED = "producing", "building", "signed"
@@ -78,13 +82,61 @@ def _rows(seeds: Seeds, table: str, *columns: str) -> Iterator[tuple[str, ...]]:
 
 
 def located_in_zone(seeds: Seeds, zone_places: set[str]) -> set[str]:
-    """Actors whose own row places them in the zone."""
+    """Actors whose own row places them in the zone, or their registered address
+    (`registered_in_zone`)."""
     return {
         actor
         for table in ("enterprises", "organizations")
         for actor, place in _rows(seeds, table, "located_in")
         if place in zone_places
-    }
+    } | registered_in_zone(seeds, zone_places)
+
+
+def registry_firm(seeds: Seeds, source: str, record: RegistryRecord) -> str:
+    """The enterprise id of a registry row: the enterprises row it matched, else a new
+    `uscc-<credit code>` (the mapping's `{base}enterprise/uscc-...`)."""
+    matched = seeds.registry_matches.get((source, record.row))
+    return matched or f"uscc-{record.credit_code.lower()}"
+
+
+@shared
+def registry_addresses(seeds: Seeds) -> dict[tuple[str, int], tuple[AddressRule, str]]:
+    """(source, row) of each registry row whose registered address an address rule places
+    -> that rule and the keyword found; rows of firms an enterprises row locates are left
+    out (the curated place stands)."""
+    if not seeds.has_registry_rows:
+        return {}
+    rules = [AddressRule.from_row(row) for _line, row in seeds.rows("address_rules")]
+    located = {a for a, place in _rows(seeds, "enterprises", "located_in") if place}
+    found: dict[tuple[str, int], tuple[AddressRule, str]] = {}
+    for source, registry_file in sorted(seeds.registry.items()):
+        for record in registry_file.records:
+            if seeds.registry_matches.get((source, record.row)) in located:
+                continue
+            hit = place_by_address(record.address, rules)
+            if hit:
+                found[(source, record.row)] = hit
+    return found
+
+
+@shared
+def registered_places(seeds: Seeds) -> frozenset[tuple[str, str]]:
+    """(firm id, place) where a registered address puts a firm (`registry_addresses`) that
+    is registered and operating (`registry.is_active`); in the zone, it is present there
+    (`registered_in_zone`)."""
+    placed = registry_addresses(seeds)
+    return frozenset(
+        (registry_firm(seeds, source, record), placed[(source, record.row)][0].place)
+        for source, registry_file in seeds.registry.items()
+        for record in registry_file.records
+        if (source, record.row) in placed and is_active(record.status)
+    )
+
+
+def registered_in_zone(seeds: Seeds, zone_places: set[str]) -> set[str]:
+    """Firms located in the zone by their registered address while registered and
+    operating (`registered_places`)."""
+    return {firm for firm, place in registered_places(seeds) if place in zone_places}
 
 
 def zone_presence(seeds: Seeds, zone_places: set[str] | None = None) -> dict[str, PresenceBasis]:

@@ -47,12 +47,16 @@ class Seeds:
     registry: dict[str, RegistryFile] = field(default_factory=dict)  # source id -> rows
     # source id -> text of a reference or registry file (its quotes are checked against it)
     files: dict[str, str] = field(default_factory=dict)
+    # (registry source id, row) -> the id of the enterprises row that registry row matched
+    # (`registry.match_records`; an unmatched row is a new enterprise)
+    registry_matches: dict[tuple[str, int], str] = field(default_factory=dict)
 
     @property
     def has_registry_rows(self) -> bool:
         """Whether a registry export holds a row: its enterprises, zone presences and
         placements follow `chainkg.mapping_panorama`'s rules, which the side tables built
-        from the seed tables (the listings, the gap summary) do not repeat."""
+        from the seed tables (the gap summary, the listings of ties) do not repeat (the
+        enterprise listings read them, `chainkg.listings.rows`)."""
         return any(f.records for f in self.registry.values())
 
     def source_text(self, source: str) -> str | None:
@@ -171,10 +175,12 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         reading.cancel()
     articles = {k: v for k, v in texts.items() if kinds[k] == "article"}
     files = {k: v for k, v in texts.items() if kinds[k] != "article"}
+    matches: dict[tuple[str, int], str] = {}
     if registry and "enterprises" in tables:
         records = [(sid, rec) for sid, parsed in sorted(registry.items()) for rec in parsed.records]
         enterprises = tables["enterprises"].to_dict("records")
-        for problem in match_records(records, enterprises)[1]:
+        matches, conflicts = match_records(records, enterprises)
+        for problem in conflicts:
             file = str(registry[problem.file].path)
             problems.append(
                 SeedProblem(file, problem.line, problem.field, problem.message, problem.hint)
@@ -191,7 +197,7 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         )
     if problems:
         raise SeedError(problems)
-    return Seeds(root, config, tables, articles, table_of, kinds, registry, files)
+    return Seeds(root, config, tables, articles, table_of, kinds, registry, files, matches)
 
 
 # From this many bytes of CSV on, the tables are read on two cores (see `_Reading`); below,

@@ -329,6 +329,50 @@ def test_a_deregistered_firm_at_a_zone_address_is_not_local_in_the_panorama(
     assert "区外或区内未投产的已知" not in category.status_text  # present: no count of others
 
 
+def test_a_registered_address_in_the_zone_is_the_one_presence_of_a_curated_firm(
+    tmp_path: Path,
+) -> None:
+    """Registered address and curated presence are one definition of local
+    (`chainkg.presence`): a curated firm with a base under construction in the zone and a
+    registry row at a zone address is producing there, with one `ckg:zoneStage` (it had
+    two: building and producing), and its parent is present through it. The stages
+    `zone_stages` gives (read by the side tables) are the graph's."""
+    from chainkg.presence import zone_stages
+    from chainkg.tables import load_seeds
+
+    seeds = _dataset(tmp_path)
+    curated = "a1,甲公司为丙汽车供应电机,curator,Assumed for the test."
+    with (seeds / "enterprises.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"ding-group,丁控股,Ding Holding,,,,{curated}\n")
+    with (seeds / "relations.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"bing-subsidiary-of-ding,bing,subsidiary_of,ding-group,子公司,,{curated}\n")
+    (seeds / "sites.csv").write_text(
+        "id,label_zh,owner,kind,located_in,status,source,quote,assertion,note\n"
+        f"bing-base,丙汽车基地,bing,base,demo-zone,under_construction,{curated}\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "export.csv"
+    rows = (CASE / "export.csv").read_text(encoding="utf-8").splitlines()
+    export.write_text(  # 丙汽车 (matched by name) at an address in the zone, still registered
+        "\n".join([rows[0], "91430200MA4L2DN00Y,丙汽车,存续,2018/7/1,100万元,"
+                   "湖南省示例市示例高新区高新路8号,3612,整车制造,钱二", ""]),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert import_enterprises(export, seeds, date="2024-06-30", source_id="reg").imported == 1
+    build(seeds, tmp_path / "out")
+    store = open_store(tmp_path / "out" / "graph.nq")
+    stages = run_query(store, "SELECT ?e ?stage WHERE { ?e ckg:zoneStage ?stage }").records()
+    in_graph = {(r["e"].rsplit("/", 1)[1], r["stage"].rsplit("#", 1)[1]) for r in stages}
+    assert ("bing", "PresentProducing") in in_graph
+    assert ("ding-group", "PresentProducing") in in_graph  # through its subsidiary
+    assert len(in_graph) == len({e for e, _s in in_graph})  # one stage each
+    names = {"producing": "PresentProducing", "building": "PresentBuilding"}
+    computed = zone_stages(load_seeds(seeds))
+    assert {(e, names[s]) for e, s in computed.items()} == in_graph
+    presences = "SELECT ?p WHERE { ?p ckg:presenceOf ?e FILTER(STRENDS(STR(?e), '/bing')) }"
+    assert not run_query(store, presences).rows  # no derived presence beside its own place
+
+
 def test_persons_stored_only_with_opt_in(tmp_path: Path) -> None:
     seeds = _dataset(tmp_path, persons=True)
     export = tmp_path / "export.csv"

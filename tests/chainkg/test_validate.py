@@ -61,6 +61,17 @@ def test_fact_without_evidence_is_a_violation(tmp_path: Path) -> None:
     assert not report.conforms and "enterprise/yi" in report.text
 
 
+def test_two_stages_in_the_zone_are_a_violation(tmp_path: Path) -> None:
+    """An actor has one stage in the zone (its most advanced presence, chainkg.presence)."""
+    quads = tiny_quads(tmp_path)
+    stage = ox.NamedNode(CKG + "zoneStage")
+    (first,) = [q for q in quads if q.predicate == stage and q.subject.value.endswith("/jia")]
+    second = ox.Quad(first.subject, stage, ox.NamedNode(CKG + "PresentBuilding"), first.graph_name)
+    report = validate([*quads, second])
+    assert not report.conforms and report.violations == 1
+    assert "one stage in the zone" in report.text and "enterprise/jia" in report.text
+
+
 def test_every_class_has_a_shape() -> None:
     onto = rdflib.Graph().parse(ONTOLOGY_DIR / "chainkg.ttl")
     shapes = rdflib.Graph().parse(ONTOLOGY_DIR / "shapes.ttl")

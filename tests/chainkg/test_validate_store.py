@@ -54,6 +54,13 @@ PLANTED = [  # (focus node, words of the report line, triples added to VALID)
     pytest.param(
         "ex:s1", "count outside [0, 1]", 'ex:s1 ckg:year "2024"^^xsd:gYear .', id="a second year"
     ),
+    pytest.param(
+        "ex:e2",
+        "count outside [0, 1]",
+        "ex:e2 ckg:zoneStage ckg:PresentProducing , ckg:PresentBuilding .",
+        id="two stages in the zone",
+    ),
+    pytest.param("ex:e2", "value:", "ex:e2 ckg:zoneStage ckg:Upstream .", id="not a stage"),
 ]
 
 
