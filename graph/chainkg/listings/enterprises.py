@@ -1,6 +1,7 @@
 """Builders of the enterprise listings (see `chainkg.listings`): `chain-enterprises`,
 `segment-enterprises`, `local-enterprises` and `nonlocal-enterprises-in-chains`, each the
-rows its query answers, derived from the seed tables with pandas (never from the store).
+rows its query answers, derived from the seed tables with pandas (never from the store),
+registry rows included (`chainkg.listings.rows.enterprises` and `relations`).
 
 GROUP_CONCAT's order is the engine's (unspecified); here the labels are sorted."""
 
@@ -17,10 +18,10 @@ from chainkg.listings.rows import (
     PRESENCE_STAGES,
     STATED,
     ListingRows,
-    declines,
     distinct,
     enterprise_index,
     enterprise_label_ranks,
+    enterprises,
     entities,
     entity_iris,
     entity_label_ranks,
@@ -40,16 +41,27 @@ SEGMENT_STAGES = {"upstream": "Upstream", "midstream": "Midstream", "downstream"
 
 
 def _ties(frame: pd.DataFrame, how: str) -> pd.DataFrame:
-    """subject/object/curator rows as ties e, chain-or-segment, how."""
+    """subject/object/assertion rows as ties e, chain-or-segment, how."""
     return pd.DataFrame(
-        {"e": frame["subject"], "target": frame["object"], "how": how, "curator": frame["curator"]}
+        {
+            "e": frame["subject"],
+            "target": frame["object"],
+            "how": how,
+            "assertion": frame["assertion"],
+        }
     )
 
 
-def _any_curator(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per `keys`, curator when any of its rows is (several relation rows may state
-    the same tie)."""
-    return frame.groupby(keys, as_index=False, sort=False)["curator"].any()
+def _assertion(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per `keys` with the query's ?assertion of that tie: 编者判断 when any of its
+    relation rows is a curator's assertion, 原文明示 when every one is stated, "" when only
+    registry placements make it (a placement is no statement of the tie: none to group)."""
+    rows = frame.assign(stated=~frame["registry"] & ~frame["curator"])
+    found = rows.groupby(keys, as_index=False, sort=False)[["curator", "stated"]].any()
+    found["assertion"] = np.where(
+        found["curator"], CURATOR_JUDGED, np.where(found["stated"], STATED, "")
+    )
+    return found.drop(columns=["curator", "stated"])
 
 
 @shared
@@ -67,13 +79,13 @@ def _project_chains(seeds: Seeds) -> pd.DataFrame:
 
 @shared
 def _chain_ties(seeds: Seeds) -> pd.DataFrame:
-    """Every tie of chain-enterprises: e, chain, how, curator (per e, chain, how, target)."""
-    leads = _any_curator(relations(seeds, "leads_chain"), ["subject", "object"])
-    members = _any_curator(relations(seeds, "in_chain"), ["subject", "object"])
+    """Every tie of chain-enterprises: e, chain, how, assertion (per e, chain, how, target)."""
+    leads = _assertion(relations(seeds, "leads_chain"), ["subject", "object"])
+    members = _assertion(relations(seeds, "in_chain"), ["subject", "object"])
     members = members.merge(leads[["subject", "object"]], how="left", indicator=True)
     members = members[members["_merge"] == "left_only"].drop(columns="_merge")
     segments = table(seeds, "segments", "id", "chain").rename(columns={"id": "segment"})
-    in_segment = _any_curator(relations(seeds, "operates_in_segment"), ["subject", "object"])
+    in_segment = _assertion(relations(seeds, "operates_in_segment"), ["subject", "object"])
     in_segment = in_segment.merge(segments, left_on="object", right_on="segment")
     projects = _project_chains(seeds)
     parts = [
@@ -84,7 +96,7 @@ def _chain_ties(seeds: Seeds) -> pd.DataFrame:
                 "e": in_segment["subject"],
                 "chain": in_segment["chain"],
                 "how": "segment",
-                "curator": in_segment["curator"],
+                "assertion": in_segment["assertion"],
             }
         ),
         pd.DataFrame(
@@ -92,7 +104,7 @@ def _chain_ties(seeds: Seeds) -> pd.DataFrame:
                 "e": projects["investor"],
                 "chain": projects["chain"],
                 "how": "project",
-                "curator": projects["assertion"] == "curator",
+                "assertion": np.where(projects["assertion"] == "curator", CURATOR_JUDGED, STATED),
             }
         ),
     ]
@@ -102,7 +114,7 @@ def _chain_ties(seeds: Seeds) -> pd.DataFrame:
 @shared
 def _enterprises(seeds: Seeds) -> pd.DataFrame:
     """id, label, stage (presence stage or '') of every enterprise."""
-    frame = table(seeds, "enterprises", "id", "label_zh").rename(columns={"label_zh": "label"})
+    frame = enterprises(seeds, "id", "label_zh").rename(columns={"label_zh": "label"})
     stages = zone_stages(seeds)  # tens of thousands of actors: looked up among the ids
     at = enterprise_index(seeds).get_indexer(stages.index)
     stage = np.full(len(frame), "", dtype=object)
@@ -138,10 +150,9 @@ def _per_chain(
 
 def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     """chain-enterprises: per chain, its enterprises with stage, local and how tied."""
-    if declines(seeds):
-        return
-    ties = _chain_ties(seeds)
-    ties = ties.groupby(["e", "chain", "how"], as_index=False, sort=False)["curator"].any()
+    # one row per distinct assertion of a firm's ties to a chain (two segments of it, one
+    # stated, one judged: two rows, as the query's DISTINCT gives them)
+    ties = _chain_ties(seeds)[["e", "chain", "how", "assertion"]].drop_duplicates()
     chains = _chains(seeds)
     firms = _enterprises(seeds)  # in the enterprises' order: looked up by position
     at = enterprise_index(seeds).get_indexer(ties["e"])
@@ -161,7 +172,7 @@ def build_chain_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
             "local": rows["stage"] == PRODUCING,
             "stage": _stage_labels(rows["stage"]),
             "how": rows["how"],
-            "assertion": rows["curator"].map({True: CURATOR_JUDGED, False: STATED}),
+            "assertion": rows["assertion"],
         }
     )
     rows = _sorted(
@@ -206,8 +217,6 @@ def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
 
 def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     """segment-enterprises: every segment of a chain with its actors counted and named."""
-    if declines(seeds):
-        return
     chains = _chains(seeds)
     segments = table(seeds, "segments", "id", "label_zh", "chain", "order", "stage")
     segments = segments.merge(chains, on="chain")
@@ -281,8 +290,6 @@ def _places(seeds: Seeds) -> pd.DataFrame:
 
 def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     """local-enterprises: enterprises present in the focal zone, with stage, place, chains."""
-    if declines(seeds):
-        return
     firms = _enterprises(seeds).assign(label_rank=enterprise_label_ranks(seeds))
     firms = firms[firms["stage"] != ""].rename(columns={"id": "e"})
     chains = _chains(seeds)
@@ -309,8 +316,6 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
 
 def build_nonlocal_enterprises_in_chains(seeds: Seeds) -> Iterator[ListingRows]:
     """nonlocal-enterprises-in-chains: enterprises not present in the zone, per chain."""
-    if declines(seeds):
-        return
     ties = _chain_ties(seeds)
     ties = ties[ties["how"] != "project"][["e", "chain", "how"]]
     # suppliers of anything in or leading a chain (an enterprise, or a project by its chain)

@@ -1,7 +1,13 @@
 """What every listing builder shares: the builder contract's types and the seed tables read
 as the row mapping reads them (IRIs as `chainkg.mapping` mints them, labels, relations,
 presence in the focal zone from `chainkg.presence`, labels of ontology terms), as pandas
-frames, so that builders stay vectorised at a million enterprises."""
+frames, so that builders stay vectorised at a million enterprises.
+
+Registry rows (`chainkg.mapping_panorama`) add enterprises and placements in places, chains
+and segments: `enterprises` and `relations` give them as rows of those tables (the new firms
+after the enterprises.csv rows, the placements as relation rows marked `registry`), by the
+registry's own rules (`registry_placements`), so the builders that read only these answer
+for registry data sets too; the others decline them (`declines`)."""
 
 from __future__ import annotations
 
@@ -13,7 +19,10 @@ import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.mapping import ontology_quads
+from chainkg.mapping_panorama import PLACING_PREDICATES, aligned_to, registry_placements
+from chainkg.presence import registry_addresses, registry_firm
 from chainkg.presence import zone_stages as presence_stages
+from chainkg.reference import load_reference
 from chainkg.schema import TABLES
 from chainkg.tables import Seeds, shared
 from chainkg.vocab import CKG_IRI, PREFIXES
@@ -40,10 +49,54 @@ def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
     return frame.loc[:, list(columns)] if columns else frame
 
 
+@shared
+def registry_firms(seeds: Seeds) -> pd.DataFrame:
+    """id and label_zh of the enterprises registry rows add (`uscc-<credit code>`, named as
+    the row names them; a row matched to an enterprises.csv row adds none), in row order."""
+    found: dict[str, str] = {}
+    for source, registry_file in sorted(seeds.registry.items()):
+        for record in registry_file.records:
+            if (source, record.row) not in seeds.registry_matches:
+                found.setdefault(registry_firm(seeds, source, record), record.name)
+    return pd.DataFrame({"id": list(found), "label_zh": list(found.values())}, dtype=object)
+
+
+@shared
+def registry_ties(seeds: Seeds) -> pd.DataFrame:
+    """subject, predicate and object (as relations.csv names them) of the placements of
+    registry rows in places, chains and segments (`mapping_panorama.registry_placements`)."""
+    rows: list[tuple[str, str, str]] = []
+    if seeds.has_registry_rows:
+        addresses = registry_addresses(seeds)
+        reference = load_reference()
+        aligned = aligned_to(seeds, "chain_alignments", "chain")
+        mapped = aligned_to(seeds, "segment_mappings", "segment")
+        for source, registry_file in sorted(seeds.registry.items()):
+            for record in registry_file.records:
+                firm = registry_firm(seeds, source, record)
+                address = addresses.get((source, record.row))
+                for _n, placed in registry_placements(record, address, reference, aligned, mapped):
+                    if placed.basis in PLACING_PREDICATES:
+                        rows.append((firm, PLACING_PREDICATES[placed.basis], placed.target))
+    return pd.DataFrame(rows, columns=["subject", "predicate", "object"], dtype=object)
+
+
+def enterprises(seeds: Seeds, *columns: str) -> pd.DataFrame:
+    """`table(seeds, "enterprises", *columns)` followed by the enterprises registry rows add
+    (`registry_firms`; their other cells empty)."""
+    frame = table(seeds, "enterprises", *columns)
+    added = registry_firms(seeds)
+    if added.empty:
+        return frame
+    more = pd.DataFrame({c: added.get(c, "") for c in frame.columns})
+    return pd.concat([frame, more.astype(frame.dtypes.to_dict())], ignore_index=True)
+
+
 def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
     """`{base}{kind}/{id}` for each id, as the row mapping mints it (`RowBuilder.entity`)."""
     kinds = {name: t.rdf_kind for name, t in TABLES.items()}
     tables = {i: seeds.table_of[i] for i in ids.unique() if i in seeds.table_of}  # not all 2M
+    tables |= {i: "enterprises" for i in registry_firms(seeds)["id"] if i in set(ids)}
     kind = ids.map(tables).map(kinds)
     return seeds.config.base_iri + kind + "/" + ids
 
@@ -53,7 +106,7 @@ def enterprise_index(seeds: Seeds) -> pd.Index:
     """The ids of `enterprises.csv` as an index, its hash table built once per write: the
     position of an id (`get_indexer`), or whether it names an enterprise, without hashing
     a million ids again per question (what `isin(enterprises["id"])` does)."""
-    return pd.Index(table(seeds, "enterprises", "id")["id"])
+    return pd.Index(enterprises(seeds, "id")["id"])
 
 
 def enterprise_rows(seeds: Seeds, ids: Collection[str] | pd.Series) -> np.ndarray:
@@ -74,30 +127,47 @@ def labels(seeds: Seeds) -> pd.Series:
         for name, frame in seeds.tables.items()
         if "label_zh" in frame.columns and TABLES[name].evidence
     ]
-    return pd.concat(parts) if parts else pd.Series(dtype=object)
+    parts.append(registry_firms(seeds).set_index("id")["label_zh"])
+    return pd.concat(parts)
 
 
 @shared
 def relations(seeds: Seeds, predicate: str) -> pd.DataFrame:
-    """subject, object and whether the row is a curator's assertion, of the relation rows
+    """subject, object, whether the row is a curator's assertion and whether it is a
+    registry placement (`registry_ties`: no statement of the tie, no quote), of the rows
     with one predicate (snake case, as in relations.csv)."""
     frame = table(seeds, "relations", "subject", "predicate", "object", "assertion")
     frame = frame[frame["predicate"] == predicate]
-    return pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "subject": frame["subject"],
             "object": frame["object"],
             "curator": frame["assertion"] == "curator",
+            "registry": False,
         }
-    ).reset_index(drop=True)
+    )
+    placed = registry_ties(seeds)
+    placed = placed[placed["predicate"] == predicate]
+    if len(placed):
+        more = pd.DataFrame(
+            {"subject": placed["subject"], "object": placed["object"], "curator": False}
+        ).assign(registry=True)
+        rows = pd.concat([rows, more.astype(rows.dtypes.to_dict())])
+    return rows.reset_index(drop=True)
 
 
 @shared
 def entities(seeds: Seeds) -> pd.DataFrame:
     """Every row with a Chinese label: id, seed table and the label as the mappers write it
-    (`labels()`, a statistic's and a post's own label); other rows have none. Computed once
-    per write (do not modify it)."""
+    (`labels()`, a statistic's and a post's own label); other rows have none; the
+    enterprises registry rows add follow those of enterprises.csv (`enterprises`). Computed
+    once per write (do not modify it)."""
+    added = registry_firms(seeds)
     parts = []
+    if "enterprises" not in seeds.tables:
+        parts.append(
+            pd.DataFrame({"id": added["id"], "table": "enterprises", "label": added["label_zh"]})
+        )
     for name, frame in seeds.tables.items():
         if name not in TABLES or "id" not in frame.columns or not TABLES[name].evidence:
             continue
@@ -110,15 +180,11 @@ def entities(seeds: Seeds) -> pd.DataFrame:
             label = frame["role_zh"]
         else:
             continue
-        parts.append(
-            pd.DataFrame(
-                {
-                    "id": frame["id"].to_numpy(),
-                    "table": name,
-                    "label": label.to_numpy(),
-                }
-            )
-        )
+        ids, label = frame["id"].to_numpy(), label.to_numpy()
+        if name == "enterprises":
+            ids = np.concatenate([ids, added["id"].to_numpy()])
+            label = np.concatenate([label, added["label_zh"].to_numpy()])
+        parts.append(pd.DataFrame({"id": ids, "table": name, "label": label}))
     return pd.concat(parts, ignore_index=True).set_index("id", drop=False)
 
 
@@ -335,7 +401,8 @@ def _ontology_labels() -> dict[str, str]:
 
 
 def declines(seeds: Seeds) -> bool:
-    """Whether the seeds hold rows the builders here do not model: registry sources (their
-    enterprises and placements come from `chainkg.mapping_panorama`); such a data set's
-    listings are answered by SPARQL."""
+    """Whether the seeds hold rows that a builder reading more than `enterprises`,
+    `relations`, `labels`, `entities`, `located_places` and `zone_stages` does not model:
+    registry rows (their registry fields, evidence and reference categories come from
+    `chainkg.mapping_panorama`); such a builder's listings are answered by SPARQL."""
     return seeds.has_registry_rows

@@ -13,9 +13,11 @@ mints them, presence in the focal zone from `chainkg.presence`, evidence nodes o
 source/quote pair as `RowBuilder.with_evidence` writes them, assertion modes from
 `chainkg.ntriples.ASSERTION_MODES`, and labels of ontology terms from `ontology_quads()`.
 
-Registry rows (sources of kind `registry`) add enterprises, zone presences and placements by
-rules these builders do not repeat: for a data set with registry rows, the builders whose
-answers they change yield nothing, and SPARQL answers as before.
+Registry rows (sources of kind `registry`) add enterprises, their registry fields and
+evidence, zone presences and placements in reference categories by rules these builders do
+not repeat: for a data set with registry rows, the builders whose answers they change yield
+nothing (`rows.declines`), and SPARQL answers as before. (The enterprise listings,
+`chainkg.listings.enterprises`, read registry rows as table rows.)
 """
 
 from __future__ import annotations
