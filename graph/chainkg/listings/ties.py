@@ -40,10 +40,12 @@ from chainkg.listings.rows import (
     entity_label_ranks,
     located_places,
     ordered,
+    registry_ties,
     shared,
     table,
     zone_stages,
 )
+from chainkg.listings.rows import enterprises as all_enterprises
 from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate_iri
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
@@ -357,15 +359,19 @@ def build_relations_with_evidence(seeds: Seeds) -> Iterator[ListingRows]:
 
 def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     """`list-main-enterprises`: the enterprises present and producing in the focal zone that
-    work in a chain, for every chain at once (key "") and for each chain (key: its IRI)."""
-    if declines(seeds):
-        return
+    work in a chain, for every chain at once (key "") and for each chain (key: its IRI).
+    Registry rows count as table rows (`rows.enterprises`, `rows.registry_ties`); their
+    evidence has no quote, so a firm only they name has none here."""
     columns = ["chain", *LIST_MAIN_ENTERPRISES]
     chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
-    enterprises = seeds.tables["enterprises"]
-    relations, segments = table(seeds, "relations"), table(seeds, "segments")
-    if relations.empty or segments.empty:
+    enterprises = all_enterprises(seeds, "id", "label_zh")
+    relations = pd.concat(
+        [table(seeds, "relations", "subject", "predicate", "object"), registry_ties(seeds)],
+        ignore_index=True,
+    )
+    segments = table(seeds, "segments")
+    if relations.empty:  # (without segments, the chains' members are listed still)
         empty = pd.DataFrame(columns=LIST_MAIN_ENTERPRISES, dtype=object)
         yield "", empty
         yield from ((c, empty) for c in chain_iris)
@@ -412,7 +418,9 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     )
     rows = pd.concat([first, second], ignore_index=True)
     rows = rows[rows["chain"].isin(chains["id"])]
-    ev = _evidence(seeds, "enterprises", enterprises[enterprise_rows(seeds, rows["item"])])
+    curated = table(seeds, "enterprises")  # (the registry's firms follow its rows)
+    named = enterprise_rows(seeds, rows["item"])[: len(curated)]
+    ev = _evidence(seeds, "enterprises", curated[named])
     ev = ev[["id", "quote", "source"]].rename(columns={"id": "item"})
     rows = rows.merge(ev, on="item", how="left").fillna({"quote": "", "source": ""})
     at = enterprise_index(seeds).get_indexer(rows["item"])  # every item is an enterprise

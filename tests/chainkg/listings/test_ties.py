@@ -208,18 +208,36 @@ def test_rows_are_deterministic(synth: tuple[Seeds, ox.Store]) -> None:
 
 
 def test_registry_rows_leave_their_answers_to_sparql(tmp_path: Path) -> None:
-    """Registry rows add enterprises, presences and placements by rules the builders do not
-    repeat: on such a data set the builders they affect yield nothing (SPARQL answers), and
-    `relations-with-evidence` (no relations table here) still equals SPARQL."""
+    """Registry rows add enterprises, their fields and evidence, presences and placements
+    by rules the builders of ties do not repeat: on such a data set those they affect yield
+    nothing (SPARQL answers); `relations-with-evidence` (no relations table here) and
+    `list-main-enterprises` (registry rows read as table rows) still equal SPARQL."""
     export = synthesize_registry(60, tmp_path / "export.csv", seed=1).path
     root = synthesize_registry_dataset(tmp_path / "seeds", "registry-export")
     import_enterprises(export, root, date="2024-01-31")
     seeds = load_seeds(root)
     assert seeds.registry
+    store = store_from_quads(assemble(seeds))
     for case in CASES:
         answers = _answers(case, seeds, min_rows=0)
         if case.query == "relations-with-evidence":
             assert list(answers) == [""] and answers[""].empty
-            assert_same_answer(store_from_quads(assemble(seeds)), case, "", answers[""])
+            assert_same_answer(store, case, "", answers[""])
+        elif case.query == "list-main-enterprises":
+            assert len(answers[""]) > 5  # the chains' members, no segment known
+            for key, frame in answers.items():
+                assert_same_answer(store, case, key, frame)
         else:
             assert answers == {}, case.query
+
+
+def test_list_main_enterprises_with_registry_rows(registry_built) -> None:  # noqa: ANN001
+    """Registry firms present in the zone and placed in a chain's segments or the chain,
+    with curated firms matched to registry rows: the rows equal SPARQL for every chain."""
+    (case,) = [c for c in CASES if c.query == "list-main-enterprises"]
+    answers = _answers(case, registry_built.seeds, min_rows=0)
+    rows = answers[""]
+    assert {"环节未知", "上游", "中游"} <= set(rows["kind"]) and "龙头" in set(rows["detail"])
+    assert (rows["quote"] == "").sum() > 100 and (rows["quote"] != "").any()
+    for key, frame in answers.items():
+        assert_same_answer(registry_built.store, case, key, frame)
