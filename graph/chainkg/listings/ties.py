@@ -289,9 +289,8 @@ def _iris(seeds: Seeds, ids: pd.Series, rows: np.ndarray) -> np.ndarray:
 
 def build_suppliers_of(seeds: Seeds, min_rows: int = MIN_ROWS) -> Iterator[ListingRows]:
     """`suppliers-of`: every tie once from its supplier (key ""), and the ties of each
-    enterprise with more than `min_rows` rows (key: its IRI; both directions)."""
-    if declines(seeds):
-        return
+    enterprise with more than `min_rows` rows (key: its IRI; both directions). Registry
+    rows state no tie: they change only who is present (`zone_stages`)."""
     ties = _supply_ties(seeds)
     order = ["customer_label", "supplier_label"]
     # DISTINCT over the selected variables, the company (= the supplier, unbound) among them

@@ -80,6 +80,8 @@ def registry_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
             f"r3,curated,in_chain,chain-2,sei-2018,{industry.name},{judged}",
             f"r4,curated,operates_in_segment,seg-1,sei-2018,{industry.name},{judged}",
             f"r5,placed,operates_in_segment,seg-2,registry-export,{in_zone[0]['企业名称']},,",
+            f"r6,placed,supplier_of,located,registry-export,{in_zone[0]['企业名称']},,",
+            f"r7,curated,customer_of,placed,sei-2018,{industry.name},{judged}",
         ],
     )
     write(

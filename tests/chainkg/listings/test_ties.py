@@ -210,8 +210,9 @@ def test_rows_are_deterministic(synth: tuple[Seeds, ox.Store]) -> None:
 def test_registry_rows_leave_their_answers_to_sparql(tmp_path: Path) -> None:
     """Registry rows add enterprises, their fields and evidence, presences and placements
     by rules the builders of ties do not repeat: on such a data set those they affect yield
-    nothing (SPARQL answers); `relations-with-evidence` (no relations table here) and
-    `list-main-enterprises` (registry rows read as table rows) still equal SPARQL."""
+    nothing (SPARQL answers); `relations-with-evidence` and `suppliers-of` (no relations
+    table here) and `list-main-enterprises` (registry rows read as table rows) still equal
+    SPARQL."""
     export = synthesize_registry(60, tmp_path / "export.csv", seed=1).path
     root = synthesize_registry_dataset(tmp_path / "seeds", "registry-export")
     import_enterprises(export, root, date="2024-01-31")
@@ -220,7 +221,7 @@ def test_registry_rows_leave_their_answers_to_sparql(tmp_path: Path) -> None:
     store = store_from_quads(assemble(seeds))
     for case in CASES:
         answers = _answers(case, seeds, min_rows=0)
-        if case.query == "relations-with-evidence":
+        if case.query in ("relations-with-evidence", "suppliers-of"):
             assert list(answers) == [""] and answers[""].empty
             assert_same_answer(store, case, "", answers[""])
         elif case.query == "list-main-enterprises":
@@ -239,5 +240,18 @@ def test_list_main_enterprises_with_registry_rows(registry_built) -> None:  # no
     rows = answers[""]
     assert {"环节未知", "上游", "中游"} <= set(rows["kind"]) and "龙头" in set(rows["detail"])
     assert (rows["quote"] == "").sum() > 100 and (rows["quote"] != "").any()
+    for key, frame in answers.items():
+        assert_same_answer(registry_built.store, case, key, frame)
+
+
+def test_suppliers_of_with_registry_rows(registry_built) -> None:  # noqa: ANN001
+    """Curated supply ties between firms matched to registry rows (present by their
+    registered address, or located by their own row) and a curated one: every key equals
+    SPARQL, the stages the registry gives included."""
+    (case,) = [c for c in CASES if c.query == "suppliers-of"]
+    answers = _answers(case, registry_built.seeds, min_rows=0)
+    assert len(answers) == 4  # every tie, and the three firms' own
+    assert set(answers[""]["supplier_stage"]) == {"在产"}  # placed by its registered address
+    assert set(answers[""]["customer_stage"]) == {"在产", ""}
     for key, frame in answers.items():
         assert_same_answer(registry_built.store, case, key, frame)
