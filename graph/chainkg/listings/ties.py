@@ -725,9 +725,8 @@ _EARLY = 5  # statuses ordered before this (planned .. under construction) are e
 
 def build_list_early_stage_projects(seeds: Seeds) -> Iterator[ListingRows]:
     """`list-early-stage-projects`: the projects of each chain (its own, or of one of its
-    segments) not yet producing, for every chain at once (key "") and for each chain."""
-    if declines(seeds):
-        return
+    segments) not yet producing, for every chain at once (key "") and for each chain.
+    Registry rows add no project and no tie of one."""
     columns = ["chain", *LIST_EARLY_STAGE_PROJECTS]
     chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
