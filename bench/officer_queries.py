@@ -38,7 +38,10 @@ SEARCH_TEXTS = ("半导体", "新能源汽车", "智能", "股份有限公司1",
 
 
 def pick_params(store_path: str) -> dict[str, str]:
-    """Ids of a supplier hub, a median enterprise, the first chain and one of its segments."""
+    """Ids of a supplier hub, a median enterprise and the first chain (one with segments
+    where there is one). On a registry data set (no `ent-N` ids, perhaps no supply ties or
+    segments): the median enterprise id in identifier order, which is also the hub when no
+    enterprise supplies another."""
     import pyoxigraph as ox
 
     from chainkg.queries import run_query
@@ -51,17 +54,26 @@ def pick_params(store_path: str) -> dict[str, str]:
     ).records()
     chain = run_query(
         store,
-        "SELECT ?id ?seg WHERE { ?c a ckg:IndustrialChain ; dct:identifier ?id ."
-        " ?s skos:inScheme ?c ; dct:identifier ?seg } ORDER BY ?id ?seg LIMIT 1",
+        "SELECT ?id WHERE { ?c a ckg:IndustrialChain ; dct:identifier ?id ."
+        " OPTIONAL { ?s skos:inScheme ?c } } ORDER BY !BOUND(?s) ?id LIMIT 1",
     ).records()
     count = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Enterprise }").records()
     middle = int(count[0]["n"]) // 2
-    return {
-        "hub": hub[0]["id"] if hub else "ent-0",
-        "firm": f"ent-{middle}",
-        "chain": chain[0]["id"],
-        "segment": chain[0]["seg"],
-    }
+    firm = f"ent-{middle}"
+    known = f'ASK {{ ?e a ckg:Enterprise ; dct:identifier "{firm}" }}'
+    if not store.query(known, prefixes=_prefixes()):
+        firm = run_query(
+            store,
+            "SELECT ?id WHERE { ?e a ckg:Enterprise ; dct:identifier ?id }"
+            f" ORDER BY ?id OFFSET {middle} LIMIT 1",
+        ).records()[0]["id"]
+    return {"hub": hub[0]["id"] if hub else firm, "firm": firm, "chain": chain[0]["id"]}
+
+
+def _prefixes() -> dict[str, str]:
+    from chainkg.vocab import PREFIXES
+
+    return PREFIXES
 
 
 def cases(picked: dict[str, str]) -> list[tuple[str, str, dict[str, str], int]]:
