@@ -55,7 +55,7 @@ def pick_params(store_path: str) -> dict[str, str]:
     chain = run_query(
         store,
         "SELECT ?id WHERE { ?c a ckg:IndustrialChain ; dct:identifier ?id ."
-        " OPTIONAL { ?s skos:inScheme ?c } } ORDER BY !BOUND(?s) ?id LIMIT 1",
+        " OPTIONAL { ?s skos:inScheme ?c } } ORDER BY (!BOUND(?s)) ?id LIMIT 1",
     ).records()
     count = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Enterprise }").records()
     middle = int(count[0]["n"]) // 2
