@@ -96,21 +96,24 @@ def entity_iris(seeds: Seeds, ids: pd.Series) -> pd.Series:
     """`{base}{kind}/{id}` for each id, as the row mapping mints it (`RowBuilder.entity`)."""
     kinds = {name: t.rdf_kind for name, t in TABLES.items()}
     tables = {i: seeds.table_of[i] for i in ids.unique() if i in seeds.table_of}  # not all 2M
-    tables |= {i: "enterprises" for i in registry_firms(seeds)["id"] if i in set(ids)}
+    others = set(ids.unique().tolist()) - tables.keys()
+    if others:  # the registry's new firms
+        tables |= {i: "enterprises" for i in others & set(registry_firms(seeds)["id"])}
     kind = ids.map(tables).map(kinds)
     return seeds.config.base_iri + kind + "/" + ids
 
 
 @shared
 def enterprise_index(seeds: Seeds) -> pd.Index:
-    """The ids of `enterprises.csv` as an index, its hash table built once per write: the
-    position of an id (`get_indexer`), or whether it names an enterprise, without hashing
-    a million ids again per question (what `isin(enterprises["id"])` does)."""
+    """The ids of the enterprises (`enterprises`: enterprises.csv, then the registry's new
+    firms) as an index, its hash table built once per write: the position of an id
+    (`get_indexer`), or whether it names an enterprise, without hashing a million ids again
+    per question (what `isin(enterprises["id"])` does)."""
     return pd.Index(enterprises(seeds, "id")["id"])
 
 
 def enterprise_rows(seeds: Seeds, ids: Collection[str] | pd.Series) -> np.ndarray:
-    """Which rows of `enterprises.csv` (a mask in its order) have one of `ids`."""
+    """Which rows of `enterprises` (a mask in its order) have one of `ids`."""
     index = enterprise_index(seeds)
     at = index.get_indexer(pd.unique(pd.Series(list(ids) if isinstance(ids, set) else ids)))
     mask = np.zeros(len(index), dtype=bool)
@@ -181,7 +184,7 @@ def entities(seeds: Seeds) -> pd.DataFrame:
         else:
             continue
         ids, label = frame["id"].to_numpy(), label.to_numpy()
-        if name == "enterprises":
+        if name == "enterprises" and len(added):
             ids = np.concatenate([ids, added["id"].to_numpy()])
             label = np.concatenate([label, added["label_zh"].to_numpy()])
         parts.append(pd.DataFrame({"id": ids, "table": name, "label": label}))
@@ -198,7 +201,7 @@ def entity_label_ranks(seeds: Seeds) -> np.ndarray:
 
 @shared
 def enterprise_label_ranks(seeds: Seeds) -> np.ndarray:
-    """`entity_label_ranks` of the rows of `enterprises.csv`, in its order."""
+    """`entity_label_ranks` of the rows of `enterprises`, in its order."""
     return entity_label_ranks(seeds)[entities(seeds)["table"].to_numpy() == "enterprises"]
 
 
