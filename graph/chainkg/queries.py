@@ -365,11 +365,15 @@ def search_result(index: NameIndex, text: str, limit: int = 0, offset: int = 0) 
     up to SEARCH_COUNT_CAP past its own end: beyond, `total` is that bound and
     `total_exact` is False ("10,000+")."""
     if limit:
-        cap = max(SEARCH_COUNT_CAP, offset + limit)
-        total = index.count(text, cap)
-        exact = total <= cap
-        total = min(total, cap)
-        hits = index.search(text, limit=offset + limit)[offset:]
+        found = index.search(text, limit=offset + limit)
+        hits = found[offset:]
+        if len(found) < offset + limit:  # the search found every match: no count needed
+            total, exact = len(found), True  # (a short text's scan, twice: 0.44 s at 1M)
+        else:
+            cap = max(SEARCH_COUNT_CAP, offset + limit)
+            total = index.count(text, cap)
+            exact = total <= cap
+            total = min(total, cap)
     else:
         total, exact = index.count(text), True
         hits = index.search(text, limit=max(total, 1))[offset:]

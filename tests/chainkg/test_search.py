@@ -192,3 +192,24 @@ def test_a_capped_count_stops_past_the_cap_and_a_page_says_more(
         monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
         exact = queries.search_result(index, "智能", limit=5)
         assert (exact.total, exact.total_exact) == (30, True)
+
+
+def test_a_page_that_holds_every_match_is_counted_by_its_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short text scans the names (no trigram): a page holding every match takes its
+    total from the search instead of a second scan, and the total is the count's."""
+    from chainkg import queries
+
+    rows = [(f"{E}e{i}", f"智能装备{i}号公司", "label_zh", "Enterprise") for i in range(7)]
+    rows += [(f"{E}z", "Zhineng 智能", "label_zh", "Enterprise"), (f"{E}y", "A股", "alias", "X")]
+    with NameIndex(build_index(rows, tmp_path / INDEX_FILE)) as index:
+        counted: list[str] = []
+        count = index.count
+        monkeypatch.setattr(index, "count", lambda t, cap=None: counted.append(t) or count(t, cap))
+        for text, limit, offset in (("智能", 20, 0), ("智能", 5, 3), ("装备", 8, 0), ("a股", 5, 0)):
+            page = queries.search_result(index, text, limit=limit, offset=offset)
+            assert (page.total, page.total_exact) == (count(text), True), text
+            assert len(page.rows) == min(limit, page.total - offset), text
+        assert counted == ["智能"]  # only the page that did not hold every match
+        assert [h.iri for h in index.search("a股")] == [E + "y"]  # any case, by LIKE
