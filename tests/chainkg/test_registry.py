@@ -302,6 +302,23 @@ def test_gap_analysis_counts_registry_firms_and_profile_gives_reasons(built) -> 
     assert ("国标行业 industry code", "3612 新能源车整车制造") in fields
 
 
+def test_evidence_of_a_registry_firm_is_its_row_and_its_placements(built) -> None:
+    """Evidence by row (no quote) is shown as the file's row: the firm's own registry row,
+    stated, and each placement derived from it by a rule (it showed nothing before)."""
+    rows = run_named_query(
+        built, get_query("evidence-for-entity"), {"name": "丁电池有限公司"}
+    ).records()
+    found = {(r["fact_type"], r["quote"], r["assertion"], r["article"]) for r in rows}
+    title = next(r["article"] for r in rows)
+    assert ("Enterprise", "第3行 (row 3)", "原文明示", title) in found
+    placements = [r for r in rows if r["fact_type"] == "Placement"]
+    placed = "SELECT ?p WHERE { ?p ckg:placedEntity ?e . ?e rdfs:label '丁电池有限公司'@zh }"
+    assert {r["fact"] for r in placements} == {r[0] for r in run_query(built, placed).rows}
+    assert {(r["quote"], r["assertion"]) for r in placements} == {("第3行 (row 3)", "规则推导")}
+    quoted = run_named_query(built, get_query("evidence-for-entity"), {"name": "甲公司"})
+    assert "甲公司落户示例高新区东园" in {r["quote"] for r in quoted.records()}  # quotes as before
+
+
 def test_a_deregistered_firm_at_a_zone_address_is_not_local_in_the_panorama(
     imported, tmp_path: Path
 ) -> None:
