@@ -193,3 +193,18 @@ def test_bilingual_hides_english_parts_only() -> None:
     assert html.startswith('有企业(见证据)<span class="en" lang="en"> (firms work here (see')
     assert "(AI产业)" in html and "(AI产业)</span>" not in html  # Chinese stays visible
     assert html.endswith('<span class="en" lang="en"> — no leader &lt;b&gt;</span>')
+
+
+def test_the_ego_page_of_an_entity_without_relations_says_so(seed_store) -> None:  # noqa: ANN001
+    """A firm no source ties to another (a registry firm placed nowhere) has an ego network
+    of itself alone: the page says it has no relations (it said "0 跳以内的实体")."""
+    from chainkg_viz.data import collect
+    from chainkg_viz.site import ego_page
+
+    data = collect(seed_store)
+    g = data.graph
+    firm = next(n for n, a in g.nodes(data=True) if a["type"] == "Enterprise" and g.degree(n))
+    g.add_node("urn:alone", **{**g.nodes[firm], "id": "alone", "label": "独立公司"})
+    alone, tied = ego_page(data, "urn:alone"), ego_page(data, firm)
+    assert "图谱中暂无它与其他实体的关系" in alone and "跳以内" not in alone
+    assert re.search(r"[12] 跳以内的实体", tied)

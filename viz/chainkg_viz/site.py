@@ -210,10 +210,11 @@ def chain_page(
 def ego_page(data: SiteData, node: str, hubs: frozenset[str] | None = None) -> str:
     """ego/<key>.html: the node's neighbourhood (`views.ego_drawing`)."""
     ego = views.ego_drawing(data.graph, node, hubs=hubs)
+    radius = ego.attrs["radius"]  # 0: no relation (a registry firm no source ties to another)
     return network_html(
         ego,
         title=f"{data.graph.nodes[node]['label']} · 关系网络",
-        subtitle=f"{ego.attrs['radius']} 跳以内的实体。",
+        subtitle=f"{radius} 跳以内的实体。" if radius else "图谱中暂无它与其他实体的关系。",
         site_title=data.title,
         root="../",
     )
