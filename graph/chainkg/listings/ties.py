@@ -365,10 +365,9 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     chains = table(seeds, "chains")
     chain_iris = (_iri_prefix(seeds, "chains") + chains["id"]).tolist()
     enterprises = all_enterprises(seeds, "id", "label_zh")
-    relations = pd.concat(
-        [table(seeds, "relations", "subject", "predicate", "object"), registry_ties(seeds)],
-        ignore_index=True,
-    )
+    relations = table(seeds, "relations", "subject", "predicate", "object")
+    if len(registry_ties(seeds)):  # (no copy of a million relation rows without them)
+        relations = pd.concat([relations, registry_ties(seeds)], ignore_index=True)
     segments = table(seeds, "segments")
     if relations.empty:  # (without segments, the chains' members are listed still)
         empty = pd.DataFrame(columns=LIST_MAIN_ENTERPRISES, dtype=object)
