@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
+import pandas as pd
+
 from chainkg.ntriples import (
     _ENTERPRISE_TYPES,
     _SKOS,
@@ -49,7 +51,7 @@ from chainkg.registry import (
     RegistryRecord,
     categories_for,
 )
-from chainkg.tables import Seeds
+from chainkg.tables import Seeds, shared
 from chainkg.vocab import CKG
 
 _PLACING_MATCHES = ("exact", "close", "narrow")  # a firm of the category is of the chain
@@ -392,3 +394,40 @@ def aligned_to(seeds: Seeds, table: str, column: str) -> dict[str, list[str]]:
         if row["match"] in _PLACING_MATCHES:
             out.setdefault(row["category"], []).append(row[column])
     return out
+
+
+# ---- registry rows as table rows: for the side tables (the listings, the gap summary),
+# which read the seed tables as frames and must see what the rows above write
+
+
+@shared
+def registry_firms(seeds: Seeds) -> pd.DataFrame:
+    """id and label_zh of the enterprises registry rows add (`uscc-<credit code>`, named as
+    the row names them; a row matched to an enterprises.csv row adds none), in row order."""
+    found: dict[str, str] = {}
+    for source, registry_file in sorted(seeds.registry.items()):
+        for record in registry_file.records:
+            if (source, record.row) not in seeds.registry_matches:
+                found.setdefault(registry_firm(seeds, source, record), record.name)
+    return pd.DataFrame({"id": list(found), "label_zh": list(found.values())}, dtype=object)
+
+
+@shared
+def registry_ties(seeds: Seeds) -> pd.DataFrame:
+    """subject, predicate and object (as relations.csv names them) of the placements of
+    registry rows in places, chains and segments (`registry_placements`), in row order;
+    one such placement writes the relation's triple and no statement of it (no quote)."""
+    rows: list[tuple[str, str, str]] = []
+    if seeds.has_registry_rows:
+        addresses = registry_addresses(seeds)
+        reference = load_reference()
+        aligned = aligned_to(seeds, "chain_alignments", "chain")
+        mapped = aligned_to(seeds, "segment_mappings", "segment")
+        for source, registry_file in sorted(seeds.registry.items()):
+            for record in registry_file.records:
+                firm = registry_firm(seeds, source, record)
+                address = addresses.get((source, record.row))
+                for _n, placed in registry_placements(record, address, reference, aligned, mapped):
+                    if placed.basis in PLACING_PREDICATES:
+                        rows.append((firm, PLACING_PREDICATES[placed.basis], placed.target))
+    return pd.DataFrame(rows, columns=["subject", "predicate", "object"], dtype=object)

@@ -415,7 +415,7 @@ def build_streaming(
                 if seconds.is_file():  # overlapped with other stages: logged, not a stage
                     log.info("%s (in a child process): %s", what, seconds.read_text())
             side_pids = [0, 0]
-            if (summary_tmp / SUMMARY_FILE).is_file():  # precomputed (no registry rows)
+            if (summary_tmp / SUMMARY_FILE).is_file():  # precomputed (asked for)
                 os.replace(summary_tmp / SUMMARY_FILE, early)
             # the graphs it belongs to (their identities do not change when they move)
             name_graphs(listings_tmp / LISTINGS_FILE, [nq_tmp, store_tmp])

@@ -8,7 +8,6 @@ import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -26,7 +25,8 @@ from chainkg.config import DEFAULT_SEEDS
 from chainkg.gaps import TOP, WEAK_THRESHOLD, analyse
 from chainkg.gaps.early import ASKED_TABLE, confirm_summary, precompute_summary
 from chainkg.gaps.fetch import rows, stream
-from chainkg.gaps.tables import COMPUTED, TableAnswers
+from chainkg.gaps.tables import COMPUTED, UNSTATED, TableAnswers
+from chainkg.mapping_panorama import registry_firms, registry_ties
 from chainkg.pipeline import build
 from chainkg.presence import places_in_zone
 from chainkg.report import BuildReport
@@ -181,9 +181,13 @@ def test_no_summary_beside_a_graph_without_one(tmp_path: Path) -> None:
 
 
 def _table_cases(request: pytest.FixtureRequest, which: str) -> tuple[Any, Any]:
-    """(seed tables, the graph built from them) for the real seeds or a synthetic build."""
+    """(seed tables, the graph built from them) for the real seeds, a synthetic build or a
+    registry data set (`registry_built`: an imported export with curated firms and ties)."""
     if which == "seeds":
         return load_seeds(DEFAULT_SEEDS), request.getfixturevalue("seed_store")
+    if which == "registry":
+        built = request.getfixturevalue("registry_built")
+        return built.seeds, built.store
     graph, report = request.getfixturevalue("builds")[which]
     return load_seeds(graph.parent.parent / f"seeds-{which}"), open_store(graph)
 
@@ -192,17 +196,19 @@ _NONE_IN = {
     "seeds": {"gap-chain-suppliers"},
     "streaming": {"gap-segment-statistics"},
     "small": {"gap-segment-statistics"},
+    # (a registry export and the reference: no article, statistic or project)
+    "registry": {"gap-chain-statistics", "gap-segment-statistics", "gap-projects", "gap-sources"},
 }
+CASES = ["seeds", "streaming", "small", "registry"]
 
 
-@pytest.mark.parametrize("which", ["seeds", "streaming", "small"])
+@pytest.mark.parametrize("which", CASES)
 def test_table_answers_equal_the_named_queries(request, which: str) -> None:
     """Each answer computed from the seed tables (`TableAnswers`) holds the rows the named
     query gives on the graph built from them, in the query's order where it has one; the
     ties of every enterprise and organization with relations, and of some without."""
     seeds, store = _table_cases(request, which)
     answers = TableAnswers(seeds)
-    assert answers.index is not None  # no registry rows: the tables hold every fact asked
     for name in sorted(set(COMPUTED) - {"gap-entity-ties", "gap-segment-actors"}):
         computed = answers.get(name, {})
         assert computed is not None and computed.complete, name
@@ -220,7 +226,7 @@ def test_table_answers_equal_the_named_queries(request, which: str) -> None:
         assert list(computed.rows) == rows(store, "gap-segment-actors", segment=iri), segment
     related = sorted(answers.index.neighbours.keys())
     quiet = sorted((answers.index.enterprises | answers.index.organizations) - set(related))
-    entities = related[:: max(1, len(related) // 150)] + quiet[:5]
+    entities = related[:: max(1, len(related) // 150)] + quiet[:: max(1, len(quiet) // 10)]
     assert any(answers.index.quotes) and len(entities) > 10
     supplying = 0
     for entity in entities:
@@ -236,13 +242,27 @@ def test_table_answers_equal_the_named_queries(request, which: str) -> None:
     assert answers.get("gap-entity-ties", {"entity": answers.index.iri(chain)}) is None
 
 
-def test_registry_rows_leave_every_answer_to_the_store() -> None:
-    """Registry exports add firms, placements and presences by rules of their own: then
-    nothing is computed from the tables (the analysis asks the store)."""
-    seeds = load_seeds(DEFAULT_SEEDS)
-    seeds.registry = {"registry-file": SimpleNamespace(records=[1])}  # type: ignore[dict-item]
-    answers = TableAnswers(seeds)
-    assert answers.index is None and answers.get("gap-segment-counts", {}) is None
+def test_the_registry_case_covers_what_registry_rows_add(registry_built) -> None:
+    """The registry case above compares what only registry rows make: firms of the registry
+    alone counted in segments and chains, ties no statement quotes (empty quote, source and
+    mode) beside stated ones, places and presence by registered address."""
+    answers = TableAnswers(registry_built.seeds)
+    x = answers.index
+    added = set(registry_firms(registry_built.seeds)["id"])
+    unstated = x.relations.frame[x.relations.frame["assertion"] == UNSTATED]
+    assert set(unstated["predicate"]) == {"located_in", "in_chain", "operates_in_segment"}
+    assert added & set(unstated["subject"]) and added & {a for a, s in x.stage.items() if s}
+    actors = answers.get("gap-chain-actors", {})
+    assert actors is not None
+    quotes = {(r["actor"].rsplit("/", 1)[-1], r["quote"] != "") for r in actors.rows}
+    assert {q for _a, q in quotes} == {True, False}
+    assert any(a in added for a, q in quotes if not q)
+    counts = answers.get("gap-segment-counts", {})
+    assert counts is not None and sum(int(r["local_enterprises"]) for r in counts.rows) > 1
+    # a tie a relation row states and a placement makes too: the row's quote alone
+    triple, stated = ["subject", "predicate", "object"], registry_built.seeds.tables["relations"]
+    assert len(registry_ties(registry_built.seeds).merge(stated, on=triple))
+    assert not unstated.merge(stated, on=triple).shape[0]
 
 
 @pytest.mark.parametrize("path", ["streaming", "small"])
@@ -284,7 +304,7 @@ def _summary_tables(path: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-@pytest.mark.parametrize("which", ["seeds", "streaming", "small"])
+@pytest.mark.parametrize("which", CASES)
 def test_the_summary_precomputed_from_the_tables_equals_the_stages(
     request, tmp_path: Path, which: str
 ) -> None:
@@ -299,7 +319,7 @@ def test_the_summary_precomputed_from_the_tables_equals_the_stages(
     write_summary(staged, tmp_path / "staged.sqlite", [graph])
 
     early, dest = tmp_path / "early.tmp", tmp_path / "early.sqlite"
-    assert precompute_summary(seeds, early)
+    precompute_summary(seeds, early)
     con = sqlite3.connect(early)
     asked = {name for (name,) in con.execute(f"SELECT query FROM {ASKED_TABLE}")}
     con.close()
@@ -316,17 +336,10 @@ def test_a_graph_that_answers_otherwise_is_not_confirmed(builds, tmp_path: Path)
     graph, _built = builds["streaming"]
     other_seeds = load_seeds(builds["small"][0].parent.parent / "seeds-small")
     early, dest = tmp_path / "early.tmp", tmp_path / "early.sqlite"
-    assert precompute_summary(other_seeds, early)
+    precompute_summary(other_seeds, early)
     assert not confirm_summary(early, open_store(graph), dest, [graph])
     assert not dest.exists() and not early.exists()
     assert not confirm_summary(early, open_store(graph), dest, [graph])  # nothing to confirm
-
-
-def test_registry_rows_precompute_nothing(tmp_path: Path) -> None:
-    seeds = load_seeds(DEFAULT_SEEDS)
-    seeds.registry = {"registry-file": SimpleNamespace(records=[1])}  # type: ignore[dict-item]
-    assert not precompute_summary(seeds, tmp_path / "early.tmp")
-    assert not (tmp_path / "early.tmp").exists()
 
 
 def test_the_large_build_keeps_the_summary_its_child_precomputed(

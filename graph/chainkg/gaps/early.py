@@ -16,8 +16,7 @@ the very rows the partial graph gave (in order; a listing read in part, the same
 rows), the analysis would have read the same rows from the store, so it composes the same
 report and records the same answers: the summary names the store and moves into place.
 Otherwise (a fact of the graph the partial graph lacked) it returns False and the caller
-runs the stage on the store as before. Registry exports add facts by rules of their own:
-with registry rows nothing is precomputed (`precompute_summary` returns False).
+runs the stage on the store as before.
 """
 
 from __future__ import annotations
@@ -108,15 +107,12 @@ def seed_graph(seeds: Seeds) -> ox.Store:
     return store
 
 
-def precompute_summary(seeds: Seeds, path: Path) -> bool:
+def precompute_summary(seeds: Seeds, path: Path) -> None:
     """Run the gap analysis on the seed tables alone (the graph-only answers from
     `seed_graph`) and write its summary to `path`, naming no graph, with the answers asked
-    of the partial graph (table ASKED_TABLE, dropped when confirmed); False (nothing
-    written) when the seeds hold registry rows."""
+    of the partial graph (table ASKED_TABLE, dropped when confirmed)."""
     with gc_paused():
         answers = _NotingAsked(seeds)
-        if answers.index is None:
-            return False
         analyse(seed_graph(seeds), summary=answers)
         write_summary(answers, path, [])
     con = sqlite3.connect(path)
@@ -126,7 +122,6 @@ def precompute_summary(seeds: Seeds, path: Path) -> bool:
         con.commit()
     finally:
         con.close()
-    return True
 
 
 def confirm_summary(

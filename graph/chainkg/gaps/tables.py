@@ -14,8 +14,11 @@ The rows follow the row mapping's own rules: IRIs as `chainkg.mapping` mints the
 writes), evidence per source/quote pair of a row with its assertion mode, labels and orders
 of ontology terms read from the ontology file, literals in the store's canonical form.
 Registry exports add enterprises, placements and presences by their own rules
-(`mapping_panorama`): with registry rows in the seeds nothing is computed here and every
-answer is asked of the store.
+(`mapping_panorama`): the new firms (`registry_firms`) join the enterprises, and their
+placements in places, chains and segments (`registry_ties`) the relation rows, as ties no
+statement quotes (a placement's evidence is on its ckg:Placement node, which these queries
+do not read: their quote, source and mode are empty), unless a relation row states the same
+tie; presence by registered address is `chainkg.presence`'s.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ import pyoxigraph as ox
 
 from chainkg.aggregates import Answer, Answers, Rows, _key
 from chainkg.mapping import FLAGS, STATUSES, ontology_quads
+from chainkg.mapping_panorama import registry_firms, registry_ties
 from chainkg.ntriples import ASSERTION_MODES, DECIMAL, GYEAR, RowBuilder
 from chainkg.presence import PRODUCING, zone_stages
 from chainkg.queries import get_query
+from chainkg.schema import TABLES
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, PREFIXES
 
@@ -76,9 +81,17 @@ def _cells(row: dict[str, str]) -> Cells:
     return row["source"], row["quote"], row.get("assertion", "")
 
 
+# the assertion cell of a registry placement's tie (`registry_ties`): no statement, no quote
+UNSTATED = "(registry placement)"
+
+
 def _evidence(cells: Cells) -> list[tuple[str, str, str]]:
-    """(quote, source id, assertion mode IRI) of each source of a row, as `with_evidence`."""
+    """(quote, source id, assertion mode IRI) of each source of a row, as `with_evidence`;
+    one empty triple for a tie no statement quotes (UNSTATED: the queries' OPTIONAL binds
+    nothing)."""
     sources, quotes, assertion = cells
+    if assertion == UNSTATED:
+        return [("", "", "")]
     mode = _MODES[assertion or "stated"]
     if "|" not in sources and "|" not in quotes:  # one source (most rows): no split
         return [(quotes.strip(), sources.strip(), mode)]
@@ -87,13 +100,17 @@ def _evidence(cells: Cells) -> list[tuple[str, str, str]]:
 
 
 class _Relations(dict):
-    """Predicate -> (subject, object, evidence cells) of its relation rows, in file order:
-    made for a predicate when first asked (none: []); `frame`, the table."""
+    """Predicate -> (subject, object, evidence cells) of its relation rows, in file order,
+    then of the registry's placements (`registry_ties`) that no row states (cells empty,
+    assertion UNSTATED): made for a predicate when first asked (none: []); `frame`, the
+    table with those placements."""
 
-    def __init__(self, frame: pd.DataFrame | None) -> None:
+    def __init__(self, frame: pd.DataFrame | None, placed: pd.DataFrame) -> None:
         super().__init__()
         columns = ["subject", "predicate", "object", "source", "quote", "assertion"]
         self.frame = frame if frame is not None else pd.DataFrame(columns=columns, dtype=object)
+        if len(placed):
+            self.frame = _with_placements(self.frame, placed)
         self._at = self.frame.groupby("predicate", sort=False).indices
 
     def __missing__(self, predicate: str) -> list[tuple[str, str, Cells]]:
@@ -107,6 +124,18 @@ class _Relations(dict):
         found = list(zip(rows["subject"].tolist(), rows["object"].tolist(), cells, strict=True))
         self[predicate] = found
         return found
+
+
+def _with_placements(frame: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
+    """The relation rows followed by the placements (subject, predicate, object) whose
+    triple no row gives (the graph holds a triple once: a stated tie's quotes stand)."""
+    triple = ["subject", "predicate", "object"]
+    placed = placed.drop_duplicates(triple)
+    stated = pd.MultiIndex.from_frame(frame[triple].astype(object))
+    placed = placed[~pd.MultiIndex.from_frame(placed[triple]).isin(stated)]
+    more = placed.assign(source="", quote="", assertion=UNSTATED)
+    more = more.reindex(columns=frame.columns, fill_value="")
+    return pd.concat([frame, more.astype(frame.dtypes.to_dict())], ignore_index=True)
 
 
 class _Groups:
@@ -138,12 +167,15 @@ class _Index:
         self.seeds = seeds
         builder = RowBuilder(seeds)
         self._kind, self._base = builder.kind, builder.base
-        self._entity = builder.entity
         self._node = builder.node
         tables = seeds.tables
+        added = registry_firms(seeds)  # the enterprises registry rows add
+        if len(added):  # (a copy of the map of every id: only with registry rows)
+            firm = TABLES["enterprises"].rdf_kind
+            self._kind = self._kind | dict.fromkeys(added["id"].tolist(), firm)
         self.enterprises = (
             set(tables["enterprises"]["id"].tolist()) if "enterprises" in tables else set()
-        )
+        ) | set(added["id"].tolist())
         self.organizations = (
             set(tables["organizations"]["id"].tolist()) if "organizations" in tables else set()
         )
@@ -154,6 +186,7 @@ class _Index:
                 self.label.update(
                     zip(frame["id"].tolist(), frame["label_zh"].tolist(), strict=True)
                 )
+        self.label.update(zip(added["id"].tolist(), added["label_zh"].tolist(), strict=True))
         self.segment_chain: dict[str, str] = {}
         if "segments" in tables:
             frame = tables["segments"]
@@ -165,12 +198,13 @@ class _Index:
         self.stage: dict[str, str] = zone_stages(seeds)
         self.zone_places = builder.zone_places
         # relations by predicate: (subject, object, evidence cells), in file order
-        self.relations = _Relations(tables.get("relations"))
+        self.relations = _Relations(tables.get("relations"), registry_ties(seeds))
         self._neighbour_heads: dict[str, tuple[str, str, str, str, list[str]]] = {}
         self._segment_made: dict[str, tuple[list[Head], list[list[dict[str, str]]]]] = {}
 
     def iri(self, entity_id: str) -> str:
-        return self._entity(entity_id)[1:-1]
+        """`{base}{kind}/{id}`, as `RowBuilder.entity` mints it (and a registry firm's)."""
+        return f"{self._base}{self._kind[entity_id]}/{entity_id}"
 
     def node(self, table: str, row_id: str) -> str:
         return self._node(table, row_id)[1:-1]
@@ -811,14 +845,14 @@ class TableAnswers(Answers):
 
     def __init__(self, seeds: Seeds) -> None:
         super().__init__(recording=True)
-        self.index = None if seeds.has_registry_rows else _Index(seeds)
+        self.index = _Index(seeds)
 
     def get(self, name: str, params: dict[str, str]) -> Answer | None:
         found = super().get(name, params)
-        if name in STREAMED and self.index is not None:  # whole, from the tables
+        if name in STREAMED:  # whole, from the tables
             listing = segment_actors(self.index, **params)  # rows made as they are read
             return None if listing is None else Answer(listing, kept=False)  # type: ignore[arg-type]
-        if found is None and self.index is not None and name in COMPUTED:
+        if found is None and name in COMPUTED:
             computed = COMPUTED[name](self.index, **params)
             if computed is not None:  # else not computable here: asked of the store
                 found = self._answers[_key(name, params)] = Answer(computed)

@@ -19,10 +19,8 @@ import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.mapping import ontology_quads
-from chainkg.mapping_panorama import PLACING_PREDICATES, aligned_to, registry_placements
-from chainkg.presence import registry_addresses, registry_firm
+from chainkg.mapping_panorama import registry_firms, registry_ties
 from chainkg.presence import zone_stages as presence_stages
-from chainkg.reference import load_reference
 from chainkg.schema import TABLES
 from chainkg.tables import Seeds, shared
 from chainkg.vocab import CKG_IRI, PREFIXES
@@ -47,38 +45,6 @@ def table(seeds: Seeds, name: str, *columns: str) -> pd.DataFrame:
         names = columns or TABLES[name].column_names
         return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
     return frame.loc[:, list(columns)] if columns else frame
-
-
-@shared
-def registry_firms(seeds: Seeds) -> pd.DataFrame:
-    """id and label_zh of the enterprises registry rows add (`uscc-<credit code>`, named as
-    the row names them; a row matched to an enterprises.csv row adds none), in row order."""
-    found: dict[str, str] = {}
-    for source, registry_file in sorted(seeds.registry.items()):
-        for record in registry_file.records:
-            if (source, record.row) not in seeds.registry_matches:
-                found.setdefault(registry_firm(seeds, source, record), record.name)
-    return pd.DataFrame({"id": list(found), "label_zh": list(found.values())}, dtype=object)
-
-
-@shared
-def registry_ties(seeds: Seeds) -> pd.DataFrame:
-    """subject, predicate and object (as relations.csv names them) of the placements of
-    registry rows in places, chains and segments (`mapping_panorama.registry_placements`)."""
-    rows: list[tuple[str, str, str]] = []
-    if seeds.has_registry_rows:
-        addresses = registry_addresses(seeds)
-        reference = load_reference()
-        aligned = aligned_to(seeds, "chain_alignments", "chain")
-        mapped = aligned_to(seeds, "segment_mappings", "segment")
-        for source, registry_file in sorted(seeds.registry.items()):
-            for record in registry_file.records:
-                firm = registry_firm(seeds, source, record)
-                address = addresses.get((source, record.row))
-                for _n, placed in registry_placements(record, address, reference, aligned, mapped):
-                    if placed.basis in PLACING_PREDICATES:
-                        rows.append((firm, PLACING_PREDICATES[placed.basis], placed.target))
-    return pd.DataFrame(rows, columns=["subject", "predicate", "object"], dtype=object)
 
 
 def enterprises(seeds: Seeds, *columns: str) -> pd.DataFrame:

@@ -248,12 +248,13 @@ def test_list_main_enterprises_with_registry_rows(registry_built) -> None:  # no
 
 def test_suppliers_of_with_registry_rows(registry_built) -> None:  # noqa: ANN001
     """Curated supply ties between firms matched to registry rows (present by their
-    registered address, or located by their own row) and a curated one: every key equals
+    registered address, or located by their own row) and curated ones: every key equals
     SPARQL, the stages the registry gives included."""
     (case,) = [c for c in CASES if c.query == "suppliers-of"]
     answers = _answers(case, registry_built.seeds, min_rows=0)
-    assert len(answers) == 4  # every tie, and the three firms' own
-    assert set(answers[""]["supplier_stage"]) == {"在产"}  # placed by its registered address
-    assert set(answers[""]["customer_stage"]) == {"在产", ""}
+    assert len(answers) == 5  # every tie, and the four firms' own
+    # placed by its registered address; not present (the supplier from outside the zone)
+    assert set(answers[""]["supplier_stage"]) == {"在产", ""}
+    assert set(answers[""]["customer_stage"]) == {"在产", "在建"}  # (a base being built)
     for key, frame in answers.items():
         assert_same_answer(registry_built.store, case, key, frame)
