@@ -81,9 +81,10 @@ def gc_paused() -> Iterator[None]:
 
 def seed_graph(seeds: Seeds) -> ox.Store:
     """An in-memory store of the graph's part the graph-only gap queries read, made by the
-    row mapping from `GRAPH_TABLES` (relations: `GRAPH_PREDICATES` only), with the sources
-    those rows cite (the register of every source, with each article's full text, is
-    most of the text at a million enterprises, and none of those queries reads it)."""
+    row mapping from `GRAPH_TABLES` (relations: `GRAPH_PREDICATES` only; no registry
+    rows), with the sources those rows cite (the register of every source, with each
+    article's full text, is most of the text at a million enterprises, and none of those
+    queries reads it)."""
     tables: dict[str, pd.DataFrame] = {}
     for name in GRAPH_TABLES:
         frame = seeds.tables.get(name)
@@ -100,7 +101,9 @@ def seed_graph(seeds: Seeds) -> ox.Store:
     }
     sources = seeds.tables["sources"]
     tables["sources"] = sources[sources["id"].isin(cited)].reset_index(drop=True)
-    part = dataclasses.replace(seeds, tables=tables)
+    # no registry rows: firms and their placements, which none of those queries reads (at
+    # 100,000 rows, mapping and loading them was 21 of the 28 CPU-s of the summary)
+    part = dataclasses.replace(seeds, tables=tables, registry={}, registry_matches={})
     store = ox.Store()
     for _nquads, ntriples in assemble_text(part):
         store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
