@@ -7,8 +7,9 @@ others recorded as the store gives them): the whole-graph counts and
 lists (per-segment and per-chain counts of local, pipeline and outside firms, actors of each
 chain, projects, statistics, suppliers of unknown segment, name-matched segments), the first
 actors of each segment, and the direct ties of every leader, lead and follow-up
-(`gap-entity-ties`: leads' features), and the panoramas' rows (`panorama-status`, asked of
-the store once: `chainkg.panorama`); the large build runs it from the seed tables alone
+(`gap-entity-ties`: leads' features), and the panoramas' rows (`panorama-status`, the
+firms of every reference category: `chainkg.panorama`); the large build runs it from the
+seed tables alone
 in a child process while the store loads (`chainkg.gaps.early`). `write_summary` keeps
 them beside the graph in
 `out/gaps.sqlite`; `chainkg.gaps.analyse(..., summary=summary_for(graph))` then reads those
@@ -157,12 +158,12 @@ def write_summary(answers: Answers, path: Path, graphs: Iterable[Path]) -> Path:
             "INSERT OR IGNORE INTO graphs VALUES (?)",
             sorted((graph_identity(g),) for g in graphs),
         )
-        con.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", answer_rows(answers))
+        con.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", _answer_rows(answers))
         con.executemany("INSERT INTO reports VALUES (?, ?)", answers.reports())
     return path
 
 
-def answer_rows(answers: Answers) -> list[tuple[str, str, int, str]]:
+def _answer_rows(answers: Answers) -> list[tuple[str, str, int, str]]:
     """The rows of a summary's `answers` table for `answers`: (query, parameters,
     complete, rows as JSON)."""
     return [

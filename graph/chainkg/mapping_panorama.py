@@ -112,11 +112,7 @@ def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[
     (CHUNK_ROWS rows each) and of the GB/T codes used; called lazily, so that a streaming
     worker only maps the chunks that are its own."""
     seeds = b.seeds
-    reference_sources = {
-        seeds.tables["sources"].loc[i, "file"]: sid
-        for i, sid in enumerate(seeds.tables["sources"]["id"].tolist())
-        if seeds.source_kinds.get(sid) == "reference"
-    }
+    reference_sources = reference_files(seeds)
     reference = load_reference()
     records = [(sid, rec) for sid, f in sorted(seeds.registry.items()) for rec in f.records]
     sei, gbt = reference_sources.get(SEI_FILE), reference_sources.get(GBT_FILE)
@@ -145,6 +141,17 @@ def reference_and_registry_chunks(b: RowBuilder) -> Iterator[Callable[[], tuple[
             )
     if gbt:
         yield produce(lambda out: _industry_codes(out, reference, gbt, codes_used))
+
+
+def reference_files(seeds: Seeds) -> dict[str, str]:
+    """File name -> source id of the data set's reference sources: the panoramas are written
+    when SEI_FILE is one, the GB/T codes described when GBT_FILE is."""
+    sources = seeds.tables["sources"]
+    return {
+        file: sid
+        for file, sid in zip(sources["file"].tolist(), sources["id"].tolist(), strict=True)
+        if seeds.source_kinds.get(sid) == "reference"
+    }
 
 
 _CONCEPT = iri(_SKOS + "Concept")
@@ -413,10 +420,9 @@ def registry_firms(seeds: Seeds) -> pd.DataFrame:
 
 
 @shared
-def registry_ties(seeds: Seeds) -> pd.DataFrame:
-    """subject, predicate and object (as relations.csv names them) of the placements of
-    registry rows in places, chains and segments (`registry_placements`), in row order;
-    one such placement writes the relation's triple and no statement of it (no quote)."""
+def registry_placed(seeds: Seeds) -> pd.DataFrame:
+    """firm, basis and target of every placement of the registry rows
+    (`registry_placements`; the firm as `registry_firm` names it), in row order."""
     rows: list[tuple[str, str, str]] = []
     if seeds.has_registry_rows:
         addresses = registry_addresses(seeds)
@@ -428,6 +434,32 @@ def registry_ties(seeds: Seeds) -> pd.DataFrame:
                 firm = registry_firm(seeds, source, record)
                 address = addresses.get((source, record.row))
                 for _n, placed in registry_placements(record, address, reference, aligned, mapped):
-                    if placed.basis in PLACING_PREDICATES:
-                        rows.append((firm, PLACING_PREDICATES[placed.basis], placed.target))
-    return pd.DataFrame(rows, columns=["subject", "predicate", "object"], dtype=object)
+                    rows.append((firm, placed.basis, placed.target))
+    return pd.DataFrame(rows, columns=["firm", "basis", "target"], dtype=object)
+
+
+@shared
+def registry_ties(seeds: Seeds) -> pd.DataFrame:
+    """subject, predicate and object (as relations.csv names them) of the placements of
+    registry rows in places, chains and segments (`registry_placed`), in row order; one
+    such placement writes the relation's triple and no statement of it (no quote)."""
+    placed = registry_placed(seeds)
+    placed = placed[placed["basis"].isin(list(PLACING_PREDICATES))]
+    return pd.DataFrame(
+        {
+            "subject": placed["firm"].to_numpy(),
+            "predicate": placed["basis"].map(PLACING_PREDICATES).to_numpy(),
+            "object": placed["target"].to_numpy(),
+        },
+        dtype=object,
+    )
+
+
+def registry_categories(seeds: Seeds) -> pd.DataFrame:
+    """firm and category path of the placements of registry rows in reference categories
+    (ckg:inCategory; `registry_placed`), in row order."""
+    placed = registry_placed(seeds)
+    placed = placed[~placed["basis"].isin(list(PLACING_PREDICATES))]
+    return pd.DataFrame(
+        {"firm": placed["firm"].to_numpy(), "category": placed["target"].to_numpy()}, dtype=object
+    )

@@ -101,7 +101,8 @@ def panorama_status(
     whose `panorama-status` rows are read instead of asking the store (the query counts
     every firm of every category: 4.9-5.6 s on a 50,000-row registry data set); or the answers
     a build is recording (`chainkg.aggregates.Answers`), which then keep the rows asked
-    here. Only for every chain: a named chain is asked of the store."""
+    here (the build's `TableAnswers` computes them from the seed tables: `chainkg.gaps.
+    tables.panorama`). Only for every chain: a named chain is asked of the store."""
     rows = _panorama_rows(store, summary if chain is None else None, chain)
     chains: dict[str, ChainPanorama] = {}
     for r in rows:

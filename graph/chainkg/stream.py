@@ -23,13 +23,13 @@ from typing import Any
 import pyoxigraph as ox
 from rich.progress import Progress, TaskID
 
-from chainkg.aggregates import SUMMARY_FILE, Answers, summary_for, write_summary
+from chainkg.aggregates import SUMMARY_FILE, summary_for, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.forked import how_it_ended
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_chunks, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
-from chainkg.panorama import PANORAMA_QUERY, panorama_status
+from chainkg.panorama import panorama_status
 from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.search import INDEX_FILE, add_names, build_index
 from chainkg.tables import Seeds
@@ -463,21 +463,16 @@ def build_streaming(
         task = stage("gaps")
         with timed(report, "gaps"):  # the analysis once, its answers and report: the gap summary
             store = ox.Store.read_only(str(out / "store"))
-            # the summary the child computed from the tables, if the store gives the answers it
-            # asked of the tables' partial graph, with the panoramas asked of the store (the
-            # child has no reference data); else the analysis here, as the child ran it
-            panoramas = Answers(recording=True)
-            if early.is_file():
-                panorama_status(store, summary=panoramas)
-            if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"], panoramas):
+            # the summary the child computed from the tables (the panoramas' rows too), if the
+            # store gives the answers it asked of the tables' partial graph; else the analysis
+            # here, as the child ran it
+            if confirm_summary(early, store, out / SUMMARY_FILE, [out / "store"]):
                 answers = summary_for(out / "store")  # holds the composed report: read back
             else:
                 with gc_paused():
                     answers = TableAnswers(seeds)  # the heavy answers from the tables, the rest
                     gap_report_data(store, summary=answers)  # recorded
-                    if asked := panoramas.get(PANORAMA_QUERY, {}):  # (not asked twice)
-                        answers.put(PANORAMA_QUERY, {}, asked)
-                    panorama_status(store, summary=answers)  # recorded too
+                    panorama_status(store, summary=answers)  # from the tables too
                     write_summary(answers, out / SUMMARY_FILE, [out / "store"])
             report.files[SUMMARY_FILE] = out / SUMMARY_FILE
         bar.update(task, total=1, completed=1)

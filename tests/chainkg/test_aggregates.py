@@ -27,6 +27,7 @@ from chainkg.gaps.early import ASKED_TABLE, confirm_summary, precompute_summary
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import COMPUTED, UNSTATED, TableAnswers
 from chainkg.mapping_panorama import registry_firms, registry_ties
+from chainkg.panorama import PANORAMA_QUERY, panorama_status
 from chainkg.pipeline import build
 from chainkg.presence import places_in_zone
 from chainkg.report import BuildReport
@@ -180,6 +181,11 @@ def test_no_summary_beside_a_graph_without_one(tmp_path: Path) -> None:
     assert summary_for(graph) is None
 
 
+def _panorama_key(row: dict[str, str]) -> tuple:
+    """A panorama-status row with its segments in label order."""
+    return _key({**row, "segments": "、".join(sorted(row["segments"].split("、")))})
+
+
 def _table_cases(request: pytest.FixtureRequest, which: str) -> tuple[Any, Any]:
     """(seed tables, the graph built from them) for the real seeds, a synthetic build or a
     registry data set (`registry_built`: an imported export with curated firms and ties)."""
@@ -194,8 +200,9 @@ def _table_cases(request: pytest.FixtureRequest, which: str) -> tuple[Any, Any]:
 
 _NONE_IN = {
     "seeds": {"gap-chain-suppliers"},
-    "streaming": {"gap-segment-statistics"},
-    "small": {"gap-segment-statistics"},
+    # (synthetic sets: no segment count, no chain aligned to the reference)
+    "streaming": {"gap-segment-statistics", "panorama-status"},
+    "small": {"gap-segment-statistics", "panorama-status"},
     # (a registry export and the reference: no article, statistic or project)
     "registry": {"gap-chain-statistics", "gap-segment-statistics", "gap-projects", "gap-sources"},
 }
@@ -217,6 +224,8 @@ def test_table_answers_equal_the_named_queries(request, which: str) -> None:
         assert live or name in _NONE_IN[which], f"{name}: no rows, the comparison proves nothing"
         if name == "gap-chain-suppliers":  # the analysis takes the first `top`: order counts
             assert computed.rows == live, name
+        elif name == PANORAMA_QUERY:  # (GROUP_CONCAT's order is the store's: not compared)
+            assert Counter(map(_panorama_key, computed.rows)) == Counter(map(_panorama_key, live))
         else:
             assert Counter(map(_key, computed.rows)) == Counter(map(_key, live)), name
     for segment in sorted(answers.index.segment_chain):  # every listing, in the same order
@@ -259,6 +268,9 @@ def test_the_registry_case_covers_what_registry_rows_add(registry_built) -> None
     assert any(a in added for a, q in quotes if not q)
     counts = answers.get("gap-segment-counts", {})
     assert counts is not None and sum(int(r["local_enterprises"]) for r in counts.rows) > 1
+    panoramas = answers.get(PANORAMA_QUERY, {})  # firms by category: registry placements
+    assert panoramas is not None and any(int(r["local_firms"]) for r in panoramas.rows)
+    assert {r["registry_source"] != "" for r in panoramas.rows} == {True}
     # a tie a relation row states and a placement makes too: the row's quote alone
     triple, stated = ["subject", "predicate", "object"], registry_built.seeds.tables["relations"]
     assert len(registry_ties(registry_built.seeds).merge(stated, on=triple))
@@ -314,6 +326,7 @@ def test_the_summary_precomputed_from_the_tables_equals_the_stages(
     seeds, store = _table_cases(request, which)
     staged = TableAnswers(seeds)
     analyse(store, summary=staged)
+    panorama_status(store, summary=staged)  # as the stage does: the panoramas' rows kept
     graph = tmp_path / "graph.nq"  # a file standing for the graph the summary names
     graph.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
     write_summary(staged, tmp_path / "staged.sqlite", [graph])

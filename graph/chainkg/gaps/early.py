@@ -35,11 +35,12 @@ from typing import Any
 import pandas as pd
 import pyoxigraph as ox
 
-from chainkg.aggregates import Answer, Answers, _key, answer_rows, write_summary
+from chainkg.aggregates import Answer, _key, write_summary
 from chainkg.gaps.compose import analyse
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import TableAnswers
 from chainkg.mapping import assemble_text
+from chainkg.panorama import panorama_status
 from chainkg.tables import Seeds, split_multi
 from chainkg.write import graph_identity
 
@@ -116,7 +117,9 @@ def precompute_summary(seeds: Seeds, path: Path) -> None:
     of the partial graph (table ASKED_TABLE, dropped when confirmed)."""
     with gc_paused():
         answers = _NotingAsked(seeds)
-        analyse(seed_graph(seeds), summary=answers)
+        partial = seed_graph(seeds)
+        analyse(partial, summary=answers)
+        panorama_status(partial, summary=answers)  # from the tables (`tables.panorama`)
         write_summary(answers, path, [])
     con = sqlite3.connect(path)
     try:
@@ -127,13 +130,10 @@ def precompute_summary(seeds: Seeds, path: Path) -> None:
         con.close()
 
 
-def confirm_summary(
-    path: Path, store: Any, dest: Path, graphs: list[Path], more: Answers | None = None
-) -> bool:
+def confirm_summary(path: Path, store: Any, dest: Path, graphs: list[Path]) -> bool:
     """Whether the built `store` gives every answer the precomputed summary at `path` asked
-    of the partial graph, row for row; if so the summary names `graphs`, takes the answers
-    `more` (asked of the store: the panoramas) and moves to `dest` (True). If not, or if
-    nothing was precomputed, `path` is removed and False returned."""
+    of the partial graph, row for row; if so the summary names `graphs` and moves to `dest`
+    (True). If not, or if nothing was precomputed, `path` is removed and False returned."""
     try:
         if not path.is_file():
             return False
@@ -148,10 +148,6 @@ def confirm_summary(
                 if found is None or not _same_rows(store, name, json.loads(params_text), found):
                     return False
             con.execute(f"DROP TABLE {ASKED_TABLE}")
-            if more is not None:
-                con.executemany(
-                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", answer_rows(more)
-                )
             con.executemany(
                 "INSERT OR IGNORE INTO graphs VALUES (?)",
                 sorted((graph_identity(g),) for g in graphs),

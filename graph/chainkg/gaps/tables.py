@@ -35,11 +35,17 @@ import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.aggregates import Answer, Answers, Rows, _key
-from chainkg.mapping import FLAGS, STATUSES, ontology_quads
-from chainkg.mapping_panorama import registry_firms, registry_ties
+from chainkg.mapping import FLAGS, STAGES, STATUSES, ontology_quads
+from chainkg.mapping_panorama import (
+    reference_files,
+    registry_categories,
+    registry_firms,
+    registry_ties,
+)
 from chainkg.ntriples import ASSERTION_MODES, DECIMAL, GYEAR, RowBuilder
 from chainkg.presence import PRODUCING, zone_stages
 from chainkg.queries import get_query
+from chainkg.reference import PATH_SEPARATOR, SEI_FILE, Reference, load_reference
 from chainkg.schema import TABLES
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, PREFIXES
@@ -167,7 +173,7 @@ class _Index:
         self.seeds = seeds
         builder = RowBuilder(seeds)
         self._kind, self._base = builder.kind, builder.base
-        self._node = builder.node
+        self._node, self._category = builder.node, builder.category
         tables = seeds.tables
         added = registry_firms(seeds)  # the enterprises registry rows add
         if len(added):  # (a copy of the map of every id: only with registry rows)
@@ -208,6 +214,10 @@ class _Index:
 
     def node(self, table: str, row_id: str) -> str:
         return self._node(table, row_id)[1:-1]
+
+    def category(self, path: str) -> str:
+        """A reference category's IRI, as `RowBuilder.category` mints it."""
+        return self._category(path)[1:-1]
 
     @cached_property
     def agents(self) -> set[str]:
@@ -822,6 +832,117 @@ def pipeline_actors(x: _Index) -> Rows:
     return sorted(out, key=lambda r: (r["segment"], r["actor"], r["source"], r["quote"]))
 
 
+def panorama(x: _Index) -> Rows:
+    """panorama-status for every chain (`chainkg.panorama`): each category under a chain's
+    aligned categories (written when the SEI reference is registered) with its panorama
+    stages, the chain's segments mapped onto it, and its enterprises: placed in it or below
+    it by the registry (ckg:inCategory), or working in a segment matched (exact, close,
+    broad) to it or below it; local: present and producing in the zone. The segments
+    joined in label order (GROUP_CONCAT's order is the store's)."""
+    seeds = x.seeds
+    alignments = [(r["chain"], r["category"]) for _line, r in seeds.rows("chain_alignments")]
+    if not alignments or SEI_FILE not in reference_files(seeds):
+        return []
+    reference = load_reference()
+    stage_zh = _stage_labels(x)
+    stages: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for _line, r in seeds.rows("panorama_stages"):
+        stage = stage_zh[str(STAGES[r["stage"]])]
+        stages[(r["chain"], r["category"])].add((stage, str(int(r["order"]))))
+    mapped: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _line, r in seeds.rows("segment_mappings"):
+        chain = x.segment_chain.get(r["segment"])
+        if chain is not None:
+            mapped[(chain, r["category"])].add(x.label.get(r["segment"], ""))
+    firms, local = _category_firms(x, reference)
+    registry = sorted(
+        f"{x.seeds.config.base_iri}source/{sid}"
+        for sid, kind in seeds.source_kinds.items()
+        if kind == "registry"
+    )
+    out = []
+    for chain in sorted({c for c, _top in alignments}):
+        paths = {
+            c.path
+            for c_chain, top in alignments
+            if c_chain == chain and top in reference.categories
+            for c in reference.subtree(top)
+        }
+        for path in sorted(paths):
+            category = reference.categories[path]
+            head = {
+                "chain": "",
+                "chainNode": x.iri(chain),
+                "chain_label": x.label.get(chain, ""),
+                "category": x.category(path),
+                "category_label": category.name,
+                "path": path,
+                "level": str(category.level),
+                "parent": x.category(category.parent) if category.level > 1 else "",
+            }
+            tail = {
+                "segments": CONCAT.join(sorted(mapped.get((chain, path), ()))),
+                "local_firms": str(local.get(path, 0)),
+                "firms": str(firms.get(path, 0)),
+                "registry_source": registry[0] if registry else "",
+            }
+            for stage, order in sorted(stages.get((chain, path)) or {("", "")}):
+                out.append({**head, "stage": stage, "order": order, **tail})
+    out.sort(key=lambda r: (r["chain_label"], r["chainNode"], r["path"]))
+    return _records("panorama-status", [tuple(r.values()) for r in out])
+
+
+CONCAT = "、"  # GROUP_CONCAT's separator in panorama-status
+_FIRM_MATCHES = ("exact", "close", "broad")  # a segment's firms are its category's
+
+
+def _category_firms(x: _Index, reference: Reference) -> tuple[dict[str, int], dict[str, int]]:
+    """Category path -> how many enterprises are in it or below it, and how many of those
+    are present and producing in the zone (see `panorama`)."""
+    matched = pd.DataFrame(
+        [
+            (r["segment"], r["category"])
+            for _line, r in x.seeds.rows("segment_mappings")
+            if r["match"] in _FIRM_MATCHES
+        ],
+        columns=["segment", "category"],
+        dtype=object,
+    )
+    working = pd.DataFrame(
+        [(s, o) for s, o, _cells in x.relations["operates_in_segment"]],
+        columns=["firm", "segment"],
+        dtype=object,
+    ).merge(matched, on="segment")
+    pairs = pd.concat(
+        [registry_categories(x.seeds), working[["firm", "category"]]], ignore_index=True
+    )
+    pairs = pairs[pairs["firm"].isin(x.enterprises) & pairs["category"].isin(reference.categories)]
+    pairs = pairs.drop_duplicates()
+    # each category and its ancestors (a firm below a category is in it)
+    up = {path: [path, *_ancestors(path)] for path in pairs["category"].unique().tolist()}
+    pairs = pairs.assign(category=pairs["category"].map(up)).explode("category")
+    pairs = pairs.drop_duplicates()
+    producing = pairs["firm"].map(x.stage) == PRODUCING
+    counts = pairs.assign(local=producing).groupby("category")
+    return counts["firm"].size().to_dict(), counts["local"].sum().to_dict()
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.split(PATH_SEPARATOR)
+    return [PATH_SEPARATOR.join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def _stage_labels(x: _Index) -> dict[str, str]:
+    """Stage term IRI -> its Chinese label (the ontology's)."""
+    query = """SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = "zh") }"""
+    wanted = {str(v) for v in STAGES.values()}
+    return {
+        r["s"].value: r["l"].value
+        for r in x.ontology.query(query, prefixes=PREFIXES)
+        if r["s"].value in wanted
+    }
+
+
 COMPUTED: dict[str, Callable[..., Rows | None]] = {
     "gap-entity-ties": entity_ties,
     "gap-segment-counts": segment_counts,
@@ -834,6 +955,7 @@ COMPUTED: dict[str, Callable[..., Rows | None]] = {
     "gap-segment-actors": segment_actors,
     "gap-sources": sources,
     "gap-pipeline-actors": pipeline_actors,
+    "panorama-status": panorama,
 }
 # Listings a reader stops early: computed whole, kept only as far as the analysis reads them
 STREAMED = frozenset({"gap-segment-actors"})
