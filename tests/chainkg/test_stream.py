@@ -144,6 +144,17 @@ def test_guaranteed_constraints_hold_over_the_whole_synthetic_store(large_build)
             assert validate._select(store, check.query + " LIMIT 1") == [], check
 
 
+def test_guaranteed_constraints_hold_over_a_registry_store(registry_built):
+    """The same on a registry data set's graph: its placements (ckg:Placement), which the
+    synthetic sets do not have, hold every guaranteed constraint."""
+    checks, _ = compile_shapes()
+    covered = [c for c in checks if validate.is_guaranteed(c, ASSEMBLY_GUARANTEES)]
+    assert any(c.target == CKG + "Placement" for c in covered)
+    assert validate._count(registry_built.store, f"?s a <{CKG}Placement>") > 100
+    for check in covered:
+        assert validate._select(registry_built.store, check.query + " LIMIT 1") == [], check
+
+
 def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
     """A relation row placing an enterprise inside another enterprise breaks a shape that
     no guarantee covers (the value of locatedIn must be a Place)."""
