@@ -265,6 +265,27 @@ def read_registry(
     return result
 
 
+# GB 32100-2015's character set and check-digit weights, as python-stdnum's `cn.uscc` has them
+_USCC_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHJKLMNPQRTUWXY")}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def valid_credit_code(code: str) -> bool:
+    """Whether `code` is a credit code in its compact form (18 characters, 8 ASCII digits
+    first) whose check digit is right: the common case, checked without `uscc.validate`,
+    which cleans the text of separators twice character by character (1M registry rows:
+    ~18 of the 32 s of reading the export, the load stage of the build, on one core). False
+    leaves the verdict and its message to `uscc.validate` (a test proves that this never
+    accepts what it refuses)."""
+    if len(code) != 18 or not (code[:8].isascii() and code[:8].isdigit()):
+        return False
+    values = [_USCC_VALUES.get(c, -1) for c in code]
+    if min(values) < 0:
+        return False
+    total = sum(v * w for v, w in zip(values, _USCC_WEIGHTS, strict=False))
+    return values[17] == (31 - total) % 31
+
+
 def _parse_row(
     path: Path,
     row: int,
@@ -278,7 +299,7 @@ def _parse_row(
     code = cells.get(CREDIT_CODE, "").upper().replace(" ", "")
     if not code:
         problem(CREDIT_CODE, "is empty", "Give the 18-character unified social credit code")
-    else:
+    elif not valid_credit_code(code):
         try:
             uscc.validate(code)
         except ValidationError as exc:

@@ -10,6 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
 from typer.testing import CliRunner
 
 from chainkg.cli import app
@@ -17,7 +21,13 @@ from chainkg.errors import SeedError
 from chainkg.pipeline import build
 from chainkg.queries import get_query, run_named_query, run_query
 from chainkg.reference import load_reference
-from chainkg.registry import parse_capital, parse_date, read_registry, resolve_industry
+from chainkg.registry import (
+    parse_capital,
+    parse_date,
+    read_registry,
+    resolve_industry,
+    valid_credit_code,
+)
 from chainkg.registry_import import import_enterprises
 from chainkg.store import open_store
 from chainkg.synth_registry import PLANTED_BAD, synthesize_registry, synthesize_registry_dataset
@@ -495,3 +505,36 @@ def test_previous_graph_stays_when_a_registry_conflict_fails_the_build(imported,
     (problem,) = info.value.problems
     assert problem.file == str(seeds / "registry" / "export.csv") and problem.line == 2
     assert (out / "graph.nq").read_bytes() == before
+
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_USCC_ALPHABET + "IOSVZ -a٣", min_size=16, max_size=20),
+        st.text(min_size=0, max_size=20),
+        st.text(alphabet=_USCC_ALPHABET, min_size=17, max_size=17).map(
+            lambda body: body + uscc.calc_check_digit(body)
+        ),
+        st.tuples(  # 8 digits, 9 characters, any last one: mostly a wrong check digit
+            st.text(alphabet="0123456789", min_size=8, max_size=8),
+            st.text(alphabet=_USCC_ALPHABET, min_size=10, max_size=10),
+        ).map("".join),
+    )
+)
+def test_the_fast_credit_code_check_accepts_only_what_stdnum_accepts(code: str) -> None:
+    """`valid_credit_code` (the load's fast path) never accepts a code `uscc.validate`
+    refuses, and accepts every compact code it accepts."""
+    try:
+        accepted = uscc.validate(code) == code
+    except ValidationError:
+        accepted = False
+    assert valid_credit_code(code) == accepted
+
+
+def test_the_fast_credit_code_check_uses_stdnum_s_alphabet() -> None:
+    assert uscc._alphabet == _USCC_ALPHABET  # (the test above draws from it)
+    assert valid_credit_code("91430200MA4L3WUX0D")
+    assert not valid_credit_code("91430200MA4L3WUX0E")
