@@ -156,6 +156,22 @@ def ontology_quads(path: Path = ONTOLOGY_FILE) -> Iterator[ox.Quad]:
         yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
+@functools.cache
+def ontology_label(term: str) -> str:
+    """The Chinese label of a ckg ontology term (e.g. 'PresentProducing' -> 在产)."""
+    return _ontology_labels()[str(CKG) + term]
+
+
+@functools.cache
+def _ontology_labels() -> dict[str, str]:
+    label = _n(_RDFS + "label")
+    return {
+        q.subject.value: q.object.value
+        for q in ontology_quads()
+        if q.predicate == label and getattr(q.object, "language", None) == "zh"
+    }
+
+
 def register_quads(seeds: Seeds) -> Iterator[ox.Quad]:
     """The data-set node and the source register, in `{base}graph/register`."""
     base = seeds.config.base_iri

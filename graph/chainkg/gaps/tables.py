@@ -35,7 +35,7 @@ import pandas as pd
 import pyoxigraph as ox
 
 from chainkg.aggregates import Answer, Answers, Rows, _key
-from chainkg.mapping import FLAGS, STAGES, STATUSES, ontology_quads
+from chainkg.mapping import FLAGS, STAGES, STATUSES, ontology_label, ontology_quads
 from chainkg.mapping_panorama import (
     reference_files,
     registry_categories,
@@ -844,10 +844,9 @@ def panorama(x: _Index) -> Rows:
     if not alignments or SEI_FILE not in reference_files(seeds):
         return []
     reference = load_reference()
-    stage_zh = _stage_labels(x)
     stages: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for _line, r in seeds.rows("panorama_stages"):
-        stage = stage_zh[str(STAGES[r["stage"]])]
+        stage = ontology_label(str(STAGES[r["stage"]]).removeprefix(str(CKG)))
         stages[(r["chain"], r["category"])].add((stage, str(int(r["order"]))))
     mapped: dict[tuple[str, str], set[str]] = defaultdict(set)
     for _line, r in seeds.rows("segment_mappings"):
@@ -930,17 +929,6 @@ def _category_firms(x: _Index, reference: Reference) -> tuple[dict[str, int], di
 def _ancestors(path: str) -> list[str]:
     parts = path.split(PATH_SEPARATOR)
     return [PATH_SEPARATOR.join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-
-
-def _stage_labels(x: _Index) -> dict[str, str]:
-    """Stage term IRI -> its Chinese label (the ontology's)."""
-    query = """SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = "zh") }"""
-    wanted = {str(v) for v in STAGES.values()}
-    return {
-        r["s"].value: r["l"].value
-        for r in x.ontology.query(query, prefixes=PREFIXES)
-        if r["s"].value in wanted
-    }
 
 
 COMPUTED: dict[str, Callable[..., Rows | None]] = {

@@ -27,13 +27,13 @@ from chainkg.listings.rows import (
     entity_label_ranks,
     labels,
     located_places,
-    ontology_label,
     ordered,
     relations,
     shared,
     table,
     zone_stages,
 )
+from chainkg.mapping import ontology_label
 from chainkg.presence import PRODUCING, STAGE_ORDER
 from chainkg.tables import Seeds
 

@@ -11,19 +11,15 @@ for registry data sets too; the others decline them (`declines`)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
-import pyoxigraph as ox
 
-from chainkg.mapping import ontology_quads
 from chainkg.mapping_panorama import registry_firms, registry_ties
 from chainkg.presence import zone_stages as presence_stages
 from chainkg.schema import TABLES
 from chainkg.tables import Seeds, shared
-from chainkg.vocab import CKG_IRI, PREFIXES
 
 ListingRows = tuple[str, pd.DataFrame]  # (the parameter's value, or "", the answer's rows)
 Builder = Callable[[Seeds], Iterator[ListingRows]]
@@ -351,22 +347,6 @@ def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.dtype.kind == "f":
         found &= ~(np.isnan(a) & np.isnan(b))
     return found
-
-
-@functools.cache
-def ontology_label(term: str) -> str:
-    """The Chinese label of a ckg ontology term (e.g. 'PresentProducing' -> 在产)."""
-    return _ontology_labels()[CKG_IRI + term]
-
-
-@functools.cache
-def _ontology_labels() -> dict[str, str]:
-    label = ox.NamedNode(PREFIXES["rdfs"] + "label")
-    return {
-        q.subject.value: q.object.value
-        for q in ontology_quads()
-        if q.predicate == label and getattr(q.object, "language", None) == "zh"
-    }
 
 
 def declines(seeds: Seeds) -> bool:
