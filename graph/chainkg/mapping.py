@@ -46,6 +46,7 @@ from chainkg.ntriples import (  # the text terms the mappers write, and the row 
     GYEAR,
     INTEGER,
     LABEL,
+    PIECE_ROWS,
     A,
     Columns,
     K,
@@ -299,10 +300,8 @@ def assemble_chunks(
             chunk += 1
             if chunk % parts != index:
                 continue
-            # written in pieces of a few MB: a piece over glibc's largest mmap threshold
-            # (32 MiB) is mapped and unmapped each time, page faults on every page
-            for piece in range(start, min(start + CHUNK_ROWS, len(frame)), _PIECE_ROWS):
-                columns = {c: values[piece : piece + _PIECE_ROWS] for c, values in cells.items()}
+            for piece in range(start, min(start + CHUNK_ROWS, len(frame)), PIECE_ROWS):
+                columns = {c: values[piece : piece + PIECE_ROWS] for c, values in cells.items()}
                 yield (chunk, *map_chunk(builder, name, columns))
                 if on_rows:
                     on_rows(len(columns["id"]))
@@ -313,7 +312,8 @@ def assemble_chunks(
     for produce in reference_and_registry_chunks(builder):
         chunk += 1
         if chunk % parts == index:
-            yield (chunk, *produce())
+            for piece in produce():
+                yield (chunk, *piece)
 
 
 def _head_text(seeds: Seeds) -> tuple[bytes, bytes]:
@@ -331,9 +331,6 @@ def _head_text(seeds: Seeds) -> tuple[bytes, bytes]:
         ntriples.append(text)
         nquads.append(text.replace(b" .\n", f" <{graph}> .\n".encode()))
     return b"".join(nquads), b"".join(ntriples)
-
-
-_PIECE_ROWS = 2_500  # rows per text piece (a few MB) within a chunk of CHUNK_ROWS rows
 
 
 def map_chunk(builder: RowBuilder, table: str, columns: Columns) -> tuple[bytes, bytes]:

@@ -29,6 +29,7 @@ from chainkg.forked import how_it_ended
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_chunks, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
+from chainkg.ntriples import CHUNK_ROWS, PIECE_ROWS
 from chainkg.panorama import panorama_status
 from chainkg.report import BuildOptions, BuildReport, timed
 from chainkg.search import INDEX_FILE, add_names, build_index
@@ -124,8 +125,9 @@ def _write_text(
 
 
 # pieces a worker holds while the other writes its chunk: two chunks of CHUNK_ROWS rows in
-# pieces of _PIECE_ROWS (~200 MB at most), so that it never waits with a whole chunk to make
-_QUEUED_PIECES = 16
+# pieces of PIECE_ROWS rows (~200 MB of the tables' rows, ~700 MB of registry rows at most),
+# so that it never waits with a whole chunk to make
+_QUEUED_PIECES = 2 * CHUNK_ROWS // PIECE_ROWS
 
 
 def _write_part(

@@ -209,11 +209,37 @@ def test_text_assembly_writes_the_chunks_in_order_with_any_workers(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_registry_rows_in_small_pieces_and_chunks_give_the_same_text(
+    registry_built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+):
+    """A registry export's rows are mapped in chunks of CHUNK_ROWS rows, each in pieces of
+    PIECE_ROWS, each piece's lines joined and encoded once: with pieces of 70 rows and chunks
+    of 250 (the fixture's 600 rows: 3 chunks, 9 pieces, each worker its own chunks) the
+    files hold the very bytes of the default sizes, where all its rows are one piece."""
+    import chainkg.mapping as mapping
+    import chainkg.mapping_panorama as mapping_panorama
+
+    seeds = registry_built.seeds
+    assert sum(len(f.records) for f in seeds.registry.values()) > 500
+    whole = list(assemble_text(seeds))
+    for module in (mapping, mapping_panorama):
+        monkeypatch.setattr(module, "CHUNK_ROWS", 250)
+    monkeypatch.setattr(mapping_panorama, "PIECE_ROWS", 70)
+    assert len(list(assemble_text(seeds))) >= len(whole) + 8
+    nq, nt = tmp_path / "g.nq", tmp_path / "g.nt"
+    lines = write_text(seeds, nq, nt, workers=workers)
+    assert nq.read_bytes() == b"".join(q for q, _t in whole)
+    assert nt.read_bytes() == b"".join(t for _q, t in whole)
+    assert lines == nq.read_bytes().count(b"\n")
+
+
 def test_a_text_assembly_worker_that_stops_fails_the_writing(
     large_build, tmp_path: Path, monkeypatch
 ):
-    """A worker that dies mid-way ends the wait of the one after it: the writing fails with
-    an error instead of hanging."""
+    """A worker that dies mid-way ends the wait of the one after it (or breaks the pipe it
+    is handed the turn on, whichever comes first): the writing fails with an error naming
+    the worker that stopped, instead of hanging."""
     import chainkg.stream as stream
 
     seeds = load_seeds(large_build[0])
@@ -226,7 +252,7 @@ def test_a_text_assembly_worker_that_stops_fails_the_writing(
             yield piece
 
     monkeypatch.setattr(stream, "assemble_chunks", dies_in_the_child)
-    with pytest.raises(RuntimeError, match="the worker before this one stopped"):
+    with pytest.raises(RuntimeError, match=r"text assembly worker \d+ failed \(exit code 3\)"):
         write_text(seeds, tmp_path / "g.nq", tmp_path / "g.nt", workers=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nq", "g.nt"]
 
