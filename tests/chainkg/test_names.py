@@ -24,6 +24,7 @@ from chainkg.queries import (
 )
 from chainkg.search import INDEX_FILE, NameIndex, build_index, name_rows
 from chainkg.tables import load_seeds
+from chainkg.vocab import CKG_IRI
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,28 @@ def test_seed_rows_are_the_names_in_the_store(seed_store: ox.Store) -> None:
     from_tables = set(seed_name_rows(seeds))
     assert from_tables and {r[3] for r in from_tables} >= {"Enterprise", "IndustrialChain"}
     assert from_tables | set(other_name_rows(seed_store)) == set(name_rows(seed_store))
+
+
+@pytest.mark.parametrize(
+    ("built", "unnamed"),
+    [("registry_built", "Placement"), ("streamed_build", "ZonePresence")],
+)
+def test_the_tables_and_the_store_give_every_name_with_unnamed_classes_skipped(
+    built: str, unnamed: str, request: pytest.FixtureRequest
+) -> None:
+    """`other_name_rows` leaves out the classes the mapping writes without names
+    (placements, zone presences): the two parts are still every name of the store, and
+    those nodes are there to be skipped."""
+    fixture = request.getfixturevalue(built)
+    if isinstance(fixture, BuildReport):  # the streamed synthetic build
+        seeds = load_seeds(fixture.out_dir.parent / "seeds")
+        store = ox.Store.read_only(str(fixture.files["store"]))
+    else:
+        seeds, store = fixture.seeds, fixture.store
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e a <{CKG_IRI}{unnamed}> }}"
+    assert int(next(iter(store.query(count)))["n"].value) > 10
+    found = set(seed_name_rows(seeds)) | set(other_name_rows(store))
+    assert found == set(name_rows(store))
 
 
 def test_the_build_writes_the_index_of_the_store(
