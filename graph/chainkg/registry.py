@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
@@ -29,6 +32,8 @@ from stdnum.exceptions import ValidationError
 from chainkg.errors import SeedProblem
 from chainkg.reference import Category, Reference
 from chainkg.schema import MULTI_SEPARATOR
+
+T = TypeVar("T")
 
 CREDIT_CODE, NAME, STATUS, FOUNDED = "统一社会信用代码", "企业名称", "登记状态", "成立日期"
 CAPITAL, ADDRESS, INDUSTRY, SCOPE, LEGAL_REP = (
@@ -68,7 +73,7 @@ _DATES = (
 _INDUSTRY_CODE = re.compile(r"^([A-T])?\s*(\d{2,4})?$")
 
 
-@dataclass
+@dataclass(frozen=True)  # one instance may stand for every row printing the same text
 class Capital:
     """Registered capital: the amount in its currency, the currency, the text as printed."""
 
@@ -240,13 +245,14 @@ def read_registry(
         )
     result = RegistryFile(path, headings)
     seen: dict[str, int] = {}
+    parsers = _CellParsers(reference)
     for row_number, cells in enumerate(rows[1:], FIRST_DATA_ROW):
         if not any(c.strip() for c in cells):
             continue
         result.cells[row_number] = cells
         record = dict(zip(headings, (c.strip() for c in cells), strict=False))
         problems: list[SeedProblem] = []
-        parsed = _parse_row(path, row_number, record, reference, problems)
+        parsed = _parse_row(path, row_number, record, parsers, problems)
         if parsed and parsed.credit_code in seen:
             problems.append(
                 SeedProblem(
@@ -268,6 +274,7 @@ def read_registry(
 # GB 32100-2015's character set and check-digit weights, as python-stdnum's `cn.uscc` has them
 _USCC_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHJKLMNPQRTUWXY")}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_NOT_IN_SET = (-1,) * 18
 
 
 def valid_credit_code(code: str) -> bool:
@@ -279,18 +286,44 @@ def valid_credit_code(code: str) -> bool:
     accepts what it refuses)."""
     if len(code) != 18 or not (code[:8].isascii() and code[:8].isdigit()):
         return False
-    values = [_USCC_VALUES.get(c, -1) for c in code]
+    values = list(map(_USCC_VALUES.get, code, _NOT_IN_SET))
     if min(values) < 0:
         return False
-    total = sum(v * w for v, w in zip(values, _USCC_WEIGHTS, strict=False))
+    total = sum(map(operator.mul, values, _USCC_WEIGHTS))  # (the first 17: the weights')
     return values[17] == (31 - total) % 31
+
+
+class _CellParsers:
+    """The parsers of an export's industry, date and capital cells, each remembering its
+    answer by the cell's text: a column of a million rows holds a few thousand distinct
+    texts (the classes of the standard, the days of a few decades, round capitals)."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.industry = _remembering(lambda text: resolve_industry(text, reference))
+        self.date = _remembering(parse_date)
+        self.capital = _remembering(parse_capital)
+
+
+def _remembering(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """`parse`, each text's answer kept (functools.cache, but dropped with the file's
+    reading: the reference is an argument, and the texts are the file's)."""
+    answers: dict[str, T] = {}
+
+    def remembered(text: str) -> T:
+        try:
+            return answers[text]
+        except KeyError:
+            answer = answers[text] = parse(text)
+            return answer
+
+    return remembered
 
 
 def _parse_row(
     path: Path,
     row: int,
     cells: dict[str, str],
-    reference: Reference,
+    parsers: _CellParsers,
     problems: list[SeedProblem],
 ) -> RegistryRecord | None:
     def problem(field_name: str, message: str, hint: str) -> None:
@@ -312,7 +345,7 @@ def _parse_row(
     if not name:
         problem(NAME, "is empty", "Give the enterprise's registered name")
     industry_text = cells.get(INDUSTRY, "")
-    industry_code = resolve_industry(industry_text, reference)
+    industry_code = parsers.industry(industry_text)
     if not industry_text:
         problem(INDUSTRY, "is empty", "Give the GB/T 4754-2017 code or name")
     elif industry_code is None:
@@ -323,12 +356,12 @@ def _parse_row(
         )
     founded = ""
     if cells.get(FOUNDED):
-        founded = parse_date(cells[FOUNDED]) or ""
+        founded = parsers.date(cells[FOUNDED]) or ""
         if not founded:
             problem(FOUNDED, f"'{cells[FOUNDED]}' is not a date", "Write e.g. 2015-03-12")
     capital = None
     if cells.get(CAPITAL):
-        capital = parse_capital(cells[CAPITAL])
+        capital = parsers.capital(cells[CAPITAL])
         if capital is None:
             problem(
                 CAPITAL,
