@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import operator
 import re
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
+import ahocorasick
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
@@ -515,25 +517,38 @@ MIN_PRODUCT_CHARS = 4  # shorter key products ("电机") match too much of a bus
 
 
 class _ProductIndex:
-    """Key products by their first two characters, so a scope is scanned once per position
-    (a regex alternation of ~4,000 phrases was ~100x slower per row)."""
+    """The key products of at least MIN_PRODUCT_CHARS characters as an Aho-Corasick
+    automaton (pyahocorasick): a scope is read once, whatever the number of products (the
+    ~4,000 phrases as one regex alternation were ~100x slower per row; a scan of each
+    position's two first characters, what this replaced, ~5x at 100,000 rows)."""
 
     def __init__(self, reference: Reference):
-        self.by_prefix: dict[str, list[tuple[str, Category, int]]] = {}
+        entries: dict[str, list[tuple[int, tuple[str, Category, int]]]] = {}
+        order = itertools.count()  # the reference's order, for a product of several entries
         for category in reference.ordered():
             for link in category.codes:
                 for product in link.key_products:
                     if len(product) >= MIN_PRODUCT_CHARS:
                         entry = (product, category, link.line)
-                        self.by_prefix.setdefault(product[:2], []).append(entry)
+                        entries.setdefault(product, []).append((next(order), entry))
+        self.automaton = ahocorasick.Automaton()
+        for product, found in entries.items():
+            self.automaton.add_word(product, (len(product), found))
+        if entries:
+            self.automaton.make_automaton()
 
     def found_in(self, text: str) -> list[tuple[str, Category, int]]:
-        found = []
-        for i in range(len(text) - 1):
-            for entry in self.by_prefix.get(text[i : i + 2], ()):
-                if text.startswith(entry[0], i):
-                    found.append(entry)
-        return found
+        """The (product, category, line) entries whose product `text` holds: by where the
+        product starts in it, then in the reference's order."""
+        if self.automaton.kind != ahocorasick.AHOCORASICK:
+            return []
+        hits = [
+            (end - length + 1, order, entry)
+            for end, (length, found) in self.automaton.iter(text)
+            for order, entry in found
+        ]
+        hits.sort(key=lambda hit: hit[:2])
+        return [entry for _start, _order, entry in hits]
 
 
 _INDEXES: dict[int, _ProductIndex] = {}

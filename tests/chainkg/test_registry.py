@@ -22,6 +22,8 @@ from chainkg.pipeline import build
 from chainkg.queries import get_query, run_named_query, run_query
 from chainkg.reference import load_reference
 from chainkg.registry import (
+    MIN_PRODUCT_CHARS,
+    _product_index,
     parse_capital,
     parse_date,
     read_registry,
@@ -538,3 +540,49 @@ def test_the_fast_credit_code_check_uses_stdnum_s_alphabet() -> None:
     assert uscc._alphabet == _USCC_ALPHABET  # (the test above draws from it)
     assert valid_credit_code("91430200MA4L3WUX0D")
     assert not valid_credit_code("91430200MA4L3WUX0E")
+
+
+_PRODUCTS = sorted(
+    {
+        product
+        for category in load_reference().ordered()
+        for link in category.codes
+        for product in link.key_products
+    }
+)
+
+
+def _products_named_by_scan(text: str) -> list[tuple[str, str, int]]:
+    """The rule `found_in` applies, by the plainest scan: at each position of `text`, every
+    key product of MIN_PRODUCT_CHARS or more that starts there, in the reference's order."""
+    entries = [
+        (product, category, link.line)
+        for category in load_reference().ordered()
+        for link in category.codes
+        for product in link.key_products
+        if len(product) >= MIN_PRODUCT_CHARS
+    ]
+    return [
+        (product, category.path, line)
+        for i in range(len(text))
+        for product, category, line in entries
+        if text.startswith(product, i)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_PRODUCTS),  # whole products, overlapping or adjacent
+            st.sampled_from(_PRODUCTS).map(lambda p: p[: len(p) // 2 + 1]),  # a product's start
+            st.text(alphabet="、,;销售制造及其", max_size=3),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_key_products_found_in_a_scope_as_by_a_plain_scan(scope: str) -> None:
+    """The Aho-Corasick index (`_product_index`) finds the products a scope names, in the
+    order a scan position by position would: where each starts, then the reference's."""
+    found = _product_index(load_reference()).found_in(scope)
+    assert [(p, c.path, line) for p, c, line in found] == _products_named_by_scan(scope)
