@@ -246,7 +246,14 @@ def _entity_iri(seeds: Seeds, entity_id: str) -> ox.NamedNode:
 #     unique per source): exactly one ckg:placedEntity (the row's firm: the enterprises row
 #     it matched, or its new firm typed ckg:Enterprise), ckg:placedIn (the target), ckg:rule
 #     and ckg:reason. At 1M registry rows these checks were ~20 of the validation's 32 CPU-s.
-ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
+#   - The datatypes of a registry row's fields: `mapping_panorama._registry_fields` alone
+#     writes ckg:creditCode (a plain string), ckg:foundedOn (an xsd:date from a parsed date)
+#     and ckg:registeredCapitalYuan (an xsd:decimal from a Decimal), each with its fixed
+#     datatype (how many a firm has is data's, and still checked). At 1M registry rows,
+#     each value decoded: 5.1 + 1.6 + 1.2 of the validation's 12 CPU-s.
+ASSEMBLY_GUARANTEES: tuple[
+    tuple[str | None, str | None] | tuple[str | None, str | None, str], ...
+] = (
     (str(CKG.Evidence), None),
     (None, str(CKG.evidence)),
     (None, _RDFS + "label"),
@@ -254,6 +261,9 @@ ASSEMBLY_GUARANTEES: tuple[tuple[str | None, str | None], ...] = (
     (str(CKG.Relation), _RDF + "predicate"),
     (str(CKG.Relation), _RDF + "object"),
     (str(CKG.Placement), None),
+    (str(CKG.Enterprise), str(CKG.creditCode), "datatype"),
+    (str(CKG.Enterprise), str(CKG.foundedOn), "datatype"),
+    (str(CKG.Enterprise), str(CKG.registeredCapitalYuan), "datatype"),
 )
 
 

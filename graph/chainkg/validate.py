@@ -205,6 +205,9 @@ class StoreCheck:
     query: str  # for large target classes: scans and hash joins
     small: str = ""  # the same check per focus node, for small target classes
     probe: str = ""  # an ASK over the path alone, any class: false means nothing to find
+    # the SHACL constraint components a value check tests (sh:datatype -> "datatype", ...),
+    # for a guarantee of some of them only (`is_guaranteed`); () for the other checks
+    components: tuple[str, ...] = ()
 
     def for_size(self, focus_nodes: int, path_triples: int | None = None) -> str:
         """The query to run when the target class has this many instances (and the path
@@ -343,6 +346,7 @@ def _property_checks(
         )
     bad_value: list[str] = []
     parts = []
+    components = [name for name in _VALUE_COMPONENTS if g.value(prop, sh[name]) is not None]
     cls = g.value(prop, sh["class"])
     if cls is not None:
         bad_value.append(f"NOT EXISTS {{ ?v a/rdfs:subClassOf* <{cls}> }}")
@@ -381,9 +385,14 @@ def _property_checks(
                 f"FILTER(({') || ('.join(bad_value)})) }}",
                 # the bad values of any subject: none (often no triple at all), no check
                 "ASK { { " + " } UNION { ".join(parts) + " } }",
+                tuple(components),
             )
         )
     return out
+
+
+# the constraint components the value check of a property compiles (`_property_checks`)
+_VALUE_COMPONENTS = ("class", "datatype", "in", "nodeKind", "minInclusive", "minLength")
 
 
 def _several_values(p: str) -> str:
@@ -410,14 +419,19 @@ def _grouped(p: str, this: str, having: str) -> str:
     )
 
 
-Guarantee = tuple[str | None, str | None]  # (target class, property path); None = any
+# (target class, property path), None = any; or (target class, path, constraint component):
+# only the value checks testing that component alone (e.g. "datatype": the writer gives
+# every value of the path one fixed datatype, while how many values a node has is data's)
+Guarantee = tuple[str | None, str | None] | tuple[str | None, str | None, str]
 
 
 def is_guaranteed(check: StoreCheck, guarantees: Iterable[Guarantee]) -> bool:
-    """Whether a (class, path) guarantee covers the check (None matches any class / path)."""
+    """Whether a guarantee (see Guarantee) covers the check."""
     return any(
-        (cls is None or cls == check.target) and (path is None or path == check.path)
-        for cls, path in guarantees
+        (g[0] is None or g[0] == check.target)
+        and (g[1] is None or g[1] == check.path)
+        and (len(g) == 2 or check.components == (g[2],))
+        for g in guarantees
     )
 
 

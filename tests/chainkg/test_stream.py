@@ -22,6 +22,7 @@ from chainkg.tables import load_seeds
 from chainkg.validate import compile_shapes, validate_store
 
 CKG = "https://w3id.org/chainkg/def#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 CLASSES = {c.target for c in validate.compile_shapes()[0]}
 
 
@@ -153,6 +154,28 @@ def test_guaranteed_constraints_hold_over_a_registry_store(registry_built):
     assert validate._count(registry_built.store, f"?s a <{CKG}Placement>") > 100
     for check in covered:
         assert validate._select(registry_built.store, check.query + " LIMIT 1") == [], check
+
+
+def test_a_datatype_guarantee_leaves_the_counts_of_its_path_checked(registry_built):
+    """The registry fields' datatypes are guaranteed, not how many values a firm has: a
+    firm given a second founding date fails the validation the large build runs."""
+    checks, _ = compile_shapes()
+    founded = [c for c in checks if c.path == CKG + "foundedOn"]
+    assert {validate.is_guaranteed(c, ASSEMBLY_GUARANTEES) for c in founded} == {True, False}
+    assert all(
+        c.components == ("datatype",)
+        for c in founded
+        if validate.is_guaranteed(c, ASSEMBLY_GUARANTEES)
+    )
+    store = ox.Store()
+    store.extend(q for q in registry_built.store if isinstance(q.graph_name, ox.DefaultGraph))
+    query = f"SELECT ?s WHERE {{ ?s <{CKG}foundedOn> ?d }} LIMIT 1"
+    firm = next(iter(store.query(query)))["s"]
+    second = ox.Literal("1901-01-01", datatype=ox.NamedNode(XSD + "date"))
+    store.add(ox.Quad(firm, ox.NamedNode(CKG + "foundedOn"), second))
+    result = validate.validate_store(store, sample=5, guaranteed=ASSEMBLY_GUARANTEES)
+    assert not result.conforms
+    assert firm.value in result.text and "count outside [0, 1]" in result.text
 
 
 def test_store_validation_with_guarantees_still_finds_data_errors(large_build):
