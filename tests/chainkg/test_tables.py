@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ import chainkg.forked
 import chainkg.tables
 from chainkg.errors import SeedError
 from chainkg.schema import ID_PATTERN
-from chainkg.tables import _ids_well_formed, _not_target_ids, load_seeds
+from chainkg.tables import _ids_well_formed, _not_target_ids, is_member, load_seeds
 from tests.helpers import copy_tiny, edit_csv, write_csv
 
 
@@ -275,3 +276,20 @@ def test_problems_found_on_two_cores_are_the_same(tmp_path: Path, monkeypatch, s
     assert len(here) >= {"cells": 4, "csv": 3}.get(spoil, 1)
     if spoil == "cells":
         assert [(Path(p.file).name, p.field) for p in here][-1] == ("sources.csv", "file")
+
+
+_SHORT_TEXT = st.text(alphabet="ab北京", max_size=3)
+
+
+@given(
+    st.lists(_SHORT_TEXT, max_size=30),
+    st.lists(_SHORT_TEXT, max_size=10),
+    st.sampled_from([set, list, tuple, dict.fromkeys, frozenset]),
+)
+def test_membership_by_set_lookups_is_pandas_isin(
+    cells: list[str], members: list[str], container: type
+) -> None:
+    column = pd.Series(cells, dtype=str, index=range(5, 5 + len(cells)))
+    found = is_member(column, container(members))
+    assert found.dtype == bool
+    assert found.tolist() == column.isin(members).tolist()
