@@ -56,6 +56,13 @@ def test_same_rows_same_bytes(tmp_path: Path) -> None:
     assert one == two
 
 
+def test_a_row_given_again_is_stored_once(tmp_path: Path) -> None:
+    """Repeated rows (an alias written twice in a cell) are skipped wherever they come."""
+    once = build_index(ROWS, tmp_path / "once.sqlite").read_bytes()
+    again = ROWS[:2] + ROWS + list(reversed(ROWS))
+    assert build_index(again, tmp_path / "again.sqlite").read_bytes() == once
+
+
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no name index"):
         NameIndex(tmp_path / "nope.sqlite")
