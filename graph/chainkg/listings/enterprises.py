@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from chainkg.listings.rows import (
-    CONCAT,
     CURATOR_JUDGED,
     PRESENCE_STAGES,
     STATED,
@@ -35,7 +34,8 @@ from chainkg.listings.rows import (
 )
 from chainkg.mapping import ontology_label
 from chainkg.presence import PRODUCING, STAGE_ORDER
-from chainkg.tables import Seeds
+from chainkg.queries import LABEL_SEPARATOR
+from chainkg.tables import Seeds, is_member
 
 SEGMENT_STAGES = {"upstream": "Upstream", "midstream": "Midstream", "downstream": "Downstream"}
 
@@ -211,7 +211,7 @@ def _concat(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     values = found[value].tolist()
     ends = [*starts[1:], len(values)] if starts else []
     out = found.iloc[starts][keys].reset_index(drop=True)
-    out[value] = [CONCAT.join(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    out[value] = [LABEL_SEPARATOR.join(values[a:b]) for a, b in zip(starts, ends, strict=True)]
     return out
 
 
@@ -258,7 +258,7 @@ def build_segment_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
             names[g].append(text)
         rows = rows.reset_index(drop=True)
         rows["actors"] = pd.Series(counts).astype(str)
-        rows["actor_labels"] = [CONCAT.join(n) for n in names]
+        rows["actor_labels"] = [LABEL_SEPARATOR.join(n) for n in names]
         rows["number"] = rows["order"].astype(int)
         return _sorted(rows, ["chain_label", "number"], [True, True])
 
@@ -295,9 +295,11 @@ def build_local_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     chains = _chains(seeds)
     # the present firms' places and chains only (a few per cent of the enterprises)
     tied = _chains_of(seeds)
-    tied = tied[tied["e"].isin(firms["e"])].merge(chains[["chain", "chain_label"]], on="chain")
+    tied = tied[is_member(tied["e"], firms["e"])].merge(
+        chains[["chain", "chain_label"]], on="chain"
+    )
     places = _places(seeds)
-    rows = firms.merge(places[places["e"].isin(firms["e"])], on="e", how="left")
+    rows = firms.merge(places[is_member(places["e"], firms["e"])], on="e", how="left")
     rows = rows.merge(_concat(tied, ["e"], "chain_label"), on="e", how="left")
     ranked = {"enterprise_label": rows["label_rank"].to_numpy()}
     rows = pd.DataFrame(

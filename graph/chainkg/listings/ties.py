@@ -50,7 +50,7 @@ from chainkg.mapping import _STAGES, STAGES, STATUSES, ontology_quads, predicate
 from chainkg.ntriples import _RDFS, ASSERTION_MODES
 from chainkg.presence import PRODUCING, places_in_zone
 from chainkg.schema import MULTI_SEPARATOR, TABLES
-from chainkg.tables import Seeds
+from chainkg.tables import Seeds, is_member
 from chainkg.vocab import CKG, CKG_IRI
 
 SUPPLIERS_OF = [
@@ -384,7 +384,7 @@ def build_list_main_enterprises(seeds: Seeds) -> Iterator[ListingRows]:
     ops = ops.assign(chain=ops["object"].map(segment["chain"]).to_numpy())
     stage_term = {k: str(v) for k, v in STAGES.items()}
     orders = _ontology_values(str(CKG.order), None)
-    in_segments = ops[ops["subject"].isin(producing)]
+    in_segments = ops[is_member(ops["subject"], producing)]
     terms = in_segments["object"].map(segment["stage"]).map(stage_term)
     first = pd.DataFrame(
         {
@@ -638,7 +638,7 @@ def _names(seeds: Seeds, ids: Collection[str]) -> pd.DataFrame:
                 named = frame[frame[column] != ""]
                 parts.append(pd.DataFrame({"name": named[column], "id": named["id"]}))
     names = pd.concat(parts, ignore_index=True)
-    names = names[names["name"].isin(names.loc[names["id"].isin(ids), "name"])]
+    names = names[is_member(names["name"], names.loc[is_member(names["id"], ids), "name"])]
     return names.drop_duplicates()
 
 
