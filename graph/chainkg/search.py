@@ -15,6 +15,7 @@ left by an older build is noticed (`open_beside`) and not used for another graph
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,7 @@ from chainkg.vocab import CKG_IRI, PREFIXES
 from chainkg.write import graph_identity, new_database
 
 INDEX_FILE = "names.sqlite"
+_FTS_HASH_BYTES = 16 << 20  # see build_index
 GRAPH_FILE = "graph.nq"  # what both build paths write beside the index
 _NAMES_QUERY = f"""
 SELECT ?e ?name ?kind ?type WHERE {{
@@ -78,6 +80,14 @@ def build_index(
         _insert_part(con, rows)
         if graph is not None:
             _record_graph(con, graph)
+        with contextlib.suppress(sqlite3.OperationalError):  # (an SQLite without the key)
+            # the terms FTS5 gathers in memory before it writes them out as a segment (1 MB by
+            # default; the `hashsize` key of FTS5's source, fts5_config.c, not of its
+            # documentation): fewer, larger segments to merge. At 1M enterprises the full-text
+            # index took 4.5 against 6.5 CPU-s, with the same answers as fast
+            con.execute(
+                "INSERT INTO names_fts (names_fts, rank) VALUES ('hashsize', ?)", (_FTS_HASH_BYTES,)
+            )
         # the full-text index first: it reads the names in rowid order only while no other
         # index covers the name column (else SQLite reads names_by_name, in name order, and
         # FTS5 flushes its pending data at every rowid lower than the last: 1M enterprises,
