@@ -52,6 +52,7 @@ from chainkg.registry import (
     RegistryRecord,
     categories_for,
 )
+from chainkg.schema import relation_property
 from chainkg.tables import Seeds, shared
 from chainkg.vocab import CKG
 
@@ -371,10 +372,9 @@ PLACING_PREDICATES = {
     "chain-alignment": "in_chain",
     "segment-mapping": "operates_in_segment",
 }
-_PLACING_TERMS = {
-    "address-rule": K.locatedIn,
-    "chain-alignment": K.inChain,
-    "segment-mapping": K.operatesInSegment,
+_PLACING_TERMS = {  # the same, as the ckg term the row mapping writes
+    basis: getattr(K, relation_property(predicate))
+    for basis, predicate in PLACING_PREDICATES.items()
 }
 
 

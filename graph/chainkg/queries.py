@@ -38,6 +38,9 @@ _SUMMARY = re.compile(r"^#\s*Summary:\s*(.+)$", re.IGNORECASE)
 _PARAM = re.compile(r"^#\s*Param:\s*\??(\w+)\s*(?:[—:-]+\s*(.*))?$", re.IGNORECASE)
 _INTERNAL = re.compile(r"^#\s*Internal:\s*(yes|true)\b", re.IGNORECASE)
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+# GROUP_CONCAT's SEPARATOR in the named queries that join labels (firms, chains, segments):
+# the side tables that answer them join with it too
+LABEL_SEPARATOR = "、"
 
 
 class Endpoint(Protocol):

@@ -44,7 +44,7 @@ from chainkg.mapping_panorama import (
 )
 from chainkg.ntriples import ASSERTION_MODES, DECIMAL, GYEAR, RowBuilder
 from chainkg.presence import PRODUCING, zone_stages
-from chainkg.queries import get_query
+from chainkg.queries import LABEL_SEPARATOR, get_query
 from chainkg.reference import PATH_SEPARATOR, SEI_FILE, Reference, load_reference
 from chainkg.schema import TABLES
 from chainkg.tables import Seeds, is_member, split_multi
@@ -882,7 +882,7 @@ def panorama(x: _Index) -> Rows:
                 "parent": x.category(category.parent) if category.level > 1 else "",
             }
             tail = {
-                "segments": CONCAT.join(sorted(mapped.get((chain, path), ()))),
+                "segments": LABEL_SEPARATOR.join(sorted(mapped.get((chain, path), ()))),
                 "local_firms": str(local.get(path, 0)),
                 "firms": str(firms.get(path, 0)),
                 "registry_source": registry[0] if registry else "",
@@ -893,7 +893,6 @@ def panorama(x: _Index) -> Rows:
     return _records("panorama-status", [tuple(r.values()) for r in out])
 
 
-CONCAT = "、"  # GROUP_CONCAT's separator in panorama-status
 _FIRM_MATCHES = ("exact", "close", "broad")  # a segment's firms are its category's
 
 

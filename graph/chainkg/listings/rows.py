@@ -24,7 +24,6 @@ from chainkg.tables import Seeds, shared
 ListingRows = tuple[str, pd.DataFrame]  # (the parameter's value, or "", the answer's rows)
 Builder = Callable[[Seeds], Iterator[ListingRows]]
 MIN_ROWS = 100  # a builder may leave keys with fewer rows than this to SPARQL
-CONCAT = "、"  # GROUP_CONCAT's separator in the queries
 CURATOR_JUDGED, STATED = "编者判断", "原文明示"  # chain-enterprises' ?assertion
 PRESENCE_STAGES = {
     "producing": "PresentProducing",
