@@ -146,11 +146,11 @@ def _in_search_order(
     rows: Iterable[tuple[str, str, str, str]],
 ) -> Iterator[tuple[str, str, str, str, bool]]:
     """`rows` in the order of a search (rowid order, `_search_keys`), each once, with
-    whether the name is ASCII. The keys are sorted, and repeated rows skipped as they come
-    next to each other, since a key holds its whole row (1M enterprises, 2.2M rows: the
-    index in 17.2-19.3 CPU-s against 17.9-19.0, builds in turn, and 16.6-16.9 against
-    18.3-18.9 in one process, against de-duplicating the rows in a dict first; a set's
-    hash order scatters the sort's reads over memory: 41.7-44.2 CPU-s, BENCHMARKS.md)."""
+    whether the name is ASCII. A key holds its whole row, so the keys are sorted and a
+    repeated row is skipped where it comes next to itself. At 1M enterprises (2.2M rows)
+    the index took 16.6-16.9 against 18.3-18.9 CPU-s in one process, when the rows were
+    de-duplicated in a dict first (a set instead: 41.7-44.2, its hash order scatters the
+    sort's reads over memory, BENCHMARKS.md)."""
     previous = None
     for key in sorted(_search_keys(rows)):
         if key != previous:

@@ -286,8 +286,9 @@ class _Index:
     def segment_order(self) -> dict[str, list[Head]]:
         """Segment -> what the rows of gap-segment-actors say of each agent working in it
         (`Head`), in the query's order: by label, then IRI. Made for every link at once,
-        column by column, and sorted by Python's stable sort on (segment, label, IRI): as
-        pandas' `sort_values` did, in 0.9 against 2.1 CPU-s at 1M enterprises."""
+        column by column, and sorted by Python's stable sort on (segment, label, IRI), as
+        pandas' `sort_values` did (its sort alone took 2.1 CPU-s at 1M enterprises; the whole
+        order now 3.3-3.4 against 4.3)."""
         links = self.segment_agents
         if links.empty:
             return {}
