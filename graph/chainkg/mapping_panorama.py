@@ -321,6 +321,7 @@ def _registry(
     derived = b.modes["derived"]
     stated = b.modes["stated"]
     store_persons = b.seeds.config.registry_persons
+    former_names = b.seeds.registry_former_names
     for source, rec in records:
         entity_id = matches.get((source, rec.row))
         firm = registry_firm(b.seeds, source, rec)  # entity_id, or a new firm's id
@@ -334,6 +335,7 @@ def _registry(
         ]
         ev = f"<{b.base}evidence/registry.{source}.{rec.row}>"
         body += out.evidence(source, s, ev, rec.row, stated)
+        former = former_names.get((source, rec.row), ())
         hit = addresses.get((source, rec.row))
         if hit and firm in context.present:
             # registered, operating and located in the focal zone by its address: present
@@ -362,6 +364,10 @@ def _registry(
                 *out.evidence(source, p, ev_p, rec.row, derived),
             ]
         out.fact(source, body)
+        for then in former:  # a name an earlier export gave it: an alias, from that row
+            ev = f"<{b.base}evidence/registry.{then.source}.{then.row}>"
+            alias = [f"{s} {ALT} {lit(then.name, 'zh')}"]
+            out.fact(then.source, alias + out.evidence(then.source, s, ev, then.row, stated))
 
 
 _DATE = "http://www.w3.org/2001/XMLSchema#date"

@@ -4,7 +4,8 @@ The build writes `names.sqlite` (`chainkg.search.build_index`) from these rows o
 without querying the store: every row of an entity table gives its IRI (`{base}{rdf_kind}/{id}`,
 as the row mapping mints it), its Chinese label (`label_zh`), English label (`label`), aliases
 (`alias`) and id (`id`), once per ckg class the mapping gives it; registry rows that match no
-enterprise give the new enterprise's name and `uscc-…` id.
+enterprise give the new enterprise's name and `uscc-…` id, and every registry row the names
+of the rows of earlier exports it supersedes (`registry.latest_rows`), as aliases.
 
 Not indexed (they have no name of their own in the tables, or come from the packaged reference
 data): statistics, posts, sources, the data-set node, reference panorama categories and GB/T
@@ -25,7 +26,7 @@ from chainkg.mapping import (
     PROGRAM_CLASSES,
     ontology_quads,
 )
-from chainkg.registry import match_records
+from chainkg.presence import registry_firm
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, PREFIXES
 
@@ -85,19 +86,17 @@ def seed_name_rows(seeds: Seeds) -> Iterator[Row]:
 
 
 def _registry_rows(seeds: Seeds) -> Iterator[Row]:
-    records = [(sid, rec) for sid, f in sorted(seeds.registry.items()) for rec in f.records]
-    if not records:
-        return
-    frame = seeds.tables.get("enterprises")
-    enterprises = frame.to_dict("records") if frame is not None else []
-    matched = match_records(records, enterprises)[0]
     prefix = f"{seeds.config.base_iri}enterprise/"
-    for source, rec in records:
-        if (source, rec.row) in matched:
-            continue
-        row_id = "uscc-" + rec.credit_code.lower()
-        yield prefix + row_id, rec.name, "label_zh", "Enterprise"
-        yield prefix + row_id, row_id, "id", "Enterprise"
+    former_names = seeds.registry_former_names
+    for source, registry_file in sorted(seeds.registry.items()):
+        for rec in registry_file.records:
+            firm = prefix + registry_firm(seeds, source, rec)
+            if (source, rec.row) not in seeds.registry_matches:  # (else the table's names)
+                row_id = "uscc-" + rec.credit_code.lower()
+                yield firm, rec.name, "label_zh", "Enterprise"
+                yield firm, row_id, "id", "Enterprise"
+            for then in former_names.get((source, rec.row), ()):
+                yield firm, then.name, "alias", "Enterprise"
 
 
 def indexed_classes() -> set[str]:

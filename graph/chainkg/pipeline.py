@@ -131,6 +131,7 @@ def _build_small(seeds_dir: Path | str, out_dir: Path, options: BuildOptions) ->
     notify("load")
     with timed(report, "load"):
         seeds = load_seeds(seeds_dir, options.base_iri)
+        report.superseded_rows = len(seeds.registry_superseded)
     notify("evidence")
     with timed(report, "evidence"):
         report.quotes_checked = check_evidence(seeds)

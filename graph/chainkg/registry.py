@@ -8,6 +8,10 @@ industry code or name against GB/T 4754-2017, the capital ("1,088(万元人民�
 and the founding date; a credit code given twice is an error on its second row. Problems name
 the file, row and field; the good rows come back parsed, the bad ones with their problems.
 
+Across exports (`latest_rows`, one place): a credit code in two exports is one firm, and the
+later export's row is its record (a yearly export replaces the year before's); the earlier
+rows are superseded, not mapped, and their other names are the firm's former names.
+
 Placement rules (also here, one place): `place_by_address` applies the data set's address
 rules; `categories_for` places a firm in reference categories by its industry code and by key
 products named in its business scope.
@@ -21,10 +25,12 @@ import io
 import itertools
 import operator
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 from stdnum.cn import uscc
@@ -276,6 +282,11 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _NOT_IN_SET = (-1,) * 18
 
 
+def credit_code_of(cell: str) -> str:
+    """A credit code cell as a row's code (upper case, no spaces)."""
+    return cell.upper().replace(" ", "")
+
+
 def valid_credit_code(code: str) -> bool:
     """Whether `code` is a credit code in its compact form (18 characters, 8 ASCII digits
     first) whose check digit is right: the common case, checked without `uscc.validate`,
@@ -314,7 +325,7 @@ def _parse_row(
     def problem(field_name: str, message: str, hint: str) -> None:
         problems.append(SeedProblem(str(path), row, field_name, message, hint))
 
-    code = cells.get(CREDIT_CODE, "").upper().replace(" ", "")
+    code = credit_code_of(cells.get(CREDIT_CODE, ""))
     if not code:
         problem(CREDIT_CODE, "is empty", "Give the 18-character unified social credit code")
     elif not valid_credit_code(code):
@@ -545,10 +556,73 @@ def _product_index(reference: Reference) -> _ProductIndex:
     return index
 
 
+class FormerName(NamedTuple):
+    """A name an earlier export gave a firm, and that export's row."""
+
+    name: str
+    source: str
+    row: int
+
+
+class LatestRows(NamedTuple):
+    """The exports with each credit code's row in the latest export only (`latest_rows`)."""
+
+    files: dict[str, RegistryFile]  # source id -> the export, its superseded rows left out
+    # (source, row) of a row left out -> the (source, row) kept for its credit code
+    superseded: dict[tuple[str, int], tuple[str, int]]
+    # (source, row) of a kept row -> the names the rows it supersedes give the firm and
+    # it does not (newest first, each name once, from its newest row): its former names
+    former_names: dict[tuple[str, int], tuple[FormerName, ...]]
+
+
+def latest_rows(
+    files: Mapping[str, RegistryFile], ranks: Mapping[str, tuple[str, int]]
+) -> LatestRows:
+    """Keep each credit code's row in the latest export that holds it: the highest rank
+    (`ranks`: source id -> (date as ISO text, line in sources.csv), so a later date wins,
+    then the export registered later, i.e. imported later). The other rows of that code
+    are superseded: left out of the exports returned, mapped to the row kept. An export
+    that loses no row is returned as it is (one export: all of them)."""
+    if len(files) < 2:
+        return LatestRows(dict(files), {}, {})
+    latest: dict[str, tuple[tuple[str, int], str, RegistryRecord]] = {}
+    for source, file in files.items():
+        rank = ranks[source]
+        for rec in file.records:
+            held = latest.get(rec.credit_code)
+            if held is None or held[0] < rank:
+                latest[rec.credit_code] = (rank, source, rec)
+    kept: dict[str, RegistryFile] = {}
+    superseded: dict[tuple[str, int], tuple[str, int]] = {}
+    older: dict[tuple[str, int], list[tuple[tuple[str, int], FormerName]]] = {}
+    for source, file in files.items():
+        records = []
+        for rec in file.records:
+            _rank, winner, current = latest[rec.credit_code]
+            if winner == source:
+                records.append(rec)
+                continue
+            superseded[(source, rec.row)] = (winner, current.row)
+            if rec.name != current.name:
+                then = FormerName(rec.name, source, rec.row)
+                older.setdefault((winner, current.row), []).append((ranks[source], then))
+        kept[source] = file if len(records) == len(file.records) else replace(file, records=records)
+    former: dict[tuple[str, int], tuple[FormerName, ...]] = {}
+    for key, names in older.items():
+        newest: dict[str, FormerName] = {}
+        for _rank, name in sorted(names, key=operator.itemgetter(0), reverse=True):
+            newest.setdefault(name.name, name)
+        former[key] = tuple(newest.values())
+    return LatestRows(kept, superseded, former)
+
+
 def match_records(
-    records: list[tuple[str, RegistryRecord]], enterprises: list[dict[str, str]]
+    records: list[tuple[str, RegistryRecord]],
+    enterprises: list[dict[str, str]],
+    former_names: Mapping[tuple[str, int], Sequence[FormerName]] | None = None,
 ) -> tuple[dict[tuple[str, int], str], list[SeedProblem]]:
-    """Registry rows matched to enterprises.csv rows: by credit code, else by name or alias.
+    """Registry rows matched to enterprises.csv rows: by credit code, else by name or alias,
+    else by a former name an earlier export gave the firm (`latest_rows`; newest first).
 
     Returns {(source, row): enterprise id} and the conflicts (a row whose code names one
     enterprise and whose name another; two rows matched to one enterprise), which are never
@@ -561,9 +635,13 @@ def match_records(
     matches: dict[tuple[str, int], str] = {}
     problems: list[SeedProblem] = []
     taken: dict[str, tuple[str, int]] = {}
+    former = former_names or {}
     for source, rec in records:
-        code_id, name_id = by_code.get(rec.credit_code), by_name.get(rec.name)
         where = (source, rec.row)
+        code_id, name_id = by_code.get(rec.credit_code), by_name.get(rec.name)
+        if code_id is None and name_id is None:  # renamed since an earlier export
+            names = (f.name for f in former.get(where, ()))
+            name_id = next((by_name[n] for n in names if n in by_name), None)
         if code_id and name_id and code_id != name_id:
             problems.append(
                 SeedProblem(

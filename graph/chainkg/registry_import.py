@@ -4,7 +4,9 @@ Reads and checks the export (`registry.read_registry`), refuses rows that confli
 data set's enterprises (`registry.match_records`), then:
 - writes the good rows to `seeds/registry/<name>.csv` (UTF-8, the standard headings; the
   法定代表人 column only when the data set opts in with `[registry] store_persons = true`);
-- registers that file in `sources.csv` as a source of kind `registry`, with its date;
+- registers that file in `sources.csv` as a source of kind `registry`, with its date (a
+  credit code in two exports is one firm, and the later export's row its record:
+  `registry.latest_rows`; the report counts the rows that update or are outdated);
 - writes the bad rows, each with its row, field and problem, to `<input>.rejects.csv` beside
   the input (none when every row is good).
 With `strict=True` any problem imports nothing (SeedError, nothing written). The graph itself
@@ -26,10 +28,12 @@ from chainkg.config import load_config
 from chainkg.errors import SeedError, SeedProblem
 from chainkg.reference import load_reference
 from chainkg.registry import (
+    CREDIT_CODE,
     FIRST_DATA_ROW,
     HEADINGS,
     LEGAL_REP,
     RegistryReadError,
+    credit_code_of,
     match_records,
     read_registry,
 )
@@ -59,6 +63,11 @@ class ImportReport:
     rejected: int
     reject_file: Path | None
     problems: list[SeedProblem] = field(default_factory=list)
+    # imported rows whose credit code an earlier export of the data set holds: this row is
+    # now the firm's record (`registry.latest_rows`)
+    updating: int = 0
+    # imported rows whose credit code a later export holds: that export's row stands
+    outdated: int = 0
 
 
 def source_id_for(path: Path) -> str:
@@ -119,8 +128,37 @@ def import_enterprises(
             for p in problems
         ]
         atomic_write(reject_file, _csv_bytes([head, *lines]))
-    _register(seeds, sid, kept, date, title, len(good), len(bad - {None}))
-    return ImportReport(sid, kept, len(good), len(bad - {None}), reject_file, problems)
+    when = date or date_type.today().isoformat()
+    updating, outdated = _overlaps(seeds, sid, when, [r.credit_code for r in good])
+    _register(seeds, sid, kept, when, bool(date), title, len(good), len(bad - {None}))
+    return ImportReport(
+        sid, kept, len(good), len(bad - {None}), reject_file, problems, updating, outdated
+    )
+
+
+def _overlaps(seeds: Path, sid: str, when: str, codes: list[str]) -> tuple[int, int]:
+    """How many of `codes` (an export registered as `sid`, dated `when`) the data set's
+    other registry exports hold: (in earlier or same-day exports only, in a later one).
+    The new export is registered last, so it wins a tie of dates (`registry.latest_rows`)."""
+    path = seeds / "sources.csv"
+    if not path.is_file() or not codes:
+        return 0, 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        others = [
+            r for r in csv.DictReader(handle) if r.get("kind") == "registry" and r["id"] != sid
+        ]
+    earlier: set[str] = set()
+    later: set[str] = set()
+    for other in others:
+        file = seeds / other["file"]
+        if not file.is_file():
+            continue
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            held = {credit_code_of(r.get(CREDIT_CODE) or "") for r in csv.DictReader(handle)}
+        (later if (other.get("date") or "") > when else earlier).update(held)
+    outdated = sum(code in later for code in codes)
+    updating = sum(code in earlier and code not in later for code in codes)
+    return updating, outdated
 
 
 def _cell(cells: list[str], i: int) -> str:
@@ -148,7 +186,8 @@ def _register(
     seeds: Path,
     sid: str,
     kept: Path,
-    date: str | None,
+    date: str,
+    printed: bool,
     title: str | None,
     imported: int,
     rejected: int,
@@ -170,10 +209,10 @@ def _register(
             "file": f"{REGISTRY_DIR}/{kept.name}",
             "headline": title or f"工商登记导出 {kept.stem}",
             "publisher": "",
-            "date": date or date_type.today().isoformat(),
-            "date_basis": "printed" if date else "inferred",
+            "date": date,
+            "date_basis": "printed" if printed else "inferred",
             "date_evidence": "date of the export, given with --date"
-            if date
+            if printed
             else "date of the import (no --date given)",
             "summary_en": f"Enterprise-registry export imported by chainkg: {imported} rows"
             + (f" ({rejected} rejected)" if rejected else ""),

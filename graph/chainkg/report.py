@@ -53,6 +53,8 @@ class BuildReport:
     violations: int = 0
     elapsed: float | None = None  # wall clock of the whole build (stages may overlap)
     streaming: bool = False  # the large-graph path: no Turtle, JSON-LD or site
+    # registry rows a later export of the same credit code supersedes (not mapped)
+    superseded_rows: int = 0
 
     @property
     def total_seconds(self) -> float:

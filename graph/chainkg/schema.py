@@ -226,7 +226,11 @@ TABLES: dict[str, Table] = {
                 Column("file", required=True, doc="file name in seeds/articles/"),
                 Column("headline", required=True),
                 Column("publisher", doc="publisher where stated"),
-                Column("date", doc="publication date, ISO (YYYY-MM-DD or YYYY-MM or YYYY)"),
+                Column(
+                    "date",
+                    doc="publication date, ISO (YYYY-MM-DD or YYYY-MM or YYYY); of two registry "
+                    "exports holding a credit code, the later one's row is the firm's record",
+                ),
                 Column("date_basis", "enum", required=True, allowed=("printed", "inferred")),
                 Column("date_evidence", doc="what the date rests on"),
                 Column("summary_en", required=True),

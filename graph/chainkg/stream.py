@@ -337,6 +337,7 @@ def build_streaming(
     task = stage("load")
     with timed(report, "load"):
         seeds = load_seeds(seeds_dir, options.base_iri)
+        report.superseded_rows = len(seeds.registry_superseded)
     bar.update(task, total=1, completed=1)
     nq_tmp, nt_tmp, store_tmp = out / ".graph.nq.tmp", out / ".graph.nt.tmp", out / ".store.tmp"
     names_tmp = out / ".names.tmp"  # a folder: the index written in it by a child process

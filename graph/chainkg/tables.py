@@ -26,7 +26,14 @@ from chainkg.config import DatasetConfig, load_config
 from chainkg.errors import SeedError, SeedProblem
 from chainkg.forked import Forked, fork_call
 from chainkg.reference import REFERENCE_DIR, load_reference
-from chainkg.registry import RegistryFile, RegistryReadError, match_records, read_registry
+from chainkg.registry import (
+    FormerName,
+    RegistryFile,
+    RegistryReadError,
+    latest_rows,
+    match_records,
+    read_registry,
+)
 from chainkg.schema import ID_PATTERN, MEMBER_ROLES, MULTI_SEPARATOR, TABLES, Column, Table
 
 ARTICLES_DIR = "articles"
@@ -51,6 +58,14 @@ class Seeds:
     # (registry source id, row) -> the id of the enterprises row that registry row matched
     # (`registry.match_records`; an unmatched row is a new enterprise)
     registry_matches: dict[tuple[str, int], str] = field(default_factory=dict)
+    # (registry source id, row) of a row a later export supersedes (same credit code; left
+    # out of `registry`) -> the (source id, row) kept (`registry.latest_rows`)
+    registry_superseded: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    # (registry source id, row) of a kept row -> the firm's other names in the rows it
+    # supersedes, each with its row (written as aliases)
+    registry_former_names: dict[tuple[str, int], tuple[FormerName, ...]] = field(
+        default_factory=dict
+    )
 
     @property
     def has_registry_rows(self) -> bool:
@@ -185,10 +200,12 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
     articles = {k: v for k, v in texts.items() if kinds[k] == "article"}
     files = {k: v for k, v in texts.items() if kinds[k] != "article"}
     matches: dict[tuple[str, int], str] = {}
+    latest = latest_rows(registry, _source_ranks(tables.get("sources")))
+    registry = latest.files
     if registry and "enterprises" in tables:
         records = [(sid, rec) for sid, parsed in sorted(registry.items()) for rec in parsed.records]
         enterprises = tables["enterprises"].to_dict("records")
-        matches, conflicts = match_records(records, enterprises)
+        matches, conflicts = match_records(records, enterprises, latest.former_names)
         for problem in conflicts:
             file = str(registry[problem.file].path)
             problems.append(
@@ -206,7 +223,29 @@ def load_seeds(seeds_dir: Path | str, base_iri: str | None = None) -> Seeds:
         )
     if problems:
         raise SeedError(problems)
-    return Seeds(root, config, tables, articles, table_of, kinds, registry, files, matches)
+    return Seeds(
+        root,
+        config,
+        tables,
+        articles,
+        table_of,
+        kinds,
+        registry,
+        files,
+        matches,
+        latest.superseded,
+        latest.former_names,
+    )
+
+
+def _source_ranks(sources: pd.DataFrame | None) -> dict[str, tuple[str, int]]:
+    """source id -> (date, line): which of two registry exports is the later
+    (`registry.latest_rows`)."""
+    if sources is None:
+        return {}
+    dates = sources["date"] if "date" in sources.columns else [""] * len(sources)
+    pairs = zip(sources["id"], dates, strict=True)
+    return {sid: (str(date), i) for i, (sid, date) in enumerate(pairs)}
 
 
 # From this many bytes of CSV on, the tables are read on two cores (see `_Reading`); below,

@@ -23,7 +23,11 @@ from chainkg.queries import get_query, run_named_query, run_query
 from chainkg.reference import load_reference
 from chainkg.registry import (
     MIN_PRODUCT_CHARS,
+    FormerName,
+    RegistryFile,
+    RegistryRecord,
     _product_index,
+    latest_rows,
     parse_capital,
     parse_date,
     read_registry,
@@ -507,6 +511,154 @@ def test_previous_graph_stays_when_a_registry_conflict_fails_the_build(imported,
     (problem,) = info.value.problems
     assert problem.file == str(seeds / "registry" / "export.csv") and problem.line == 2
     assert (out / "graph.nq").read_bytes() == before
+
+
+def _export(*rows: tuple[int, str, str]) -> RegistryFile:
+    """An export of (row, credit code, name) records (their other fields empty)."""
+    return RegistryFile(
+        Path("x.csv"), [], [RegistryRecord(row, code, name, "3841", "") for row, code, name in rows]
+    )
+
+
+def test_the_latest_export_holds_each_credit_code_s_record() -> None:
+    """A later date wins, then the later line of sources.csv (the later import); the rows
+    left out map to the kept one, and their other names are former names, newest first."""
+    a = _export((2, "C1", "甲公司"), (3, "C2", "乙公司"), (4, "C3", "丙公司"))
+    b = _export((2, "C1", "甲股份公司"), (3, "C2", "乙公司"))
+    c = _export((2, "C1", "甲有限公司"), (3, "C4", "丁公司"))
+    ranks = {"a": ("2023-06-30", 5), "b": ("2025-06-30", 3), "c": ("2024", 4)}
+    latest = latest_rows({"a": a, "b": b, "c": c}, ranks)
+    kept = {s: [(r.row, r.credit_code) for r in f.records] for s, f in latest.files.items()}
+    assert kept == {"a": [(4, "C3")], "b": [(2, "C1"), (3, "C2")], "c": [(3, "C4")]}
+    assert latest.superseded == {
+        ("a", 2): ("b", 2),
+        ("a", 3): ("b", 3),
+        ("c", 2): ("b", 2),
+    }
+    assert latest.former_names == {
+        ("b", 2): (FormerName("甲有限公司", "c", 2), FormerName("甲公司", "a", 2))
+    }  # 乙公司: the same name, no former one
+    # the same date: the export registered later wins
+    same = latest_rows({"a": a, "b": b}, {"a": ("2025-06-30", 7), "b": ("2025-06-30", 3)})
+    assert [r.name for r in same.files["a"].records] == ["甲公司", "乙公司", "丙公司"]
+    assert same.files["b"].records == [] and same.former_names == {
+        ("a", 2): (FormerName("甲股份公司", "b", 2),)
+    }
+    alone = latest_rows({"a": a}, {"a": ("", 0)})
+    assert alone.files["a"] is a and not alone.superseded and not alone.former_names
+
+
+def _yearly_exports(imported) -> tuple[Path, list]:  # noqa: ANN001
+    """The case's export as of 2024, then a 2025 export of three of its firms: 甲公司 (matched
+    to enterprises.csv by name) and 丁电池有限公司 renamed, 戊's capital raised."""
+    seeds, export = imported
+    reports = [import_enterprises(export, seeds, date="2024-06-30", source_id="reg-2024")]
+    lines = export.read_text(encoding="utf-8").splitlines()
+    later = export.with_name("export-2025.csv")
+    later.write_text(
+        "\n".join(
+            [
+                lines[0],
+                lines[1].replace("甲公司", "甲新能源股份有限公司"),
+                lines[2].replace("丁电池有限公司", "丁电池股份有限公司"),
+                lines[3].replace("3亿元", "5亿元"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    reports.append(import_enterprises(later, seeds, date="2025-06-30", source_id="reg-2025"))
+    return seeds, reports
+
+
+def test_a_later_export_updates_the_firms_it_shares_with_an_earlier_one(
+    imported, tmp_path: Path
+) -> None:
+    """Two yearly exports of one credit code are one firm: the later row is its record (one
+    name, one capital: the build conforms, where two values failed SHACL), the earlier
+    names are aliases evidenced by their own rows, a renamed curated firm stays matched by
+    its former name, and the name index finds a firm by its former name. Both build paths
+    write the same triples."""
+    from chainkg.search import open_beside
+
+    seeds, (first, second) = _yearly_exports(imported)
+    assert (first.updating, first.outdated) == (0, 0)
+    assert (second.imported, second.updating, second.outdated) == (3, 3, 0)
+    report = build(seeds, tmp_path / "out")
+    assert report.conforms and report.superseded_rows == 3
+    store = open_store(tmp_path / "out" / "graph.nq")
+    firm = f"<{BASE}enterprise/uscc-91430200ma4l2dn00y>"
+    names = run_query(
+        store,
+        f"SELECT ?p ?name WHERE {{ {firm} ?p ?name FILTER(?p IN (rdfs:label, skos:altLabel)) }}",
+    ).records()
+    assert {(r["p"].rsplit("#", 1)[1], r["name"]) for r in names} == {
+        ("label", "丁电池股份有限公司"),
+        ("altLabel", "丁电池有限公司"),
+    }
+    evidence = run_query(
+        store,
+        f"SELECT ?source ?row WHERE {{ {firm} ckg:evidence [ ckg:source ?source ; "
+        "ckg:row ?row ] }",
+    ).records()
+    assert {(r["source"].rsplit("/", 1)[1], r["row"]) for r in evidence} == {
+        ("reg-2025", "3"),  # its record
+        ("reg-2024", "3"),  # the row that names it 丁电池有限公司: the alias's evidence
+    }
+    capital = run_query(
+        store,
+        f"SELECT ?v WHERE {{ <{BASE}enterprise/uscc-91430200ma4l3wux0d> "
+        "ckg:registeredCapitalYuan ?v }",
+    ).records()
+    assert [r["v"] for r in capital] == ["500000000"]
+    jia = run_query(
+        store,
+        f"SELECT ?code ?alias WHERE {{ <{BASE}enterprise/jia> ckg:creditCode ?code ; "
+        "skos:altLabel ?alias }",
+    ).records()
+    assert [(r["code"], r["alias"]) for r in jia] == [("91430200MA4L1JA007", "甲公司")]
+    assert not run_query(  # no second firm for 甲's new name
+        store, f"ASK {{ <{BASE}enterprise/uscc-91430200ma4l1ja007> ?p ?o }}"
+    ).boolean
+    index = open_beside(tmp_path / "out" / "graph.nq")
+    assert index is not None
+    hits = index.search("丁电池有限公司")
+    assert [(h.iri, h.label, h.matched) for h in hits] == [
+        (firm[1:-1], "丁电池股份有限公司", "丁电池有限公司")
+    ]
+    large = build(seeds, tmp_path / "large", large=True, gap_reports=False)
+    assert large.conforms and large.superseded_rows == 3
+    streamed = open_store(tmp_path / "large" / "store")
+    triples = "SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    assert {tuple(r.values()) for r in run_query(streamed, triples).records()} == {
+        tuple(r.values()) for r in run_query(store, triples).records()
+    }
+
+
+def test_an_earlier_export_imported_later_does_not_replace_the_later_rows(
+    imported, tmp_path: Path
+) -> None:
+    """The date decides, not the order of imports: an export dated before the one in the
+    data set is reported as outdated, and the later rows stay the firms' records."""
+    seeds, export = imported
+    lines = export.read_text(encoding="utf-8").splitlines()
+    later = export.with_name("export-2025.csv")
+    later.write_text("\n".join([lines[0], lines[3].replace("3亿元", "5亿元")]) + "\n", "utf-8")
+    import_enterprises(later, seeds, date="2025-06-30", source_id="reg-2025")
+    result = CliRunner().invoke(
+        app,
+        ["import", "enterprises", str(export), "--seeds", str(seeds), "--date", "2024-06-30"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 rows are older than a later export's row" in result.output
+    report = build(seeds, tmp_path / "out")
+    assert report.conforms and report.superseded_rows == 1
+    capital = run_query(
+        open_store(tmp_path / "out" / "graph.nq"),
+        f"SELECT ?v WHERE {{ <{BASE}enterprise/uscc-91430200ma4l3wux0d> "
+        "ckg:registeredCapitalYuan ?v }",
+    ).records()
+    assert [r["v"] for r in capital] == ["500000000"]
 
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -94,6 +94,12 @@ def print_summary(report: BuildReport) -> None:
         f"total {report.total_seconds:.2f} s"
     )
     out.print(f"SHACL: {'conforms' if report.conforms else 'FAILS'}")
+    if report.superseded_rows:
+        out.print(
+            f"registry: {report.superseded_rows:,} rows superseded by a later export of the "
+            "same credit code (its row is the firm's record; their other names are aliases)",
+            highlight=False,
+        )
     for path in report.files.values():
         out.print(
             f"wrote {path}  ({path.stat().st_size:,} bytes)"

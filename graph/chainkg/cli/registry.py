@@ -71,6 +71,18 @@ def import_enterprises_command(
         + (f"; {report.rejected} rejected, see {report.reject_file}" if report.rejected else ""),
         highlight=False,
     )
+    if report.updating:
+        out.print(
+            f"{report.updating} rows update firms of earlier exports (same credit code): "
+            "these rows are now their record, the earlier names their aliases",
+            highlight=False,
+        )
+    if report.outdated:
+        out.print(
+            f"{report.outdated} rows are older than a later export's row of the same credit "
+            "code, which stands (the build maps the latest row of each firm)",
+            highlight=False,
+        )
 
 
 @app.command("panorama")
