@@ -620,6 +620,11 @@ def test_a_later_export_updates_the_firms_it_shares_with_an_earlier_one(
     assert not run_query(  # no second firm for 甲's new name
         store, f"ASK {{ <{BASE}enterprise/uscc-91430200ma4l1ja007> ?p ?o }}"
     ).boolean
+    profile = run_named_query(store, get_query("enterprise-profile"), {"company": "丁电池有限公司"})
+    assert [(r["field"], r["value"]) for r in profile.records()][0] == (
+        "名称 name",
+        "丁电池股份有限公司",
+    )  # (found by its former name)
     index = open_beside(tmp_path / "out" / "graph.nq")
     assert index is not None
     hits = index.search("丁电池有限公司")
