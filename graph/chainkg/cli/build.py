@@ -97,7 +97,8 @@ def print_summary(report: BuildReport) -> None:
     if report.superseded_rows:
         out.print(
             f"registry: {report.superseded_rows:,} rows superseded by a later export of the "
-            "same credit code (its row is the firm's record; their other names are aliases)",
+            "same credit code (the later row is the firm's record; a name only the earlier "
+            "row gives stays as an alias)",
             highlight=False,
         )
     for path in report.files.values():

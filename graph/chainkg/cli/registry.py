@@ -74,7 +74,8 @@ def import_enterprises_command(
     if report.updating:
         out.print(
             f"{report.updating} rows update firms of earlier exports (same credit code): "
-            "these rows are now their record, the earlier names their aliases",
+            "each is now its firm's record, and a name only the earlier row gives stays as "
+            "an alias",
             highlight=False,
         )
     if report.outdated:
