@@ -45,7 +45,12 @@ from chainkg.ntriples import (
     iri,
     lit,
 )
-from chainkg.presence import registered_in_zone, registry_addresses, registry_firm
+from chainkg.presence import (
+    former_aliases,
+    registered_in_zone,
+    registry_addresses,
+    registry_firm,
+)
 from chainkg.reference import GBT_FILE, SEI_FILE, Reference, category_id, load_reference
 from chainkg.registry import (
     AddressRule,
@@ -321,7 +326,6 @@ def _registry(
     derived = b.modes["derived"]
     stated = b.modes["stated"]
     store_persons = b.seeds.config.registry_persons
-    former_names = b.seeds.registry_former_names
     for source, rec in records:
         entity_id = matches.get((source, rec.row))
         firm = registry_firm(b.seeds, source, rec)  # entity_id, or a new firm's id
@@ -335,7 +339,7 @@ def _registry(
         ]
         ev = f"<{b.base}evidence/registry.{source}.{rec.row}>"
         body += out.evidence(source, s, ev, rec.row, stated)
-        former = former_names.get((source, rec.row), ())
+        former = former_aliases(b.seeds, source, rec)
         hit = addresses.get((source, rec.row))
         if hit and firm in context.present:
             # registered, operating and located in the focal zone by its address: present

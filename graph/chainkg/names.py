@@ -26,7 +26,7 @@ from chainkg.mapping import (
     PROGRAM_CLASSES,
     ontology_quads,
 )
-from chainkg.presence import registry_firm
+from chainkg.presence import former_aliases, registry_firm
 from chainkg.tables import Seeds, split_multi
 from chainkg.vocab import CKG, CKG_IRI, PREFIXES
 
@@ -87,7 +87,6 @@ def seed_name_rows(seeds: Seeds) -> Iterator[Row]:
 
 def _registry_rows(seeds: Seeds) -> Iterator[Row]:
     prefix = f"{seeds.config.base_iri}enterprise/"
-    former_names = seeds.registry_former_names
     for source, registry_file in sorted(seeds.registry.items()):
         for rec in registry_file.records:
             firm = prefix + registry_firm(seeds, source, rec)
@@ -95,7 +94,7 @@ def _registry_rows(seeds: Seeds) -> Iterator[Row]:
                 row_id = "uscc-" + rec.credit_code.lower()
                 yield firm, rec.name, "label_zh", "Enterprise"
                 yield firm, row_id, "id", "Enterprise"
-            for then in former_names.get((source, rec.row), ()):
+            for then in former_aliases(seeds, source, rec):
                 yield firm, then.name, "alias", "Enterprise"
 
 

@@ -25,8 +25,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from chainkg.registry import AddressRule, RegistryRecord, is_active, place_by_address
-from chainkg.tables import Seeds, shared
+from chainkg.registry import (
+    AddressRule,
+    FormerName,
+    RegistryRecord,
+    is_active,
+    place_by_address,
+)
+from chainkg.tables import Seeds, shared, split_multi
 
 PRODUCING, BUILDING, SIGNED = "producing", "building", "signed"
 STAGE_ORDER = {PRODUCING: 1, BUILDING: 2, SIGNED: 3}
@@ -97,6 +103,28 @@ def registry_firm(seeds: Seeds, source: str, record: RegistryRecord) -> str:
     `uscc-<credit code>` (the mapping's `{base}enterprise/uscc-...`)."""
     matched = seeds.registry_matches.get((source, record.row))
     return matched or f"uscc-{record.credit_code.lower()}"
+
+
+def former_aliases(seeds: Seeds, source: str, record: RegistryRecord) -> tuple[FormerName, ...]:
+    """The names earlier exports gave the firm of a registry row (`registry.latest_rows`)
+    that it does not have already: written as its aliases, each from its own row. A firm
+    matched to an enterprises row keeps that row's name and aliases."""
+    former = seeds.registry_former_names.get((source, record.row), ())
+    matched = seeds.registry_matches.get((source, record.row))
+    if not former or matched is None:
+        return former
+    known = _curated_names(seeds).get(matched, frozenset())
+    return tuple(f for f in former if f.name not in known)
+
+
+@shared
+def _curated_names(seeds: Seeds) -> dict[str, frozenset[str]]:
+    frame = seeds.tables["enterprises"]
+    aliases = frame["aliases"] if "aliases" in frame.columns else [""] * len(frame)
+    return {
+        row_id: frozenset([label, *split_multi(more)])
+        for row_id, label, more in zip(frame["id"], frame["label_zh"], aliases, strict=True)
+    }
 
 
 @shared

@@ -30,7 +30,8 @@ def registry_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     enterprises (two matched to export rows by name: one placed by its address, one located
     by its own row; two only curated: one building a base in the zone, one supplying from
     outside it), curated ties stated and judged (one the registry also places), and segments
-    of the first chain mapped to reference categories; built by the small path."""
+    of the first chain mapped to reference categories, then a year later's export updating
+    most of its firms (`_later_export`); built by the small path."""
     import csv
 
     from chainkg.reference import load_reference
@@ -102,5 +103,39 @@ def registry_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         ],
     )
     import_enterprises(export, seeds, date="2024-06-30", source_id="registry-export")
+    later = _later_export(export, renamed=in_zone[0]["企业名称"])
+    import_enterprises(later, seeds, date="2025-06-30", source_id="registry-2025")
     report = build(seeds, root / "out", large=False)
     return Built(load_seeds(seeds), open_store(Path(report.files["graph.nq"])), report)
+
+
+def _later_export(export: Path, renamed: str) -> Path:
+    """A year later's export of the same registry: most firms again, some renamed (among
+    them `renamed`, a curated firm matched by its old name), some deregistered, some at
+    another firm's address, some left out (their earlier rows stand); a few new ones."""
+    import csv
+
+    from chainkg.synth_registry import synthesize_registry
+
+    rows = list(csv.reader(export.open(encoding="utf-8")))
+    head, body = rows[0], rows[1:]
+    name, status, address = (head.index(h) for h in ("企业名称", "登记状态", "注册地址"))
+    later = [head]
+    for i, row in enumerate(body):
+        row = list(row)
+        if i % 5 == 4:
+            continue  # not in this export
+        if i % 7 == 0 or row[name] == renamed:
+            row[name] = row[name].replace("有限公司", "股份有限公司", 1) + "(更名)"
+        if i % 11 == 3:
+            row[status] = "注销"
+        if i % 13 == 6:
+            row[address] = body[(i + 1) % len(body)][address]
+        later.append(row)
+    new = synthesize_registry(40, export.with_name("new.csv"), seed=9).path
+    for row in list(csv.reader(new.open(encoding="utf-8")))[1:]:  # (the same headings)
+        later.append([*row[:name], "新设" + row[name], *row[name + 1 :]])  # names of their own
+    path = export.with_name("export-2025.csv")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(later)
+    return path

@@ -550,7 +550,8 @@ def test_the_latest_export_holds_each_credit_code_s_record() -> None:
 
 def _yearly_exports(imported) -> tuple[Path, list]:  # noqa: ANN001
     """The case's export as of 2024, then a 2025 export of three of its firms: 甲公司 (matched
-    to enterprises.csv by name) and 丁电池有限公司 renamed, 戊's capital raised."""
+    to enterprises.csv by name) renamed and its status changed, 丁电池有限公司 renamed, 戊's
+    capital raised."""
     seeds, export = imported
     reports = [import_enterprises(export, seeds, date="2024-06-30", source_id="reg-2024")]
     lines = export.read_text(encoding="utf-8").splitlines()
@@ -559,7 +560,7 @@ def _yearly_exports(imported) -> tuple[Path, list]:  # noqa: ANN001
         "\n".join(
             [
                 lines[0],
-                lines[1].replace("甲公司", "甲新能源股份有限公司"),
+                lines[1].replace("甲公司", "甲新能源股份有限公司").replace("存续", "在业"),
                 lines[2].replace("丁电池有限公司", "丁电池股份有限公司"),
                 lines[3].replace("3亿元", "5亿元"),
             ]
@@ -611,12 +612,15 @@ def test_a_later_export_updates_the_firms_it_shares_with_an_earlier_one(
         "ckg:registeredCapitalYuan ?v }",
     ).records()
     assert [r["v"] for r in capital] == ["500000000"]
-    jia = run_query(
+    jia = run_query(  # its 2025 row, matched by the name it had in 2024
         store,
-        f"SELECT ?code ?alias WHERE {{ <{BASE}enterprise/jia> ckg:creditCode ?code ; "
-        "skos:altLabel ?alias }",
+        f"SELECT ?code ?status WHERE {{ <{BASE}enterprise/jia> ckg:creditCode ?code ; "
+        "ckg:registrationStatus ?status }",
     ).records()
-    assert [(r["code"], r["alias"]) for r in jia] == [("91430200MA4L1JA007", "甲公司")]
+    assert [(r["code"], r["status"]) for r in jia] == [("91430200MA4L1JA007", "在业")]
+    assert not run_query(  # a curated firm keeps its own names: 甲公司 is its label already
+        store, f"ASK {{ <{BASE}enterprise/jia> skos:altLabel ?alias }}"
+    ).boolean
     assert not run_query(  # no second firm for 甲's new name
         store, f"ASK {{ <{BASE}enterprise/uscc-91430200ma4l1ja007> ?p ?o }}"
     ).boolean
