@@ -55,7 +55,7 @@ def run_part(part: str, seeds_dir: str, store_dir: str, out: Path, profile: str)
         if part in ("before", "serial"):
             paused = nullcontext()
             if part == "serial":
-                from chainkg.gaps.early import gc_paused
+                from chainkg.gc_pause import gc_paused
 
                 paused = gc_paused()
             with paused:

@@ -74,7 +74,7 @@ def measure(
     seeds = load_seeds(seeds_dir)
     loaded = time.perf_counter() - start
     if not gc_on:
-        gc.disable()  # as the build's background writer (gaps.early.gc_paused)
+        gc.disable()  # as the build's background writer (chainkg.gc_pause.gc_paused)
     built: dict[str, float] = {}
     builders = timed_builders(BUILDERS, built) if per_query else None
     gaps_cpu = 0.0

@@ -26,6 +26,7 @@ from rich.progress import Progress, TaskID
 from chainkg.aggregates import SUMMARY_FILE, summary_for, write_summary
 from chainkg.errors import ValidationFailed
 from chainkg.forked import how_it_ended
+from chainkg.gc_pause import gc_paused
 from chainkg.listings import LISTINGS_FILE, name_graphs, open_beside, write_listings
 from chainkg.mapping import ASSEMBLY_GUARANTEES, assemble_chunks, ontology_quads
 from chainkg.names import Row, other_name_rows, seed_name_rows
@@ -72,8 +73,6 @@ def write_text(
     assembly makes tens of millions of lists and strings and no cycles, the collector's
     passes cost ~10 % of it, and in a forked worker a full pass writes to every object it
     inherited, copying those pages from the parent."""
-    from chainkg.gaps.early import gc_paused  # here: the gaps package loads slowly
-
     with gc_paused():
         return _write_text(seeds, nquads, ntriples, on_rows, workers)
 
@@ -319,7 +318,7 @@ def build_streaming(
     # this module through the CLI without building anything.
     from chainkg.evidence import check_evidence
     from chainkg.gaps import gap_report_data
-    from chainkg.gaps.early import confirm_summary, gc_paused
+    from chainkg.gaps.early import confirm_summary
     from chainkg.gaps.tables import TableAnswers
     from chainkg.tables import load_seeds
     from chainkg.validate import SHAPES_FILE, validate_store
@@ -568,7 +567,6 @@ SIDE_TABLES = ("listings", "gap summary")  # what `_fork_side_tables`' children 
 def _paused(write: Callable[..., object], *args: object) -> None:
     """`write(*args)` with the cyclic garbage collector paused (the listings side table makes
     tens of millions of small objects and no cycles worth collecting)."""
-    from chainkg.gaps.early import gc_paused
 
     with gc_paused():
         write(*args)

@@ -22,12 +22,9 @@ runs the stage on the store as before.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -39,6 +36,7 @@ from chainkg.aggregates import Answer, _key, write_summary
 from chainkg.gaps.compose import analyse
 from chainkg.gaps.fetch import rows, stream
 from chainkg.gaps.tables import TableAnswers
+from chainkg.gc_pause import gc_paused
 from chainkg.mapping import assemble_text
 from chainkg.panorama import panorama_status
 from chainkg.tables import Seeds, split_multi
@@ -64,20 +62,6 @@ class _NotingAsked(TableAnswers):
         if found is None:
             self.asked.add(_key(name, params))
         return found
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: the stage makes tens of millions of small
-    objects and no garbage cycles worth collecting, and at a million enterprises the
-    collector's passes over them cost more than the analysis itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def seed_graph(seeds: Seeds) -> ox.Store:
