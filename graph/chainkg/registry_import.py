@@ -3,7 +3,9 @@
 Reads and checks the export (`registry.read_registry`), refuses rows that conflict with the
 data set's enterprises (`registry.match_records`), then:
 - writes the good rows to `seeds/registry/<name>.csv` (UTF-8, the standard headings; the
-  法定代表人 column only when the data set opts in with `[registry] store_persons = true`);
+  法定代表人 column only when the data set opts in with `[registry] store_persons = true`),
+  never over another source's file (`_source_and_file`: next year's export under the same
+  name is a new source, with its date in its id);
 - registers that file in `sources.csv` as a source of kind `registry`, with its date (a
   credit code in two exports is one firm, and the later export's row its record:
   `registry.latest_rows`; the report counts the rows that update or are outdated);
@@ -35,6 +37,7 @@ from chainkg.registry import (
     RegistryReadError,
     credit_code_of,
     match_records,
+    parse_date,
     read_registry,
 )
 from chainkg.write import atomic_write
@@ -89,13 +92,14 @@ def import_enterprises(
 ) -> ImportReport:
     """Import a registry export into a seeds folder; see the module docstring."""
     file, seeds = Path(file), Path(seeds_dir)
+    when = _export_date(file, date)  # (checked first: the later export's rows win)
     config = load_config(seeds)
     mapping = {**dict(config.registry_columns), **(columns or {})}
     try:
         parsed = read_registry(file, load_reference(), encoding, mapping)
     except RegistryReadError as exc:
         raise SeedError(exc.problems) from None
-    sid = source_id or source_id_for(file)
+    sid, kept = _source_and_file(seeds, file, source_id, when)
     records = [(sid, r) for r in parsed.records]
     enterprises = _enterprises(seeds)
     conflicts = [
@@ -112,7 +116,6 @@ def import_enterprises(
         keep.remove(LEGAL_REP)
     index = {h: i for i, h in enumerate(parsed.headings)}
     rows = [[_cell(parsed.cells[r.row], index[h]) for h in keep] for r in good]
-    kept = seeds / REGISTRY_DIR / f"{file.stem}.csv"
     atomic_write(kept, _csv_bytes([keep, *rows]))
     reject_file = None
     if problems:
@@ -128,7 +131,6 @@ def import_enterprises(
             for p in problems
         ]
         atomic_write(reject_file, _csv_bytes([head, *lines]))
-    when = date or date_type.today().isoformat()
     updating, outdated = _overlaps(seeds, sid, when, [r.credit_code for r in good])
     _register(seeds, sid, kept, when, bool(date), title, len(good), len(bad - {None}))
     return ImportReport(
@@ -136,17 +138,63 @@ def import_enterprises(
     )
 
 
+def _source_and_file(seeds: Path, file: Path, source_id: str | None, when: str) -> tuple[str, Path]:
+    """The source id and the kept file of an import; a new export never takes another's
+    place. The id from the file's name (`source_id_for`) is reused by an export of the same
+    date only (a corrected file: it replaces that one); of another date (next year's export
+    under the same name) it gets the date appended. A kept file name another source holds
+    gets the source id appended."""
+    dates = {r["id"]: r.get("date") or "" for r in _sources(seeds)}
+    sid = source_id or source_id_for(file)
+    if source_id is None and sid in dates and dates[sid] != when:
+        sid = f"{sid}-{when}"
+    name = f"{REGISTRY_DIR}/{file.stem}.csv"
+    owners = {r.get("file") or "": r["id"] for r in _sources(seeds)}
+    if owners.get(name, sid) != sid:
+        name = f"{REGISTRY_DIR}/{file.stem}-{sid}.csv"
+    return sid, seeds / name
+
+
+def _sources(seeds: Path) -> list[dict[str, str]]:
+    """The rows of the data set's sources.csv (none without the file)."""
+    path = seeds / "sources.csv"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _export_date(file: Path, date: str | None) -> str:
+    """The export's date as sources.csv keeps it (ISO): `date` as given (YYYY-MM-DD, YYYY-MM,
+    YYYY, or a printed form such as 2025/6/30 or 2025年6月30日), else today."""
+    if date is None:
+        return date_type.today().isoformat()
+    if re.fullmatch(r"\d{4}(-\d{2})?", date.strip()):
+        return date.strip()
+    iso = parse_date(date)
+    if iso is None:
+        raise SeedError(
+            [
+                SeedProblem(
+                    str(file),
+                    None,
+                    "--date",
+                    f"'{date}' is not a date",
+                    "Give the date of the export as YYYY-MM-DD (of two exports holding a "
+                    "firm, the later one's row is its record)",
+                )
+            ]
+        )
+    return iso
+
+
 def _overlaps(seeds: Path, sid: str, when: str, codes: list[str]) -> tuple[int, int]:
     """How many of `codes` (an export registered as `sid`, dated `when`) the data set's
     other registry exports hold: (in earlier or same-day exports only, in a later one).
     The new export is registered last, so it wins a tie of dates (`registry.latest_rows`)."""
-    path = seeds / "sources.csv"
-    if not path.is_file() or not codes:
+    if not codes:
         return 0, 0
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        others = [
-            r for r in csv.DictReader(handle) if r.get("kind") == "registry" and r["id"] != sid
-        ]
+    others = [r for r in _sources(seeds) if r.get("kind") == "registry" and r["id"] != sid]
     earlier: set[str] = set()
     later: set[str] = set()
     for other in others:

@@ -644,6 +644,48 @@ def test_a_later_export_updates_the_firms_it_shares_with_an_earlier_one(
     }
 
 
+def test_the_export_date_is_kept_as_iso_or_refused(imported) -> None:
+    """The date decides which export's row is a firm's record, so it is checked at import:
+    printed forms are kept as ISO, anything else is refused before a file is written."""
+    seeds, export = imported
+    import_enterprises(export, seeds, date="2025/6/30", source_id="reg-a")
+    import_enterprises(export, seeds, date="2025-06", source_id="reg-b")
+    dates = {r["id"]: r["date"] for r in csv.DictReader((seeds / "sources.csv").open())}
+    assert (dates["reg-a"], dates["reg-b"]) == ("2025-06-30", "2025-06")
+    before = (seeds / "sources.csv").read_bytes()
+    with pytest.raises(SeedError) as info:
+        import_enterprises(export, seeds, date="30.6.2025", source_id="reg-c")
+    assert [p.field for p in info.value.problems] == ["--date"]
+    assert (seeds / "sources.csv").read_bytes() == before
+
+
+def test_next_year_s_export_under_the_same_name_is_kept_beside_the_first(
+    imported, tmp_path: Path
+) -> None:
+    """A registry prints its export under the same name each year: the second is a new
+    source (its date in its id) in a file of its own, the first stays; importing the same
+    export again (same date) replaces it, as a corrected file."""
+    seeds, export = imported
+    first = import_enterprises(export, seeds, date="2024-06-30")
+    before = first.kept.read_bytes()
+    lines = export.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "2025").mkdir()
+    later = tmp_path / "2025" / export.name
+    later.write_text("\n".join([lines[0], lines[3].replace("3亿元", "5亿元")]) + "\n", "utf-8")
+    second = import_enterprises(later, seeds, date="2025-06-30")
+    assert (first.source_id, second.source_id) == ("registry-export", "registry-export-2025-06-30")
+    assert second.kept != first.kept and first.kept.read_bytes() == before
+    again = import_enterprises(later, seeds, date="2025-06-30")
+    assert (again.source_id, again.kept) == (second.source_id, second.kept)
+    sources = [r for r in csv.DictReader((seeds / "sources.csv").open()) if r["kind"] == "registry"]
+    assert [(r["id"], r["date"]) for r in sources] == [
+        ("registry-export", "2024-06-30"),
+        ("registry-export-2025-06-30", "2025-06-30"),
+    ]
+    report = build(seeds, tmp_path / "out")
+    assert report.conforms and report.superseded_rows == 1
+
+
 def test_an_earlier_export_imported_later_does_not_replace_the_later_rows(
     imported, tmp_path: Path
 ) -> None:
