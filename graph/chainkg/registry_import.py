@@ -240,7 +240,8 @@ def _register(
     imported: int,
     rejected: int,
 ) -> None:
-    """Add (or replace) the export's row in sources.csv, adding the kind column if needed."""
+    """Add (or replace) the export's row in sources.csv, adding the columns it lacks (kind,
+    or date: which of two exports is the later)."""
     path = seeds / "sources.csv"
     rows: list[dict[str, str]] = []
     header = list(SOURCE_COLUMNS)
@@ -249,8 +250,7 @@ def _register(
             reader = csv.DictReader(handle)
             header = list(reader.fieldnames or SOURCE_COLUMNS)
             rows = [row for row in reader if row["id"] != sid]
-    if "kind" not in header:
-        header.append("kind")
+    header += [c for c in SOURCE_COLUMNS if c not in header]  # (kind, date: the rule's)
     rows.append(
         {
             "id": sid,

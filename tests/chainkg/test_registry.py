@@ -659,6 +659,22 @@ def test_the_export_date_is_kept_as_iso_or_refused(imported) -> None:
     assert (seeds / "sources.csv").read_bytes() == before
 
 
+def test_an_import_adds_the_date_column_a_sources_table_lacks(imported) -> None:
+    seeds, export = imported
+    path = seeds / "sources.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    fields = [f for f in rows[0] if f not in ("date", "date_evidence", "kind")]
+    write_csv(path, fields, [{f: r[f] for f in fields} for r in rows])
+    import_enterprises(export, seeds, date="2024-06-30", source_id="reg-2024")
+    added = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["id"], r["date"], r["kind"]) for r in added][-1] == (
+        "reg-2024",
+        "2024-06-30",
+        "registry",
+    )
+    assert all(r["date"] == "" for r in added[:-1]) and len(added) == len(rows) + 1
+
+
 def test_next_year_s_export_under_the_same_name_is_kept_beside_the_first(
     imported, tmp_path: Path
 ) -> None:
