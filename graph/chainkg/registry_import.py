@@ -8,7 +8,7 @@ data set's enterprises (`registry.match_records`), then:
   name is a new source, with its date in its id);
 - registers that file in `sources.csv` as a source of kind `registry`, with its date (a
   credit code in two exports is one firm, and the later export's row its record:
-  `registry.latest_rows`; the report counts the rows that update or are outdated);
+  `registry.latest_rows`; the report counts the rows that update, are outdated or are new);
 - writes the bad rows, each with its row, field and problem, to `<input>.rejects.csv` beside
   the input (none when every row is good).
 With `strict=True` any problem imports nothing (SeedError, nothing written). The graph itself
@@ -71,6 +71,8 @@ class ImportReport:
     updating: int = 0
     # imported rows whose credit code a later export holds: that export's row stands
     outdated: int = 0
+    # imported rows whose credit code no other export holds (None: there is no other)
+    new_firms: int | None = None
 
 
 def source_id_for(path: Path) -> str:
@@ -131,10 +133,18 @@ def import_enterprises(
             for p in problems
         ]
         atomic_write(reject_file, _csv_bytes([head, *lines]))
-    updating, outdated = _overlaps(seeds, sid, when, [r.credit_code for r in good])
+    updating, outdated, new_firms = _overlaps(seeds, sid, when, [r.credit_code for r in good])
     _register(seeds, sid, kept, when, bool(date), title, len(good), len(bad - {None}))
     return ImportReport(
-        sid, kept, len(good), len(bad - {None}), reject_file, problems, updating, outdated
+        sid,
+        kept,
+        len(good),
+        len(bad - {None}),
+        reject_file,
+        problems,
+        updating,
+        outdated,
+        new_firms,
     )
 
 
@@ -188,13 +198,14 @@ def _export_date(file: Path, date: str | None) -> str:
     return iso
 
 
-def _overlaps(seeds: Path, sid: str, when: str, codes: list[str]) -> tuple[int, int]:
+def _overlaps(seeds: Path, sid: str, when: str, codes: list[str]) -> tuple[int, int, int | None]:
     """How many of `codes` (an export registered as `sid`, dated `when`) the data set's
-    other registry exports hold: (in earlier or same-day exports only, in a later one).
-    The new export is registered last, so it wins a tie of dates (`registry.latest_rows`)."""
-    if not codes:
-        return 0, 0
+    other registry exports hold: (in earlier or same-day exports only, in a later one, in
+    none: None when there is no other export). The new export is registered last, so it
+    wins a tie of dates (`registry.latest_rows`)."""
     others = [r for r in _sources(seeds) if r.get("kind") == "registry" and r["id"] != sid]
+    if not others:
+        return 0, 0, None
     earlier: set[str] = set()
     later: set[str] = set()
     for other in others:
@@ -206,7 +217,7 @@ def _overlaps(seeds: Path, sid: str, when: str, codes: list[str]) -> tuple[int, 
         (later if (other.get("date") or "") > when else earlier).update(held)
     outdated = sum(code in later for code in codes)
     updating = sum(code in earlier and code not in later for code in codes)
-    return updating, outdated
+    return updating, outdated, len(codes) - updating - outdated
 
 
 def _cell(cells: list[str], i: int) -> str:

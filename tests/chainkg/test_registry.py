@@ -583,8 +583,8 @@ def test_a_later_export_updates_the_firms_it_shares_with_an_earlier_one(
     from chainkg.search import open_beside
 
     seeds, (first, second) = _yearly_exports(imported)
-    assert (first.updating, first.outdated) == (0, 0)
-    assert (second.imported, second.updating, second.outdated) == (3, 3, 0)
+    assert (first.updating, first.outdated, first.new_firms) == (0, 0, None)
+    assert (second.imported, second.updating, second.outdated, second.new_firms) == (3, 3, 0, 0)
     report = build(seeds, tmp_path / "out")
     assert report.conforms and report.superseded_rows == 3
     store = open_store(tmp_path / "out" / "graph.nq")
@@ -718,6 +718,7 @@ def test_an_earlier_export_imported_later_does_not_replace_the_later_rows(
     )
     assert result.exit_code == 0, result.output
     assert "1 rows are older than a later export's row" in result.output
+    assert "4 rows are firms no other export of the data set holds" in result.output
     out = str(tmp_path / "out")
     result = CliRunner().invoke(app, ["build", "--seeds", str(seeds), "--out", out])
     assert result.exit_code == 0, result.output

@@ -71,6 +71,11 @@ def import_enterprises_command(
         + (f"; {report.rejected} rejected, see {report.reject_file}" if report.rejected else ""),
         highlight=False,
     )
+    if report.new_firms is not None:
+        out.print(
+            f"{report.new_firms} rows are firms no other export of the data set holds",
+            highlight=False,
+        )
     if report.updating:
         out.print(
             f"{report.updating} rows update firms of earlier exports (same credit code): "
