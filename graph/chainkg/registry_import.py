@@ -154,12 +154,13 @@ def _source_and_file(seeds: Path, file: Path, source_id: str | None, when: str) 
     date only (a corrected file: it replaces that one); of another date (next year's export
     under the same name) it gets the date appended. A kept file name another source holds
     gets the source id appended."""
-    dates = {r["id"]: r.get("date") or "" for r in _sources(seeds)}
+    sources = _sources(seeds)
+    dates = {r["id"]: r.get("date") or "" for r in sources}
     sid = source_id or source_id_for(file)
     if source_id is None and sid in dates and dates[sid] != when:
         sid = f"{sid}-{when}"
     name = f"{REGISTRY_DIR}/{file.stem}.csv"
-    owners = {r.get("file") or "": r["id"] for r in _sources(seeds)}
+    owners = {r.get("file") or "": r["id"] for r in sources}
     if owners.get(name, sid) != sid:
         name = f"{REGISTRY_DIR}/{file.stem}-{sid}.csv"
     return sid, seeds / name
