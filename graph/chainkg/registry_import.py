@@ -30,10 +30,17 @@ from chainkg.config import load_config
 from chainkg.errors import SeedError, SeedProblem
 from chainkg.reference import load_reference
 from chainkg.registry import (
+    ADDRESS,
+    CAPITAL,
     CREDIT_CODE,
     FIRST_DATA_ROW,
+    FOUNDED,
     HEADINGS,
+    INDUSTRY,
     LEGAL_REP,
+    NAME,
+    SCOPE,
+    STATUS,
     RegistryReadError,
     credit_code_of,
     match_records,
@@ -73,6 +80,10 @@ class ImportReport:
     outdated: int = 0
     # imported rows whose credit code no other export holds (None: there is no other)
     new_firms: int | None = None
+    # what this export changes against the earlier ones, one line per new firm, changed
+    # field or firm it leaves out (`<input>.changes.csv`; None: no earlier export)
+    changes_file: Path | None = None
+    changes: int = 0
 
 
 def source_id_for(path: Path) -> str:
@@ -133,7 +144,17 @@ def import_enterprises(
             for p in problems
         ]
         atomic_write(reject_file, _csv_bytes([head, *lines]))
-    updating, outdated, new_firms = _overlaps(seeds, sid, when, [r.credit_code for r in good])
+    others = _registry_sources(seeds, sid)
+    later, earlier = _other_exports(seeds, others, when)
+    codes = [r.credit_code for r in good]
+    outdated = sum(code in later for code in codes)
+    updating = sum(code in earlier and code not in later for code in codes)
+    changes_file, changes = None, 0
+    if earlier:  # the firms as the earlier exports leave them, against this one's rows
+        fresh = [(c, dict(zip(keep, r, strict=True))) for c, r in zip(codes, rows, strict=True)]
+        lines = _changes(fresh, earlier, later)
+        changes_file, changes = file.with_name(f"{file.stem}.changes.csv"), len(lines)
+        atomic_write(changes_file, _csv_bytes([list(CHANGE_COLUMNS), *lines]))
     _register(seeds, sid, kept, when, bool(date), title, len(good), len(bad - {None}))
     return ImportReport(
         sid,
@@ -144,7 +165,9 @@ def import_enterprises(
         problems,
         updating,
         outdated,
-        new_firms,
+        len(codes) - updating - outdated if others else None,
+        changes_file,
+        changes,
     )
 
 
@@ -153,7 +176,7 @@ def _source_and_file(seeds: Path, file: Path, source_id: str | None, when: str) 
     place. The id from the file's name (`source_id_for`) is reused by an export of the same
     date only (a corrected file: it replaces that one); of another date (next year's export
     under the same name) it gets the date appended. A kept file name another source holds
-    gets the source id appended."""
+    gets the date appended, or else the source id."""
     sources = _sources(seeds)
     dates = {r["id"]: r.get("date") or "" for r in sources}
     sid = source_id or source_id_for(file)
@@ -161,8 +184,10 @@ def _source_and_file(seeds: Path, file: Path, source_id: str | None, when: str) 
         sid = f"{sid}-{when}"
     name = f"{REGISTRY_DIR}/{file.stem}.csv"
     owners = {r.get("file") or "": r["id"] for r in sources}
-    if owners.get(name, sid) != sid:
-        name = f"{REGISTRY_DIR}/{file.stem}-{sid}.csv"
+    for other in (f"{file.stem}-{when}", f"{file.stem}-{sid}"):
+        if owners.get(name, sid) == sid:
+            break
+        name = f"{REGISTRY_DIR}/{other}.csv"
     return sid, seeds / name
 
 
@@ -199,26 +224,72 @@ def _export_date(file: Path, date: str | None) -> str:
     return iso
 
 
-def _overlaps(seeds: Path, sid: str, when: str, codes: list[str]) -> tuple[int, int, int | None]:
-    """How many of `codes` (an export registered as `sid`, dated `when`) the data set's
-    other registry exports hold: (in earlier or same-day exports only, in a later one, in
-    none: None when there is no other export). The new export is registered last, so it
-    wins a tie of dates (`registry.latest_rows`)."""
-    others = [r for r in _sources(seeds) if r.get("kind") == "registry" and r["id"] != sid]
-    if not others:
-        return 0, 0, None
-    earlier: set[str] = set()
+# the cells compared between exports (`_changes`), and the columns of the changes file
+COMPARED = (NAME, STATUS, FOUNDED, CAPITAL, ADDRESS, INDUSTRY, SCOPE)
+CHANGE_COLUMNS = (CREDIT_CODE, NAME, "变化 change", "字段 field", "原值 before", "新值 after")
+NEW_FIRM, CHANGED, LEFT_OUT = "新增 new firm", "变更 changed", "本次未列 not in this export"
+
+
+def _registry_sources(seeds: Path, sid: str) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of sources.csv's other registry exports than `sid`."""
+    return [
+        (i, r)
+        for i, r in enumerate(_sources(seeds))
+        if r.get("kind") == "registry" and r["id"] != sid
+    ]
+
+
+def _other_exports(
+    seeds: Path, others: list[tuple[int, dict[str, str]]], when: str
+) -> tuple[set[str], dict[str, dict[str, str]]]:
+    """The data set's other registry exports (`_registry_sources`), against an export dated
+    `when`: the credit codes of the later ones, and each code's row (its COMPARED cells) in
+    the latest of the earlier or same-day ones (`registry.latest_rows`' order: the new
+    export is registered last, so it wins a tie of dates)."""
     later: set[str] = set()
-    for other in others:
+    earlier: dict[str, dict[str, str]] = {}
+    ranked = sorted(others, key=lambda x: (x[1].get("date") or "", x[0]))
+    for _line, other in ranked:
         file = seeds / other["file"]
         if not file.is_file():
             continue
         with open(file, encoding="utf-8-sig", newline="") as handle:
-            held = {credit_code_of(r.get(CREDIT_CODE) or "") for r in csv.DictReader(handle)}
-        (later if (other.get("date") or "") > when else earlier).update(held)
-    outdated = sum(code in later for code in codes)
-    updating = sum(code in earlier and code not in later for code in codes)
-    return updating, outdated, len(codes) - updating - outdated
+            reader = csv.DictReader(handle)
+            if (other.get("date") or "") > when:
+                later.update(credit_code_of(r.get(CREDIT_CODE) or "") for r in reader)
+                continue
+            for r in reader:
+                cells = {h: (r.get(h) or "").strip() for h in COMPARED if h in r}
+                earlier[credit_code_of(r.get(CREDIT_CODE) or "")] = cells
+    return later, earlier
+
+
+def _changes(
+    rows: list[tuple[str, dict[str, str]]],
+    earlier: dict[str, dict[str, str]],
+    later: set[str],
+) -> list[list[str]]:
+    """What an export's rows (credit code, cells) change against the firms' rows in the
+    earlier exports: a line per new firm, per changed cell (the cells both exports
+    have), then per firm of the earlier exports this one leaves out (a firm left out is not
+    gone: only its 登记状态 says so). A row a later export holds changes nothing."""
+    lines: list[list[str]] = []
+    for code, cells in rows:
+        if code in later:
+            continue
+        before = earlier.get(code)
+        if before is None:
+            lines.append([code, cells.get(NAME, ""), NEW_FIRM, "", "", ""])
+            continue
+        for heading in COMPARED:
+            if heading in cells and heading in before and cells[heading] != before[heading]:
+                name = cells.get(NAME, "")
+                lines.append([code, name, CHANGED, heading, before[heading], cells[heading]])
+    held = {code for code, _cells in rows}
+    for code, before in earlier.items():
+        if code not in held:
+            lines.append([code, before.get(NAME, ""), LEFT_OUT, "", "", ""])
+    return lines
 
 
 def _cell(cells: list[str], i: int) -> str:

@@ -690,7 +690,7 @@ def test_next_year_s_export_under_the_same_name_is_kept_beside_the_first(
     later.write_text("\n".join([lines[0], lines[3].replace("3亿元", "5亿元")]) + "\n", "utf-8")
     second = import_enterprises(later, seeds, date="2025-06-30")
     assert (first.source_id, second.source_id) == ("registry-export", "registry-export-2025-06-30")
-    assert second.kept != first.kept and first.kept.read_bytes() == before
+    assert second.kept.name == "export-2025-06-30.csv" and first.kept.read_bytes() == before
     again = import_enterprises(later, seeds, date="2025-06-30")
     assert (again.source_id, again.kept) == (second.source_id, second.kept)
     sources = [r for r in csv.DictReader((seeds / "sources.csv").open()) if r["kind"] == "registry"]
@@ -700,6 +700,46 @@ def test_next_year_s_export_under_the_same_name_is_kept_beside_the_first(
     ]
     report = build(seeds, tmp_path / "out")
     assert report.conforms and report.superseded_rows == 1
+
+
+def test_the_import_lists_what_an_export_changes_against_the_earlier_ones(
+    imported, tmp_path: Path
+) -> None:
+    """`<input>.changes.csv`: a line per new firm, per changed cell and per firm the new
+    export leaves out, against each firm's row in the latest earlier export."""
+    seeds, (first, second) = _yearly_exports(imported)
+    assert first.changes_file is None and first.changes == 0
+    assert second.changes_file == imported[1].with_name("export-2025.changes.csv")
+    lines = list(csv.reader(second.changes_file.open(encoding="utf-8")))
+    assert lines[0][:3] == ["统一社会信用代码", "企业名称", "变化 change"]
+    assert lines[1:] == [
+        ["91430200MA4L1JA007", "甲新能源股份有限公司", "变更 changed", "企业名称", "甲公司",
+         "甲新能源股份有限公司"],
+        ["91430200MA4L1JA007", "甲新能源股份有限公司", "变更 changed", "登记状态", "存续", "在业"],
+        ["91430200MA4L2DN00Y", "丁电池股份有限公司", "变更 changed", "企业名称", "丁电池有限公司",
+         "丁电池股份有限公司"],
+        ["91430200MA4L3WUX0D", "戊新能源汽车有限公司", "变更 changed", "注册资本", "3亿元人民币",
+         "5亿元人民币"],
+        ["91430100MA4L4JY00T", "己贸易有限公司", "本次未列 not in this export", "", "", ""],
+        ["91110000MA4L5YJ00K", "乙集团", "本次未列 not in this export", "", "", ""],
+    ]  # fmt: skip
+    assert second.changes == 6
+    # a third export, with a firm of its own: a new firm against the latest rows (2025's)
+    kept = second.kept.read_text("utf-8")  # (the standard headings, no 法定代表人)
+    third = tmp_path / "export-2026.csv"
+    code = "91430200MA4L6BAD0" + uscc.calc_check_digit("91430200MA4L6BAD0")
+    new_row = (
+        f"{code},庚电子有限公司,存续,2016-01-01,100万元,湖南省示例市示例高新区东园1号,3841,电池"
+    )
+    third.write_text(kept + new_row + "\n", "utf-8")
+    report = import_enterprises(third, seeds, date="2026-06-30", source_id="reg-2026")
+    assert report.imported == 4
+    changes = list(csv.reader(report.changes_file.open(encoding="utf-8")))[1:]
+    assert [c[:3] for c in changes] == [
+        [code, "庚电子有限公司", "新增 new firm"],
+        ["91430100MA4L4JY00T", "己贸易有限公司", "本次未列 not in this export"],
+        ["91110000MA4L5YJ00K", "乙集团", "本次未列 not in this export"],
+    ]
 
 
 def test_an_earlier_export_imported_later_does_not_replace_the_later_rows(

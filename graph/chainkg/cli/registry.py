@@ -83,6 +83,12 @@ def import_enterprises_command(
             "an alias",
             highlight=False,
         )
+    if report.changes_file is not None:
+        out.print(
+            f"{report.changes} changes against the earlier exports (new firms, changed "
+            f"fields, firms this export leaves out): see {report.changes_file}",
+            highlight=False,
+        )
     if report.outdated:
         out.print(
             f"{report.outdated} rows are older than a later export's row of the same credit "
