@@ -567,7 +567,6 @@ SIDE_TABLES = ("listings", "gap summary")  # what `_fork_side_tables`' children 
 def _paused(write: Callable[..., object], *args: object) -> None:
     """`write(*args)` with the cyclic garbage collector paused (the listings side table makes
     tens of millions of small objects and no cycles worth collecting)."""
-
     with gc_paused():
         write(*args)
 
