@@ -79,19 +79,27 @@ PYSHACL_MAX_QUADS = 100_000
 
 
 def is_large(seeds_dir: Path | str) -> bool:
-    """Whether enterprises.csv and the registry exports (seeds/registry/*.csv) have more than
-    LARGE_ENTERPRISES data rows together (counted in bytes)."""
+    """Whether enterprises.csv and the registry exports (seeds/registry/*.csv) hold more than
+    LARGE_ENTERPRISES firms together: enterprises.csv's data rows, and the exports' distinct
+    credit codes (their first column, as `chainkg import enterprises` writes them: a firm in
+    two yearly exports is one firm, `registry.latest_rows`)."""
     root = Path(seeds_dir)
-    paths = [root / "enterprises.csv", *sorted((root / "registry").glob("*.csv"))]
     lines = 0
-    for path in paths:
-        if not path.is_file():
-            continue
-        lines -= 1  # the heading line
-        with open(path, "rb") as handle:
+    enterprises = root / "enterprises.csv"
+    if enterprises.is_file():
+        with open(enterprises, "rb") as handle:
             while chunk := handle.read(1 << 22):
                 lines += chunk.count(b"\n")
-                if lines > LARGE_ENTERPRISES:
+                if lines > LARGE_ENTERPRISES + 1:
+                    return True
+        lines -= 1  # the heading line
+    codes: set[bytes] = set()
+    for path in sorted((root / "registry").glob("*.csv")):
+        with open(path, "rb") as handle:
+            next(handle, None)  # the heading line
+            for line in handle:
+                codes.add(line.split(b",", 1)[0].strip().upper())
+                if lines + len(codes) > LARGE_ENTERPRISES:
                     return True
     return False
 

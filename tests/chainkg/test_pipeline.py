@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from rich.progress import Progress
 
-from chainkg.pipeline import build
+from chainkg import pipeline
+from chainkg.pipeline import build, is_large
 from tests.helpers import REPO, copy_tiny, edit_csv
 
 
@@ -160,3 +161,23 @@ def test_forked_stage_returns_its_value_and_raises_its_error() -> None:
     sleeper = _Forked(time.sleep, 60)
     sleeper.stop()  # what happens when the build fails before asking for the result
     assert not sleeper._process.is_alive()
+
+
+def test_a_firm_in_two_yearly_exports_counts_once_for_the_large_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The streaming build (no site) starts above LARGE_ENTERPRISES firms, not rows: the
+    exports' distinct credit codes, beside enterprises.csv's rows."""
+    monkeypatch.setattr(pipeline, "LARGE_ENTERPRISES", 20)
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "enterprises.csv").write_text("id,label_zh\n" + "e,甲\n" * 5, "utf-8")
+
+    def export(name: str, codes: range) -> None:
+        rows = "".join(f"91430200MA4L{n:05d},firm {n}\n" for n in codes)
+        (tmp_path / "registry" / name).write_text("统一社会信用代码,企业名称\n" + rows, "utf-8")
+
+    export("2024.csv", range(15))
+    export("2025.csv", range(15))  # the same 15 firms a year later: 5 + 15 firms
+    assert not is_large(tmp_path)
+    export("2025.csv", range(1, 16))  # one firm more: 21
+    assert is_large(tmp_path)
