@@ -151,7 +151,8 @@ def import_enterprises(
     updating = sum(code in earlier and code not in later for code in codes)
     changes_file, changes = None, 0
     if earlier:  # the firms as the earlier exports leave them, against this one's rows
-        fresh = [(c, dict(zip(keep, r, strict=True))) for c, r in zip(codes, rows, strict=True)]
+        at = _positions(keep)
+        fresh = [(c, _compared(at, r)) for c, r in zip(codes, rows, strict=True)]
         lines = _changes(fresh, earlier, later)
         changes_file, changes = file.with_name(f"{file.stem}.changes.csv"), len(lines)
         atomic_write(changes_file, _csv_bytes([list(CHANGE_COLUMNS), *lines]))
@@ -228,6 +229,7 @@ def _export_date(file: Path, date: str | None) -> str:
 COMPARED = (NAME, STATUS, FOUNDED, CAPITAL, ADDRESS, INDUSTRY, SCOPE)
 CHANGE_COLUMNS = (CREDIT_CODE, NAME, "变化 change", "字段 field", "原值 before", "新值 after")
 NEW_FIRM, CHANGED, LEFT_OUT = "新增 new firm", "变更 changed", "本次未列 not in this export"
+_NAME_AT = COMPARED.index(NAME)
 
 
 def _registry_sources(seeds: Path, sid: str) -> list[tuple[int, dict[str, str]]]:
@@ -239,35 +241,52 @@ def _registry_sources(seeds: Path, sid: str) -> list[tuple[int, dict[str, str]]]
     ]
 
 
+Compared = tuple[str | None, ...]  # a row's COMPARED cells (None: the export has no column)
+
+
+def _positions(headings: list[str]) -> tuple[int | None, ...]:
+    """Where an export's row holds each COMPARED cell (None: no such column)."""
+    return tuple(headings.index(h) if h in headings else None for h in COMPARED)
+
+
+def _compared(at: tuple[int | None, ...], cells: list[str]) -> Compared:
+    """A row's COMPARED cells (`at`: `_positions`), as a tuple: a million of them are held
+    at once, and a dict each took ~1 GB more."""
+    return tuple(None if i is None or i >= len(cells) else cells[i].strip() for i in at)
+
+
 def _other_exports(
     seeds: Path, others: list[tuple[int, dict[str, str]]], when: str
-) -> tuple[set[str], dict[str, dict[str, str]]]:
+) -> tuple[set[str], dict[str, Compared]]:
     """The data set's other registry exports (`_registry_sources`), against an export dated
     `when`: the credit codes of the later ones, and each code's row (its COMPARED cells) in
     the latest of the earlier or same-day ones (`registry.latest_rows`' order: the new
     export is registered last, so it wins a tie of dates)."""
     later: set[str] = set()
-    earlier: dict[str, dict[str, str]] = {}
+    earlier: dict[str, Compared] = {}
     ranked = sorted(others, key=lambda x: (x[1].get("date") or "", x[0]))
     for _line, other in ranked:
         file = seeds / other["file"]
         if not file.is_file():
             continue
         with open(file, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if (other.get("date") or "") > when:
-                later.update(credit_code_of(r.get(CREDIT_CODE) or "") for r in reader)
+            reader = csv.reader(handle)
+            headings = next(reader, [])
+            if CREDIT_CODE not in headings:
                 continue
+            code_at = headings.index(CREDIT_CODE)
+            if (other.get("date") or "") > when:
+                later.update(credit_code_of(r[code_at]) for r in reader if len(r) > code_at)
+                continue
+            at = _positions(headings)
             for r in reader:
-                cells = {h: (r.get(h) or "").strip() for h in COMPARED if h in r}
-                earlier[credit_code_of(r.get(CREDIT_CODE) or "")] = cells
+                if len(r) > code_at:
+                    earlier[credit_code_of(r[code_at])] = _compared(at, r)
     return later, earlier
 
 
 def _changes(
-    rows: list[tuple[str, dict[str, str]]],
-    earlier: dict[str, dict[str, str]],
-    later: set[str],
+    rows: list[tuple[str, Compared]], earlier: dict[str, Compared], later: set[str]
 ) -> list[list[str]]:
     """What an export's rows (credit code, cells) change against the firms' rows in the
     earlier exports: a line per new firm, per changed cell (the cells both exports
@@ -278,17 +297,17 @@ def _changes(
         if code in later:
             continue
         before = earlier.get(code)
+        name = cells[_NAME_AT] or ""
         if before is None:
-            lines.append([code, cells.get(NAME, ""), NEW_FIRM, "", "", ""])
+            lines.append([code, name, NEW_FIRM, "", "", ""])
             continue
-        for heading in COMPARED:
-            if heading in cells and heading in before and cells[heading] != before[heading]:
-                name = cells.get(NAME, "")
-                lines.append([code, name, CHANGED, heading, before[heading], cells[heading]])
+        for heading, old, new in zip(COMPARED, before, cells, strict=True):
+            if old is not None and new is not None and old != new:
+                lines.append([code, name, CHANGED, heading, old, new])
     held = {code for code, _cells in rows}
     for code, before in earlier.items():
         if code not in held:
-            lines.append([code, before.get(NAME, ""), LEFT_OUT, "", "", ""])
+            lines.append([code, before[_NAME_AT] or "", LEFT_OUT, "", "", ""])
     return lines
 
 
