@@ -112,7 +112,8 @@ def import_enterprises(
         parsed = read_registry(file, load_reference(), encoding, mapping)
     except RegistryReadError as exc:
         raise SeedError(exc.problems) from None
-    sid, kept = _source_and_file(seeds, file, source_id, when)
+    sources = _sources(seeds)  # (as before this import)
+    sid, kept = _source_and_file(seeds, sources, file, source_id, when)
     records = [(sid, r) for r in parsed.records]
     enterprises = _enterprises(seeds)
     conflicts = [
@@ -144,7 +145,7 @@ def import_enterprises(
             for p in problems
         ]
         atomic_write(reject_file, _csv_bytes([head, *lines]))
-    others = _registry_sources(seeds, sid)
+    others = _registry_sources(sources, sid)
     later, earlier = _other_exports(seeds, others, when)
     codes = [r.credit_code for r in good]
     outdated = sum(code in later for code in codes)
@@ -172,13 +173,14 @@ def import_enterprises(
     )
 
 
-def _source_and_file(seeds: Path, file: Path, source_id: str | None, when: str) -> tuple[str, Path]:
+def _source_and_file(
+    seeds: Path, sources: list[dict[str, str]], file: Path, source_id: str | None, when: str
+) -> tuple[str, Path]:
     """The source id and the kept file of an import; a new export never takes another's
     place. The id from the file's name (`source_id_for`) is reused by an export of the same
     date only (a corrected file: it replaces that one); of another date (next year's export
     under the same name) it gets the date appended. A kept file name another source holds
-    gets the date appended, or else the source id."""
-    sources = _sources(seeds)
+    gets the date appended, or else the source id (`sources`: sources.csv's rows)."""
     dates = {r["id"]: r.get("date") or "" for r in sources}
     sid = source_id or source_id_for(file)
     if source_id is None and sid in dates and dates[sid] != when:
@@ -232,13 +234,9 @@ NEW_FIRM, CHANGED, LEFT_OUT = "新增 new firm", "变更 changed", "本次未列
 _NAME_AT = COMPARED.index(NAME)
 
 
-def _registry_sources(seeds: Path, sid: str) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) of sources.csv's other registry exports than `sid`."""
-    return [
-        (i, r)
-        for i, r in enumerate(_sources(seeds))
-        if r.get("kind") == "registry" and r["id"] != sid
-    ]
+def _registry_sources(sources: list[dict[str, str]], sid: str) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of sources.csv's other registry exports than `sid` (`sources`: its rows)."""
+    return [(i, r) for i, r in enumerate(sources) if r.get("kind") == "registry" and r["id"] != sid]
 
 
 Compared = tuple[str | None, ...]  # a row's COMPARED cells (None: the export has no column)
