@@ -13,7 +13,7 @@ from chainkg.pipeline import BuildReport, build
 from chainkg.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.skip_policy"]
+pytest_plugins = ["tests.skip_policy", "tests.registry_fixture"]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from chainkg.pipeline import BuildReport, build
 from chainkg.store import open_store
 from chainkg.synth import synthesize
 from chainkg.tables import load_seeds
-from tests.chainkg.conftest import Built
+from tests.registry_fixture import Built
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""Fixtures shared by the tests of several modules: a registry data set built by the small
-path (the listings' builders and the gap tables are each checked against its queries)."""
+"""A fixture shared by the tests of several modules (a plugin of tests/conftest.py): a
+registry data set built by the small path (the listings' builders and the gap tables are
+each checked against its queries; the registry changes page is rendered from it)."""
 
 from __future__ import annotations
 
