@@ -50,9 +50,17 @@ from chainkg.presence import (
     registered_in_zone,
     registry_addresses,
     registry_firm,
+    zone_events,
 )
 from chainkg.reference import GBT_FILE, SEI_FILE, Reference, category_id, load_reference
 from chainkg.registry import (
+    ADDRESS,
+    CAPITAL,
+    FOUNDED,
+    INDUSTRY,
+    NAME,
+    SCOPE,
+    STATUS,
     AddressRule,
     RegistryRecord,
     categories_for,
@@ -372,6 +380,56 @@ def _registry(
             ev = f"<{b.base}evidence/registry.{then.source}.{then.row}>"
             alias = [f"{s} {ALT} {lit(then.name, 'zh')}"]
             out.fact(then.source, alias + out.evidence(then.source, s, ev, then.row, stated))
+        _registry_changes(out, source, rec, s)
+
+
+def _registry_changes(out: _Out, source: str, rec: RegistryRecord, firm: str) -> None:
+    """The row's changes against the earlier exports (`registry.latest_rows`): a
+    ckg:NewFirmListing, or a ckg:FieldChange per field, each with its meaning for the focal
+    zone (`presence.zone_events`); evidence: this row, and for a field the earlier row."""
+    b = out.b
+    seeds, stated, key = b.seeds, b.modes["stated"], f"{source}.{rec.row}"
+    new, events = zone_events(seeds, source, rec)
+    export = f"<{b.base}source/{source}>"
+    if (source, rec.row) in seeds.registry_new_rows:
+        c = f"<{b.base}registry-change/{key}.new>"
+        body = [f"{c} {A} {K.NewFirmListing}", f"{c} {K.changeOf} {firm}"]
+        body += [f"{c} {K.reportedIn} {export}"]
+        body += [f"{c} {K.zoneEvent} {getattr(K, new)}"] if new else []
+        ev = f"<{b.base}evidence/registry-change.{key}.new>"
+        out.fact(source, body + out.evidence(source, c, ev, rec.row, stated))
+    changed = seeds.registry_changes.get((source, rec.row))
+    if changed is None:
+        return
+    then = f"<{b.base}source/{changed.source}>"
+    for n, (change, event) in enumerate(zip(changed.fields, events, strict=True), 1):
+        c = f"<{b.base}registry-change/{key}.{n}>"
+        body = [
+            f"{c} {A} {K.FieldChange}",
+            f"{c} {K.changeOf} {firm}",
+            f"{c} {K.changedField} {_FIELD_TERMS[change.field]}",
+            f"{c} {K.reportedIn} {export}",
+            f"{c} {K.comparedWith} {then}",
+        ]
+        body += [f"{c} {K.valueBefore} {lit(change.before, 'zh')}"] if change.before else []
+        body += [f"{c} {K.valueAfter} {lit(change.after, 'zh')}"] if change.after else []
+        body += [f"{c} {K.zoneEvent} {getattr(K, event)}"] if event else []
+        ev = f"<{b.base}evidence/registry-change.{key}.{n}>"
+        out.fact(source, body + out.evidence(source, c, ev, rec.row, stated))
+        ev = f"<{b.base}evidence/registry-change.{key}.{n}.before>"
+        out.fact(changed.source, out.evidence(changed.source, c, ev, changed.row, stated))
+
+
+# the property of each field two exports are compared on (`registry.COMPARED`)
+_FIELD_TERMS = {
+    NAME: LABEL,
+    STATUS: K.registrationStatus,
+    FOUNDED: K.foundedOn,
+    CAPITAL: K.registeredCapital,
+    ADDRESS: K.registeredAddress,
+    INDUSTRY: K.industryCode,
+    SCOPE: K.businessScope,
+}
 
 
 _DATE = "http://www.w3.org/2001/XMLSchema#date"

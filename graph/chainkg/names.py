@@ -138,7 +138,7 @@ _NOT_NAMED = ("Evidence", "Relation", "SourceArticle")  # as `chainkg.search.nam
 # Classes whose nodes the row mapping writes without a label, alias or id: asking for their
 # names would only visit each node (a 1M-row registry data set's ~1.7M placements: ~15 CPU-s
 # of the build). A test checks that the index still holds every name the store has.
-_UNNAMED = ("Placement", "ZonePresence")
+_UNNAMED = ("Placement", "ZonePresence", "RegistryChange", "NewFirmListing", "FieldChange")
 _OTHER_NAMES = f"""
 SELECT ?e ?name ?kind ?type WHERE {{
   VALUES ?type {{ %s }}

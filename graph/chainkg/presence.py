@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from chainkg.registry import (
+    ADDRESS,
+    STATUS,
     AddressRule,
     FormerName,
     RegistryRecord,
@@ -222,3 +224,59 @@ def zone_stages(seeds: Seeds) -> dict[str, str]:
     stages = dict.fromkeys(sorted(located_in_zone(seeds, zone)), PRODUCING)
     stages.update((actor, basis.stage) for actor, basis in zone_presence(seeds, zone).items())
     return stages
+
+
+# What a registry change means for the focal zone (ckg:zoneEvent; the ontology's terms)
+ENTERED, LEFT, CLOSED, CHANGED = "EnteredZone", "LeftZone", "ClosedInZone", "ChangedInZone"
+
+
+@shared
+def _located_by_row(seeds: Seeds) -> dict[str, str]:
+    """Enterprise id -> the place its own row locates it in (its registered address then
+    places it nowhere: `registry_addresses`)."""
+    return {a: place for a, place in _rows(seeds, "enterprises", "located_in") if place}
+
+
+def zone_events(
+    seeds: Seeds, source: str, record: RegistryRecord
+) -> tuple[str | None, tuple[str | None, ...]]:
+    """What a kept registry row's changes (`registry.latest_rows`) mean for the focal zone:
+    the event of its listing as a new firm (None if it is not new or not in the zone), and
+    one per changed field, in order. A firm is in the zone now when it is present there
+    (`zone_stages`, the one definition); it was when its earlier row registered it there by
+    its address while operating (or its own row locates it there):
+    - a new firm present in the zone, or an address change into it: ENTERED;
+    - an address change of a firm that was there, operates and is no longer present: LEFT;
+    - a status turning from operating to not, of a firm there before or now: CLOSED;
+    - any other change of a firm there before or now: CHANGED; else None."""
+    key = (source, record.row)
+    firm = registry_firm(seeds, source, record)
+    now = firm in zone_stages(seeds)
+    new = (ENTERED if now else None) if key in seeds.registry_new_rows else None
+    changed = seeds.registry_changes.get(key)
+    if changed is None:
+        return new, ()
+    before = {c.field: c.before for c in changed.fields}
+    zone = places_in_zone(seeds)
+    if firm in _located_by_row(seeds):
+        was = _located_by_row(seeds)[firm] in zone
+    else:
+        rules = _address_rules(seeds)
+        hit = place_by_address(before.get(ADDRESS, record.address), rules)
+        was = bool(hit) and hit[0].place in zone and is_active(before.get(STATUS, record.status))
+    events: list[str | None] = []
+    for change in changed.fields:
+        if change.field == STATUS and is_active(change.before) and not is_active(change.after):
+            events.append(CLOSED if was or now else None)
+        elif change.field == ADDRESS and not was and now:
+            events.append(ENTERED)
+        elif change.field == ADDRESS and was and not now and is_active(record.status):
+            events.append(LEFT)
+        else:
+            events.append(CHANGED if was or now else None)
+    return new, tuple(events)
+
+
+@shared
+def _address_rules(seeds: Seeds) -> list[AddressRule]:
+    return [AddressRule.from_row(row) for _line, row in seeds.rows("address_rules")]

@@ -25,7 +25,7 @@ import io
 import itertools
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -564,6 +564,61 @@ class FormerName(NamedTuple):
     row: int
 
 
+# the fields on which a firm's rows in two exports are compared (`row_changes`): their
+# headings, in the order a firm's changes are listed
+COMPARED = (NAME, STATUS, FOUNDED, CAPITAL, ADDRESS, INDUSTRY, SCOPE)
+
+
+class FieldChange(NamedTuple):
+    """A field whose value differs between a firm's rows in two exports, as each prints it."""
+
+    field: str  # a COMPARED heading
+    before: str
+    after: str
+
+
+class RowChanges(NamedTuple):
+    """What a firm's kept row changes against its row in the export before (`latest_rows`)."""
+
+    source: str  # the earlier row's export and row
+    row: int
+    fields: tuple[FieldChange, ...]
+
+
+def compared_fields(file: RegistryFile) -> frozenset[str]:
+    """The COMPARED fields an export has columns for (a field one export lacks changes
+    nothing)."""
+    return frozenset(h for h in COMPARED if h in file.headings)
+
+
+def _compared(record: RegistryRecord) -> tuple[tuple[object, str], ...]:
+    """(the value compared, the text shown) of each COMPARED field of a row."""
+    capital = record.capital
+    return (
+        (record.name, record.name),
+        (record.status, record.status),
+        (record.founded, record.founded),
+        ((capital.amount, capital.currency) if capital else None, capital.text if capital else ""),
+        (record.address, record.address),
+        (record.industry_code, record.industry_text),
+        (record.scope, record.scope),
+    )
+
+
+def row_changes(
+    before: RegistryRecord, after: RegistryRecord, fields: Collection[str] = COMPARED
+) -> tuple[FieldChange, ...]:
+    """The fields among `fields` whose values differ between a firm's earlier and later
+    rows, in COMPARED order: a date compared as a date, a capital by its amount and
+    currency, the industry by its code (a value printed another way changes nothing), each
+    shown as its row prints it."""
+    return tuple(
+        FieldChange(heading, old[1], new[1])
+        for heading, old, new in zip(COMPARED, _compared(before), _compared(after), strict=True)
+        if heading in fields and old[0] != new[0]
+    )
+
+
 class LatestRows(NamedTuple):
     """The exports with each credit code's row in the latest export only (`latest_rows`)."""
 
@@ -573,6 +628,12 @@ class LatestRows(NamedTuple):
     # (source, row) of a kept row -> the names the rows it supersedes give the firm and
     # it does not (newest first, each name once, from its newest row): its former names
     former_names: dict[tuple[str, int], tuple[FormerName, ...]]
+    # (source, row) of a kept row -> what it changes against the firm's row in the export
+    # ranked just below (only rows that change a field)
+    changes: dict[tuple[str, int], RowChanges]
+    # (source, row) of the kept rows of firms no export ranked below theirs holds (an
+    # export ranked lowest has none: its firms are not new against anything)
+    new_rows: frozenset[tuple[str, int]]
 
 
 def latest_rows(
@@ -582,30 +643,52 @@ def latest_rows(
     (`ranks`: source id -> (date as ISO text, line in sources.csv), so a later date wins,
     then the export registered later, i.e. imported later). The other rows of that code
     are superseded: left out of the exports returned, mapped to the row kept. An export
-    that loses no row is returned as it is (one export: all of them)."""
+    that loses no row is returned as it is (one export: all of them). The kept rows are
+    compared with the firm's row in the export ranked next below (`row_changes`, over the
+    fields both exports have), and those of firms new against every lower export are
+    named."""
     if len(files) < 2:
-        return LatestRows(dict(files), {}, {})
-    latest: dict[str, tuple[tuple[str, int], str, RegistryRecord]] = {}
+        return LatestRows(dict(files), {}, {}, {}, frozenset())
+    Held = tuple[tuple[str, int], str, RegistryRecord]
+    latest: dict[str, Held] = {}
+    below: dict[str, Held] = {}  # the row ranked next below the latest
     for source, file in files.items():
         rank = ranks[source]
         for rec in file.records:
             held = latest.get(rec.credit_code)
             if held is None or held[0] < rank:
+                if held is not None:
+                    below[rec.credit_code] = held
                 latest[rec.credit_code] = (rank, source, rec)
+            elif rec.credit_code not in below or below[rec.credit_code][0] < rank:
+                below[rec.credit_code] = (rank, source, rec)
+    lowest = min(ranks[source] for source in files)
+    fields = {source: compared_fields(file) for source, file in files.items()}
     kept: dict[str, RegistryFile] = {}
     superseded: dict[tuple[str, int], tuple[str, int]] = {}
     older: dict[tuple[str, int], list[tuple[tuple[str, int], FormerName]]] = {}
+    changes: dict[tuple[str, int], RowChanges] = {}
+    new_rows: set[tuple[str, int]] = set()
     for source, file in files.items():
         records = []
         for rec in file.records:
             _rank, winner, current = latest[rec.credit_code]
             if winner == source:
                 records.append(rec)
+                earlier = below.get(rec.credit_code)
+                if earlier is None:
+                    if ranks[source] > lowest:
+                        new_rows.add((source, rec.row))
+                    continue
+                _, then, previous = earlier
+                changed = row_changes(previous, rec, fields[source] & fields[then])
+                if changed:
+                    changes[(source, rec.row)] = RowChanges(then, previous.row, changed)
                 continue
             superseded[(source, rec.row)] = (winner, current.row)
             if rec.name != current.name:
-                then = FormerName(rec.name, source, rec.row)
-                older.setdefault((winner, current.row), []).append((ranks[source], then))
+                then_name = FormerName(rec.name, source, rec.row)
+                older.setdefault((winner, current.row), []).append((ranks[source], then_name))
         kept[source] = file if len(records) == len(file.records) else replace(file, records=records)
     former: dict[tuple[str, int], tuple[FormerName, ...]] = {}
     for key, names in older.items():
@@ -613,7 +696,7 @@ def latest_rows(
         for _rank, name in sorted(names, key=operator.itemgetter(0), reverse=True):
             newest.setdefault(name.name, name)
         former[key] = tuple(newest.values())
-    return LatestRows(kept, superseded, former)
+    return LatestRows(kept, superseded, former, changes, frozenset(new_rows))
 
 
 def match_records(

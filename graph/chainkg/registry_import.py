@@ -20,29 +20,26 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as date_type
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from chainkg.config import load_config
 from chainkg.errors import SeedError, SeedProblem
-from chainkg.reference import load_reference
+from chainkg.reference import Reference, load_reference
 from chainkg.registry import (
-    ADDRESS,
-    CAPITAL,
     CREDIT_CODE,
     FIRST_DATA_ROW,
-    FOUNDED,
     HEADINGS,
-    INDUSTRY,
     LEGAL_REP,
     NAME,
-    SCOPE,
-    STATUS,
+    RegistryFile,
     RegistryReadError,
     credit_code_of,
+    latest_rows,
     match_records,
     parse_date,
     read_registry,
@@ -108,8 +105,9 @@ def import_enterprises(
     when = _export_date(file, date)  # (checked first: the later export's rows win)
     config = load_config(seeds)
     mapping = {**dict(config.registry_columns), **(columns or {})}
+    reference = load_reference()
     try:
-        parsed = read_registry(file, load_reference(), encoding, mapping)
+        parsed = read_registry(file, reference, encoding, mapping)
     except RegistryReadError as exc:
         raise SeedError(exc.problems) from None
     sources = _sources(seeds)  # (as before this import)
@@ -146,15 +144,14 @@ def import_enterprises(
         ]
         atomic_write(reject_file, _csv_bytes([head, *lines]))
     others = _registry_sources(sources, sid)
-    later, earlier = _other_exports(seeds, others, when)
+    found = _other_exports(seeds, others, when, reference)
+    earlier = {r.credit_code for f in found.earlier.values() for r in f.records}
     codes = [r.credit_code for r in good]
-    outdated = sum(code in later for code in codes)
-    updating = sum(code in earlier and code not in later for code in codes)
+    outdated = sum(code in found.later for code in codes)
+    updating = sum(code in earlier and code not in found.later for code in codes)
     changes_file, changes = None, 0
     if earlier:  # the firms as the earlier exports leave them, against this one's rows
-        at = _positions(keep)
-        fresh = [(c, _compared(at, r)) for c, r in zip(codes, rows, strict=True)]
-        lines = _changes(fresh, earlier, later)
+        lines = _changes(sid, replace(parsed, records=good), when, found)
         changes_file, changes = file.with_name(f"{file.stem}.changes.csv"), len(lines)
         atomic_write(changes_file, _csv_bytes([list(CHANGE_COLUMNS), *lines]))
     _register(seeds, sid, kept, when, bool(date), title, len(good), len(bad - {None}))
@@ -227,11 +224,8 @@ def _export_date(file: Path, date: str | None) -> str:
     return iso
 
 
-# the cells compared between exports (`_changes`), and the columns of the changes file
-COMPARED = (NAME, STATUS, FOUNDED, CAPITAL, ADDRESS, INDUSTRY, SCOPE)
 CHANGE_COLUMNS = (CREDIT_CODE, NAME, "变化 change", "字段 field", "原值 before", "新值 after")
 NEW_FIRM, CHANGED, LEFT_OUT = "新增 new firm", "变更 changed", "本次未列 not in this export"
-_NAME_AT = COMPARED.index(NAME)
 
 
 def _registry_sources(sources: list[dict[str, str]], sid: str) -> list[tuple[int, dict[str, str]]]:
@@ -239,73 +233,60 @@ def _registry_sources(sources: list[dict[str, str]], sid: str) -> list[tuple[int
     return [(i, r) for i, r in enumerate(sources) if r.get("kind") == "registry" and r["id"] != sid]
 
 
-Compared = tuple[str | None, ...]  # a row's COMPARED cells (None: the export has no column)
+class _Others(NamedTuple):
+    """The data set's other registry exports, against an export of a given date."""
 
-
-def _positions(headings: list[str]) -> tuple[int | None, ...]:
-    """Where an export's row holds each COMPARED cell (None: no such column)."""
-    return tuple(headings.index(h) if h in headings else None for h in COMPARED)
-
-
-def _compared(at: tuple[int | None, ...], cells: list[str]) -> Compared:
-    """A row's COMPARED cells (`at`: `_positions`), as a tuple: a million of them are held
-    at once, and a dict each took ~1 GB more."""
-    return tuple(None if i is None or i >= len(cells) else cells[i].strip() for i in at)
+    later: set[str]  # the credit codes of the later ones
+    earlier: dict[str, RegistryFile]  # source id -> the earlier or same-day ones, read
+    ranks: dict[str, tuple[str, int]]  # their ranks (`registry.latest_rows`)
 
 
 def _other_exports(
-    seeds: Path, others: list[tuple[int, dict[str, str]]], when: str
-) -> tuple[set[str], dict[str, Compared]]:
-    """The data set's other registry exports (`_registry_sources`), against an export dated
-    `when`: the credit codes of the later ones, and each code's row (its COMPARED cells) in
-    the latest of the earlier or same-day ones (`registry.latest_rows`' order: the new
+    seeds: Path, others: list[tuple[int, dict[str, str]]], when: str, reference: Reference
+) -> _Others:
+    """The data set's other registry exports (`_registry_sources`) against an export dated
+    `when`: the later ones' credit codes, and the earlier or same-day ones read (the new
     export is registered last, so it wins a tie of dates)."""
-    later: set[str] = set()
-    earlier: dict[str, Compared] = {}
-    ranked = sorted(others, key=lambda x: (x[1].get("date") or "", x[0]))
-    for _line, other in ranked:
-        file = seeds / other["file"]
+    found = _Others(set(), {}, {})
+    for line, other in others:
+        file, date = seeds / other["file"], other.get("date") or ""
         if not file.is_file():
             continue
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            headings = next(reader, [])
-            if CREDIT_CODE not in headings:
-                continue
-            code_at = headings.index(CREDIT_CODE)
-            if (other.get("date") or "") > when:
-                later.update(credit_code_of(r[code_at]) for r in reader if len(r) > code_at)
-                continue
-            at = _positions(headings)
-            for r in reader:
-                if len(r) > code_at:
-                    earlier[credit_code_of(r[code_at])] = _compared(at, r)
-    return later, earlier
+        if date > when:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                reader = csv.reader(handle)
+                headings = next(reader, [])
+                if CREDIT_CODE in headings:
+                    at = headings.index(CREDIT_CODE)
+                    found.later.update(credit_code_of(r[at]) for r in reader if len(r) > at)
+            continue
+        try:
+            found.earlier[other["id"]] = read_registry(file, reference)
+        except RegistryReadError:
+            continue  # (not an export the build could read either)
+        found.ranks[other["id"]] = (date, line)
+    return found
 
 
-def _changes(
-    rows: list[tuple[str, Compared]], earlier: dict[str, Compared], later: set[str]
-) -> list[list[str]]:
-    """What an export's rows (credit code, cells) change against the firms' rows in the
-    earlier exports: a line per new firm, per changed cell (the cells both exports
-    have), then per firm of the earlier exports this one leaves out (a firm left out is not
-    gone: only its 登记状态 says so). A row a later export holds changes nothing."""
+def _changes(sid: str, export: RegistryFile, when: str, others: _Others) -> list[list[str]]:
+    """What an export's rows change against the firms' rows in the earlier exports, by the
+    build's rule (`registry.latest_rows`): a line per new firm, per changed field, then per
+    firm of the earlier exports this one leaves out (a firm left out is not gone: only its
+    登记状态 says so). A row a later export holds changes nothing."""
+    top = max((line for _date, line in others.ranks.values()), default=0) + 1
+    latest = latest_rows({**others.earlier, sid: export}, {**others.ranks, sid: (when, top)})
     lines: list[list[str]] = []
-    for code, cells in rows:
-        if code in later:
+    for rec in export.records:
+        if rec.credit_code in others.later:
             continue
-        before = earlier.get(code)
-        name = cells[_NAME_AT] or ""
-        if before is None:
-            lines.append([code, name, NEW_FIRM, "", "", ""])
-            continue
-        for heading, old, new in zip(COMPARED, before, cells, strict=True):
-            if old is not None and new is not None and old != new:
-                lines.append([code, name, CHANGED, heading, old, new])
-    held = {code for code, _cells in rows}
-    for code, before in earlier.items():
-        if code not in held:
-            lines.append([code, before[_NAME_AT] or "", LEFT_OUT, "", "", ""])
+        if (sid, rec.row) in latest.new_rows:
+            lines.append([rec.credit_code, rec.name, NEW_FIRM, "", "", ""])
+        elif (sid, rec.row) in latest.changes:
+            for change in latest.changes[(sid, rec.row)].fields:
+                lines.append([rec.credit_code, rec.name, CHANGED, *change])
+    for source in sorted(others.earlier, key=others.ranks.__getitem__):
+        for rec in latest.files[source].records:  # (the firms this export does not hold)
+            lines.append([rec.credit_code, rec.name, LEFT_OUT, "", "", ""])
     return lines
 
 

@@ -31,6 +31,7 @@ from chainkg.registry import (
     FormerName,
     RegistryFile,
     RegistryReadError,
+    RowChanges,
     latest_rows,
     match_records,
     read_registry,
@@ -67,6 +68,10 @@ class Seeds:
     registry_former_names: dict[tuple[str, int], tuple[FormerName, ...]] = field(
         default_factory=dict
     )
+    # (registry source id, row) of a kept row -> what it changes against the firm's row in
+    # the export before it; and the kept rows of firms new against the earlier exports
+    registry_changes: dict[tuple[str, int], RowChanges] = field(default_factory=dict)
+    registry_new_rows: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def has_registry_rows(self) -> bool:
@@ -243,6 +248,8 @@ def _load_seeds(root: Path, base_iri: str | None) -> Seeds:
         matches,
         latest.superseded,
         latest.former_names,
+        latest.changes,
+        latest.new_rows,
     )
 
 

@@ -190,17 +190,25 @@ class CKG(DefinedNamespace):
     # Sources of other kinds, panoramas and registry exports
     AddressRule: URIRef
     ChainAlignment: URIRef
+    ChangedInZone: URIRef
+    ClosedInZone: URIRef
     DerivedAssertion: URIRef
+    EnteredZone: URIRef
+    FieldChange: URIRef
     IndustryCode: URIRef
+    LeftZone: URIRef
+    NewFirmListing: URIRef
     Panorama: URIRef
     PanoramaLink: URIRef
     PanoramaStage: URIRef
     Placement: URIRef
     ReferenceCategory: URIRef
     ReferenceStandard: URIRef
+    RegistryChange: URIRef
     RegistryExport: URIRef
     SegmentMapping: URIRef
     Source: URIRef
+    ZoneEvent: URIRef
     addressKeyword: URIRef
     aligned: URIRef
     basis: URIRef
@@ -210,6 +218,9 @@ class CKG(DefinedNamespace):
     category: URIRef
     categoryPath: URIRef
     chain: URIRef
+    changeOf: URIRef
+    changedField: URIRef
+    comparedWith: URIRef
     creditCode: URIRef
     customerCategory: URIRef
     foundedOn: URIRef
@@ -228,9 +239,13 @@ class CKG(DefinedNamespace):
     registeredCapital: URIRef
     registeredCapitalYuan: URIRef
     registrationStatus: URIRef
+    reportedIn: URIRef
     row: URIRef
     rule: URIRef
     supplierCategory: URIRef
+    valueAfter: URIRef
+    valueBefore: URIRef
+    zoneEvent: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

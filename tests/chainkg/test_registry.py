@@ -19,17 +19,23 @@ from typer.testing import CliRunner
 from chainkg.cli import app
 from chainkg.errors import SeedError
 from chainkg.pipeline import build
+from chainkg.presence import places_in_zone, registry_firm
 from chainkg.queries import get_query, run_named_query, run_query
 from chainkg.reference import load_reference
 from chainkg.registry import (
+    HEADINGS,
     MIN_PRODUCT_CHARS,
+    AddressRule,
+    FieldChange,
     FormerName,
     RegistryFile,
     RegistryRecord,
+    RowChanges,
     _product_index,
     latest_rows,
     parse_capital,
     parse_date,
+    place_by_address,
     read_registry,
     resolve_industry,
     valid_credit_code,
@@ -548,6 +554,51 @@ def test_the_latest_export_holds_each_credit_code_s_record() -> None:
     assert alone.files["a"] is a and not alone.superseded and not alone.former_names
 
 
+def test_a_kept_row_is_compared_with_the_firm_s_row_in_the_export_before() -> None:
+    """`latest_rows` compares each kept row with the firm's row in the export ranked next
+    below, over the fields both exports have: a value printed another way (a capital, a
+    date) changes nothing; a firm no lower export holds is new, except in the lowest."""
+    full, no_address = list(HEADINGS), [h for h in HEADINGS if h != "注册地址"]
+
+    def row(n: int, code: str, name: str, **cells: str) -> RegistryRecord:
+        capital = parse_capital(cells.pop("capital", "1000万元"))
+        founded = cells.pop("founded", "2015-03-12")
+        return RegistryRecord(
+            n, code, name, "3841", "3841", founded=founded, capital=capital, **cells
+        )
+
+    a = RegistryFile(Path("a.csv"), full, [
+        row(2, "C1", "甲公司", status="存续", address="东园1号"),
+        row(3, "C2", "乙公司", status="存续"),
+        row(4, "C4", "丁公司"),
+    ])  # fmt: skip
+    b = RegistryFile(Path("b.csv"), full, [
+        row(2, "C1", "甲公司", status="存续", address="东园1号", capital="1,000万元人民币"),
+        row(3, "C2", "乙公司", status="注销"),
+    ])  # fmt: skip
+    c = RegistryFile(Path("c.csv"), no_address, [
+        row(2, "C1", "甲新能源公司", status="在业", address="西园9号", founded="2015-03-12"),
+        row(3, "C3", "丙公司"),
+        row(4, "C2", "乙公司", status="注销", capital="2000万元"),
+    ])  # fmt: skip
+    ranks = {"a": ("2023", 1), "b": ("2024", 2), "c": ("2025", 3)}
+    latest = latest_rows({"a": a, "b": b, "c": c}, ranks)
+    assert latest.changes == {
+        ("c", 2): RowChanges("b", 2, (
+            FieldChange("企业名称", "甲公司", "甲新能源公司"),
+            FieldChange("登记状态", "存续", "在业"),
+        )),  # (c has no 注册地址 column; b's capital is a's, printed another way)
+        ("c", 4): RowChanges("b", 3, (FieldChange("注册资本", "1000万元", "2000万元"),)),
+    }  # fmt: skip
+    assert latest.new_rows == {("c", 3)}  # (丁公司 is in the lowest export only)
+    reversed_ranks = {"a": ("2026", 1), "b": ("2024", 2), "c": ("2025", 3)}
+    assert latest_rows({"a": a, "b": b, "c": c}, reversed_ranks).changes[("a", 3)] == RowChanges(
+        "c",
+        4,
+        (FieldChange("登记状态", "注销", "存续"), FieldChange("注册资本", "2000万元", "1000万元")),
+    )  # (against c, ranked next below a, not against b)
+
+
 def _yearly_exports(imported) -> tuple[Path, list]:  # noqa: ANN001
     """The case's export as of 2024, then a 2025 export of three of its firms: 甲公司 (matched
     to enterprises.csv by name) renamed and its status changed, 丁电池有限公司 renamed, 戊's
@@ -848,3 +899,62 @@ def test_key_products_found_in_a_scope_as_by_a_plain_scan(scope: str) -> None:
     order a scan position by position would: where each starts, then the reference's."""
     found = _product_index(load_reference()).found_in(scope)
     assert [(p, c.path, line) for p, c, line in found] == _products_named_by_scan(scope)
+
+
+def _named(store, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:  # noqa: ANN001
+    return run_named_query(store, get_query(name), params).records()
+
+
+def test_what_a_later_export_changes_is_in_the_graph_with_its_meaning_for_the_zone(
+    registry_built,
+) -> None:
+    """Each kept row's changes (`registry.latest_rows`) are ckg:FieldChange nodes, each new
+    firm a ckg:NewFirmListing; those of the zone's firms carry their zone event, which
+    `registry-changes-in-zone` lists (one event when asked)."""
+    seeds, store = registry_built.seeds, registry_built.store
+    count = "SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a ckg:{} }}"
+    fields = sum(len(c.fields) for c in seeds.registry_changes.values())
+    assert int(run_query(store, count.format("FieldChange")).rows[0][0]) == fields > 0
+    assert int(run_query(store, count.format("NewFirmListing")).rows[0][0]) == 40
+    assert len(seeds.registry_new_rows) == 40  # the export's planted new firms, all of them
+    local = {r["e"] for r in run_query(store, "SELECT ?e WHERE { ?e ckg:zoneStage ?s }").records()}
+    rows = _named(store, "registry-changes-in-zone")
+    by_event: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_event.setdefault(row["event_label"], []).append(row)
+    assert set(by_event) == {"新进园区", "迁出园区", "注销吊销", "园区企业变更"}
+    assert all(r["enterprise"] in local for r in by_event["新进园区"])
+    assert {r["field_label"] for r in by_event["新进园区"]} == {"新增企业", "注册地址"}
+    left = by_event["迁出园区"]
+    assert all(r["enterprise"] not in local and r["field_label"] == "注册地址" for r in left)
+    closures = {(r["field_label"], r["before"], r["after"]) for r in by_event["注销吊销"]}
+    assert closures == {("登记状态", "存续", "注销"), ("登记状态", "在业", "注销")}
+    # the oracle for closures, from the exports themselves: a firm turned 注销 whose earlier
+    # row registered it in the zone while operating, or that is present in the zone now
+    # (a curated firm its own row locates: that place, not its address)
+    rules = [AddressRule.from_row(row) for _line, row in seeds.rows("address_rules")]
+    zone = places_in_zone(seeds)
+    located = {r["id"]: r["located_in"] for _line, r in seeds.rows("enterprises")}
+    closed = set()
+    for (source, row), changed in seeds.registry_changes.items():
+        rec = next(r for r in seeds.registry[source].records if r.row == row)
+        firm_id = registry_firm(seeds, source, rec)
+        before = {c.field: c.before for c in changed.fields}
+        if before.get("登记状态") not in ("存续", "在业"):
+            continue
+        if located.get(firm_id):
+            was = located[firm_id] in zone
+        else:
+            hit = place_by_address(before.get("注册地址", rec.address), rules)
+            was = bool(hit) and hit[0].place in zone
+        if was or f"{seeds.config.base_iri}enterprise/{firm_id}" in local:
+            closed.add(rec.credit_code)
+    assert {r["credit_code"] for r in by_event["注销吊销"]} == closed
+    for event, listed in by_event.items():  # the parameter: one event's rows, the same
+        assert _named(store, "registry-changes-in-zone", {"event": event}) == [
+            {k: v for k, v in r.items() if k != "event"} for r in listed
+        ]
+    # a field change rests on both exports' rows
+    ask = """SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {
+      ?c a ckg:FieldChange ; ckg:evidence/ckg:source ?src } GROUP BY ?c"""
+    assert {r[0] for r in run_query(store, ask).rows} == {"2"}
