@@ -7,7 +7,7 @@ the page needs (`neighbourhood.Neighbourhood`), with the static site's own page 
 `pages.index_html`, `reports.report_pages`) and templates. Same paths as the static site, so
 its relative links work unchanged:
 
-    index.html  overview.html  chains/<key>.html  ego/<key>.html  entities/<key>.html
+    index.html  overview.html  changes.html  chains/<key>.html  ego/<key>.html  entities/<key>.html
     segments/<key>.html?page=N (a segment's actors, paged)  articles/<key>.html
     search.json?text=… (the home page's search box, from the name index: every entity)
     export/graph.graphml|.gexf (the aggregated overview's graph: what the home page counts)
@@ -32,6 +32,7 @@ from typing import Any
 from chainkg.project import local_name
 from chainkg_viz import views
 from chainkg_viz.analysis import LIST_SHOWN, LIST_TITLES, Analysis, analyse, list_page
+from chainkg_viz.changes import ZoneChanges, changes_page, zone_changes
 from chainkg_viz.data import slug
 from chainkg_viz.html import STATIC, render
 from chainkg_viz.neighbourhood import Neighbourhood
@@ -120,6 +121,8 @@ class LiveSite:
         self._summary = summary
         self._lock = threading.Lock()
         self._analysis: Analysis | None = None
+        self._changes: ZoneChanges | None = None
+        self._changes_read = False
         self._reports: dict[str, str | bytes] = {}
 
     def analysis(self) -> Analysis:
@@ -133,6 +136,14 @@ class LiveSite:
                     shown=self._list_shown,
                 )
             return self._analysis
+
+    def changes(self) -> ZoneChanges | None:
+        """The zone's registry changes (`chainkg_viz.changes`), read on first use and kept."""
+        with self._lock:
+            if not self._changes_read:
+                self._changes = zone_changes(self.parts.target)
+                self._changes_read = True
+            return self._changes
 
     def warm(self) -> None:
         """Read what every page needs (site-wide facts, the gap analysis) ahead of requests."""
@@ -183,6 +194,9 @@ class LiveSite:
         key, dot, ext = name.rpartition(".")
         if rel in ("index.html", "overview.html"):
             return _html(self._home() if rel == "index.html" else self._overview())
+        if rel == "changes.html":
+            changes = self.changes()
+            return _html(changes_page(changes, self._skeleton().title)) if changes else None
         if rel == "search.json" and self.index is not None:
             return Page(TYPES[".json"], _bytes(self._search((params or {}).get("text", ""))))
         if rel.startswith("gaps/lists/"):
@@ -309,7 +323,8 @@ class LiveSite:
     def _home(self) -> str:
         data = self._skeleton()
         source = "search.json" if self.index is not None else ""
-        return index_html(data, dashboard(data, self.analysis()), search_source=source)
+        board = dashboard(data, self.analysis())
+        return index_html(data, board, search_source=source, changes=self.changes())
 
     def _search(self, text: str) -> str:
         """The search box's hits as the static page's embedded items: key, label, class

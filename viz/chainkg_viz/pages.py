@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from chainkg_viz.analysis import LEVELS, Analysis
+from chainkg_viz.changes import ZoneChanges
 from chainkg_viz.data import Evidence, SiteData, Source
 from chainkg_viz.html import render
 from chainkg_viz.views import TYPES, type_name
@@ -182,8 +183,11 @@ def dashboard(data: SiteData, analysis: Analysis) -> dict:
     }
 
 
-def index_html(data: SiteData, board: dict, search_source: str = "") -> str:
-    """The entry page: the zone's dashboard, search, frameworks, every entity. The search box
+def index_html(
+    data: SiteData, board: dict, search_source: str = "", changes: ZoneChanges | None = None
+) -> str:
+    """The entry page: the zone's dashboard, search, frameworks, every entity, and the
+    registry changes' counts (`chainkg_viz.changes`) when there are any. The search box
     looks in the page's own entities, or asks `search_source` (a served site's name search,
     `search.json?text=`) when given."""
     g = data.graph
@@ -257,6 +261,7 @@ def index_html(data: SiteData, board: dict, search_source: str = "") -> str:
         groups=groups,
         search=search,
         search_source=search_source,
+        changes=changes.totals if changes else None,
     )
 
 

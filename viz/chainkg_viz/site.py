@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from chainkg_viz import views
 from chainkg_viz.analysis import LEVELS, PANORAMA_STATUS, Analysis, ChainReport, analyse
+from chainkg_viz.changes import changes_page, zone_changes
 from chainkg_viz.data import SiteData, Source, collect
 from chainkg_viz.html import STATIC
 from chainkg_viz.network import network_html
@@ -46,6 +47,7 @@ Pages = dict[str, str | bytes]
 # What a site folder may hold: write_site replaces such a folder, and refuses any other.
 SITE_ENTRIES = {
     "index.html",
+    "changes.html",
     "overview.html",
     "chains",
     "ego",
@@ -136,7 +138,10 @@ def render_site(store: ox.Store, analysis: Analysis | None = None) -> Pages:
     pages["entities/index.json"] = json.dumps(sorted(data.key(n) for n in g), indent=0) + "\n"
     for source in data.sources.values():
         pages[f"articles/{source.key}.html"] = article_html(data, source)
-    pages["index.html"] = index_html(data, dashboard(data, analysis))
+    changes = zone_changes(store)
+    if changes is not None:
+        pages["changes.html"] = changes_page(changes, data.title)
+    pages["index.html"] = index_html(data, dashboard(data, analysis), changes=changes)
     pages.update(report_pages(analysis, site_links(data), data.title))
     pages["export/graph.graphml"] = export_graph(g, "graphml")
     pages["export/graph.gexf"] = export_graph(g, "gexf")
