@@ -407,7 +407,7 @@ def _registry_changes(out: _Out, source: str, rec: RegistryRecord, firm: str) ->
         body = [
             f"{c} {A} {K.FieldChange}",
             f"{c} {K.changeOf} {firm}",
-            f"{c} {K.changedField} {_FIELD_TERMS[change.field]}",
+            f"{c} {K.changedField} {FIELD_TERMS[change.field]}",
             f"{c} {K.reportedIn} {export}",
             f"{c} {K.comparedWith} {then}",
         ]
@@ -421,7 +421,7 @@ def _registry_changes(out: _Out, source: str, rec: RegistryRecord, firm: str) ->
 
 
 # the property of each field two exports are compared on (`registry.COMPARED`)
-_FIELD_TERMS = {
+FIELD_TERMS = {
     NAME: LABEL,
     STATUS: K.registrationStatus,
     FOUNDED: K.foundedOn,

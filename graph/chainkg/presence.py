@@ -250,14 +250,16 @@ def zone_events(
     - a status turning from operating to not, of a firm there before or now: CLOSED;
     - any other change of a firm there before or now: CHANGED; else None."""
     key = (source, record.row)
+    changed = seeds.registry_changes.get(key)
+    if changed is None and key not in seeds.registry_new_rows:
+        return None, ()  # (most rows: nothing asked of the zone)
     firm = registry_firm(seeds, source, record)
     now = firm in zone_stages(seeds)
     new = (ENTERED if now else None) if key in seeds.registry_new_rows else None
-    changed = seeds.registry_changes.get(key)
     if changed is None:
         return new, ()
     before = {c.field: c.before for c in changed.fields}
-    zone = places_in_zone(seeds)
+    zone = _zone_places(seeds)
     if firm in _located_by_row(seeds):
         was = _located_by_row(seeds)[firm] in zone
     else:
@@ -275,6 +277,11 @@ def zone_events(
         else:
             events.append(CHANGED if was or now else None)
     return new, tuple(events)
+
+
+@shared
+def _zone_places(seeds: Seeds) -> frozenset[str]:
+    return frozenset(places_in_zone(seeds))
 
 
 @shared

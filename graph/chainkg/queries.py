@@ -392,6 +392,7 @@ ENTITY_PARAMS = {
     "segment": "ckg:ChainSegment",
     "subject": "",
     "entity": "",
+    "event": "ckg:ZoneEvent",
 }
 _RESOLVE = """
 SELECT DISTINCT ?wanted ?e ?label ?id ?own WHERE {

@@ -16,12 +16,20 @@ from typing import Any
 
 from chainkg.project import local_name
 from chainkg.queries import get_query, run_named_query
+from chainkg.vocab import CKG
 from chainkg_viz.data import slug
 from chainkg_viz.html import render
 
 CHANGES_SHOWN = 200  # entries of each event a page prints (the query lists them all)
-# the events in their order (the ontology's ckg:order), as the query names them
-EVENTS = ("新进园区", "迁出园区", "注销吊销", "园区企业变更")
+# the events in their order (the ontology's ckg:order), as the query names them, and their
+# IRIs (the query's parameter: an IRI is looked up, a name resolved first)
+EVENT_TERMS = {
+    "新进园区": CKG.EnteredZone,
+    "迁出园区": CKG.LeftZone,
+    "注销吊销": CKG.ClosedInZone,
+    "园区企业变更": CKG.ChangedInZone,
+}
+EVENTS = tuple(EVENT_TERMS)
 EVENT_NOTES = {
     "新进园区": "新登记且在园区，或注册地址迁入园区：可跟进服务、纳入链上配套",
     "迁出园区": "此前注册在园区、仍在经营，如今不在园区：核实去向，评估对链条的影响",
@@ -41,19 +49,24 @@ class ZoneChanges:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def zone_changes(target: Any, shown: int = CHANGES_SHOWN) -> ZoneChanges | None:
+def zone_changes(
+    target: Any, shown: int = CHANGES_SHOWN, listings: Any = None
+) -> ZoneChanges | None:
     """The zone's registry changes, or None when the graph holds none. `target`: anything
-    `chainkg.queries.run_query` accepts."""
+    `chainkg.queries.run_query` accepts; with the build's `listings` side table
+    (`chainkg.listings`), the answers are read from it."""
     found = ZoneChanges()
-    for row in run_named_query(target, get_query("registry-changes-by-chain")).records():
+    by_chain = run_named_query(target, get_query("registry-changes-by-chain"), listings=listings)
+    for row in by_chain.records():
         key = slug(local_name(row["chain"])) if row["chain"] else ""
         found.chains.setdefault(row["export"], []).append({**row, "key": key})
         found.dates[row["export"]] = row["export_date"]
     if not found.chains:
         return None
     listed = get_query("registry-changes-in-zone")
-    for event in EVENTS:
-        answer = run_named_query(target, listed, {"event": event}, limit=shown)
+    for event, term in EVENT_TERMS.items():
+        params = {"event": str(term)}
+        answer = run_named_query(target, listed, params, limit=shown, listings=listings)
         found.totals[event] = answer.total if answer.total is not None else len(answer.rows)
         found.events[event] = [
             {**row, "key": slug(local_name(row["enterprise"]))} for row in answer.records()

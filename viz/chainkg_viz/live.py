@@ -141,7 +141,7 @@ class LiveSite:
         """The zone's registry changes (`chainkg_viz.changes`), read on first use and kept."""
         with self._lock:
             if not self._changes_read:
-                self._changes = zone_changes(self.parts.target)
+                self._changes = zone_changes(self.parts.target, listings=self._listings)
                 self._changes_read = True
             return self._changes
 
@@ -149,6 +149,7 @@ class LiveSite:
         """Read what every page needs (site-wide facts, the gap analysis) ahead of requests."""
         self.parts.warm()
         self.report("gaps/index.html")
+        self.changes()
 
     def _links(self) -> Links:
         """What the gap reports link to: entity pages by IRI or id (every entity has one)

@@ -32,6 +32,10 @@ import numpy as np
 import pandas as pd
 
 from chainkg.config import QUERIES_DIR
+from chainkg.listings.changes import (
+    build_registry_changes_by_chain,
+    build_registry_changes_in_zone,
+)
 from chainkg.listings.enterprises import (
     build_chain_enterprises,
     build_local_enterprises,
@@ -85,6 +89,8 @@ BUILDERS: dict[str, Builder] = {
     "list-early-stage-projects": build_list_early_stage_projects,
     "enterprise-profile": build_enterprise_profile,  # the hubs only
     "evidence-for-entity": build_evidence_for_entity,  # the hubs' names only
+    "registry-changes-in-zone": build_registry_changes_in_zone,  # unbound and per event
+    "registry-changes-by-chain": build_registry_changes_by_chain,
 }
 
 

@@ -118,8 +118,9 @@ def test_the_streaming_build_writes_it_for_its_store(streamed_build) -> None:  #
     store = open_store(out / "store")
     with open_beside(out / "store") as listings:
         for name in BUILDERS:  # the unbound answers (the hub-only ones need a parameter)
-            if not get_query(name).required_params:
-                assert _same_pages(store, listings, name, {}) > 0
+            if not get_query(name).required_params:  # (no registry exports: no changes)
+                total = _same_pages(store, listings, name, {})
+                assert total > 0 or name.startswith("registry-changes-")
         chain = _chain(store, listings)
         _same_pages(store, listings, "chain-enterprises", {"chain": chain})
     assert open_beside(out / "graph.nq") is not None
