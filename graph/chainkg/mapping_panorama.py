@@ -13,7 +13,10 @@
   `{base}enterprise/uscc-{code}`; its registry fields; and placements (ckg:Placement) in the
   focal zone and parks by the data set's address rules, in reference categories by industry
   code and key products, and so in the chains and segments aligned to those categories. A
-  placement is a derived assertion whose evidence is the file, the row and the rule.
+  placement is a derived assertion whose evidence is the file, the row and the rule. What
+  a kept row changes against the firm's row in the export before (`registry.latest_rows`):
+  a ckg:FieldChange per field, evidenced by both rows, or a ckg:NewFirmListing, each with
+  its meaning for the focal zone (ckg:zoneEvent, `presence.zone_events`).
 """
 
 from __future__ import annotations

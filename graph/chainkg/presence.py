@@ -15,6 +15,9 @@ or a located site with no status), 在建 building (started, under construction)
 (signed, or placed in the zone with no status printed). Planned and failed projects make no
 presence. An actor's stage is the most advanced of its presences.
 
+What a registry export's changes mean for the zone builds on it (`zone_events`: a firm that
+entered, left or closed, or changed), written as `ckg:zoneEvent` on each change.
+
 The mapping writes the result as `ckg:zoneStage` on the actor (every query, report and view
 reads that one property) and, for actors not located in the zone by their own row, one
 `ckg:ZonePresence` node naming the row it rests on, with that row's quotes as evidence.
