@@ -958,3 +958,20 @@ def test_what_a_later_export_changes_is_in_the_graph_with_its_meaning_for_the_zo
     ask = """SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {
       ?c a ckg:FieldChange ; ckg:evidence/ckg:source ?src } GROUP BY ?c"""
     assert {r[0] for r in run_query(store, ask).rows} == {"2"}
+
+
+def test_a_firm_s_profile_shows_its_registry_changes(registry_built) -> None:
+    """enterprise-profile: each change of the firm, before -> after, its zone event as the
+    reason, the two exports as the source."""
+    store = registry_built.store
+    moved = next(
+        r
+        for r in _named(store, "registry-changes-in-zone", {"event": "新进园区"})
+        if r["field_label"] == "注册地址"
+    )
+    profile = _named(store, "enterprise-profile", {"company": moved["credit_code"]})
+    changes = [r for r in profile if r["field"] == "登记变动 registry changes"]
+    assert {(r["value"], r["reason"]) for r in changes} >= {
+        (f"注册地址: {moved['before']} → {moved['after']}", "新进园区")
+    }
+    assert all(" 对比 " in r["source"] for r in changes)
