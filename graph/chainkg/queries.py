@@ -16,6 +16,7 @@ when given one.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -29,7 +30,7 @@ from typing import Protocol, TypeVar
 import pyoxigraph as ox
 
 from chainkg.bindings import bind_value
-from chainkg.config import QUERIES_DIR, package_resource
+from chainkg.config import ONTOLOGY_DIR, QUERIES_DIR, package_resource
 from chainkg.forked import how_it_ended
 from chainkg.search import NameIndex
 from chainkg.vocab import PREFIXES
@@ -415,6 +416,28 @@ _BY_NAME = (  # a credit code (统一社会信用代码) names an enterprise too
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", re.IGNORECASE)
 
 
+@functools.cache
+def ontology_individuals(cls: str) -> dict[str, str]:
+    """Casefolded name (label, local name or IRI) -> IRI of the individuals the ontology
+    itself declares of class `cls` (e.g. "ckg:ZoneEvent"); empty for a class of data."""
+    graph = package_resource(ONTOLOGY_DIR, "the ontology") / "chainkg.ttl"
+    wanted = ox.NamedNode(PREFIXES["ckg"] + cls.removeprefix("ckg:"))
+    quads = list(ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE))
+    members = {q.subject for q in quads if q.predicate == _RDF_TYPE and q.object == wanted}
+    names: dict[str, str] = {}
+    for q in quads:
+        if q.subject in members and q.predicate == _RDFS_LABEL:
+            names[q.object.value.casefold()] = q.subject.value
+    for member in members:
+        names[member.value.casefold()] = member.value
+        names[member.value.rsplit("#", 1)[-1].casefold()] = member.value
+    return names
+
+
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+
+
 class AmbiguousName(KeyError):
     """A parameter value names several entities; the message lists them."""
 
@@ -441,6 +464,13 @@ def resolve_entity(
     if not wanted:
         raise UnknownName(f"give a value for --param {param}")
     cls = ENTITY_PARAMS.get(param, "")
+    terms = ontology_individuals(cls) if cls else {}
+    if terms:  # a class of the ontology's own individuals (four zone events): no store read
+        found_iri = terms.get(wanted.casefold())
+        if found_iri is None:
+            known = ", ".join(sorted({v.rsplit("#", 1)[-1] for v in terms.values()}))
+            raise UnknownName(f"--param {param}='{value}' is none of {known} (or their labels)")
+        return found_iri
     typed = f"?e a {cls} ." if cls else "?e dct:identifier ?any_id ."
     if _IRI.match(wanted) and "://" in wanted:  # ?e itself bound: looked up, not compared
         found = run_query(store, _RESOLVE % (typed, ""), {"e": wanted}).records()

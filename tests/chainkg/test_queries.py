@@ -130,3 +130,15 @@ def test_parameters_are_used_only_in_the_top_level_group(query) -> None:
     for block in _sub_selects(query.text):
         for param in query.params:
             assert not re.search(rf"\?{param}\b", block), f"?{param} used in a sub-select"
+
+
+def test_an_event_parameter_names_one_of_the_ontology_s_zone_events() -> None:
+    """The four zone events are the ontology's own individuals: resolved from it by Chinese
+    or English label, local name or IRI, with no store read (`store` None here)."""
+    from chainkg.queries import UnknownName, resolve_entity
+
+    left = "https://w3id.org/chainkg/def#LeftZone"
+    for name in ("迁出园区", "left the zone", "LeftZone", left, f"<{left}>"):
+        assert resolve_entity(None, "event", name) == left  # type: ignore[arg-type]
+    with pytest.raises(UnknownName, match="EnteredZone"):
+        resolve_entity(None, "event", "搬走")  # type: ignore[arg-type]
