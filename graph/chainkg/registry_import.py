@@ -10,7 +10,10 @@ data set's enterprises (`registry.match_records`), then:
   credit code in two exports is one firm, and the later export's row its record:
   `registry.latest_rows`; the report counts the rows that update, are outdated or are new);
 - writes the bad rows, each with its row, field and problem, to `<input>.rejects.csv` beside
-  the input (none when every row is good).
+  the input (none when every row is good);
+- beside earlier exports, writes what this one changes to `<input>.changes.csv`: a line per
+  new firm, per changed field (by the build's rule, `registry.latest_rows`) and per firm of
+  the earlier exports it leaves out.
 With `strict=True` any problem imports nothing (SeedError, nothing written). The graph itself
 is only rebuilt by `chainkg build`, which leaves the previous outputs intact if it fails.
 """
