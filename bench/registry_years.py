@@ -89,12 +89,12 @@ def main() -> None:
     built = timed(results, "build s", build, seeds, folder / "out")
     results["triples"] = built.triples
     results["build stages s"] = {k: round(v, 1) for k, v in built.seconds.items()}
-    from chainkg.listings import open_beside
-    from chainkg_viz.changes import EVENT_TERMS, changes_page, zone_changes  # (not in older code)
-
     if args.build_only:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
+    from chainkg.listings import open_beside
+    from chainkg_viz.changes import EVENT_TERMS, changes_page, zone_changes  # (not in older code)
+
     store = open_store(built.files.get("store") or built.files["graph.nq"])
     count = "SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a ckg:{} }}"
     for cls in ("FieldChange", "NewFirmListing"):
