@@ -19,7 +19,7 @@ import pandas as pd
 
 from chainkg.listings.enterprises import _chains, _chains_of
 from chainkg.listings.rows import ListingRows, table
-from chainkg.listings.ties import _zh_label
+from chainkg.mapping import ontology_label
 from chainkg.mapping_panorama import FIELD_TERMS
 from chainkg.presence import registry_firm, zone_events
 from chainkg.tables import Seeds, shared
@@ -72,7 +72,9 @@ def _zone_changes(seeds: Seeds) -> list[_Change]:
             changed = seeds.registry_changes.get((source, rec.row))
             for change, event in zip(changed.fields if changed else (), events, strict=True):
                 if event and changed:
-                    field = _zh_label(FIELD_TERMS[change.field].strip("<>")) or NAME_LABEL
+                    term = FIELD_TERMS[change.field].strip("<>")  # (rdfs:label: the name)
+                    own = term.startswith(str(CKG))
+                    field = ontology_label(term.removeprefix(str(CKG))) if own else NAME_LABEL
                     found.append(
                         _Change(event, field, change.before, change.after, source,
                                 changed.source, *who)
@@ -93,7 +95,7 @@ def build_registry_changes_in_zone(seeds: Seeds) -> Iterator[ListingRows]:
     out = [
         {
             "event": str(CKG[c.event]),
-            "event_label": _zh_label(str(CKG[c.event])),
+            "event_label": ontology_label(c.event),
             "enterprise_label": c.label,
             "credit_code": c.credit_code,
             "field_label": c.field,
